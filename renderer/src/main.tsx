@@ -1,0 +1,11 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+
+const el = document.getElementById('root');
+if (!el) throw new Error('index.html has no #root');
+createRoot(el).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

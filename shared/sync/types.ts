@@ -1,0 +1,121 @@
+/**
+ * The local store's records. The engine (commands, push, pull) and the UI agree on these.
+ * Activity data lives in Dexie; the UI reads it through the queries in ./queries.ts.
+ */
+import type { Activity, BulkAction, DirectoryType } from '../domain/index.ts';
+
+export type SyncState =
+  /** Same as the server's last known snapshot. */
+  | 'synced'
+  /** Local changes queued in the outbox. */
+  | 'pending'
+  /** A same-field edit on both sides waits for the rep (see conflicts table). */
+  | 'conflict'
+  /** The server refused a change (400/403/422) or it passed its attempt limit: shown in Sync. */
+  | 'failed';
+
+/** An activity as stored locally: the guide's fields (server `id` → `server_id`) plus sync bookkeeping. */
+export interface LocalActivity extends Omit<Activity, 'id'> {
+  /** Client ULID, stable forever; every local reference uses it. */
+  lid: string;
+  /** Set once the server knows the record. */
+  server_id: string | null;
+  /** Last server snapshot, the base of the three-way merge (null until first synced). */
+  base: Activity | null;
+  sync: SyncState;
+  /** Deleted locally; kept until the delete reaches the server. 1 = deleted (IndexedDB can't index booleans). */
+  deleted: 0 | 1;
+  /** 1 while status is open work (pending, in_progress, deferred, waiting); indexes the overdue queue. */
+  open: 0 | 1;
+  /** due_at in epoch ms; absent when there is no due date (so range indexes skip it). */
+  due_ms?: number;
+  /** Lower-cased words of subject and description, for the word index. */
+  words: string[];
+  /** Pull bookkeeping for mark-and-sweep. */
+  seen_in_pull?: string;
+}
+
+export type OpKind = 'create' | 'update' | 'complete' | 'cancel' | 'reschedule' | 'delete';
+
+export type OpState =
+  /** Waiting its turn. */
+  | 'queued'
+  /** Claimed by a sender until lease_until. */
+  | 'inflight'
+  /** Refused by the server (400/403/422) or past the attempt limit; kept for edit & retry. */
+  | 'failed'
+  /** Waiting on a failed op earlier in the same activity's queue. */
+  | 'blocked';
+
+/** One intent in the outbox. `op_id` is also the request's Idempotency-Key. */
+export interface OutboxOp {
+  /** Auto-increment: global order of intents. */
+  seq?: number;
+  op_id: string;
+  lid: string;
+  kind: OpKind;
+  /** The validated input of the action (intent, not a diff). For create: the create body. */
+  payload: Record<string, unknown>;
+  /** The server snapshot the rep was looking at when the op was made. */
+  base: Activity | null;
+  /** Ops of one bulk command share a group id; sent as one bulk-actions request when possible. */
+  bulk_group?: string;
+  bulk_action?: BulkAction;
+  /** For cancel with reschedule: the lid of the local copy the server's rescheduled_activity maps to. */
+  child_lid?: string;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  last_status?: number | null;
+  state: OpState;
+  lease_until?: number;
+  created_at: number;
+}
+
+export interface DirectoryEntity {
+  type: DirectoryType;
+  id: string;
+  name: string;
+  email?: string | null;
+  phone?: string | null;
+  value?: number | null;
+  stage?: string | null;
+  status?: string | null;
+  customer_id?: string | null;
+  time_zone?: string | null;
+  /** Lower-cased name words for the picker's prefix search. */
+  words: string[];
+}
+
+export type ConflictKind =
+  /** The same field changed to different values here and on the server. */
+  | 'field'
+  /** Edited here, deleted on the server. */
+  | 'deleted_remote'
+  /** Status clash, e.g. completed here while cancelled on the server. */
+  | 'status';
+
+export interface ConflictRecord {
+  id: string;
+  lid: string;
+  kind: ConflictKind;
+  field: string;
+  base: unknown;
+  local: unknown;
+  remote: unknown;
+  created_at: number;
+}
+
+export interface SyncMetaRow {
+  key: string;
+  value: unknown;
+}
+
+/** Reminder bookkeeping (web mode fires its own; desktop keeps the same in main). */
+export interface ReminderRow {
+  /** `${lid}|${reminder_at}`: nothing fires twice for the same reminder time. */
+  key: string;
+  lid: string;
+  fired_at?: number;
+  snoozed_until?: number;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export const vitestConfig = defineConfig({
+  test: {
+    include: ['shared/**/*.test.ts', 'electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+    exclude: ['test/e2e/**', 'node_modules/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
+// eslint-disable-next-line no-restricted-syntax -- vitest reads the default export
+export default vitestConfig;
