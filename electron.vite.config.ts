@@ -30,5 +30,4 @@ export const config = defineConfig({
     },
   },
 });
-// eslint-disable-next-line no-restricted-syntax -- electron-vite reads the default export
 export default config;

@@ -44,7 +44,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.config.ts', 'electron.vite.config.ts'],
+    files: ['*.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   sharedLayering,

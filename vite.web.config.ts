@@ -12,5 +12,4 @@ export const webConfig = defineConfig({
   preview: { host: '127.0.0.1' },
   build: { outDir: resolve(root, 'out/web'), emptyOutDir: true },
 });
-// eslint-disable-next-line no-restricted-syntax -- vite reads the default export
 export default webConfig;

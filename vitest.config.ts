@@ -9,5 +9,4 @@ export const vitestConfig = defineConfig({
     pool: 'forks',
   },
 });
-// eslint-disable-next-line no-restricted-syntax -- vitest reads the default export
 export default vitestConfig;
