@@ -1,0 +1,82 @@
+/**
+ * What the renderer needs from where it runs. Web mode implements it with window.fetch, Web
+ * Notifications and an in-memory token; the desktop implements it over the preload bridge
+ * (window.fieldbook), with the HTTP request made in main and the token kept there.
+ */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path and query, relative to the CRM base URL, e.g. /api/v1/crm/activities?page=2 */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A transport failure before any response (offline, reset, timeout): the outcome of a write is unknown. */
+export interface TransportFailure {
+  kind: 'network' | 'timeout';
+  message: string;
+}
+
+/** Fetch-like port the CRM client speaks through. Rejects with a TransportFailure-shaped Error. */
+export interface Transport {
+  request(req: HttpRequest): Promise<HttpResponse>;
+}
+
+export class TransportError extends Error {
+  override readonly name = 'TransportError';
+  constructor(readonly kind: TransportFailure['kind'], message: string) {
+    super(message);
+  }
+}
+
+export interface ReminderItem {
+  lid: string;
+  subject: string;
+  /** ISO instant the reminder is due. */
+  reminder_at: string;
+  due_at: string | null;
+  type: string;
+  entity_name: string | null;
+  location: string | null;
+  phone: string | null;
+  /** IANA zone of the customer/contact, when known. */
+  customer_time_zone?: string | null;
+}
+
+export type SnoozeChoice = '5m' | '15m' | '60m' | 'tomorrow9';
+
+export interface PlatformEvents {
+  /** The rep clicked a reminder (or "Done" on it): open that activity (outcome entry when done). */
+  reminderClicked: { lid: string; action: 'open' | 'done' };
+  /** Missed while away: one summary; the app lists them. */
+  remindersMissed: { lids: string[] };
+  /** System resumed from sleep or came back online: sync now. */
+  resumed: Record<string, never>;
+  online: { online: boolean };
+  /** Tray "Sync now". */
+  syncNow: Record<string, never>;
+}
+
+export interface Platform {
+  kind: 'web' | 'electron';
+  transport: Transport;
+  /** Store the CRM address and token (desktop: in main, encrypted with safeStorage). */
+  signIn(baseUrl: string, token: string): Promise<void>;
+  signOut(): Promise<void>;
+  /** The CRM address when signed in; the token never comes back to the renderer. */
+  session(): Promise<{ baseUrl: string; signedIn: boolean }>;
+  /** Upcoming reminders (open activities with reminder_at), sent whenever they change. */
+  setReminders(items: ReminderItem[]): Promise<void>;
+  setQuietHours(q: { start: string; end: string } | null): Promise<void>;
+  /** Tray counts (desktop). */
+  setCounts(c: { today: number; overdue: number }): Promise<void>;
+  on<K extends keyof PlatformEvents>(event: K, listener: (payload: PlatformEvents[K]) => void): () => void;
+  exportLogs(): Promise<string | null>;
+}

@@ -1,0 +1,41 @@
+/**
+ * The local store (Dexie over IndexedDB). Every schema change is a new version with its own
+ * upgrade test (shared/sync/db.test.ts).
+ */
+import { Dexie, type EntityTable, type DexieOptions } from 'dexie';
+import type { ConflictRecord, DirectoryEntity, LocalActivity, OutboxOp, ReminderRow, SyncMetaRow } from './types.ts';
+
+export class FieldbookDB extends Dexie {
+  activities!: EntityTable<LocalActivity, 'lid'>;
+  outbox!: EntityTable<OutboxOp, 'seq'>;
+  entities!: Dexie.Table<DirectoryEntity, [string, string]>;
+  conflicts!: EntityTable<ConflictRecord, 'id'>;
+  sync_meta!: EntityTable<SyncMetaRow, 'key'>;
+  reminders!: EntityTable<ReminderRow, 'key'>;
+
+  constructor(name = 'fieldbook', options?: DexieOptions) {
+    super(name, options);
+    // v1: activities, outbox, entities, conflicts, sync meta.
+    this.version(1).stores({
+      activities:
+        'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, ' +
+        '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id], *words',
+      outbox: '++seq, &op_id, lid, [lid+seq], state, bulk_group',
+      entities: '[type+id], type, name, *words',
+      conflicts: 'id, lid',
+      sync_meta: 'key',
+    });
+    // v2: reminder bookkeeping; per-entity lists ordered by due time.
+    this.version(2)
+      .stores({
+        activities:
+          'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, ' +
+          '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id+due_ms], *words',
+        reminders: 'key, lid',
+      });
+  }
+}
+
+export function openDatabase(name?: string, options?: DexieOptions): FieldbookDB {
+  return new FieldbookDB(name, options);
+}
