@@ -218,7 +218,8 @@ export type Validated<T> = { ok: true; value: T } | { ok: false; errors: FieldEr
 
 /** Validate and turn zod issues into `{ field: [message] }` (the CRM's error envelope shape). */
 export function validate<S extends z.ZodType>(schema: S, input: unknown): Validated<z.infer<S>> {
-  const result = schema.safeParse(input);
+  // reportInput lets friendlyMessage tell a missing field from a wrong value.
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, errors: toFieldErrors(result.error) };
 }
@@ -236,7 +237,9 @@ export function toFieldErrors(error: z.ZodError): FieldErrors {
 
 function friendlyMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `Unknown field: ${issue.keys.join(', ')}.`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) {
+  // Only trust `input` when the parse reported it; otherwise every issue would look like a missing field.
+  const missing = (issue.code === 'invalid_type' || issue.code === 'invalid_value') && 'input' in issue && issue.input === undefined;
+  if (missing) {
     const field = issue.path.at(-1);
     return typeof field === 'string' ? `${humanField(field)} is required.` : 'This is required.';
   }
