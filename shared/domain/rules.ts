@@ -75,7 +75,8 @@ export function applyCreate(input: CreateActivityInput, ctx: CreateContext): Act
 }
 
 export function applyUpdate(a: Activity, patch: UpdateActivityInput, now: string): Activity {
-  const fields = Object.keys(patch);
+  // A key carrying undefined changes nothing, so it must not trip the completed-notes-only rule.
+  const fields = Object.keys(stripUndefined(patch));
   assertAction(a.status, 'update', fields);
   const next: Activity = { ...a, ...stripUndefined(patch), updated_at: now };
   if (patch.tags) next.tags = dedupe(patch.tags);
