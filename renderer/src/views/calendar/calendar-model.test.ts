@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { ACTIVITY_TYPES } from '#shared/domain/index';
+import {
+  DEFAULT_DURATION_MINUTES, TYPE_COLOURS, contrastRatio, legendTypes, slotWarnings, toEvents, type CalendarActivity,
+} from './calendar-model.ts';
+
+const zone = 'Europe/Berlin';
+let n = 0;
+function act(over: Partial<CalendarActivity>): CalendarActivity {
+  n += 1;
+  return {
+    lid: `L${n}`, type: 'call', status: 'pending', priority: 'medium', subject: `Activity ${n}`,
+    due_at: '2025-12-22T09:00:00Z', duration_minutes: 30, sync: 'synced', ...over,
+  };
+}
+const now = Date.parse('2025-12-22T12:00:00Z');
+
+describe('toEvents', () => {
+  it('places by due time and duration, 30 minutes when none', () => {
+    const [a, b] = toEvents([act({ duration_minutes: 45 }), act({ duration_minutes: null, due_at: '2025-12-22T14:00:00Z' })], now, zone);
+    expect(a?.start).toBe('2025-12-22T09:00:00.000Z');
+    expect(a?.end).toBe('2025-12-22T09:45:00.000Z');
+    expect(b?.end).toBe(new Date(Date.parse('2025-12-22T14:00:00Z') + DEFAULT_DURATION_MINUTES * 60_000).toISOString());
+  });
+
+  it('leaves off undated and cancelled activities', () => {
+    expect(toEvents([act({ due_at: null }), act({ status: 'cancelled' })], now, zone)).toHaveLength(0);
+  });
+
+  it('colours by type and marks overdue and unsynced in class and accessible name', () => {
+    const [late, fine] = toEvents(
+      [act({ type: 'demo', due_at: '2025-12-22T08:00:00Z', sync: 'pending' }), act({ type: 'email', due_at: '2025-12-23T08:00:00Z' })],
+      now, zone,
+    );
+    expect(late?.backgroundColor).toBe(TYPE_COLOURS.demo);
+    expect(late?.classNames).toContain('fb-overdue');
+    expect(late?.classNames).toContain('fb-unsynced');
+    expect(late?.extendedProps.accessibleName).toMatch(/^Demo: .*Overdue, Not yet synced$/);
+    expect(late?.extendedProps.accessibleName).toContain('09:00'); // 08:00Z is 09:00 in Berlin
+    expect(fine?.classNames).not.toContain('fb-overdue');
+    expect(fine?.backgroundColor).toBe(TYPE_COLOURS.email);
+  });
+
+  it('only lets open, reschedulable work be dragged', () => {
+    const evs = toEvents([act({ status: 'pending' }), act({ status: 'completed' }), act({ status: 'in_progress' })], now, zone);
+    expect(evs.map((e) => e.editable)).toEqual([true, false, false]);
+  });
+});
+
+describe('type colours', () => {
+  it('every type has a colour readable with white text (WCAG AA 4.5:1)', () => {
+    for (const t of ACTIVITY_TYPES) expect(contrastRatio(TYPE_COLOURS[t], '#ffffff')).toBeGreaterThanOrEqual(4.5);
+  });
+  it('legend lists only the types present, in a stable order', () => {
+    expect(legendTypes([act({ type: 'visit' }), act({ type: 'call' }), act({ type: 'call' })])).toEqual(['call', 'visit']);
+  });
+});
+
+describe('slotWarnings', () => {
+  const slot = (startIso: string, minutes: number) => ({ start: new Date(startIso), end: new Date(Date.parse(startIso) + minutes * 60_000) });
+
+  it('is quiet on a light day with gaps', () => {
+    expect(slotWarnings(slot('2025-12-22T13:00:00Z', 30), [act({ due_at: '2025-12-22T09:00:00Z' })], zone)).toEqual([]);
+  });
+
+  it('warns at 6 activities on the rep-local day', () => {
+    const day = [8, 9, 10, 11, 12].map((h) => act({ due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
+    const w = slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, zone);
+    expect(w.map((x) => x.kind)).toEqual(['too_many']);
+  });
+
+  it('counts the day in the rep zone, not UTC', () => {
+    // 23:30Z on the 21st is 00:30 on the 22nd in Berlin: same day as the others.
+    const day = [8, 9, 10, 11].map((h) => act({ due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
+    day.push(act({ due_at: '2025-12-21T23:30:00Z' }));
+    expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, zone).map((x) => x.kind)).toContain('too_many');
+    expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, 'UTC').map((x) => x.kind)).not.toContain('too_many');
+  });
+
+  it('warns when more than 6 hours are booked', () => {
+    const day = [act({ due_at: '2025-12-22T07:00:00Z', duration_minutes: 300 })];
+    expect(slotWarnings(slot('2025-12-22T13:00:00Z', 90), day, zone).map((x) => x.kind)).toEqual(['too_long']);
+  });
+
+  it('warns about back-to-back and overlaps, ignoring the activity being moved', () => {
+    const a = act({ due_at: '2025-12-22T09:00:00Z', duration_minutes: 60, subject: 'Demo prep' });
+    const w = slotWarnings(slot('2025-12-22T10:05:00Z', 30), [a], zone);
+    expect(w).toEqual([{ kind: 'back_to_back', message: expect.stringContaining('5 min') as unknown as string }]);
+    expect(slotWarnings(slot('2025-12-22T09:30:00Z', 30), [a], zone).map((x) => x.kind)).toEqual(['overlap']);
+    expect(slotWarnings(slot('2025-12-22T09:30:00Z', 30), [a], zone, a.lid)).toEqual([]);
+  });
+
+  it('ignores closed activities', () => {
+    const day = [8, 9, 10, 11, 12].map((h) => act({ status: 'completed', due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
+    expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, zone)).toEqual([]);
+  });
+});

@@ -1,0 +1,212 @@
+/**
+ * What the calendar shows, as pure functions: activities → placed events, the colour of each
+ * type, and the guide's "Set realistic due dates" warnings (over-scheduling, back-to-back).
+ * Kept free of React and FullCalendar so it is unit-tested in Node.
+ */
+import { tz } from '@date-fns/tz';
+import { isSameDay } from 'date-fns';
+import {
+  ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, PRIORITY_LABELS, isOpen, isOverdue,
+  type ActivityStatus, type ActivityType, type Priority,
+} from '#shared/domain/index';
+
+/** Shown length of an activity that has no duration (the guide's calls default to 30 minutes). */
+export const DEFAULT_DURATION_MINUTES = 30;
+/** Best practice 4 thresholds: "too many activities same day". */
+export const DAY_MAX_ACTIVITIES = 6;
+export const DAY_MAX_BOOKED_MINUTES = 6 * 60;
+/** Less than this between two activities counts as "back-to-back without prep time". */
+export const MIN_GAP_MINUTES = 15;
+
+/**
+ * One colour per type. Each has ≥ 4.5:1 contrast with white text (tested), so event titles stay
+ * readable in both themes; type is also written in the event's accessible name, never colour alone.
+ */
+export const TYPE_COLOURS: Record<ActivityType, string> = {
+  call: '#1d4ed8',
+  email: '#0f766e',
+  meeting: '#7e22ce',
+  task: '#4b5563',
+  note: '#57534e',
+  demo: '#c2410c',
+  presentation: '#a21caf',
+  proposal: '#15803d',
+  follow_up: '#0369a1',
+  quote: '#4d7c0f',
+  contract: '#854d0e',
+  appointment: '#be185d',
+  visit: '#4338ca',
+  webinar: '#0e7490',
+  training: '#6d28d9',
+  support: '#9a3412',
+  escalation: '#b91c1c',
+  research: '#3f6212',
+  other: '#374151',
+};
+
+/** The fields of a local activity the calendar reads. */
+export interface CalendarActivity {
+  lid: string;
+  type: ActivityType;
+  status: ActivityStatus;
+  priority: Priority;
+  subject: string;
+  due_at: string | null;
+  duration_minutes: number | null;
+  location?: string | null;
+  sync?: string;
+  activityable?: { name: string } | null;
+}
+
+export interface PlacedEvent {
+  id: string;
+  title: string;
+  start: string;
+  end: string;
+  backgroundColor: string;
+  borderColor: string;
+  textColor: string;
+  classNames: string[];
+  editable: boolean;
+  extendedProps: { lid: string; overdue: boolean; unsynced: boolean; accessibleName: string; type: ActivityType };
+}
+
+export function shownDuration(minutes: number | null | undefined): number {
+  return minutes && minutes > 0 ? minutes : DEFAULT_DURATION_MINUTES;
+}
+
+/** Place every activity that has a due time; cancelled ones are left off the calendar. */
+export function toEvents(activities: readonly CalendarActivity[], nowMs: number, zone: string): PlacedEvent[] {
+  const out: PlacedEvent[] = [];
+  for (const a of activities) {
+    if (!a.due_at || a.status === 'cancelled') continue;
+    const startMs = Date.parse(a.due_at);
+    if (Number.isNaN(startMs)) continue;
+    const endMs = startMs + shownDuration(a.duration_minutes) * 60_000;
+    const overdue = isOverdue(a, nowMs);
+    const unsynced = a.sync !== undefined && a.sync !== 'synced';
+    const colour = TYPE_COLOURS[a.type];
+    const classNames = ['fb-event', `fb-type-${a.type}`];
+    if (overdue) classNames.push('fb-overdue');
+    if (a.status === 'completed') classNames.push('fb-completed');
+    if (unsynced) classNames.push('fb-unsynced');
+    out.push({
+      id: a.lid,
+      title: a.subject,
+      start: new Date(startMs).toISOString(),
+      end: new Date(endMs).toISOString(),
+      backgroundColor: colour,
+      borderColor: overdue ? '#facc15' : colour,
+      textColor: '#ffffff',
+      classNames,
+      // Only open work that the action table lets move can be dragged (reschedule).
+      editable: canDrag(a.status),
+      extendedProps: {
+        lid: a.lid, overdue, unsynced, type: a.type,
+        accessibleName: accessibleName(a, startMs, endMs, overdue, unsynced, zone),
+      },
+    });
+  }
+  return out;
+}
+
+function canDrag(status: ActivityStatus): boolean {
+  return status === 'pending' || status === 'deferred' || status === 'waiting';
+}
+
+const timeFmt = (zone: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+/** What a screen reader hears for an event: type, subject, time, status, and the marks shown as icons. */
+export function accessibleName(
+  a: CalendarActivity, startMs: number, endMs: number, overdue: boolean, unsynced: boolean, zone: string,
+): string {
+  const parts = [
+    `${ACTIVITY_TYPE_LABELS[a.type]}: ${a.subject}`,
+    `${timeFmt(zone).format(startMs)} to ${new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(endMs)}`,
+    `${PRIORITY_LABELS[a.priority]} priority`,
+    ACTIVITY_STATUS_LABELS[a.status],
+  ];
+  if (a.activityable?.name) parts.push(a.activityable.name);
+  if (overdue) parts.push('Overdue');
+  if (unsynced) parts.push('Not yet synced');
+  return parts.join(', ');
+}
+
+export interface Slot {
+  start: Date;
+  end: Date;
+}
+
+export interface LoadWarning {
+  kind: 'too_many' | 'too_long' | 'back_to_back' | 'overlap';
+  message: string;
+}
+
+/**
+ * Warnings (never blocking) for putting a slot on its day, given what is already there. `ignoreLid`
+ * leaves out the activity being moved so it is not compared with itself.
+ */
+export function slotWarnings(
+  slot: Slot, activities: readonly CalendarActivity[], zone: string, ignoreLid?: string,
+): LoadWarning[] {
+  const ctx = { in: tz(zone) };
+  const sameDay = activities.filter(
+    (a) => a.lid !== ignoreLid && a.due_at && isOpen(a.status) && isSameDay(new Date(a.due_at), slot.start, ctx),
+  );
+  const slotMinutes = Math.max(1, Math.round((slot.end.getTime() - slot.start.getTime()) / 60_000));
+  const warnings: LoadWarning[] = [];
+  const count = sameDay.length + 1;
+  if (count >= DAY_MAX_ACTIVITIES) {
+    warnings.push({ kind: 'too_many', message: `That makes ${count} activities on this day; consider moving some (the guide warns against over-scheduling).` });
+  }
+  const booked = sameDay.reduce((sum, a) => sum + shownDuration(a.duration_minutes), 0) + slotMinutes;
+  if (booked > DAY_MAX_BOOKED_MINUTES) {
+    warnings.push({ kind: 'too_long', message: `That books ${formatMinutes(booked)} on this day, more than ${formatMinutes(DAY_MAX_BOOKED_MINUTES)}.` });
+  }
+  const s = slot.start.getTime();
+  const e = slot.end.getTime();
+  for (const a of sameDay) {
+    const as = Date.parse(a.due_at ?? '');
+    const ae = as + shownDuration(a.duration_minutes) * 60_000;
+    if (as < e && s < ae) {
+      warnings.push({ kind: 'overlap', message: `Overlaps "${a.subject}".` });
+    } else {
+      const gap = as >= e ? (as - e) / 60_000 : (s - ae) / 60_000;
+      if (gap < MIN_GAP_MINUTES) {
+        warnings.push({ kind: 'back_to_back', message: `Leaves ${Math.round(gap)} min between this and "${a.subject}": no time to prepare.` });
+      }
+    }
+  }
+  return warnings;
+}
+
+export function formatMinutes(m: number): string {
+  const h = Math.floor(m / 60);
+  const r = m % 60;
+  if (h === 0) return `${r} min`;
+  return r === 0 ? `${h} h` : `${h} h ${r} min`;
+}
+
+/** The types present, for a legend that lists only what is on screen. */
+export function legendTypes(activities: readonly Pick<CalendarActivity, 'type'>[]): ActivityType[] {
+  const seen = new Set<ActivityType>();
+  for (const a of activities) seen.add(a.type);
+  return (Object.keys(TYPE_COLOURS) as ActivityType[]).filter((t) => seen.has(t));
+}
+
+/** WCAG 2 contrast ratio of two #rrggbb colours. */
+export function contrastRatio(a: string, b: string): number {
+  const l1 = luminance(a);
+  const l2 = luminance(b);
+  return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+}
+
+function luminance(hex: string): number {
+  const n = Number.parseInt(hex.slice(1), 16);
+  const channel = (v: number) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255);
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { buildQueue, daysLate, latenessGroup, presetDueTimes, triageCommand, type QueueActivity } from './overdue-model.ts';
+
+const zone = 'America/New_York';
+let n = 0;
+function act(over: Partial<QueueActivity>): QueueActivity {
+  n += 1;
+  return {
+    lid: `L${String(n).padStart(3, '0')}`, type: 'call', status: 'pending', priority: 'medium', subject: `A${n}`,
+    due_at: '2025-12-18T15:00:00Z', duration_minutes: 30, activityable_type: 'customer', activityable_id: 'c1', ...over,
+  };
+}
+// Monday 22 Dec 2025, 10:00 in New York.
+const now = Date.parse('2025-12-22T15:00:00Z');
+const key = (k: string, shiftKey = false) => ({ key: k, shiftKey, ctrlKey: false, metaKey: false, altKey: false });
+
+describe('lateness', () => {
+  it('counts calendar days in the rep zone', () => {
+    expect(daysLate('2025-12-22T13:00:00Z', now, zone)).toBe(0);
+    // 03:00Z on the 22nd is 22:00 on the 21st in New York: one day late there, same day in UTC.
+    expect(daysLate('2025-12-22T03:00:00Z', now, zone)).toBe(1);
+    expect(daysLate('2025-12-22T03:00:00Z', now, 'UTC')).toBe(0);
+  });
+  it('groups today, 1–7 days, 1–4 weeks, older', () => {
+    expect([0, 1, 7, 8, 28, 29].map(latenessGroup)).toEqual(['today', 'week', 'week', 'month', 'month', 'older']);
+  });
+});
+
+describe('buildQueue', () => {
+  const list = [
+    act({ lid: 'old', due_at: '2025-10-01T15:00:00Z', priority: 'low' }),
+    act({ lid: 'wkLow', due_at: '2025-12-19T15:00:00Z', priority: 'low', activityable_type: 'opportunity', activityable_id: 'o1' }),
+    act({ lid: 'wkHigh', due_at: '2025-12-20T15:00:00Z', priority: 'critical', activityable_type: 'opportunity', activityable_id: 'o2' }),
+    act({ lid: 'wkOldest', due_at: '2025-12-16T15:00:00Z', priority: 'medium', activityable: { name: 'Acme', value: 150_000 } }),
+    act({ lid: 'today', due_at: '2025-12-22T14:00:00Z' }),
+  ];
+  const values = new Map<string, number | null>([['o1', 175_000], ['o2', 5_000]]);
+
+  it('groups in order with headers and counts, oldest first by default', () => {
+    const { rows, items } = buildQueue(list, { nowMs: now, zone, sort: 'due', values });
+    expect(rows.filter((r) => r.kind === 'header').map((r) => (r.kind === 'header' ? `${r.group}:${r.count}` : ''))).toEqual([
+      'today:1', 'week:3', 'older:1',
+    ]);
+    expect(items.map((i) => i.a.lid)).toEqual(['today', 'wkOldest', 'wkLow', 'wkHigh', 'old']);
+    // Item rows carry their cursor index in display order.
+    expect(rows.flatMap((r) => (r.kind === 'item' ? [r.index] : []))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('sorts by priority within a group', () => {
+    const { items } = buildQueue(list, { nowMs: now, zone, sort: 'priority', values });
+    expect(items.map((i) => i.a.lid)).toEqual(['today', 'wkHigh', 'wkOldest', 'wkLow', 'old']);
+  });
+
+  it('sorts by opportunity value (activity first, then directory), unknown last', () => {
+    const { items } = buildQueue([...list, act({ lid: 'wkNoValue', due_at: '2025-12-21T15:00:00Z', priority: 'critical' })], {
+      nowMs: now, zone, sort: 'value', values,
+    });
+    expect(items.map((i) => `${i.a.lid}:${i.value ?? '-'}`)).toEqual([
+      'today:-', 'wkLow:175000', 'wkOldest:150000', 'wkHigh:5000', 'wkNoValue:-', 'old:-',
+    ]);
+  });
+});
+
+describe('presetDueTimes', () => {
+  it('in 1 hour rounds up to 5 minutes', () => {
+    const t = presetDueTimes('in1h', 2, Date.parse('2025-12-22T15:02:10Z'), zone);
+    expect(t.map((d) => d.toISOString())).toEqual(['2025-12-22T16:05:00.000Z', '2025-12-22T16:05:00.000Z']);
+  });
+  it('tomorrow 9:00 in the rep zone', () => {
+    expect(presetDueTimes('tomorrow9', 1, now, zone)[0]?.toISOString()).toBe('2025-12-23T14:00:00.000Z');
+  });
+  it('next business day skips the weekend, at the start of working hours', () => {
+    const friday = Date.parse('2025-12-26T15:00:00Z');
+    expect(presetDueTimes('nextBusinessDay', 1, friday, zone, { start: '08:30', end: '17:00' })[0]?.toISOString()).toBe(
+      '2025-12-29T13:30:00.000Z',
+    );
+  });
+  it('spread over the week: next 5 business days, inside working hours, evenly', () => {
+    const friday = Date.parse('2025-12-26T15:00:00Z');
+    const times = presetDueTimes('spreadWeek', 12, friday, zone, { start: '09:00', end: '17:00' });
+    expect(times).toHaveLength(12);
+    const fmt = new Intl.DateTimeFormat('en-CA', { timeZone: zone, weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const local = times.map((d) => fmt.format(d));
+    const days = new Set(local.map((s) => s.slice(0, 15)));
+    expect(days.size).toBe(5);
+    for (const s of local) {
+      expect(s).not.toMatch(/Sat|Sun/);
+      const hm = /(\d{2}):(\d{2})$/.exec(s);
+      const minutes = Number(hm?.[1]) * 60 + Number(hm?.[2]);
+      expect(minutes).toBeGreaterThanOrEqual(9 * 60);
+      expect(minutes).toBeLessThan(17 * 60);
+    }
+    // 12 over 5 days → 3 a day at most, spaced 160 minutes apart: 09:00, 11:40, 14:20.
+    expect(local.filter((s) => s.includes('14:20'))).toHaveLength(2);
+    expect(local[0]).toContain('Mon');
+    expect(local[0]).toContain('09:00');
+  });
+  it('rejects nonsense working hours', () => {
+    expect(() => presetDueTimes('spreadWeek', 1, now, zone, { start: '17:00', end: '09:00' })).toThrow(/end after/);
+  });
+});
+
+describe('triageCommand', () => {
+  it('maps the legend keys', () => {
+    expect(triageCommand(key('j'))).toEqual({ kind: 'move', delta: 1, extend: false });
+    expect(triageCommand(key('ArrowUp', true))).toEqual({ kind: 'move', delta: -1, extend: true });
+    expect(triageCommand(key(' '))).toEqual({ kind: 'toggle' });
+    expect(triageCommand(key('x'))).toEqual({ kind: 'toggle' });
+    expect(triageCommand(key('c'))).toEqual({ kind: 'complete' });
+    expect(triageCommand(key('r'))).toEqual({ kind: 'reschedule' });
+    expect(triageCommand(key('Delete'))).toEqual({ kind: 'cancel' });
+    expect(triageCommand(key('d'))).toEqual({ kind: 'cancel' });
+    expect(triageCommand(key('q'))).toBeNull();
+    expect(triageCommand({ ...key('c'), ctrlKey: true })).toBeNull();
+  });
+});

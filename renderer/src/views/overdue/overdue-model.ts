@@ -1,0 +1,230 @@
+/**
+ * The overdue queue as pure functions: how late each activity is, its group, the sort orders
+ * (priority, related opportunity value) and the bulk-reschedule presets in the rep's zone and
+ * working hours. No React here, so it is unit-tested in Node.
+ */
+import { tz } from '@date-fns/tz';
+import { addDays, differenceInCalendarDays, isWeekend, startOfDay } from 'date-fns';
+import { PRIORITY_RANK, type ActivityStatus, type ActivityType, type Priority } from '#shared/domain/index';
+
+export interface QueueActivity {
+  lid: string;
+  type: ActivityType;
+  status: ActivityStatus;
+  priority: Priority;
+  subject: string;
+  due_at: string | null;
+  duration_minutes: number | null;
+  activityable_type: string;
+  activityable_id: string;
+  activityable?: { name: string; value?: number | null } | null;
+  sync?: string;
+}
+
+export const LATENESS_GROUPS = ['today', 'week', 'month', 'older'] as const;
+export type LatenessGroup = (typeof LATENESS_GROUPS)[number];
+export const LATENESS_LABELS: Record<LatenessGroup, string> = {
+  today: 'Due earlier today',
+  week: '1–7 days late',
+  month: '1–4 weeks late',
+  older: 'More than 4 weeks late',
+};
+
+/** Calendar days late in the rep's zone (0 = due earlier today). */
+export function daysLate(dueAt: string, nowMs: number, zone: string): number {
+  return Math.max(0, differenceInCalendarDays(new Date(nowMs), new Date(dueAt), { in: tz(zone) }));
+}
+
+export function latenessGroup(days: number): LatenessGroup {
+  if (days <= 0) return 'today';
+  if (days <= 7) return 'week';
+  if (days <= 28) return 'month';
+  return 'older';
+}
+
+export type QueueSort = 'due' | 'priority' | 'value';
+export const QUEUE_SORT_LABELS: Record<QueueSort, string> = {
+  due: 'Most overdue first',
+  priority: 'Priority (highest first)',
+  value: 'Opportunity value (highest first)',
+};
+
+export interface QueueItem {
+  a: QueueActivity;
+  daysLate: number;
+  group: LatenessGroup;
+  /** Value of the related opportunity, from the activity or the offline directory; null when unknown. */
+  value: number | null;
+}
+
+export type QueueRow =
+  | { kind: 'header'; group: LatenessGroup; count: number }
+  | { kind: 'item'; item: QueueItem; index: number };
+
+const dueMs = (a: QueueActivity) => (a.due_at ? Date.parse(a.due_at) : Number.POSITIVE_INFINITY);
+
+function compare(sort: QueueSort): (x: QueueItem, y: QueueItem) => number {
+  const byDue = (x: QueueItem, y: QueueItem) => dueMs(x.a) - dueMs(y.a) || x.a.lid.localeCompare(y.a.lid);
+  const byPriority = (x: QueueItem, y: QueueItem) => PRIORITY_RANK[y.a.priority] - PRIORITY_RANK[x.a.priority];
+  if (sort === 'priority') return (x, y) => byPriority(x, y) || byDue(x, y);
+  if (sort === 'value') {
+    // Unknown values sink below every known one; ties fall back to priority then lateness.
+    return (x, y) => (y.value ?? -1) - (x.value ?? -1) || byPriority(x, y) || byDue(x, y);
+  }
+  return byDue;
+}
+
+/**
+ * Group by lateness (today first, oldest last) and sort inside each group. Returns flat rows
+ * (headers + items) for the virtual list, and the items alone in display order for the cursor.
+ */
+export function buildQueue(
+  activities: readonly QueueActivity[],
+  opts: { nowMs: number; zone: string; sort: QueueSort; values?: ReadonlyMap<string, number | null> },
+): { rows: QueueRow[]; items: QueueItem[] } {
+  const groups = new Map<LatenessGroup, QueueItem[]>(LATENESS_GROUPS.map((g) => [g, []]));
+  for (const a of activities) {
+    if (!a.due_at) continue;
+    const d = daysLate(a.due_at, opts.nowMs, opts.zone);
+    const value = a.activityable?.value ?? (a.activityable_type === 'opportunity' ? (opts.values?.get(a.activityable_id) ?? null) : null);
+    groups.get(latenessGroup(d))?.push({ a, daysLate: d, group: latenessGroup(d), value });
+  }
+  const rows: QueueRow[] = [];
+  const items: QueueItem[] = [];
+  const cmp = compare(opts.sort);
+  for (const g of LATENESS_GROUPS) {
+    const list = groups.get(g) ?? [];
+    if (list.length === 0) continue;
+    list.sort(cmp);
+    rows.push({ kind: 'header', group: g, count: list.length });
+    for (const item of list) {
+      rows.push({ kind: 'item', item, index: items.length });
+      items.push(item);
+    }
+  }
+  return { rows, items };
+}
+
+export interface WorkingHours {
+  /** "HH:mm" in the rep's zone. */
+  start: string;
+  end: string;
+}
+export const DEFAULT_WORKING_HOURS: WorkingHours = { start: '09:00', end: '17:00' };
+
+export type ReschedulePreset = 'in1h' | 'tomorrow9' | 'nextBusinessDay' | 'spreadWeek';
+export const PRESET_LABELS: Record<ReschedulePreset, string> = {
+  in1h: 'In 1 hour',
+  tomorrow9: 'Tomorrow 9:00',
+  nextBusinessDay: 'Next business day',
+  spreadWeek: 'Spread over the week',
+};
+
+function parseHm(hm: string): number {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(hm);
+  if (!m) throw new Error(`Working hours must be HH:mm, got "${hm}"`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** The instant of `minutes` after local midnight of `day` in `zone`. */
+function atLocal(day: Date, minutes: number, zone: string): Date {
+  const midnight = startOfDay(day, { in: tz(zone) });
+  const d = new Date(midnight.getTime());
+  // Set wall-clock hours in the zone (DST-safe: a TZDate's setHours works in its zone).
+  const local = tz(zone)(d);
+  local.setHours(Math.floor(minutes / 60), minutes % 60, 0, 0);
+  return new Date(local.getTime());
+}
+
+function nextBusinessDayAfter(nowMs: number, zone: string): Date {
+  let d = addDays(new Date(nowMs), 1, { in: tz(zone) });
+  while (isWeekend(d, { in: tz(zone) })) d = addDays(d, 1, { in: tz(zone) });
+  return d;
+}
+
+/**
+ * New due times for `count` activities under a preset, in input order. "Spread over the week"
+ * distributes them over the next 5 business days inside working hours, evenly spaced each day.
+ */
+export function presetDueTimes(
+  preset: ReschedulePreset, count: number, nowMs: number, zone: string, hours: WorkingHours = DEFAULT_WORKING_HOURS,
+): Date[] {
+  const startMin = parseHm(hours.start);
+  const endMin = parseHm(hours.end);
+  if (endMin <= startMin) throw new Error('Working hours must end after they start');
+  if (preset === 'in1h') {
+    // Round up to the next 5 minutes so times look deliberate.
+    const t = Math.ceil((nowMs + 60 * 60_000) / 300_000) * 300_000;
+    return Array.from({ length: count }, () => new Date(t));
+  }
+  if (preset === 'tomorrow9') {
+    const t = atLocal(addDays(new Date(nowMs), 1, { in: tz(zone) }), 9 * 60, zone);
+    return Array.from({ length: count }, () => t);
+  }
+  if (preset === 'nextBusinessDay') {
+    const t = atLocal(nextBusinessDayAfter(nowMs, zone), startMin, zone);
+    return Array.from({ length: count }, () => t);
+  }
+  const days: Date[] = [];
+  let d = nextBusinessDayAfter(nowMs, zone);
+  while (days.length < 5) {
+    days.push(d);
+    d = addDays(d, 1, { in: tz(zone) });
+    while (isWeekend(d, { in: tz(zone) })) d = addDays(d, 1, { in: tz(zone) });
+  }
+  const perDay = Math.ceil(count / days.length);
+  const step = Math.max(1, Math.floor((endMin - startMin) / Math.max(1, perDay)));
+  const out: Date[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const day = days[i % days.length] as Date;
+    const slot = Math.floor(i / days.length);
+    out.push(atLocal(day, startMin + slot * step, zone));
+  }
+  return out;
+}
+
+/** Keyboard triage: the key → command map shown in the help legend and used by the handler. */
+export const TRIAGE_KEYS = [
+  { keys: ['j', '↓'], label: 'Next activity' },
+  { keys: ['k', '↑'], label: 'Previous activity' },
+  { keys: ['Space', 'x'], label: 'Select / unselect' },
+  { keys: ['Shift+↑/↓'], label: 'Extend selection' },
+  { keys: ['a'], label: 'Select all / none' },
+  { keys: ['c'], label: 'Complete (outcome)' },
+  { keys: ['r'], label: 'Reschedule' },
+  { keys: ['d', 'Delete'], label: 'Cancel (with reason)' },
+  { keys: ['Enter'], label: 'Open details' },
+] as const;
+
+export type TriageCommand =
+  | { kind: 'move'; delta: number; extend: boolean }
+  | { kind: 'toggle' }
+  | { kind: 'all' }
+  | { kind: 'complete' }
+  | { kind: 'reschedule' }
+  | { kind: 'cancel' }
+  | { kind: 'open' }
+  | { kind: 'home' }
+  | { kind: 'end' };
+
+/** Map a key press to a triage command (null when the key is not ours). */
+export function triageCommand(e: { key: string; shiftKey: boolean; ctrlKey: boolean; metaKey: boolean; altKey: boolean }): TriageCommand | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null;
+  switch (e.key) {
+    case 'j': case 'ArrowDown': return { kind: 'move', delta: 1, extend: e.shiftKey };
+    case 'k': case 'ArrowUp': return { kind: 'move', delta: -1, extend: e.shiftKey };
+    case 'J': return { kind: 'move', delta: 1, extend: true };
+    case 'K': return { kind: 'move', delta: -1, extend: true };
+    case 'PageDown': return { kind: 'move', delta: 10, extend: e.shiftKey };
+    case 'PageUp': return { kind: 'move', delta: -10, extend: e.shiftKey };
+    case 'Home': return { kind: 'home' };
+    case 'End': return { kind: 'end' };
+    case ' ': case 'x': return { kind: 'toggle' };
+    case 'a': return { kind: 'all' };
+    case 'c': return { kind: 'complete' };
+    case 'r': return { kind: 'reschedule' };
+    case 'd': case 'Delete': return { kind: 'cancel' };
+    case 'Enter': return { kind: 'open' };
+    default: return null;
+  }
+}
