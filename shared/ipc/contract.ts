@@ -1,0 +1,126 @@
+/**
+ * The one typed contract between main, preload and renderer. Every invoke channel has a request
+ * schema (main validates each payload against it) and a response schema; every main→renderer
+ * event has a payload schema. The TypeScript types are derived from the schemas, and the
+ * preload's exposed object `satisfies FieldbookBridge`, so nothing is kept by hand twice.
+ */
+import { z } from 'zod';
+import type { EventChannel, InvokeChannel } from './channels.ts';
+import type { HttpRequest, HttpResponse, PlatformEvents, ReminderItem, TransportFailure } from './platform.ts';
+
+export { EVENT_CHANNELS, INVOKE_CHANNELS, eventIpcName, isEventChannel, isInvokeChannel } from './channels.ts';
+export type { EventChannel, InvokeChannel } from './channels.ts';
+
+const MAX_BODY_CHARS = 10 * 1024 * 1024;
+const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'Expected an ISO-8601 instant.');
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Expected a time of day as HH:mm (24-hour).');
+
+export const httpRequestSchema = z.strictObject({
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
+  // Relative to the CRM base URL only: an absolute URL here would let the renderer send the token elsewhere.
+  path: z.string().min(1).max(8192).regex(/^\/(?!\/)/, 'Path must start with a single "/" (relative to the CRM address).'),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().max(MAX_BODY_CHARS).optional(),
+  timeoutMs: z.number().int().positive().max(10 * 60_000).optional(),
+}) satisfies z.ZodType<HttpRequest>;
+
+export const httpResponseSchema = z.strictObject({
+  status: z.number().int(),
+  headers: z.record(z.string(), z.string()),
+  body: z.string(),
+}) satisfies z.ZodType<HttpResponse>;
+
+export const transportFailureSchema = z.strictObject({
+  kind: z.enum(['network', 'timeout']),
+  message: z.string(),
+}) satisfies z.ZodType<TransportFailure>;
+
+/** Transport failures are data, not thrown errors, because Electron flattens a rejected invoke to a message string. */
+export const httpResultSchema = z.discriminatedUnion('ok', [
+  z.strictObject({ ok: z.literal(true), response: httpResponseSchema }),
+  z.strictObject({ ok: z.literal(false), failure: transportFailureSchema }),
+]);
+
+export const signInSchema = z.strictObject({
+  baseUrl: z.url({ protocol: /^https?$/, error: 'The CRM address must be an http(s) URL.' }),
+  token: z.string().min(1, 'The token is empty.').max(8192),
+});
+
+export const sessionSchema = z.strictObject({
+  baseUrl: z.string(),
+  signedIn: z.boolean(),
+  /** False when the OS offers no secure storage: the token then lives only until the app quits. */
+  tokenPersisted: z.boolean(),
+});
+
+export const reminderItemSchema = z.strictObject({
+  lid: z.string().min(1).max(200),
+  subject: z.string().max(1000),
+  reminder_at: instant,
+  due_at: instant.nullable(),
+  type: z.string().max(100),
+  entity_name: z.string().max(1000).nullable(),
+  location: z.string().max(1000).nullable(),
+  phone: z.string().max(200).nullable(),
+  customer_time_zone: z.string().max(100).nullable().optional(),
+}) satisfies z.ZodType<ReminderItem>;
+
+export const quietHoursSchema = z.strictObject({ start: hhmm, end: hhmm }).nullable();
+export const countsSchema = z.strictObject({ today: z.number().int().nonnegative(), overdue: z.number().int().nonnegative() });
+export const externalUrlSchema = z
+  .string()
+  .max(8192)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'Only http(s) links can be opened.');
+
+const none = z.undefined();
+
+export const invokeContract = {
+  'http:request': { request: httpRequestSchema, response: httpResultSchema },
+  'auth:signIn': { request: signInSchema, response: z.strictObject({ tokenPersisted: z.boolean() }) },
+  'auth:signOut': { request: none, response: none },
+  'auth:session': { request: none, response: sessionSchema },
+  'reminders:set': { request: z.array(reminderItemSchema).max(20_000), response: none },
+  'settings:quietHours': { request: quietHoursSchema, response: none },
+  'settings:startAtLogin': { request: z.strictObject({ enabled: z.boolean() }), response: z.strictObject({ enabled: z.boolean() }) },
+  'tray:counts': { request: countsSchema, response: none },
+  /** Resolves with the saved file's path, or null when the rep cancelled. */
+  'logs:export': { request: none, response: z.string().nullable() },
+  'app:openExternal': { request: externalUrlSchema, response: none },
+} as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
+
+export const eventContract = {
+  reminderClicked: z.strictObject({ lid: z.string(), action: z.enum(['open', 'done']) }),
+  remindersMissed: z.strictObject({ lids: z.array(z.string()) }),
+  resumed: z.strictObject({}),
+  online: z.strictObject({ online: z.boolean() }),
+  syncNow: z.strictObject({}),
+} as const satisfies Record<EventChannel, z.ZodType>;
+
+export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeContract)[C]['request']>;
+export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof invokeContract)[C]['response']>;
+export type EventPayload<E extends EventChannel> = z.infer<(typeof eventContract)[E]>;
+export type HttpResult = z.infer<typeof httpResultSchema>;
+export type SessionInfo = z.infer<typeof sessionSchema>;
+
+/** Channels whose request is `undefined` can be invoked without a payload argument. */
+type InvokeArgs<C extends InvokeChannel> = undefined extends InvokeRequest<C> ? [payload?: InvokeRequest<C>] : [payload: InvokeRequest<C>];
+
+/** The object the preload exposes as `window.fieldbook`. */
+export interface FieldbookBridge {
+  readonly kind: 'electron';
+  invoke<C extends InvokeChannel>(channel: C, ...args: InvokeArgs<C>): Promise<InvokeResponse<C>>;
+  /** Subscribes to a main→renderer event; returns the unsubscribe function. */
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** Compile-time proof that the event schemas and the renderer's PlatformEvents agree both ways. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type EventsAgree = Same<keyof PlatformEvents, EventChannel> & { [E in EventChannel]: Same<EventPayload<E>, PlatformEvents[E]> }[EventChannel];
+export const EVENTS_AGREE_WITH_PLATFORM: EventsAgree = true;
