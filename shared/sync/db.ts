@@ -33,6 +33,14 @@ export class FieldbookDB extends Dexie {
           '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id+due_ms], *words',
         reminders: 'key, lid',
       });
+    // v3: indexes for lists that must include undated activities (compound indexes skip rows
+    // without due_ms) and for finding local deletes quickly: per-assignee, per-entity, deleted.
+    this.version(3).stores({
+      activities:
+        'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+        '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id], ' +
+        '[activityable_type+activityable_id+due_ms], *words',
+    });
   }
 }
 
