@@ -1,10 +1,10 @@
-import { ACTIVITY_TYPES } from '#shared/domain/index';
+import { AppProvider } from './app/AppProvider.tsx';
+import { Shell } from './app/Shell.tsx';
 
 export function App() {
   return (
-    <main>
-      <h1>Fieldbook</h1>
-      <p>{ACTIVITY_TYPES.length} activity types</p>
-    </main>
+    <AppProvider>
+      <Shell />
+    </AppProvider>
   );
 }

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import './styles/app.css';
 
 const el = document.getElementById('root');
 if (!el) throw new Error('index.html has no #root');

@@ -1,0 +1,164 @@
+/** Startup: opens the local store, picks the platform, wires the engine, restores the session. */
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { UserRef } from '#shared/domain/index';
+import type { Platform } from '#shared/ipc/platform';
+import { openDatabase, type FieldbookDB } from '#shared/sync/db';
+import { pickPlatform } from '../platform/index.ts';
+import { AppContext, type AppContextValue, type Session } from './context.tsx';
+import type { Commands, Queries, SyncEngine } from './ports.ts';
+import { defaultSettings, SETTINGS_KEY, writeTheme, type Settings } from './settings.ts';
+import { makeCommands, makeEngine, makeQueries } from './wiring.ts';
+
+export const CURRENT_USER_KEY = 'ui.current_user';
+export const DEFAULT_CRM_URL = 'http://127.0.0.1:4010';
+
+interface Booted {
+  db: FieldbookDB;
+  platform: Platform;
+  commands: Commands;
+  queries: Queries;
+  settings: Settings;
+  currentUser: UserRef | null;
+  session: Session;
+}
+
+/** Reads ?db=NAME (fresh store per e2e test) and ?crm=&token= (auto sign-in, web mode only). */
+export function bootParams(search = window.location.search) {
+  const p = new URLSearchParams(search);
+  return { dbName: p.get('db') || 'fieldbook', crm: p.get('crm'), token: p.get('token') };
+}
+
+async function boot(userRef: { current: UserRef | null }): Promise<Booted> {
+  const params = bootParams();
+  const db = openDatabase(params.dbName);
+  await db.open();
+  const platform = await pickPlatform({
+    firedLog: {
+      has: async (key) => !!(await db.reminders.get(key))?.fired_at,
+      add: async (key, lid) => { await db.reminders.put({ key, lid, fired_at: Date.now() }); },
+    },
+  });
+  const stored = (await db.sync_meta.get(SETTINGS_KEY))?.value as Partial<Settings> | undefined;
+  const settings: Settings = { ...defaultSettings(), ...stored, theme: defaultSettings().theme };
+  const currentUser = ((await db.sync_meta.get(CURRENT_USER_KEY))?.value as UserRef | undefined) ?? null;
+  userRef.current = currentUser;
+  const commands = makeCommands(db, { currentUserId: () => userRef.current?.id ?? null });
+  const queries = makeQueries(db);
+  if (platform.kind === 'web' && params.crm && params.token) await platform.signIn(params.crm, params.token);
+  await platform.setQuietHours(settings.quietHours);
+  const session = await platform.session();
+  return { db, platform, commands, queries, settings, currentUser, session };
+}
+
+function applyTheme(theme: Settings['theme']): void {
+  const dark = theme === 'dark' || (theme === 'system' && window.matchMedia('(prefers-color-scheme: dark)').matches);
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+}
+
+export function AppProvider({ children }: { children: ReactNode }) {
+  const [booted, setBooted] = useState<Booted | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [engine, setEngine] = useState<SyncEngine | null>(null);
+  const userRef = useRef<UserRef | null>(null);
+  const queryClient = useMemo(() => new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 60_000 } } }), []);
+
+  useEffect(() => {
+    let cancelled = false;
+    boot(userRef).then(
+      (b) => { if (!cancelled) setBooted(b); },
+      (e: unknown) => { if (!cancelled) setError(e instanceof Error ? e.message : String(e)); },
+    );
+    return () => { cancelled = true; };
+  }, []);
+
+  // The engine runs only while signed in; a new one per session.
+  const signedIn = booted?.session.signedIn ?? false;
+  useEffect(() => {
+    if (!booted || !signedIn) return;
+    const e = makeEngine(booted.db, booted.platform);
+    if (!e) return;
+    e.start();
+    setEngine(e);
+    const offs = [
+      booted.platform.on('online', ({ online }) => { if (online) void e.syncNow(); }),
+      booted.platform.on('resumed', () => { void e.syncNow(); }),
+      booted.platform.on('syncNow', () => { void e.syncNow(); }),
+    ];
+    if (!booted.currentUser) {
+      void e.whoAmI().then(async (u) => {
+        if (!u) return;
+        await booted.db.sync_meta.put({ key: CURRENT_USER_KEY, value: u });
+        userRef.current = u;
+        setBooted((b) => (b ? { ...b, currentUser: u } : b));
+      }, () => undefined);
+    }
+    return () => {
+      for (const off of offs) off();
+      e.stop();
+      setEngine(null);
+    };
+  }, [booted?.db, booted?.platform, signedIn]);
+
+  const theme = booted?.settings.theme ?? 'system';
+  useEffect(() => {
+    applyTheme(theme);
+    if (theme !== 'system') return;
+    const mq = window.matchMedia('(prefers-color-scheme: dark)');
+    const on = () => applyTheme('system');
+    mq.addEventListener('change', on);
+    return () => mq.removeEventListener('change', on);
+  }, [theme]);
+
+  const updateSettings = useCallback(async (patch: Partial<Settings>) => {
+    if (!booted) return;
+    const next = { ...booted.settings, ...patch };
+    if (patch.theme) writeTheme(patch.theme);
+    const { theme: _t, ...persisted } = next;
+    await booted.db.sync_meta.put({ key: SETTINGS_KEY, value: persisted });
+    if ('quietHours' in patch) await booted.platform.setQuietHours(next.quietHours);
+    setBooted((b) => (b ? { ...b, settings: next } : b));
+  }, [booted]);
+
+  const signIn = useCallback(async (baseUrl: string, token: string) => {
+    if (!booted) return;
+    await booted.platform.signIn(baseUrl, token);
+    const session = await booted.platform.session();
+    setBooted((b) => (b ? { ...b, session } : b));
+  }, [booted]);
+
+  const signOut = useCallback(async () => {
+    if (!booted) return;
+    await booted.platform.signOut();
+    const session = await booted.platform.session();
+    setBooted((b) => (b ? { ...b, session } : b));
+  }, [booted]);
+
+  const setCurrentUser = useCallback(async (user: UserRef) => {
+    if (!booted) return;
+    await booted.db.sync_meta.put({ key: CURRENT_USER_KEY, value: user });
+    userRef.current = user;
+    setBooted((b) => (b ? { ...b, currentUser: user } : b));
+  }, [booted]);
+
+  const value = useMemo<AppContextValue | null>(() => (booted ? {
+    db: booted.db, commands: booted.commands, queries: booted.queries, engine, platform: booted.platform,
+    currentUser: booted.currentUser, settings: booted.settings, session: booted.session,
+    updateSettings, signIn, signOut, setCurrentUser,
+  } : null), [booted, engine, updateSettings, signIn, signOut, setCurrentUser]);
+
+  if (error) {
+    return (
+      <main className="boot-error" role="alert">
+        <h1>Fieldbook could not start</h1>
+        <p>{error}</p>
+      </main>
+    );
+  }
+  if (!value) return <main className="boot" aria-busy="true"><p>Opening Fieldbook…</p></main>;
+  return (
+    <QueryClientProvider client={queryClient}>
+      <AppContext.Provider value={value}>{children}</AppContext.Provider>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,91 @@
+/** The frame: left navigation, status bar, the current view, and the dialogs any view can open. */
+import { useEffect, type ReactNode } from 'react';
+import { CalendarView } from '../views/calendar/CalendarView.tsx';
+import { OverdueView } from '../views/overdue/OverdueView.tsx';
+import { OutcomeDialog } from '../views/outcome/OutcomeDialog.tsx';
+import { ActivitiesView } from '../views/activities/ActivitiesView.tsx';
+import { ActivityDetail } from '../views/activities/ActivityDetail.tsx';
+import { ActivityFormDialog } from '../views/activities/ActivityFormDialog.tsx';
+import { SyncView } from '../views/sync/SyncView.tsx';
+import { SettingsView } from '../views/settings/SettingsView.tsx';
+import { Toasts } from '../components/Toasts.tsx';
+import { VIEWS, VIEW_LABELS, useUiStore, type View } from '../state/store.ts';
+import { StatusBar } from './StatusBar.tsx';
+import { NavIcon } from './NavIcon.tsx';
+import { useApp } from './context.tsx';
+import { SignInGate } from './SignInGate.tsx';
+
+const VIEW_COMPONENTS: Record<View, () => ReactNode> = {
+  calendar: () => <CalendarView />,
+  overdue: () => <OverdueView />,
+  activities: () => <ActivitiesView />,
+  sync: () => <SyncView />,
+  settings: () => <SettingsView />,
+};
+
+export function Shell() {
+  const view = useUiStore((s) => s.view);
+  const setView = useUiStore((s) => s.setView);
+  const detailLid = useUiStore((s) => s.detailLid);
+  const outcomeLid = useUiStore((s) => s.outcomeLid);
+  const formOpen = useUiStore((s) => s.createPrefill !== null || s.editLid !== null);
+  const { platform } = useApp();
+  const openActivity = useUiStore((s) => s.openActivity);
+  const openOutcome = useUiStore((s) => s.openOutcome);
+
+  // A clicked reminder opens its activity (or outcome entry for "Done").
+  useEffect(() => platform.on('reminderClicked', ({ lid, action }) => {
+    if (action === 'done') openOutcome(lid);
+    else openActivity(lid);
+  }), [platform, openActivity, openOutcome]);
+
+  // Alt+1..5 switch views from anywhere.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const i = Number(e.key) - 1;
+      const v = VIEWS[i];
+      if (v) {
+        e.preventDefault();
+        setView(v);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [setView]);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">Skip to content</a>
+      <nav className="sidenav" aria-label="Main">
+        <div className="brand" aria-hidden="true"><span className="brand-mark">F</span>Fieldbook</div>
+        <ul>
+          {VIEWS.map((v, i) => (
+            <li key={v}>
+              <button
+                type="button"
+                className="nav-item"
+                aria-current={view === v ? 'page' : undefined}
+                aria-keyshortcuts={`Alt+${i + 1}`}
+                onClick={() => setView(v)}
+              >
+                <NavIcon view={v} />
+                <span>{VIEW_LABELS[v]}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <div className="app-body">
+        <StatusBar />
+        <main id="main" className="app-main" tabIndex={-1}>
+          <SignInGate>{VIEW_COMPONENTS[view]()}</SignInGate>
+        </main>
+      </div>
+      {detailLid && <ActivityDetail lid={detailLid} />}
+      {formOpen && <ActivityFormDialog />}
+      {outcomeLid && <OutcomeDialog lid={outcomeLid} />}
+      <Toasts />
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+/** CRM address + token. Web mode keeps the token in memory only, so a reload asks again. */
+import { useState, type FormEvent } from 'react';
+import { useApp } from '../app/context.tsx';
+import { DEFAULT_CRM_URL } from '../app/AppProvider.tsx';
+import { Field } from './Field.tsx';
+
+function checkUrl(v: string): string | null {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? null : 'Use an http:// or https:// address.';
+  } catch {
+    return 'Enter the CRM address, e.g. https://crm.example.com.';
+  }
+}
+
+export function SignInForm({ onDone }: { onDone?: () => void }) {
+  const { signIn, session } = useApp();
+  const [url, setUrl] = useState(session.baseUrl || DEFAULT_CRM_URL);
+  const [token, setToken] = useState('');
+  const [errors, setErrors] = useState<Record<string, string[]>>({});
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const next: Record<string, string[]> = {};
+    const urlErr = checkUrl(url.trim());
+    if (urlErr) next.url = [urlErr];
+    if (!token.trim()) next.token = ['Enter your API token.'];
+    setErrors(next);
+    if (Object.keys(next).length) return;
+    setBusy(true);
+    try {
+      await signIn(url.trim(), token.trim());
+      setToken('');
+      onDone?.();
+    } catch (err) {
+      setErrors({ token: [err instanceof Error ? err.message : 'Sign-in failed.'] });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="form signin-form" onSubmit={(e) => { void submit(e); }} noValidate aria-label="Sign in to the CRM">
+      <Field label="CRM address" errors={errors.url}>
+        <input type="url" value={url} onChange={(e) => setUrl(e.target.value)} autoComplete="url" />
+      </Field>
+      <Field label="API token" errors={errors.token} hint="Kept in memory only in the browser; you'll be asked again after a reload.">
+        <input type="password" value={token} onChange={(e) => setToken(e.target.value)} autoComplete="off" />
+      </Field>
+      <div className="form-actions">
+        <button type="submit" className="button primary" disabled={busy}>{busy ? 'Signing in…' : 'Sign in'}</button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,139 @@
+/**
+ * UI state only (which view, what is selected, open dialogs, list filters, toasts). Activity data
+ * never lives here: it is read from Dexie through the hooks in ../data.
+ * One store made of slices; middleware (none yet) would go on the combined store only.
+ */
+import { create, type StateCreator } from 'zustand';
+import type { CreateActivityInput, ListStatusFilter, ActivityType, Priority, ActivityableType, SortField, SortDirection } from '#shared/domain/index';
+
+export const VIEWS = ['calendar', 'overdue', 'activities', 'sync', 'settings'] as const;
+export type View = (typeof VIEWS)[number];
+
+export const VIEW_LABELS: Record<View, string> = {
+  calendar: 'Calendar', overdue: 'Overdue', activities: 'Activities', sync: 'Sync', settings: 'Settings',
+};
+
+export interface NavSlice {
+  view: View;
+  setView: (view: View) => void;
+}
+
+export interface SelectionSlice {
+  /** The activity shown in the detail panel (a lid), or null. */
+  detailLid: string | null;
+  /** The activity whose outcome dialog is open. */
+  outcomeLid: string | null;
+  /** Create form open with this prefill (null = closed). */
+  createPrefill: Partial<CreateActivityInput> | null;
+  /** The activity being edited in the form, or null. */
+  editLid: string | null;
+  openActivity: (lid: string) => void;
+  closeActivity: () => void;
+  openOutcome: (lid: string) => void;
+  closeOutcome: () => void;
+  openCreate: (prefill?: Partial<CreateActivityInput>) => void;
+  openEdit: (lid: string) => void;
+  closeForm: () => void;
+}
+
+export interface CalendarSlice {
+  /** The day the calendar is centred on, as YYYY-MM-DD in the rep's zone. */
+  selectedDate: string;
+  calendarMode: 'day' | 'week' | 'month';
+  setSelectedDate: (date: string) => void;
+  setCalendarMode: (mode: CalendarSlice['calendarMode']) => void;
+}
+
+export interface ActivityFilters {
+  type?: ActivityType | undefined;
+  status?: ListStatusFilter | undefined;
+  priority?: Priority | undefined;
+  assigned_user_id?: string | undefined;
+  activityable_type?: ActivityableType | undefined;
+  activityable_id?: string | undefined;
+  due_date_from?: string | undefined;
+  due_date_to?: string | undefined;
+  search: string;
+  sort_by: SortField;
+  sort_direction: SortDirection;
+  page: number;
+  per_page: number;
+}
+
+export const DEFAULT_FILTERS: ActivityFilters = { search: '', sort_by: 'due_at', sort_direction: 'asc', page: 1, per_page: 25 };
+
+export interface FiltersSlice {
+  filters: ActivityFilters;
+  /** Changing any filter but the page goes back to page 1. */
+  setFilters: (patch: Partial<ActivityFilters>) => void;
+  resetFilters: () => void;
+}
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'success' | 'error';
+  message: string;
+}
+
+export interface ToastSlice {
+  toasts: Toast[];
+  toast: (message: string, kind?: Toast['kind']) => void;
+  dismissToast: (id: number) => void;
+}
+
+export type UiState = NavSlice & SelectionSlice & CalendarSlice & FiltersSlice & ToastSlice;
+type Slice<T> = StateCreator<UiState, [], [], T>;
+
+const createNavSlice: Slice<NavSlice> = (set) => ({
+  view: 'calendar',
+  setView: (view) => set({ view }),
+});
+
+const createSelectionSlice: Slice<SelectionSlice> = (set) => ({
+  detailLid: null,
+  outcomeLid: null,
+  createPrefill: null,
+  editLid: null,
+  openActivity: (lid) => set({ detailLid: lid }),
+  closeActivity: () => set({ detailLid: null }),
+  openOutcome: (lid) => set({ outcomeLid: lid }),
+  closeOutcome: () => set({ outcomeLid: null }),
+  openCreate: (prefill = {}) => set({ createPrefill: prefill, editLid: null }),
+  openEdit: (lid) => set({ editLid: lid, createPrefill: null }),
+  closeForm: () => set({ createPrefill: null, editLid: null }),
+});
+
+function todayLocal(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+const createCalendarSlice: Slice<CalendarSlice> = (set) => ({
+  selectedDate: todayLocal(),
+  calendarMode: 'week',
+  setSelectedDate: (selectedDate) => set({ selectedDate }),
+  setCalendarMode: (calendarMode) => set({ calendarMode }),
+});
+
+const createFiltersSlice: Slice<FiltersSlice> = (set) => ({
+  filters: DEFAULT_FILTERS,
+  setFilters: (patch) =>
+    set((s) => ({ filters: { ...s.filters, ...patch, page: patch.page ?? (Object.keys(patch).length ? 1 : s.filters.page) } })),
+  resetFilters: () => set({ filters: DEFAULT_FILTERS }),
+});
+
+let toastSeq = 0;
+const createToastSlice: Slice<ToastSlice> = (set) => ({
+  toasts: [],
+  toast: (message, kind = 'info') => set((s) => ({ toasts: [...s.toasts.slice(-4), { id: ++toastSeq, kind, message }] })),
+  dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+});
+
+export const useUiStore = create<UiState>()((...a) => ({
+  ...createNavSlice(...a),
+  ...createSelectionSlice(...a),
+  ...createCalendarSlice(...a),
+  ...createFiltersSlice(...a),
+  ...createToastSlice(...a),
+}));
