@@ -141,7 +141,8 @@ export function createCommands(db: FieldbookDB, deps: CommandDeps): Commands {
       const at = now();
       const w = await work(at);
       if (w.rows.length) await db.activities.bulkPut(w.rows);
-      if (w.ops.length) await db.outbox.bulkAdd(w.ops);
+      // One add per op, so a failure surfaces as itself (e.g. ConstraintError), not a BulkError.
+      for (const o of w.ops) await db.outbox.add(o);
       return w.result;
     });
     notify();
