@@ -7,3 +7,5 @@ export * from './transitions.ts';
 export * from './reminders.ts';
 export * from './rules.ts';
 export * from './subject-hints.ts';
+export * from './local-time.ts';
+export * from './recurrence.ts';
