@@ -1,0 +1,92 @@
+/**
+ * npm run crm -- --port 4010 --token dev-token --data .crm-data [--demo] [--latency-ms 50]
+ *   [--fail-rate 0.2] [--seed 7] [--no-idempotency] [--faults error5xx=1,rateLimit=1,dropAfterCommit=1,slow=1]
+ *   [--slow-ms 5000] [--per-page-cap 100] [--list-omits-fields] [--no-etag] [--no-updated-since] [--no-users-me]
+ */
+import { parseArgs } from 'node:util';
+import { FAULT_KINDS, startCrmServer, type FaultKind } from './index.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4010' },
+    host: { type: 'string', default: '127.0.0.1' },
+    token: { type: 'string', default: 'dev-token' },
+    data: { type: 'string', default: '.crm-data' },
+    demo: { type: 'boolean', default: false },
+    'latency-ms': { type: 'string', default: '0' },
+    'fail-rate': { type: 'string', default: '0' },
+    seed: { type: 'string', default: '7' },
+    'no-idempotency': { type: 'boolean', default: false },
+    'no-etag': { type: 'boolean', default: false },
+    'no-updated-since': { type: 'boolean', default: false },
+    'no-users-me': { type: 'boolean', default: false },
+    faults: { type: 'string' },
+    'slow-ms': { type: 'string', default: '5000' },
+    'per-page-cap': { type: 'string', default: '100' },
+    'list-omits-fields': { type: 'boolean', default: false },
+    help: { type: 'boolean', default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  console.log('Usage: npm run crm -- --port 4010 --token dev-token --data .crm-data [--demo] [--latency-ms N] [--fail-rate 0..1] [--seed N] [--no-idempotency] [--faults error5xx=1,rateLimit=1,dropAfterCommit=1,slow=1] [--slow-ms N] (see test/crm-server/README.md)');
+  process.exit(0);
+}
+
+function num(name: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n)) {
+    console.error(`--${name} must be a number, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
+function kinds(raw: string | undefined): Record<FaultKind, number> | undefined {
+  if (raw === undefined) return undefined;
+  const out = Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>;
+  for (const part of raw.split(',').filter(Boolean)) {
+    const [k = '', w = '1'] = part.split('=');
+    if (!(FAULT_KINDS as readonly string[]).includes(k)) {
+      console.error(`--faults: unknown kind "${k}" (kinds: ${FAULT_KINDS.join(', ')})`);
+      process.exit(2);
+    }
+    out[k as FaultKind] = num('faults', w);
+  }
+  return out;
+}
+
+const faultKinds = kinds(values.faults);
+const crm = await startCrmServer({
+  port: num('port', values.port),
+  host: values.host,
+  token: values.token,
+  dataDir: values.data,
+  demo: values.demo,
+  seed: num('seed', values.seed),
+  idempotency: !values['no-idempotency'],
+  etag: !values['no-etag'],
+  updatedSince: !values['no-updated-since'],
+  usersMe: !values['no-users-me'],
+  perPageCap: num('per-page-cap', values['per-page-cap']),
+  listOmitsFields: values['list-omits-fields'],
+  faults: {
+    failRate: num('fail-rate', values['fail-rate']),
+    latencyMs: num('latency-ms', values['latency-ms']),
+    slowMs: num('slow-ms', values['slow-ms']),
+    ...(faultKinds ? { kinds: faultKinds } : {}),
+  },
+});
+const url = values.host === '127.0.0.1' ? crm.url : `http://${values.host}:${crm.port}`;
+console.log(`CRM ready ${url} token=${crm.token}`);
+console.log(`  data: ${values.data}  activities: ${crm.store.countActivities()}  extensions: ${[
+  !values['no-idempotency'] && 'idempotency', !values['no-etag'] && 'etag', !values['no-updated-since'] && 'updated-since', !values['no-users-me'] && 'users-me',
+].filter(Boolean).join(', ')}  faults: fail-rate ${values['fail-rate']}, latency ${values['latency-ms']} ms`);
+console.log(`  try: curl -H "Authorization: Bearer ${crm.token}" ${url}/api/v1/crm/activities/overdue`);
+
+const stop = () => {
+  void crm.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

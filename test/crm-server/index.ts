@@ -1,0 +1,453 @@
+/**
+ * Stand-in central CRM: the Activity Management Guide's whole API as a real HTTP server over
+ * SQLite, with the optional extensions and seeded fault injection. Used by `npm run crm`, web mode,
+ * and by other suites (sync soak test, benchmarks) in-process:
+ *
+ *   const crm = await startCrmServer({ demo: true });          // port 0 → a free port
+ *   await fetch(`${crm.url}/api/v1/crm/activities`, { headers: { Authorization: `Bearer ${crm.token}` } });
+ *   crm.setFaults({ failRate: 0.2 });                          // seeded: same seed → same faults
+ *   crm.mutate.update(id, { subject: 'Changed by someone else' });
+ *   await crm.close();
+ *
+ * startCrmServer(options) — every option is optional:
+ *   port (0)          listen port on 127.0.0.1; 0 picks a free one (read `port`/`url` back)
+ *   token ('dev-token') bearer token of the signed-in user (Jane Manager, 01hwxyz623abc456def789ghi0)
+ *   tokens            extra bearer tokens → user id (another rep; ids from DIRECTORY.users)
+ *   dataDir           directory of the SQLite file (crm.sqlite); undefined → in memory
+ *   demo (false)      load the guide's records B…N and ~300 activities around now (once per dataDir)
+ *   seed (7)          seeds demo data, generated ids and faults
+ *   now (Date.now)    clock in epoch ms (tests pin it to the guide's dates)
+ *   idempotency (true) honour Idempotency-Key; false = header ignored, not advertised
+ *   etag / updatedSince / usersMe (true)  the other extensions, each can be switched off
+ *   latencyMs, failRate  shorthands for faults.latencyMs / faults.failRate
+ *   faults            Partial<FaultConfig>: { failRate, kinds: { error5xx, rateLimit, dropAfterCommit, slow }, slowMs, latencyMs, retryAfterSeconds }
+ *   perPageCap (100)  lower cap on per_page (a stingier server); meta.per_page says what was used
+ *   listOmitsFields (false) list items carry only the guide's list fields
+ *   idempotencyTtlMs (30 days) how long replies to Idempotency-Keys are kept
+ *
+ * Returns CrmServer: { url, port, token, userId, db, store, close(), setFaults(partial), faults(),
+ *   stats(), resetStats(), idle(), seedActivities(n, opts?) → ids, mutate: { create, update, complete,
+ *   cancel, reschedule, delete, get } }. `mutate` applies the same rules as the API (throws
+ *   DomainError when not allowed) — it simulates another user editing on the server.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { monotonicFactory } from 'ulid';
+import {
+  DomainError, applyCancel, applyComplete, applyCreate, applyReschedule, applyUpdate, createActivitySchema, isOverdue,
+  toIsoInstant, updateActivitySchema,
+  type Activity, type CompleteActivityInput, type CreateActivityInput, type RescheduleActivityInput,
+  type UpdateActivityInput,
+} from '#shared/domain/index';
+import { API_PREFIX, HEADERS } from '#shared/api/index';
+import { CrmApp, fail, type Reply } from './app.ts';
+import { DEFAULT_USER_ID, generateActivities, seedDemo, seedDirectory, type GenerateOptions } from './demo.ts';
+import { FAULT_KINDS, FaultInjector, type FaultConfig, type FaultKind } from './faults.ts';
+import { buildOpenApi } from './openapi.ts';
+import { seededRng } from './prng.ts';
+import { CrmStore, openDb, type Db, type EntityRecord, type StoredActivity } from './store.ts';
+
+export type { FaultConfig, FaultKind } from './faults.ts';
+export { DEFAULT_FAULTS, FAULT_KINDS } from './faults.ts';
+export { DIRECTORY, GUIDE_IDS } from './demo.ts';
+
+export interface CrmServerOptions {
+  port?: number;
+  host?: string;
+  token?: string;
+  tokens?: Record<string, string>;
+  dataDir?: string;
+  demo?: boolean;
+  seed?: number;
+  now?: () => number;
+  idempotency?: boolean;
+  etag?: boolean;
+  updatedSince?: boolean;
+  usersMe?: boolean;
+  latencyMs?: number;
+  failRate?: number;
+  faults?: Partial<FaultConfig>;
+  perPageCap?: number;
+  listOmitsFields?: boolean;
+  idempotencyTtlMs?: number;
+}
+
+export interface CrmStats {
+  /** Every HTTP request, including preflight and /openapi.json. */
+  requests: number;
+  /** Requests to /api routes (the ones faults apply to). */
+  apiRequests: number;
+  /** Requests per "METHOD /route-pattern", e.g. "POST /activities", "PATCH /activities/:id". */
+  byRoute: Record<string, number>;
+  /** Non-GET API requests that were handled and committed (excludes replays and injected faults). */
+  mutations: number;
+  /** Replies served from an Idempotency-Key. */
+  replays: number;
+  faults: Record<FaultKind, number>;
+  /** The fault (or null) of each API request in order; the last 10 000. */
+  faultLog: (FaultKind | null)[];
+}
+
+export interface MutateApi {
+  create(input: CreateActivityInput, asUserId?: string): Activity;
+  update(id: string, patch: UpdateActivityInput): Activity;
+  complete(id: string, input?: CompleteActivityInput): Activity;
+  cancel(id: string, reason?: string): Activity;
+  reschedule(id: string, input: RescheduleActivityInput): Activity;
+  delete(id: string): void;
+  /** The stored record (also when soft-deleted, see deleted_at), is_overdue as of now. */
+  get(id: string): (Activity & { deleted_at: string | null }) | undefined;
+}
+
+export interface CrmServer {
+  url: string;
+  port: number;
+  token: string;
+  userId: string;
+  db: Db;
+  store: CrmStore;
+  close(): Promise<void>;
+  setFaults(partial: Partial<FaultConfig>): void;
+  faults(): FaultConfig;
+  stats(): CrmStats;
+  resetStats(): void;
+  /** Resolves when no request is being handled (including slow replies in their wait). */
+  idle(): Promise<void>;
+  /** Insert n generated activities in one transaction; returns their ids. */
+  seedActivities(n: number, opts?: Partial<Omit<GenerateOptions, 'nowMs'>>): string[];
+  mutate: MutateApi;
+}
+
+const MAX_BODY_BYTES = 1_000_000;
+const DAY_MS = 86_400_000;
+const LOCAL_ORIGIN = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
+const EXPOSED = [HEADERS.etag, HEADERS.extensions, HEADERS.retryAfter, HEADERS.idempotentReplay].join(', ');
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', HEADERS.idempotencyKey, HEADERS.ifMatch].join(', ');
+
+class BadJson extends Error {}
+
+export async function startCrmServer(options: CrmServerOptions = {}): Promise<CrmServer> {
+  const now = options.now ?? Date.now;
+  const seed = options.seed ?? 7;
+  const token = options.token ?? 'dev-token';
+  const tokens = new Map<string, string>([[token, DEFAULT_USER_ID], ...Object.entries(options.tokens ?? {})]);
+  const idempotency = options.idempotency ?? true;
+  const ext = { etag: options.etag ?? true, updatedSince: options.updatedSince ?? true, usersMe: options.usersMe ?? true };
+  const extensions = [
+    idempotency && 'idempotency', ext.etag && 'etag', ext.updatedSince && 'updated-since', ext.usersMe && 'users-me',
+  ].filter(Boolean).join(', ');
+  const ttlMs = options.idempotencyTtlMs ?? 30 * DAY_MS;
+
+  const db = openDb(options.dataDir);
+  const store = new CrmStore(db);
+  const ulid = monotonicFactory(seededRng(seed));
+  const newId = (ms: number = now()) => ulid(ms).toLowerCase();
+  const app = new CrmApp(store, {
+    perPageCap: options.perPageCap ?? 100,
+    listOmitsFields: options.listOmitsFields ?? false,
+    ...ext,
+    newId: () => newId(),
+  });
+  seedDirectory(store);
+  if (options.demo) seedDemo(store, seed, now(), newId);
+  store.purgeReplies(now() - ttlMs);
+
+  const injector = new FaultInjector(seed, {
+    ...options.faults,
+    ...(options.failRate !== undefined ? { failRate: options.failRate } : {}),
+    ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+  });
+
+  const emptyStats = (): CrmStats => ({
+    requests: 0, apiRequests: 0, byRoute: {}, mutations: 0, replays: 0,
+    faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>, faultLog: [],
+  });
+  let stats = emptyStats();
+  /** Idempotency keys whose first request is still being handled: scope|key → fingerprint. */
+  const running = new Map<string, string>();
+  const closing = new AbortController();
+  let inflight = 0;
+  let idleWaiters: (() => void)[] = [];
+  let lastPurge = now();
+
+  const sleep = (ms: number) =>
+    ms <= 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, ms);
+          closing.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+        });
+
+  function send(res: ServerResponse, reply: Reply, cors: Record<string, string>): void {
+    if (res.destroyed || closing.signal.aborted) {
+      res.destroy();
+      return;
+    }
+    const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
+    res.writeHead(reply.status, {
+      ...cors,
+      [HEADERS.extensions]: extensions,
+      ...(body ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),
+      ...reply.headers,
+    });
+    res.end(body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    stats.requests++;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const origin = req.headers.origin;
+    const cors: Record<string, string> =
+      origin && LOCAL_ORIGIN.test(origin)
+        ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Access-Control-Expose-Headers': EXPOSED }
+        : {};
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') {
+      send(res, {
+        status: 204,
+        headers: {
+          'Access-Control-Allow-Methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
+          'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+          'Access-Control-Max-Age': '600',
+        },
+      }, cors);
+      return;
+    }
+    if (url.pathname === '/openapi.json' || url.pathname === '/') {
+      if (url.pathname === '/') send(res, { status: 200, body: { success: true, message: 'Stand-in CRM', data: { api: API_PREFIX, openapi: '/openapi.json', extensions } } }, cors);
+      else send(res, { status: 200, body: buildOpenApi(extensions) }, cors);
+      return;
+    }
+    if (!url.pathname.startsWith(`${API_PREFIX}/`)) {
+      send(res, fail(404, 'Route not found.'), cors);
+      return;
+    }
+
+    // Faults apply to API routes only; the draw happens first so the sequence depends on request order alone.
+    stats.apiRequests++;
+    const segments = url.pathname.slice(API_PREFIX.length + 1).split('/').map(decodeURIComponent).filter((s) => s !== '');
+    const route = `${method} /${routePattern(segments)}`;
+    stats.byRoute[route] = (stats.byRoute[route] ?? 0) + 1;
+    const fault = injector.next();
+    stats.faultLog.push(fault.kind);
+    if (stats.faultLog.length > 10_000) stats.faultLog.splice(0, stats.faultLog.length - 10_000);
+    if (fault.kind) stats.faults[fault.kind]++;
+
+    let raw: string;
+    try {
+      raw = await readBody(req);
+    } catch {
+      send(res, fail(413, 'The request body is too large.'), cors);
+      return;
+    }
+    await sleep(injector.config.latencyMs);
+    if (fault.kind === 'error5xx') {
+      send(res, fail(fault.status, 'The CRM is temporarily unavailable (injected fault). Nothing was changed.'), cors);
+      return;
+    }
+    if (fault.kind === 'rateLimit') {
+      const retry = String(injector.config.retryAfterSeconds);
+      send(res, { ...fail(429, 'Too many requests. Try again later.'), headers: { [HEADERS.retryAfter]: retry } }, cors);
+      return;
+    }
+
+    const auth = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(auth);
+    const userId = match?.[1] ? tokens.get(match[1].trim()) : undefined;
+    const user = userId ? store.getEntity('user', userId) : undefined;
+    if (!user) {
+      send(res, { ...fail(401, auth ? 'Invalid or expired token.' : 'Unauthenticated: send Authorization: Bearer <token>.'), headers: { 'WWW-Authenticate': 'Bearer' } }, cors);
+      return;
+    }
+
+    const nowMs = now();
+    if (nowMs - lastPurge > 3_600_000) {
+      store.purgeReplies(nowMs - ttlMs);
+      lastPurge = nowMs;
+    }
+    const keyHeader = req.headers[HEADERS.idempotencyKey.toLowerCase()];
+    const key = idempotency && method !== 'GET' && typeof keyHeader === 'string' ? keyHeader.trim() : undefined;
+    let runningKey: string | undefined;
+    const fingerprint = createHash('sha256').update(`${method} ${url.pathname}${url.search}\n${raw}`).digest('hex');
+    if (key !== undefined) {
+      if (key.length === 0 || key.length > 255) {
+        send(res, fail(400, 'Idempotency-Key must be 1 to 255 characters.', { idempotency_key: ['Send 1 to 255 characters.'] }), cors);
+        return;
+      }
+      runningKey = `${user.id}|${key}`;
+      const stored = store.getReply(user.id, key);
+      const inFlight = running.get(runningKey);
+      if ((stored && stored.fingerprint !== fingerprint) || (inFlight !== undefined && inFlight !== fingerprint)) {
+        send(res, fail(422, 'This Idempotency-Key was already used for a different request.', { idempotency_key: ['Use a new key for a different request.'] }), cors);
+        return;
+      }
+      if (stored) {
+        stats.replays++;
+        send(res, { status: stored.status, body: JSON.parse(stored.body) as unknown, headers: { ...stored.headers, [HEADERS.idempotentReplay]: 'true' } }, cors);
+        return;
+      }
+      if (inFlight !== undefined) {
+        send(res, fail(409, 'A request with this Idempotency-Key is still being processed. Retry later.'), cors);
+        return;
+      }
+      running.set(runningKey, fingerprint);
+    }
+
+    let reply: Reply;
+    try {
+      const body = parseBody(raw);
+      const ifMatch = req.headers[HEADERS.ifMatch.toLowerCase()];
+      reply = store.transaction(() => {
+        const r = app.handle({ method, segments, query: url.searchParams, body, user, nowMs, ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined });
+        // The reply is stored in the same transaction as the change: a crash never leaves one without the other.
+        if (key !== undefined) {
+          store.putReply(user.id, key, { fingerprint, status: r.status, body: JSON.stringify(r.body ?? null), headers: r.headers ?? {}, created_ms: nowMs });
+        }
+        return r;
+      });
+      if (method !== 'GET' && reply.status < 400) stats.mutations++;
+    } catch (e) {
+      reply = e instanceof BadJson ? fail(400, `Malformed JSON: ${e.message}`, { body: ['The request body is not valid JSON.'] }) : internalError(e);
+    } finally {
+      if (runningKey) running.delete(runningKey);
+    }
+
+    if (fault.kind === 'dropAfterCommit') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'slow') await sleep(injector.config.slowMs);
+    send(res, reply, cors);
+  }
+
+  const server = createServer((req, res) => {
+    inflight++;
+    handle(req, res)
+      .catch((e: unknown) => send(res, internalError(e), {}))
+      .finally(() => {
+        inflight--;
+        if (inflight === 0) {
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          for (const w of waiters) w();
+        }
+      });
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const live = (id: string): StoredActivity => {
+    const s = store.liveActivity(id);
+    if (!s) throw new DomainError('not_found', `Activity ${id} not found.`);
+    return s;
+  };
+  const put = (a: Activity): Activity => {
+    store.putActivity(a);
+    return { ...a, is_overdue: isOverdue(a, now()) };
+  };
+  const iso = () => toIsoInstant(now());
+  const userRef = (id: string): { id: string; name: string } => {
+    const u: EntityRecord | undefined = store.getEntity('user', id);
+    return { id, name: u?.name ?? id };
+  };
+
+  const mutate: MutateApi = {
+    create(input, asUserId = DEFAULT_USER_ID) {
+      const v = createActivitySchema.parse(input);
+      return put(applyCreate(v, { id: newId(), now: iso(), currentUser: userRef(asUserId), reminderDefaults: false }));
+    },
+    update: (id, patch) => put(applyUpdate(live(id).activity, updateActivitySchema.parse(patch), iso())),
+    complete: (id, input = {}) => put(applyComplete(live(id).activity, input, iso())),
+    cancel: (id, reason) => put(applyCancel(live(id).activity, reason === undefined ? {} : { reason }, iso()).cancelled),
+    reschedule: (id, input) => put(applyReschedule(live(id).activity, input, iso())),
+    delete(id) {
+      live(id);
+      store.softDeleteActivity(id, iso());
+    },
+    get(id) {
+      const s = store.getActivity(id);
+      return s ? { ...s.activity, is_overdue: isOverdue(s.activity, now()), deleted_at: s.deleted_at } : undefined;
+    },
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    token,
+    userId: DEFAULT_USER_ID,
+    db,
+    store,
+    async close() {
+      closing.abort();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      db.close();
+    },
+    setFaults: (partial) => injector.set(partial),
+    faults: () => injector.config,
+    stats: () => ({ ...stats, byRoute: { ...stats.byRoute }, faults: { ...stats.faults }, faultLog: [...stats.faultLog] }),
+    resetStats() {
+      stats = emptyStats();
+    },
+    idle: () => (inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
+    seedActivities(n, opts = {}) {
+      const list = generateActivities(n, { seed: opts.seed ?? seed, nowMs: now(), ...opts }, newId);
+      store.transaction(() => {
+        for (const a of list) store.putActivity(a);
+      });
+      return list.map((a) => a.id);
+    },
+    mutate,
+  };
+}
+
+function routePattern(segments: string[]): string {
+  const [head, id, action] = segments;
+  if (head === undefined) return '';
+  if (id === undefined) return head;
+  const fixed = head === 'activities' ? ['search', 'overdue', 'bulk-actions'] : head === 'users' ? ['me'] : [];
+  const idPart = fixed.includes(id) ? id : ':id';
+  return action === undefined ? `${head}/${idPart}` : `${head}/${idPart}/${action}`;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseBody(raw: string): unknown {
+  if (raw.trim() === '') return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch (e) {
+    throw new BadJson(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function internalError(e: unknown): Reply {
+  console.error('[crm] internal error', e);
+  return fail(500, 'Internal server error.');
+}
+
+
