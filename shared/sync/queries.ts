@@ -125,7 +125,9 @@ function candidateCollections(db: FieldbookDB, c: Criteria): ActivityCollection[
         : t.where('[activityable_type+activityable_id]').equals([et, ei]),
     );
   }
-  if (hasDueRange(c)) out.push(t.where('due_ms').between(lo, hi, true, false));
+  // The compound reads above already bound the due range and are never wider than due_ms alone.
+  const rangeCovered = c.status === 'overdue' || !!c.assigned_user_id || !!(c.activityable_type && c.activityable_id);
+  if (hasDueRange(c) && !rangeCovered) out.push(t.where('due_ms').between(lo, hi, true, false));
   return out;
 }
 

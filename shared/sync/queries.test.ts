@@ -1,0 +1,330 @@
+import 'fake-indexeddb/auto';
+import type { DBCore, DBCoreQueryRequest } from 'dexie';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationError, type Activity, type ListQueryInput } from '../domain/index.ts';
+import type { FieldbookDB } from './db.ts';
+import { createQueries, listActivities, type Queries } from './queries.ts';
+import { toLocalRow } from './rows.ts';
+import { freshDb, serverActivity } from './store-testing.ts';
+
+const NOW = Date.parse('2025-12-10T12:00:00Z');
+
+/** [lid, fields]: one row per case the filters and sorts must tell apart. a09 is deleted locally. */
+const DATA: [string, Partial<Activity>][] = [
+  ['a01', { type: 'call', status: 'pending', priority: 'high', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-08T09:00:00Z', subject: 'Call Bob about the proposal', description: 'Discuss pricing', created_at: '2025-12-01T09:00:00Z' }],
+  ['a02', { type: 'meeting', status: 'in_progress', priority: 'medium', assigned_user_id: 'u-2', activityable_type: 'lead', activityable_id: 'lead-1', due_at: '2025-12-10T15:00:00Z', subject: 'Proposal review meeting', created_at: '2025-12-02T09:00:00Z' }],
+  ['a03', { type: 'task', status: 'completed', priority: 'low', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-05T10:00:00Z', subject: 'Send quote', completed_at: '2025-12-05T11:00:00Z', created_at: '2025-12-03T09:00:00Z' }],
+  ['a04', { type: 'demo', status: 'cancelled', priority: 'urgent', assigned_user_id: 'u-1', activityable_type: 'opportunity', activityable_id: 'opp-1', due_at: '2025-12-09T10:00:00Z', subject: 'Product demo', cancelled_at: '2025-12-08T10:00:00Z', created_at: '2025-12-04T09:00:00Z' }],
+  ['a05', { type: 'email', status: 'deferred', priority: 'critical', assigned_user_id: 'u-2', activityable_type: 'contact', activityable_id: 'con-1', due_at: '2025-12-01T10:00:00Z', subject: 'Email pricing sheet', description: 'Café owner wants the proposal', created_at: '2025-12-05T09:00:00Z' }],
+  ['a06', { type: 'visit', status: 'waiting', priority: 'medium', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-2', due_at: null, subject: 'Visit warehouse', created_at: '2025-12-06T09:00:00Z' }],
+  ['a07', { type: 'note', status: 'pending', priority: 'low', assigned_user_id: 'u-2', activityable_type: 'customer', activityable_id: 'cus-1', due_at: null, subject: 'Note on discussion', created_at: '2025-12-07T09:00:00Z' }],
+  ['a08', { type: 'call', status: 'pending', priority: 'high', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-11T23:59:59Z', subject: 'Call back', created_at: '2025-12-08T09:00:00Z' }],
+  ['a09', { type: 'call', status: 'pending', priority: 'medium', assigned_user_id: 'u-1', activityable_type: 'lead', activityable_id: 'lead-1', due_at: '2025-12-02T10:00:00Z', subject: 'Proposal call deleted', created_at: '2025-12-09T09:00:00Z' }],
+  ['a10', { type: 'meeting', status: 'pending', priority: 'medium', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-10T00:00:00Z', subject: 'Standup', created_at: '2025-12-10T09:00:00Z' }],
+];
+
+let db: FieldbookDB;
+let q: Queries;
+/** Index reads the store issued, recorded by a DBCore middleware ('' = the primary key). */
+const reads: string[] = [];
+
+beforeAll(async () => {
+  db = freshDb('queries');
+  db.use({
+    stack: 'dbcore',
+    name: 'record-index-reads',
+    create: (down: DBCore): DBCore => ({
+      ...down,
+      table: (name) => {
+        const t = down.table(name);
+        const note = (req: { query: DBCoreQueryRequest['query'] }) => reads.push(`${name}:${req.query.index.name ?? ''}`);
+        return {
+          ...t,
+          query: (req) => (note(req), t.query(req)),
+          count: (req) => (note(req), t.count(req)),
+          openCursor: (req) => (note(req), t.openCursor(req)),
+        };
+      },
+    }),
+  });
+  await db.activities.bulkPut(DATA.map(([lid, f]) => {
+    const a = serverActivity({ id: `srv-${lid}`, is_overdue: false, ...f });
+    return toLocalRow(a, { lid, base: a, sync: 'synced', deleted: lid === 'a09' ? 1 : 0 });
+  }));
+  q = createQueries(db, { now: () => NOW });
+});
+afterAll(async () => {
+  await db.delete();
+});
+
+async function lids(query: ListQueryInput): Promise<string[]> {
+  return (await q.list(query)).items.map((r) => r.lid);
+}
+
+describe('list: sorting', () => {
+  it('defaults to due_at ascending with undated last, never showing deleted rows', async () => {
+    expect(await lids({})).toEqual(['a05', 'a03', 'a01', 'a04', 'a10', 'a02', 'a08', 'a06', 'a07']);
+  });
+
+  it.each([
+    ['due_at', 'asc', ['a05', 'a03', 'a01', 'a04', 'a10', 'a02', 'a08', 'a06', 'a07']],
+    ['due_at', 'desc', ['a08', 'a02', 'a10', 'a04', 'a01', 'a03', 'a05', 'a07', 'a06']],
+    ['created_at', 'asc', ['a01', 'a02', 'a03', 'a04', 'a05', 'a06', 'a07', 'a08', 'a10']],
+    ['created_at', 'desc', ['a10', 'a08', 'a07', 'a06', 'a05', 'a04', 'a03', 'a02', 'a01']],
+    ['priority', 'asc', ['a03', 'a07', 'a02', 'a06', 'a10', 'a01', 'a08', 'a04', 'a05']],
+    ['priority', 'desc', ['a05', 'a04', 'a08', 'a01', 'a10', 'a06', 'a02', 'a07', 'a03']],
+  ] as const)('sort_by=%s %s (index-ordered and filtered paths agree)', async (sort_by, sort_direction, expected) => {
+    expect(await lids({ sort_by, sort_direction })).toEqual(expected);
+    // A filter that keeps every row forces the read-filter-sort path; same order.
+    expect(await lids({ sort_by, sort_direction, updated_since: '2000-01-01T00:00:00Z' })).toEqual(expected);
+  });
+
+  it('pages of every sort join up to the full list, with or without local deletes', async () => {
+    const check = async () => {
+      for (const sort_by of ['due_at', 'created_at', 'priority'] as const) {
+        for (const sort_direction of ['asc', 'desc'] as const) {
+          const all = await lids({ sort_by, sort_direction, per_page: 100 });
+          const pages: string[] = [];
+          for (let page = 1; page <= 4; page++) pages.push(...(await lids({ sort_by, sort_direction, per_page: 2, page })));
+          expect(pages).toEqual(all.slice(0, 8));
+        }
+      }
+    };
+    await check();
+    const deleted = await db.activities.get('a09');
+    await db.activities.delete('a09');
+    try {
+      await check();
+    } finally {
+      if (deleted) await db.activities.put(deleted);
+    }
+  });
+});
+
+describe('list: filters', () => {
+  it.each([
+    [{ type: 'call' }, ['a01', 'a08']],
+    [{ type: 'meeting' }, ['a10', 'a02']],
+    [{ type: 'webinar' }, []],
+    [{ status: 'pending' }, ['a01', 'a10', 'a08', 'a07']],
+    [{ status: 'in_progress' }, ['a02']],
+    [{ status: 'completed' }, ['a03']],
+    [{ status: 'cancelled' }, ['a04']],
+    [{ status: 'deferred' }, ['a05']],
+    [{ status: 'waiting' }, ['a06']],
+    [{ status: 'overdue' }, ['a05', 'a01', 'a10']],
+    [{ priority: 'low' }, ['a03', 'a07']],
+    [{ priority: 'medium' }, ['a10', 'a02', 'a06']],
+    [{ priority: 'high' }, ['a01', 'a08']],
+    [{ priority: 'urgent' }, ['a04']],
+    [{ priority: 'critical' }, ['a05']],
+    [{ assigned_user_id: 'u-2' }, ['a05', 'a02', 'a07']],
+    [{ assigned_user_id: 'nobody' }, []],
+    [{ activityable_type: 'customer' }, ['a03', 'a01', 'a10', 'a08', 'a06', 'a07']],
+    [{ activityable_type: 'customer', activityable_id: 'cus-1' }, ['a03', 'a01', 'a10', 'a08', 'a07']],
+    [{ activityable_id: 'lead-1' }, ['a02']],
+    [{ due_date_from: '2025-12-10' }, ['a10', 'a02', 'a08']],
+    [{ due_date_to: '2025-12-10' }, ['a05', 'a03', 'a01', 'a04', 'a10', 'a02']],
+    [{ due_date_from: '2025-12-10', due_date_to: '2025-12-10' }, ['a10', 'a02']],
+    [{ due_date_from: '2025-12-11', due_date_to: '2025-12-11' }, ['a08']],
+    [{ due_date_from: '2025-12-10', sort_direction: 'desc' }, ['a08', 'a02', 'a10']],
+    [{ status: 'overdue', due_date_from: '2025-12-08' }, ['a01', 'a10']],
+    [{ assigned_user_id: 'u-1', due_date_from: '2025-12-06', due_date_to: '2025-12-10' }, ['a01', 'a04', 'a10']],
+    [{ activityable_type: 'customer', activityable_id: 'cus-1', due_date_to: '2025-12-08' }, ['a03', 'a01']],
+    [{ status: 'pending', priority: 'high', assigned_user_id: 'u-1', sort_by: 'due_at', sort_direction: 'asc' }, ['a01', 'a08']],
+    [{ type: 'call', status: 'completed' }, []],
+    [{ updated_since: '2025-12-01T09:00:00Z', type: 'call' }, ['a01', 'a08']],
+    [{ updated_since: '2025-12-01T09:00:01Z' }, []],
+  ] as [ListQueryInput, string[]][])('%o', async (query, expected) => {
+    expect(await lids(query)).toEqual(expected);
+  });
+
+  it('marks rows overdue by the clock at read time, not the stored flag', async () => {
+    const items = (await q.list({ status: 'pending' })).items;
+    expect(items.map((r) => [r.lid, r.is_overdue])).toEqual([['a01', true], ['a10', true], ['a08', false], ['a07', false]]);
+    expect((await db.activities.get('a10'))?.is_overdue).toBe(false);
+  });
+
+  it('accepts URL-style strings and rejects bad values with the field named', async () => {
+    expect((await q.list({ per_page: '2', page: '2' })).items.map((r) => r.lid)).toEqual(['a01', 'a04']);
+    for (const [query, field] of [
+      [{ status: 'late' }, 'status'], [{ type: 'lunch' }, 'type'], [{ priority: 'p1' }, 'priority'],
+      [{ sort_by: 'subject' }, 'sort_by'], [{ sort_direction: 'up' }, 'sort_direction'],
+      [{ per_page: 0 }, 'per_page'], [{ page: 'x' }, 'page'], [{ due_date_from: '12/10/2025' }, 'due_date_from'],
+      [{ due_date_from: '2025-12-11', due_date_to: '2025-12-10' }, 'due_date_to'], [{ search: 'a' }, 'search'],
+      [{ activityable_type: 'vendor' }, 'activityable_type'],
+    ] as [Record<string, unknown>, string][]) {
+      const err = await q.list(query as ListQueryInput).catch((e: unknown) => e);
+      expect(err, JSON.stringify(query)).toBeInstanceOf(ValidationError);
+      expect(Object.keys((err as ValidationError).errors)).toContain(field);
+    }
+  });
+});
+
+describe('list: paging', () => {
+  it('defaults to 25 per page, page 1', async () => {
+    expect((await q.list({})).meta).toEqual({ current_page: 1, per_page: 25, total: 9, last_page: 1 });
+  });
+
+  it('slices pages and says how many there are', async () => {
+    const p1 = await q.list({ per_page: 4 });
+    const p3 = await q.list({ per_page: 4, page: 3 });
+    const p4 = await q.list({ per_page: 4, page: 4 });
+    expect(p1.meta).toEqual({ current_page: 1, per_page: 4, total: 9, last_page: 3 });
+    expect(p1.items.map((r) => r.lid)).toEqual(['a05', 'a03', 'a01', 'a04']);
+    expect(p3.items.map((r) => r.lid)).toEqual(['a07']);
+    expect(p4).toEqual({ items: [], meta: { current_page: 4, per_page: 4, total: 9, last_page: 3 } });
+    const filtered = await q.list({ status: 'pending', per_page: 3, page: 2 });
+    expect(filtered.items.map((r) => r.lid)).toEqual(['a07']);
+    expect(filtered.meta).toEqual({ current_page: 2, per_page: 3, total: 4, last_page: 2 });
+  });
+
+  it('clamps per_page to 100 and says so', async () => {
+    expect((await q.list({ per_page: 500 })).meta.per_page).toBe(100);
+  });
+
+  it('an empty result still has one (empty) page', async () => {
+    expect((await q.list({ type: 'webinar' })).meta).toEqual({ current_page: 1, per_page: 25, total: 0, last_page: 1 });
+  });
+});
+
+describe('search', () => {
+  it.each([
+    ['proposal', ['a05', 'a01', 'a02']],
+    ['prop', ['a05', 'a01', 'a02']],
+    ['PROPOSAL', ['a05', 'a01', 'a02']],
+    ['proposal pricing', ['a05', 'a01']],
+    ['call+bob', ['a01']],
+    ['cafe owner', ['a05']],
+    ['café', ['a05']],
+    ['ropo', []],
+    ['proposal warehouse', []],
+    ['deleted', []],
+  ])('%s', async (text, expected) => {
+    expect((await q.search(text)).items.map((r) => r.lid)).toEqual(expected);
+    expect(await lids({ search: text })).toEqual(expected);
+  });
+
+  it('needs at least 2 characters', async () => {
+    for (const text of ['', 'a', ' b ']) {
+      const err = await q.search(text).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+    }
+  });
+
+  it('pages its results', async () => {
+    const r = await q.search('proposal', { per_page: 2, page: 2 });
+    expect(r.items.map((x) => x.lid)).toEqual(['a02']);
+    expect(r.meta).toEqual({ current_page: 2, per_page: 2, total: 3, last_page: 2 });
+  });
+});
+
+describe('index use', () => {
+  async function readsOf(run: () => Promise<unknown>): Promise<string[]> {
+    reads.length = 0;
+    await run();
+    return [...reads];
+  }
+
+  it('search reads the word index, never the whole table', async () => {
+    const r = await readsOf(() => q.search('proposal pricing'));
+    expect(r).toContain('activities:words');
+    expect(r).not.toContain('activities:');
+  });
+
+  it('a filtered list reads the narrowest index it has', async () => {
+    // status=pending holds 5 rows, type=demo 1: both are counted, only the type index is read.
+    const r = await readsOf(() => listActivities(db, { status: 'pending', type: 'demo' }, NOW));
+    expect(r.filter((x) => x === 'activities:type')).toHaveLength(2); // counted, then read
+    expect(r.filter((x) => x === 'activities:status')).toHaveLength(1); // only counted
+    expect(r).not.toContain('activities:');
+  });
+
+  it('overdue status uses [open+due_ms]; entity and assignee lists use their indexes', async () => {
+    expect(await readsOf(() => q.list({ status: 'overdue' }))).toEqual(['activities:[open+due_ms]']);
+    expect(await readsOf(() => q.list({ assigned_user_id: 'u-2' }))).toEqual(['activities:assigned_user_id']);
+    expect(await readsOf(() => q.list({ activityable_type: 'lead', activityable_id: 'lead-1' })))
+      .toEqual(['activities:[activityable_type+activityable_id]']);
+  });
+
+  it('an unfiltered first page reads one page from the due index, not every row', async () => {
+    const r = await readsOf(() => q.list({ per_page: 3 }));
+    expect(r).toContain('activities:due_ms');
+    expect(r).not.toContain('activities:created_at');
+  });
+});
+
+describe('overdue queue, calendar, entity, detail, counts', () => {
+  it('overdue queue: open and due before now, oldest first, deleted left out', async () => {
+    expect((await q.overdueQueue(NOW)).map((r) => r.lid)).toEqual(['a05', 'a01', 'a10']);
+    expect((await q.overdueQueue(NOW, { assigned_user_id: 'u-2' })).map((r) => r.lid)).toEqual(['a05']);
+    expect((await q.overdueQueue(NOW, { limit: 2 })).map((r) => r.lid)).toEqual(['a05', 'a01']);
+    expect((await q.overdueQueue(Date.parse('2025-12-10T00:00:00Z'))).map((r) => r.lid)).toEqual(['a05', 'a01']);
+    expect((await q.overdueQueue(NOW)).every((r) => r.is_overdue)).toBe(true);
+  });
+
+  it('calendar range: due in [from, to), in due order', async () => {
+    const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+    expect((await q.calendarRange(day('2025-12-10'), day('2025-12-11'))).map((r) => r.lid)).toEqual(['a10', 'a02']);
+    expect((await q.calendarRange(day('2025-12-10'), Date.parse('2025-12-10T15:00:00Z'))).map((r) => r.lid)).toEqual(['a10']);
+    expect((await q.calendarRange(day('2025-12-01'), day('2026-01-01'), { assigned_user_id: 'u-1' })).map((r) => r.lid))
+      .toEqual(['a03', 'a01', 'a04', 'a10', 'a08']);
+    expect((await q.calendarRange(day('2025-12-01'), day('2026-01-01'), { openOnly: true })).map((r) => r.lid))
+      .toEqual(['a05', 'a01', 'a10', 'a02', 'a08']);
+  });
+
+  it('by entity: dated by due time, then undated', async () => {
+    expect((await q.byEntity('customer', 'cus-1')).map((r) => r.lid)).toEqual(['a03', 'a01', 'a10', 'a08', 'a07']);
+    expect(await q.byEntity('lead', 'none')).toEqual([]);
+  });
+
+  it('detail by lid or server id; deleted rows are gone', async () => {
+    expect((await q.detail('a01'))?.subject).toBe('Call Bob about the proposal');
+    expect(await q.detail('a09')).toBeUndefined();
+    expect(await q.detail('zzz')).toBeUndefined();
+    expect((await q.byServerId('srv-a02'))?.lid).toBe('a02');
+    expect(await q.byServerId('srv-a09')).toBeUndefined();
+  });
+
+  it('tray counts: still due today, and overdue', async () => {
+    const day = { startMs: Date.parse('2025-12-10T00:00:00Z'), endMs: Date.parse('2025-12-11T00:00:00Z') };
+    expect(await q.counts(NOW, day)).toEqual({ today: 1, overdue: 3 });
+    expect(await q.counts(Date.parse('2025-12-09T12:00:00Z'), { startMs: Date.parse('2025-12-09T00:00:00Z'), endMs: day.startMs }))
+      .toEqual({ today: 0, overdue: 2 });
+  });
+});
+
+describe('entities directory', () => {
+  beforeAll(async () => {
+    await q.upsertEntities([
+      { type: 'customer', id: 'cus-1', name: 'Acme Corporation' },
+      { type: 'customer', id: 'cus-2', name: 'Bolt Industries' },
+      { type: 'customer', id: 'cus-3', name: 'Acme Labs' },
+      { type: 'lead', id: 'lead-1', name: 'Acme Widgets' },
+      { type: 'contact', id: 'con-1', name: 'Sarah Johnson', email: 'sarah@acme.example' },
+      { type: 'user', id: 'u-1', name: 'Ann Rep', email: 'ann@example.com' },
+    ]);
+  });
+
+  it('finds by type and name-word prefix, sorted by name', async () => {
+    expect((await q.searchEntities('customer', 'ac')).map((e) => e.id)).toEqual(['cus-1', 'cus-3']);
+    expect((await q.searchEntities('customer', 'acme la')).map((e) => e.id)).toEqual(['cus-3']);
+    expect((await q.searchEntities('customer', 'ind')).map((e) => e.id)).toEqual(['cus-2']);
+    expect((await q.searchEntities('lead', 'acme')).map((e) => e.id)).toEqual(['lead-1']);
+    expect((await q.searchEntities('contact', 'sarah@acme')).map((e) => e.id)).toEqual(['con-1']);
+    expect(await q.searchEntities('opportunity', 'acme')).toEqual([]);
+  });
+
+  it('an empty prefix lists the type; limit caps it', async () => {
+    expect((await q.searchEntities('customer', '')).map((e) => e.name)).toEqual(['Acme Corporation', 'Acme Labs', 'Bolt Industries']);
+    expect(await q.searchEntities('customer', '', 1)).toHaveLength(1);
+  });
+
+  it('gets by [type, id] and upsert replaces', async () => {
+    expect((await q.getEntity('user', 'u-1'))?.name).toBe('Ann Rep');
+    expect(await q.getEntity('customer', 'u-1')).toBeUndefined();
+    await q.upsertEntities([{ type: 'user', id: 'u-1', name: 'Ann Field' }]);
+    expect((await q.getEntity('user', 'u-1'))?.words).toEqual(['ann', 'field']);
+    expect(await q.searchEntities('user', 'rep')).toEqual([]);
+  });
+});
