@@ -1,11 +1,216 @@
-/** Placeholder: ui-b replaces this with the FullCalendar view. */
+/**
+ * Day, week and month calendar (FullCalendar). Activities come live from Dexie for the visible
+ * range; drag or resize reschedules through the commands; an empty slot opens create with the
+ * time filled in, warning (never blocking) when the day gets too full or too tight.
+ */
+import { useCallback, useMemo, useRef, useState } from 'react';
+import FullCalendar from '@fullcalendar/react';
+import dayGridPlugin from '@fullcalendar/daygrid';
+import timeGridPlugin from '@fullcalendar/timegrid';
+import interactionPlugin from '@fullcalendar/interaction';
+import type {
+  DatesSetArg, DateSelectArg, EventClickArg, EventContentArg, EventDropArg, EventMountArg,
+} from '@fullcalendar/core';
+import type { EventResizeDoneArg } from '@fullcalendar/interaction';
+import { ACTIVITY_TYPE_LABELS } from '#shared/domain/index';
+import { useApp } from '../../app/context.tsx';
+import { useUiStore } from '../../state/store.ts';
+import { dateAtLocalTime } from '../outcome/outcome-model.ts';
+import {
+  TYPE_COLOURS, legendTypes, shownDuration, slotWarnings, toEvents, type LoadWarning, type PlacedEvent,
+} from './calendar-model.ts';
+import { dateFnsTimeZonePlugin } from './fc-timezone.ts';
+import { dayInZone } from './format.ts';
+import { useCalendarRange, useNow } from './hooks.ts';
+import { MoveDialog, WarningList, type PendingMove } from './MoveDialog.tsx';
+import './calendar.css';
+
+type Mode = 'day' | 'week' | 'month';
+const FC_VIEWS: Record<Mode, string> = { day: 'timeGridDay', week: 'timeGridWeek', month: 'dayGridMonth' };
+const MODE_LABELS: Record<Mode, string> = { day: 'Day', week: 'Week', month: 'Month' };
+const PERIOD: Record<Mode, string> = { day: 'day', week: 'week', month: 'month' };
+
 export function CalendarView() {
+  const { settings } = useApp();
+  const zone = settings.timeZone;
+  const mode = useUiStore((s) => s.calendarMode);
+  const setMode = useUiStore((s) => s.setCalendarMode);
+  const selectedDate = useUiStore((s) => s.selectedDate);
+  const setSelectedDate = useUiStore((s) => s.setSelectedDate);
+  const openActivity = useUiStore((s) => s.openActivity);
+  const openCreate = useUiStore((s) => s.openCreate);
+  const toast = useUiStore((s) => s.toast);
+  const calRef = useRef<FullCalendar>(null);
+  const [range, setRange] = useState<{ start: number; end: number; title: string } | null>(null);
+  const [move, setMove] = useState<PendingMove | null>(null);
+  const [notice, setNotice] = useState<LoadWarning[]>([]);
+  const now = useNow();
+  const rows = useCalendarRange(range?.start ?? null, range?.end ?? null);
+  const events = useMemo<PlacedEvent[]>(() => toEvents(rows ?? [], now, zone), [rows, now, zone]);
+  const present = useMemo(() => legendTypes(events.map((e) => ({ type: e.extendedProps.type }))), [events]);
+  const api = () => calRef.current?.getApi();
+
+  const onDatesSet = useCallback((arg: DatesSetArg) => {
+    setRange({ start: arg.start.getTime(), end: arg.end.getTime(), title: arg.view.title });
+    const centre = arg.view.currentStart;
+    setSelectedDate(dayInZone(centre, zone));
+  }, [setSelectedDate, zone]);
+
+  const switchMode = (m: Mode) => {
+    setMode(m);
+    api()?.changeView(FC_VIEWS[m]);
+  };
+
+  const onSelect = (arg: DateSelectArg) => {
+    api()?.unselect();
+    const start = arg.allDay ? new Date(dateAtLocalTime(arg.startStr.slice(0, 10), settings.workingHours.start, zone)) : arg.start;
+    const minutes = arg.allDay ? 30 : Math.max(15, Math.round((arg.end.getTime() - arg.start.getTime()) / 60_000));
+    const end = new Date(start.getTime() + minutes * 60_000);
+    const warnings = slotWarnings({ start, end }, rows ?? [], zone);
+    setNotice(warnings);
+    if (warnings.length) toast(`Heads up: ${warnings.map((w) => w.message).join(' ')}`, 'info');
+    openCreate({ due_at: `${start.toISOString().slice(0, 19)}Z`, duration_minutes: minutes });
+  };
+
+  const onChange = (arg: EventDropArg | EventResizeDoneArg) => {
+    const ev = arg.event;
+    const old = arg.oldEvent;
+    const lid = String(ev.extendedProps.lid);
+    const activity = rows?.find((a) => a.lid === lid);
+    if (!ev.start || !old.start || !activity) {
+      arg.revert();
+      return;
+    }
+    const newMinutes = ev.end ? Math.round((ev.end.getTime() - ev.start.getTime()) / 60_000) : shownDuration(activity.duration_minutes);
+    const shown = shownDuration(activity.duration_minutes);
+    const warnings = slotWarnings({ start: ev.start, end: new Date(ev.start.getTime() + newMinutes * 60_000) }, rows ?? [], zone, lid);
+    setMove({
+      lid,
+      subject: activity.subject,
+      oldStart: old.start,
+      newStart: ev.start,
+      oldMinutes: activity.duration_minutes,
+      // A drag keeps the planned duration as stored; only a resize sets a new one.
+      newMinutes: newMinutes === shown ? (activity.duration_minutes ?? shown) : newMinutes,
+      warnings,
+      revert: arg.revert,
+    });
+  };
+
+  const onEventClick = (arg: EventClickArg) => {
+    arg.jsEvent.preventDefault();
+    openActivity(String(arg.event.extendedProps.lid));
+  };
+
+  const onEventMount = (arg: EventMountArg) => {
+    // FullCalendar renders events as <a tabindex=0> without a role or a name: give them both.
+    arg.el.setAttribute('role', 'button');
+    arg.el.setAttribute('aria-label', String(arg.event.extendedProps.accessibleName));
+  };
+
   return (
-    <section aria-labelledby="calendar-title" className="view">
+    <section aria-labelledby="calendar-title" className="view fb-calendar-view">
       <header className="view-header">
         <h1 id="calendar-title">Calendar</h1>
+        <div className="fb-cal-toolbar">
+          <div className="fb-cal-nav" role="group" aria-label="Move through the calendar">
+            <button type="button" className="button small" aria-label={`Previous ${PERIOD[mode]}`} onClick={() => api()?.prev()}>
+              <span aria-hidden="true">‹</span>
+            </button>
+            <button type="button" className="button small" onClick={() => api()?.today()}>Today</button>
+            <button type="button" className="button small" aria-label={`Next ${PERIOD[mode]}`} onClick={() => api()?.next()}>
+              <span aria-hidden="true">›</span>
+            </button>
+          </div>
+          <h2 className="fb-cal-title" aria-live="polite">{range?.title ?? ''}</h2>
+          <div className="fb-segmented" role="group" aria-label="Calendar view">
+            {(Object.keys(FC_VIEWS) as Mode[]).map((m) => (
+              <button key={m} type="button" className="button small" aria-pressed={mode === m} onClick={() => switchMode(m)}>
+                {MODE_LABELS[m]}
+              </button>
+            ))}
+          </div>
+        </div>
       </header>
-      <p className="muted">The calendar is on its way.</p>
+
+      {notice.length > 0 && (
+        <div className="fb-notice">
+          <WarningList warnings={notice} />
+          <button type="button" className="icon-button" aria-label="Dismiss schedule warning" onClick={() => setNotice([])}>
+            <span aria-hidden="true">×</span>
+          </button>
+        </div>
+      )}
+
+      <div className="fb-cal-wrap" aria-busy={rows === undefined}>
+        <FullCalendar
+          ref={calRef}
+          plugins={[dayGridPlugin, timeGridPlugin, interactionPlugin, dateFnsTimeZonePlugin]}
+          initialView={FC_VIEWS[mode]}
+          initialDate={selectedDate}
+          timeZone={zone}
+          headerToolbar={false}
+          height="100%"
+          firstDay={1}
+          nowIndicator
+          allDaySlot={false}
+          slotDuration="00:30:00"
+          scrollTime={`${settings.workingHours.start}:00`}
+          businessHours={{ daysOfWeek: [1, 2, 3, 4, 5], startTime: settings.workingHours.start, endTime: settings.workingHours.end }}
+          locale="en-GB"
+          dayHeaderFormat={mode === 'month' ? { weekday: 'short' } : { weekday: 'short', day: 'numeric', month: 'short' }}
+          slotLabelFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
+          eventTimeFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
+          dayMaxEvents={4}
+          eventDisplay="block"
+          displayEventEnd={false}
+          editable
+          selectable
+          selectMirror
+          eventDurationEditable
+          snapDuration="00:15:00"
+          events={events}
+          datesSet={onDatesSet}
+          select={onSelect}
+          eventDrop={onChange}
+          eventResize={onChange}
+          eventClick={onEventClick}
+          eventDidMount={onEventMount}
+          eventContent={renderEvent}
+        />
+      </div>
+
+      <div className="fb-legend" aria-label="Legend">
+        <span className="fb-legend-title">Legend</span>
+        <ul>
+          {present.map((t) => (
+            <li key={t}>
+              <span className="fb-swatch" style={{ background: TYPE_COLOURS[t] }} aria-hidden="true" />
+              {ACTIVITY_TYPE_LABELS[t]}
+            </li>
+          ))}
+          <li><span className="fb-swatch fb-swatch-overdue" aria-hidden="true">⚠</span>Overdue</li>
+          <li><span className="fb-unsynced-dot" aria-hidden="true" />Not yet synced</li>
+        </ul>
+        <span className="muted small">Click an empty slot to add; drag to reschedule; drag the bottom edge to change duration.</span>
+      </div>
+
+      {move && <MoveDialog move={move} onDone={() => setMove(null)} />}
     </section>
+  );
+}
+
+function renderEvent(arg: EventContentArg) {
+  const overdue = arg.event.extendedProps.overdue === true;
+  const unsynced = arg.event.extendedProps.unsynced === true;
+  return (
+    <div className="fb-ev" title={String(arg.event.extendedProps.accessibleName)}>
+      <div className="fb-ev-line">
+        {overdue && <span className="fb-ev-flag" aria-hidden="true">⚠</span>}
+        {arg.timeText && <span className="fb-ev-time">{arg.timeText}</span>}
+        <span className="fb-ev-title">{arg.event.title}</span>
+      </div>
+      {unsynced && <span className="fb-ev-unsynced" aria-hidden="true" />}
+    </div>
   );
 }

@@ -1,0 +1,33 @@
+/** Live data for the calendar: the activities in the visible range, straight from the due_ms index. */
+import { useEffect, useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { calendarRange } from '#shared/sync/queries';
+import type { LocalActivity } from '#shared/sync/types';
+import { useApp } from '../../app/context.tsx';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Activities due in [startMs, endMs), plus a day before so a long activity that started the
+ * previous evening still shows. Undefined while loading.
+ */
+export function useCalendarRange(startMs: number | null, endMs: number | null): LocalActivity[] | undefined {
+  const { db } = useApp();
+  return useLiveQuery(
+    async () => {
+      if (startMs === null || endMs === null) return [];
+      return calendarRange(db, startMs - DAY_MS, endMs);
+    },
+    [db, startMs, endMs],
+  );
+}
+
+/** A clock that ticks every `everyMs` so overdue marks appear without a reload. */
+export function useNow(everyMs = 60_000): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+}
