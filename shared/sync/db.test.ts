@@ -1,0 +1,137 @@
+/**
+ * One test per schema version upgrade: a database written by an older version (declared here
+ * with raw Dexie exactly as that version shipped) opens with FieldbookDB, keeps its data, and
+ * the newer indexes and tables work on the old rows.
+ */
+import 'fake-indexeddb/auto';
+import { Dexie } from 'dexie';
+import { afterEach, describe, expect, it } from 'vitest';
+import { FieldbookDB } from './db.ts';
+import { toLocalRow } from './rows.ts';
+import { serverActivity } from './store-testing.ts';
+import type { ConflictRecord, DirectoryEntity, LocalActivity, OutboxOp } from './types.ts';
+
+const V1_STORES = {
+  activities:
+    'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, ' +
+    '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id], *words',
+  outbox: '++seq, &op_id, lid, [lid+seq], state, bulk_group',
+  entities: '[type+id], type, name, *words',
+  conflicts: 'id, lid',
+  sync_meta: 'key',
+};
+const V2_STORES = {
+  activities:
+    'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, ' +
+    '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id+due_ms], *words',
+  reminders: 'key, lid',
+};
+
+const dated = toLocalRow(serverActivity({ id: 's1', subject: 'Pricing call', activityable_type: 'lead', activityable_id: 'lead-7', assigned_user_id: 'u-9' }), {
+  lid: 'L1', base: null, sync: 'synced',
+});
+const undated = toLocalRow(serverActivity({ id: 's2', subject: 'Undated task', type: 'task', due_at: null, reminder_at: null, activityable_type: 'lead', activityable_id: 'lead-7', assigned_user_id: 'u-9' }), {
+  lid: 'L2', base: null, sync: 'pending', deleted: 1,
+});
+/** A fresh object each time: Dexie writes the auto-incremented seq back into what it adds. */
+const makeOp = (opId = 'op-1'): OutboxOp => ({
+  op_id: opId, lid: 'L2', kind: 'delete', payload: {}, base: null, attempts: 2, next_attempt_at: 5, last_error: 'offline', state: 'queued', created_at: 1,
+});
+const entity: DirectoryEntity = { type: 'lead', id: 'lead-7', name: 'Acme Widgets', words: ['acme', 'widgets'] };
+const conflict: ConflictRecord = { id: 'c1', lid: 'L1', kind: 'field', field: 'subject', base: 'a', local: 'b', remote: 'c', created_at: 3 };
+
+const names: string[] = [];
+function dbName(label: string): string {
+  const name = `${label}-${names.length}-${Math.random().toString(36).slice(2)}`;
+  names.push(name);
+  return name;
+}
+afterEach(async () => {
+  await Promise.all(names.splice(0).map((n) => Dexie.delete(n)));
+});
+
+/** What every version must still hold after the upgrade, and the v3 indexes over it. */
+async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
+  expect(db.verno).toBe(3);
+  expect(await db.activities.get('L1')).toEqual(dated);
+  expect(await db.activities.get('L2')).toEqual(undated);
+  // v3: per-assignee and per-entity lists include undated rows; local deletes are findable.
+  expect((await db.activities.where('assigned_user_id').equals('u-9').primaryKeys()).sort()).toEqual(['L1', 'L2']);
+  expect((await db.activities.where('[activityable_type+activityable_id]').equals(['lead', 'lead-7']).primaryKeys()).sort()).toEqual(['L1', 'L2']);
+  expect(await db.activities.where('deleted').equals(1).primaryKeys()).toEqual(['L2']);
+  // v2: per-entity by due time (dated rows only) and the reminders table.
+  expect(await db.activities.where('[activityable_type+activityable_id+due_ms]')
+    .between(['lead', 'lead-7', -Infinity], ['lead', 'lead-7', Infinity]).primaryKeys()).toEqual(['L1']);
+  await db.reminders.put({ key: 'L1|2025-12-20T13:45:00Z', lid: 'L1', fired_at: 10 });
+  expect(await db.reminders.where('lid').equals('L1').primaryKeys()).toContain('L1|2025-12-20T13:45:00Z');
+  // v1 indexes still there.
+  expect(await db.activities.where('[open+due_ms]').between([1, -Infinity], [1, Infinity]).primaryKeys()).toEqual(['L1']);
+  expect(await db.activities.where('words').startsWith('pric').primaryKeys()).toEqual(['L1']);
+}
+
+describe('schema upgrades', () => {
+  it('v1 → current: data survives; v2 and v3 indexes and the reminders table work', async () => {
+    const name = dbName('v1');
+    const old = new Dexie(name);
+    old.version(1).stores(V1_STORES);
+    await old.open();
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated]);
+    await old.table('outbox').add(makeOp());
+    await old.table('entities').put(entity);
+    await old.table('conflicts').put(conflict);
+    await old.table('sync_meta').put({ key: 'last_pull', value: '2025-12-01T00:00:00Z' });
+    old.close();
+
+    const db = new FieldbookDB(name);
+    await db.open();
+    try {
+      await expectCurrentSchemaWorks(db);
+      expect(await db.outbox.where('op_id').equals('op-1').first()).toEqual({ ...makeOp(), seq: 1 });
+      expect(await db.entities.get(['lead', 'lead-7'])).toEqual(entity);
+      expect(await db.conflicts.where('lid').equals('L1').toArray()).toEqual([conflict]);
+      expect(await db.sync_meta.get('last_pull')).toEqual({ key: 'last_pull', value: '2025-12-01T00:00:00Z' });
+      // The auto-increment keeps counting after the old rows.
+      expect(await db.outbox.add(makeOp('op-2'))).toBe(2);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('v2 → current: data and reminders survive; v3 indexes work on old rows', async () => {
+    const name = dbName('v2');
+    const old = new Dexie(name);
+    old.version(1).stores(V1_STORES);
+    old.version(2).stores(V2_STORES);
+    await old.open();
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated]);
+    await old.table('reminders').put({ key: 'L1|x', lid: 'L1', snoozed_until: 99 });
+    await old.table('outbox').add(makeOp());
+    old.close();
+
+    const db = new FieldbookDB(name);
+    await db.open();
+    try {
+      expect(await db.reminders.get('L1|x')).toEqual({ key: 'L1|x', lid: 'L1', snoozed_until: 99 });
+      await expectCurrentSchemaWorks(db);
+      expect(await db.outbox.count()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('a fresh database opens at the current version with every table', async () => {
+    const db = new FieldbookDB(dbName('fresh'));
+    await db.open();
+    try {
+      expect(db.verno).toBe(3);
+      expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'conflicts', 'entities', 'outbox', 'reminders', 'sync_meta']);
+      await db.activities.bulkPut([dated, undated]);
+      await expectCurrentSchemaWorks(db);
+      // op_id is unique: the same intent can never be queued twice.
+      await db.outbox.add(makeOp());
+      await expect(db.outbox.add(makeOp())).rejects.toMatchObject({ name: 'ConstraintError' });
+    } finally {
+      db.close();
+    }
+  });
+});
