@@ -29,7 +29,13 @@ export function bootParams(search = window.location.search) {
   return { dbName: p.get('db') || 'fieldbook', crm: p.get('crm'), token: p.get('token') };
 }
 
-async function boot(userRef: { current: UserRef | null }): Promise<Booted> {
+interface Live {
+  user: UserRef | null;
+  settings: Settings;
+  engine: SyncEngine | null;
+}
+
+async function boot(live: Live): Promise<Booted> {
   const params = bootParams();
   const db = openDatabase(params.dbName);
   await db.open();
@@ -42,8 +48,13 @@ async function boot(userRef: { current: UserRef | null }): Promise<Booted> {
   const stored = (await db.sync_meta.get(SETTINGS_KEY))?.value as Partial<Settings> | undefined;
   const settings: Settings = { ...defaultSettings(), ...stored, theme: defaultSettings().theme };
   const currentUser = ((await db.sync_meta.get(CURRENT_USER_KEY))?.value as UserRef | undefined) ?? null;
-  userRef.current = currentUser;
-  const commands = makeCommands(db, { currentUserId: () => userRef.current?.id ?? null });
+  live.user = currentUser;
+  live.settings = settings;
+  const commands = makeCommands(db, {
+    currentUser: () => live.user,
+    reminderDefaults: () => live.settings.reminderLeads,
+    onChange: () => live.engine?.kick?.(),
+  });
   const queries = makeQueries(db);
   if (platform.kind === 'web' && params.crm && params.token) await platform.signIn(params.crm, params.token);
   await platform.setQuietHours(settings.quietHours);
@@ -60,12 +71,12 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [booted, setBooted] = useState<Booted | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [engine, setEngine] = useState<SyncEngine | null>(null);
-  const userRef = useRef<UserRef | null>(null);
+  const live = useRef<Live>({ user: null, settings: defaultSettings(), engine: null });
   const queryClient = useMemo(() => new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 60_000 } } }), []);
 
   useEffect(() => {
     let cancelled = false;
-    boot(userRef).then(
+    boot(live.current).then(
       (b) => { if (!cancelled) setBooted(b); },
       (e: unknown) => { if (!cancelled) setError(e instanceof Error ? e.message : String(e)); },
     );
@@ -79,6 +90,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
     const e = makeEngine(booted.db, booted.platform);
     if (!e) return;
     e.start();
+    live.current.engine = e;
     setEngine(e);
     const offs = [
       booted.platform.on('online', ({ online }) => { if (online) void e.syncNow(); }),
@@ -89,13 +101,14 @@ export function AppProvider({ children }: { children: ReactNode }) {
       void e.whoAmI().then(async (u) => {
         if (!u) return;
         await booted.db.sync_meta.put({ key: CURRENT_USER_KEY, value: u });
-        userRef.current = u;
+        live.current.user = u;
         setBooted((b) => (b ? { ...b, currentUser: u } : b));
       }, () => undefined);
     }
     return () => {
       for (const off of offs) off();
       e.stop();
+      live.current.engine = null;
       setEngine(null);
     };
   }, [booted?.db, booted?.platform, signedIn]);
@@ -117,6 +130,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
     const { theme: _t, ...persisted } = next;
     await booted.db.sync_meta.put({ key: SETTINGS_KEY, value: persisted });
     if ('quietHours' in patch) await booted.platform.setQuietHours(next.quietHours);
+    live.current.settings = next;
     setBooted((b) => (b ? { ...b, settings: next } : b));
   }, [booted]);
 
@@ -137,7 +151,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const setCurrentUser = useCallback(async (user: UserRef) => {
     if (!booted) return;
     await booted.db.sync_meta.put({ key: CURRENT_USER_KEY, value: user });
-    userRef.current = user;
+    live.current.user = user;
     setBooted((b) => (b ? { ...b, currentUser: user } : b));
   }, [booted]);
 

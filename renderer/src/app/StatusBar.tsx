@@ -18,7 +18,7 @@ export function StatusBar() {
           <span className="pill pill-offline"><span className="dot" aria-hidden="true" />Offline</span>
         )}
         {!session.signedIn && <span className="pill pill-warn">Not signed in</span>}
-        {status.needsSignIn && <span className="pill pill-warn">Sign in again to sync</span>}
+        {status.authRequired && <span className="pill pill-warn">Sign in again to sync</span>}
         <span className={`pill ${status.pending ? 'pill-pending' : ''}`}>
           {status.pending} pending {status.pending === 1 ? 'change' : 'changes'}
         </span>

@@ -1,21 +1,32 @@
 /** Builds the engine pieces from shared/sync for this renderer. */
+import type { ReminderLeads, UserRef } from '#shared/domain/index';
 import type { Platform } from '#shared/ipc/platform';
+import { createCommands } from '#shared/sync/commands';
 import type { FieldbookDB } from '#shared/sync/db';
+import { createQueries } from '#shared/sync/queries';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 
 export interface WiringContext {
-  /** The rep's user id, for assigned_user_id defaults. */
-  currentUserId: () => string | null;
+  /** The rep (default assignee, created_by). */
+  currentUser: () => UserRef | null;
+  reminderDefaults: () => ReminderLeads;
+  /** Every committed local change (the engine schedules a push). */
+  onChange: () => void;
 }
 
-const notReady = () => Promise.reject(new Error('The activity engine is not wired yet.'));
+/** Who created a change before the rep is known (only until who-am-I answers). */
+const UNKNOWN_USER: UserRef = { id: 'me', name: 'Me' };
 
-export function makeCommands(_db: FieldbookDB, _ctx: WiringContext): Commands {
-  return { create: notReady, update: notReady, complete: notReady, cancel: notReady, reschedule: notReady, remove: notReady };
+export function makeCommands(db: FieldbookDB, ctx: WiringContext): Commands {
+  return createCommands(db, {
+    currentUser: () => ctx.currentUser() ?? UNKNOWN_USER,
+    reminderDefaults: ctx.reminderDefaults,
+    onChange: ctx.onChange,
+  });
 }
 
-export function makeQueries(_db: FieldbookDB): Queries {
-  return {};
+export function makeQueries(db: FieldbookDB): Queries {
+  return createQueries(db);
 }
 
 export function makeEngine(_db: FieldbookDB, _platform: Platform): SyncEngine | null {

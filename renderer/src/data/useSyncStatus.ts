@@ -1,4 +1,4 @@
-/** Sync status for the status bar and Sync view: the engine's when running, else what the store shows. */
+/** Sync status for the status bar and Sync view: the engine's when running, counts straight from the store. */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useApp } from '../app/context.tsx';
@@ -18,11 +18,19 @@ function useBrowserOnline(): boolean {
   );
 }
 
-const IDLE: SyncStatus = {
-  online: true, syncing: false, pending: 0, failed: 0, conflicts: 0, lastSyncedAt: null, lastError: null, needsSignIn: false,
-};
+export interface UiSyncStatus {
+  online: boolean;
+  syncing: boolean;
+  lastSyncedAt: number | null;
+  /** Local changes not yet on the server (queued, in flight, blocked or failed ops). */
+  pending: number;
+  failed: number;
+  conflicts: number;
+  authRequired: boolean;
+  lastError: string | null;
+}
 
-export function useSyncStatus(): SyncStatus {
+export function useSyncStatus(): UiSyncStatus {
   const { engine, db } = useApp();
   const browserOnline = useBrowserOnline();
   const [status, setStatus] = useState<SyncStatus | null>(() => engine?.getStatus() ?? null);
@@ -34,21 +42,23 @@ export function useSyncStatus(): SyncStatus {
     setStatus(engine.getStatus());
     return engine.subscribe(setStatus);
   }, [engine]);
-  // Counts straight from the store, so they are right even before the engine reports.
+  // Counts come from the store itself, so they are right offline and before the engine reports.
   const counts = useLiveQuery(async () => {
-    const [queued, failed, conflicts] = await Promise.all([
-      db.outbox.where('state').anyOf('queued', 'inflight', 'blocked').count(),
+    const [pending, failed, conflicts] = await Promise.all([
+      db.outbox.count(),
       db.outbox.where('state').equals('failed').count(),
       db.conflicts.count(),
     ]);
-    return { pending: queued + failed, failed, conflicts };
+    return { pending, failed, conflicts };
   }, [db]);
-  const base = status ?? IDLE;
   return {
-    ...base,
-    online: browserOnline && base.online,
-    pending: counts?.pending ?? base.pending,
-    failed: counts?.failed ?? base.failed,
-    conflicts: counts?.conflicts ?? base.conflicts,
+    online: browserOnline && (status?.online ?? true),
+    syncing: status?.syncing ?? false,
+    lastSyncedAt: status?.lastSyncedAt ?? null,
+    pending: counts?.pending ?? 0,
+    failed: counts?.failed ?? 0,
+    conflicts: counts?.conflicts ?? 0,
+    authRequired: status?.authRequired ?? false,
+    lastError: status?.lastError ?? null,
   };
 }

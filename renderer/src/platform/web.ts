@@ -4,6 +4,7 @@
  */
 import type { Platform, PlatformEvents, ReminderItem, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
+import { createFetchTransport } from '#shared/api/fetch-transport';
 
 type Listener<K extends keyof PlatformEvents> = (payload: PlatformEvents[K]) => void;
 type ListenerMap = { [K in keyof PlatformEvents]: Set<Listener<K>> };
@@ -24,35 +25,6 @@ export interface WebPlatform extends Platform {
   dispose(): void;
   /** Runs one scheduler pass now (the timer calls it every tickMs). */
   checkReminders(): Promise<void>;
-}
-
-/** A minimal fetch transport, used when no other is supplied. */
-export function fetchTransport(getBase: () => string, getToken: () => string | null): Transport {
-  return {
-    async request(req) {
-      const ctrl = new AbortController();
-      const timer = setTimeout(() => ctrl.abort(), req.timeoutMs ?? 30_000);
-      const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-      const token = getToken();
-      if (token) headers.Authorization = `Bearer ${token}`;
-      if (req.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-        headers['Content-Type'] = 'application/json';
-      }
-      try {
-        const res = await fetch(getBase().replace(/\/+$/, '') + req.path, {
-          method: req.method, headers, body: req.body ?? null, signal: ctrl.signal,
-        });
-        const out: Record<string, string> = {};
-        res.headers.forEach((v, k) => { out[k.toLowerCase()] = v; });
-        return { status: res.status, headers: out, body: await res.text() };
-      } catch (e) {
-        if (ctrl.signal.aborted) throw new TransportError('timeout', `No answer from the CRM within ${Math.round((req.timeoutMs ?? 30_000) / 1000)} s.`);
-        throw new TransportError('network', e instanceof Error ? e.message : 'Network error');
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
 }
 
 function minutesOfDay(hhmm: string): number {
@@ -88,15 +60,12 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
   }
 
   const getToken = () => token;
-  const inner = opts.makeTransport
-    ? null
-    : fetchTransport(() => baseUrl, getToken);
+  const makeTransport = opts.makeTransport ?? createFetchTransport;
   let made: Transport | null = null;
   const transport: Transport = {
     request(req) {
       if (!baseUrl) return Promise.reject(new TransportError('network', 'Not signed in: enter the CRM address in Settings.'));
-      if (inner) return inner.request(req);
-      made ??= opts.makeTransport!({ baseUrl, getToken });
+      made ??= makeTransport({ baseUrl, getToken });
       return made.request(req);
     },
   };
