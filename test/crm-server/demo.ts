@@ -327,13 +327,13 @@ export function demoActivities(seed: number, nowMs: number, newId: (ms: number) 
   const isJaneHighPending = (a: Activity) => a.assigned_user_id === GUIDE_IDS.jane && a.status === 'pending' && a.priority === 'high';
   const fixed = guide.filter(isJaneHighPending).length;
   const generated = generateActivities(spread, { seed, nowMs, avoid: isJaneHighPending }, newId);
-  // Upcoming ones (3+ days out, after B's due time when "now" is the guide's own date).
+  // Upcoming ones (4+ days out, after B's due time when "now" is the guide's own date).
   const rng = seededRng(seed ^ 0x5eed);
   const dayStart = Math.floor(nowMs / 86_400_000) * 86_400_000;
   for (let i = 0; i < GUIDE_LIST_TOTAL - fixed; i++) {
     const a = generated[i];
     if (!a) break;
-    const dueMs = dayStart + randInt(rng, 3, 60) * 86_400_000 + randInt(rng, 32, 68) * 900_000;
+    const dueMs = dayStart + randInt(rng, 4, 60) * 86_400_000 + randInt(rng, 32, 68) * 900_000;
     generated[i] = {
       ...a,
       status: 'pending', priority: 'high', assigned_user_id: GUIDE_IDS.jane,
