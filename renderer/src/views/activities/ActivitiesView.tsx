@@ -2,8 +2,8 @@
 import { useMemo } from 'react';
 import {
   ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, ACTIVITYABLE_TYPES, LIST_STATUS_FILTERS, MIN_SEARCH_LENGTH,
-  PRIORITIES, PRIORITY_LABELS, type ActivityableType, type ActivityType, type DirectoryType, type ListStatusFilter,
-  type Priority, type SortDirection, type SortField,
+  PRIORITIES, PRIORITY_LABELS, type ActivityableType, type DirectoryType, type ListStatusFilter,
+  type SortField,
 } from '#shared/domain/index';
 import { useApp } from '../../app/context.tsx';
 import { useActivityList } from '../../data/activities.ts';
