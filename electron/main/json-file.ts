@@ -19,7 +19,7 @@ export function jsonFile<S extends z.ZodType>(path: string, schema: S, onCorrupt
       }
       try {
         const parsed = schema.safeParse(JSON.parse(text));
-        if (parsed.success) return parsed.data as z.infer<S>;
+        if (parsed.success) return parsed.data;
         onCorrupt(`${path}: ${parsed.error.message}`);
       } catch (e) {
         onCorrupt(`${path}: ${e instanceof Error ? e.message : String(e)}`);

@@ -122,5 +122,7 @@ export interface FieldbookBridge {
 
 /** Compile-time proof that the event schemas and the renderer's PlatformEvents agree both ways. */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type EventsAgree = Same<keyof PlatformEvents, EventChannel> & { [E in EventChannel]: Same<EventPayload<E>, PlatformEvents[E]> }[EventChannel];
+type EventsAgree = [Same<keyof PlatformEvents, EventChannel>, { [E in EventChannel]: Same<EventPayload<E>, PlatformEvents[E]> }[EventChannel]] extends [true, true]
+  ? true
+  : false;
 export const EVENTS_AGREE_WITH_PLATFORM: EventsAgree = true;
