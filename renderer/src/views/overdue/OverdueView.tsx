@@ -8,6 +8,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { ACTIVITY_TYPE_LABELS, PRIORITY_LABELS } from '#shared/domain/index';
 import { overdueQueue } from '#shared/sync/queries';
+import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { PriorityBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
@@ -20,6 +21,7 @@ import {
 import { BulkCompleteDialog, CancelDialog, RescheduleDialog, type Target } from './TriageDialogs.tsx';
 import './overdue.css';
 
+type Item = QueueItem<LocalActivity>;
 type OpenDialog = { kind: 'reschedule' | 'cancel' | 'complete'; targets: Target[] } | null;
 
 const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
@@ -138,7 +140,7 @@ export function OverdueView() {
     }
   };
 
-  const onRowClick = (e: MouseEvent, item: QueueItem, index: number) => {
+  const onRowClick = (e: MouseEvent, item: Item, index: number) => {
     listRef.current?.focus();
     if (e.shiftKey) moveTo(index, true);
     else {
@@ -159,10 +161,10 @@ export function OverdueView() {
     requestAnimationFrame(() => listRef.current?.focus());
   };
 
-  const name = (i: QueueItem) =>
+  const name = (i: Item) =>
     i.a.activityable?.name ?? directory?.names.get(`${i.a.activityable_type}:${i.a.activityable_id}`) ?? null;
   const lateText = (d: number) => (d === 0 ? 'Due earlier today' : d === 1 ? '1 day late' : `${d} days late`);
-  const optionLabel = (i: QueueItem) => {
+  const optionLabel = (i: Item) => {
     const parts = [i.a.subject, ACTIVITY_TYPE_LABELS[i.a.type], `${PRIORITY_LABELS[i.a.priority]} priority`, lateText(i.daysLate)];
     const n = name(i);
     if (n) parts.push(n);
@@ -227,7 +229,7 @@ export function OverdueView() {
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="none">
             {virtualizer.getVirtualItems().map((v) => {
-              const row = queue.rows[v.index] as QueueRow;
+              const row = queue.rows[v.index] as QueueRow<LocalActivity>;
               const style = { position: 'absolute' as const, top: 0, left: 0, right: 0, transform: `translateY(${v.start}px)`, height: v.size };
               if (row.kind === 'header') {
                 return (

@@ -49,17 +49,17 @@ export const QUEUE_SORT_LABELS: Record<QueueSort, string> = {
   value: 'Opportunity value (highest first)',
 };
 
-export interface QueueItem {
-  a: QueueActivity;
+export interface QueueItem<A extends QueueActivity = QueueActivity> {
+  a: A;
   daysLate: number;
   group: LatenessGroup;
   /** Value of the related opportunity, from the activity or the offline directory; null when unknown. */
   value: number | null;
 }
 
-export type QueueRow =
+export type QueueRow<A extends QueueActivity = QueueActivity> =
   | { kind: 'header'; group: LatenessGroup; count: number }
-  | { kind: 'item'; item: QueueItem; index: number };
+  | { kind: 'item'; item: QueueItem<A>; index: number };
 
 const dueMs = (a: QueueActivity) => (a.due_at ? Date.parse(a.due_at) : Number.POSITIVE_INFINITY);
 
@@ -78,19 +78,19 @@ function compare(sort: QueueSort): (x: QueueItem, y: QueueItem) => number {
  * Group by lateness (today first, oldest last) and sort inside each group. Returns flat rows
  * (headers + items) for the virtual list, and the items alone in display order for the cursor.
  */
-export function buildQueue(
-  activities: readonly QueueActivity[],
+export function buildQueue<A extends QueueActivity>(
+  activities: readonly A[],
   opts: { nowMs: number; zone: string; sort: QueueSort; values?: ReadonlyMap<string, number | null> },
-): { rows: QueueRow[]; items: QueueItem[] } {
-  const groups = new Map<LatenessGroup, QueueItem[]>(LATENESS_GROUPS.map((g) => [g, []]));
+): { rows: QueueRow<A>[]; items: QueueItem<A>[] } {
+  const groups = new Map<LatenessGroup, QueueItem<A>[]>(LATENESS_GROUPS.map((g) => [g, []]));
   for (const a of activities) {
     if (!a.due_at) continue;
     const d = daysLate(a.due_at, opts.nowMs, opts.zone);
     const value = a.activityable?.value ?? (a.activityable_type === 'opportunity' ? (opts.values?.get(a.activityable_id) ?? null) : null);
     groups.get(latenessGroup(d))?.push({ a, daysLate: d, group: latenessGroup(d), value });
   }
-  const rows: QueueRow[] = [];
-  const items: QueueItem[] = [];
+  const rows: QueueRow<A>[] = [];
+  const items: QueueItem<A>[] = [];
   const cmp = compare(opts.sort);
   for (const g of LATENESS_GROUPS) {
     const list = groups.get(g) ?? [];
