@@ -69,6 +69,18 @@ export interface OutboxOp {
   last_status?: number | null;
   state: OpState;
   lease_until?: number;
+  /**
+   * Sync engine bookkeeping: a request for this op may have reached the server without a definite
+   * answer (timeout, reset, 502/504, sender killed). Such an op is never merged or rewritten, and
+   * without server idempotency it is checked against the server before any resend.
+   */
+  maybe_sent?: boolean;
+  /** Server rescheduled_count when a reschedule was first sent (tells whether it was applied). */
+  sent_count?: number;
+  /** Idempotency-Key of the bulk request this op went out in; a retry resends the same set. */
+  bulk_key?: string;
+  /** Op ids (in seq order) of the bulk request this op went out in. */
+  bulk_members?: string[];
   created_at: number;
 }
 

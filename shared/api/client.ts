@@ -1,0 +1,295 @@
+/**
+ * Typed client of the central CRM over the Transport port. Every endpoint of the guide, envelopes
+ * parsed with the shared schemas, failures mapped to one ApiError the sync engine can classify,
+ * and the optional extensions (CONTRACT-NOTES "Extensions") detected from what the server sends.
+ */
+import { z } from 'zod';
+import {
+  remoteActivitySchema, type BulkActionInput, type CancelActivityInput, type CompleteActivityInput,
+  type CreateActivityInput, type ListQueryInput, type RemoteActivity, type RescheduleActivityInput, type UpdateActivityInput,
+} from '../domain/index.ts';
+import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../ipc/platform.ts';
+import { parseRetryAfter } from '../sync/backoff.ts';
+import {
+  bulkResultSchema, errorEnvelopeSchema, HEADERS, pageEnvelope, paths, successEnvelope,
+  type BulkResult, type EntityCollection, type PageMeta,
+} from './envelope.ts';
+
+export type ApiErrorKind = 'transient' | 'auth' | 'rejected' | 'not_found' | 'conflict' | 'precondition';
+
+/** Why a request did not succeed, in the terms the engine acts on (ARCHITECTURE "Errors"). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    /** HTTP status; 0 when no response arrived (network, timeout) or the body was unreadable. */
+    readonly status: number,
+    readonly kind: ApiErrorKind,
+    message: string,
+    readonly errors: Record<string, string[]> = {},
+    /** Server-requested wait (Retry-After), in ms. */
+    readonly retryAfterMs: number | null = null,
+    /**
+     * The request may have been applied although we got no success answer: no response at all
+     * (timeout after sending, reset) or a gateway error (502/504) where the origin may have
+     * committed. 500 counts too: a server can fail after its write. 429/503/408/425 are refusals.
+     */
+    readonly maybeApplied = false,
+  ) {
+    super(message);
+  }
+}
+
+export function classifyStatus(status: number): ApiErrorKind {
+  if (status === 401) return 'auth';
+  if (status === 404 || status === 410) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 412) return 'precondition';
+  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'transient';
+  return 'rejected';
+}
+
+function maybeAppliedStatus(status: number): boolean {
+  return status === 500 || status === 502 || status === 504;
+}
+
+/** What the server is seen to support. Each flag turns true only on evidence from a response. */
+export interface Extensions {
+  /** Idempotency-Key honoured (advertised, or a response said Idempotent-Replayed). */
+  idempotency: boolean;
+  etag: boolean;
+  /** updated_since honoured: advertised, or echoed in meta.updated_since. */
+  updatedSince: boolean;
+  /** GET /users/me exists (advertised). */
+  me: boolean;
+  /** At least one response has been seen, so absence of the header means "none". */
+  seen: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  meta: PageMeta;
+  /** Items of the page that did not parse (kept out of `items`, reported so nothing is silently lost). */
+  invalid: number;
+}
+
+export const entitySchema = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  email: z.string().nullish(),
+  phone: z.string().nullish(),
+  value: z.number().nullish(),
+  stage: z.string().nullish(),
+  status: z.string().nullish(),
+  customer_id: z.string().nullish(),
+  time_zone: z.string().nullish(),
+});
+export type RemoteEntity = z.infer<typeof entitySchema>;
+
+export const userSchema = z.looseObject({ id: z.string(), name: z.string(), email: z.string().nullish() });
+export type RemoteUser = z.infer<typeof userSchema>;
+
+const cancelDataSchema = remoteActivitySchema.extend({ rescheduled_activity: remoteActivitySchema.nullish() });
+
+export interface WriteResult<T> {
+  data: T;
+  status: number;
+  /** The server said this answer is a replay of an earlier request with the same key. */
+  replayed: boolean;
+  etag: string | null;
+}
+
+export interface CancelResultRemote {
+  cancelled: RemoteActivity;
+  rescheduled: RemoteActivity | null;
+}
+
+export type ActivityListQuery = ListQueryInput & { updated_since?: string };
+
+export interface ClientOptions {
+  /** Per-request timeout handed to the transport. */
+  timeoutMs?: number;
+  now?: () => number;
+}
+
+export interface CrmClient {
+  extensions(): Extensions;
+  listActivities(query?: ActivityListQuery): Promise<Page<RemoteActivity>>;
+  overdueActivities(query?: ActivityListQuery): Promise<Page<RemoteActivity>>;
+  searchActivities(q: string, query?: { page?: number; per_page?: number }): Promise<Page<RemoteActivity>>;
+  getActivity(id: string): Promise<WriteResult<RemoteActivity>>;
+  createActivity(body: CreateActivityInput, idempotencyKey: string): Promise<WriteResult<RemoteActivity>>;
+  updateActivity(id: string, patch: UpdateActivityInput, idempotencyKey: string, opts?: { ifMatch?: string; method?: 'PATCH' | 'PUT' }): Promise<WriteResult<RemoteActivity>>;
+  completeActivity(id: string, body: CompleteActivityInput, idempotencyKey: string): Promise<WriteResult<RemoteActivity>>;
+  cancelActivity(id: string, body: CancelActivityInput, idempotencyKey: string): Promise<WriteResult<CancelResultRemote>>;
+  rescheduleActivity(id: string, body: RescheduleActivityInput, idempotencyKey: string): Promise<WriteResult<RemoteActivity>>;
+  deleteActivity(id: string, idempotencyKey: string): Promise<WriteResult<null>>;
+  bulkAction(body: BulkActionInput, idempotencyKey: string): Promise<WriteResult<BulkResult>>;
+  listEntities(type: EntityCollection, query?: { page?: number; per_page?: number; search?: string }): Promise<Page<RemoteEntity>>;
+  getEntity(type: EntityCollection, id: string): Promise<RemoteEntity>;
+  me(): Promise<RemoteUser>;
+}
+
+function headerOf(res: HttpResponse, name: string): string | undefined {
+  const want = name.toLowerCase();
+  for (const [k, v] of Object.entries(res.headers)) if (k.toLowerCase() === want) return v;
+  return undefined;
+}
+
+function queryString(query: Record<string, unknown>): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === '') continue;
+    const value = Array.isArray(v) ? v.map((x) => String(x as string | number)).join(',') : String(v as string | number | boolean);
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(value)}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+export function createCrmClient(transport: Transport, options: ClientOptions = {}): CrmClient {
+  const now = options.now ?? (() => Date.now());
+  const ext: Extensions = { idempotency: false, etag: false, updatedSince: false, me: false, seen: false };
+
+  function noteExtensions(res: HttpResponse): void {
+    ext.seen = true;
+    const advertised = headerOf(res, HEADERS.extensions);
+    if (advertised !== undefined) {
+      const names = advertised.toLowerCase().split(/[\s,]+/).filter(Boolean);
+      ext.idempotency = names.includes('idempotency') || names.includes('idempotency-key');
+      ext.etag = names.includes('etag') || names.includes('if-match');
+      ext.updatedSince = names.includes('updated_since') || names.includes('updated-since');
+      ext.me = names.includes('users-me') || names.includes('users/me') || names.includes('me');
+    }
+    if (headerOf(res, HEADERS.idempotentReplay) !== undefined) ext.idempotency = true;
+    if (headerOf(res, HEADERS.etag) !== undefined) ext.etag = true;
+  }
+
+  async function send(req: HttpRequest, idempotencyKey?: string): Promise<HttpResponse> {
+    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (req.method !== 'GET') {
+      if (!idempotencyKey) throw new Error(`${req.method} ${req.path} needs an Idempotency-Key`);
+      headers[HEADERS.idempotencyKey] = idempotencyKey;
+    }
+    let res: HttpResponse;
+    try {
+      res = await transport.request({ ...req, headers, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const what = e instanceof TransportError && e.kind === 'timeout' ? 'The CRM did not answer in time' : 'Could not reach the CRM';
+      // No answer: a write may or may not have been applied.
+      throw new ApiError(0, 'transient', `${what}: ${message}`, {}, null, req.method !== 'GET');
+    }
+    noteExtensions(res);
+    if (res.status >= 200 && res.status < 300) return res;
+    throw toApiError(res, req.method !== 'GET');
+  }
+
+  function toApiError(res: HttpResponse, isWrite: boolean): ApiError {
+    const kind = classifyStatus(res.status);
+    let message = `The CRM answered ${res.status}`;
+    let errors: Record<string, string[]> = {};
+    const parsed = errorEnvelopeSchema.safeParse(safeJson(res.body));
+    if (parsed.success) {
+      message = parsed.data.message;
+      errors = parsed.data.errors ?? {};
+    }
+    const retryAfter = parseRetryAfter(headerOf(res, HEADERS.retryAfter), headerOf(res, 'Date'), now());
+    return new ApiError(res.status, kind, message, errors, retryAfter, isWrite && maybeAppliedStatus(res.status));
+  }
+
+  function parseBody<T extends z.ZodType>(res: HttpResponse, schema: T, what: string): z.infer<T> {
+    const parsed = schema.safeParse(safeJson(res.body));
+    if (!parsed.success) {
+      // A 2xx we cannot read: treat like a lost answer (the write probably happened).
+      throw new ApiError(0, 'transient', `The CRM sent an unreadable ${what}: ${parsed.error.issues[0]?.message ?? 'bad JSON'}`, {}, null, true);
+    }
+    return parsed.data;
+  }
+
+  function write<T>(res: HttpResponse, data: T): WriteResult<T> {
+    return { data, status: res.status, replayed: headerOf(res, HEADERS.idempotentReplay) !== undefined, etag: headerOf(res, HEADERS.etag) ?? null };
+  }
+
+  const activityEnvelope = successEnvelope(remoteActivitySchema);
+  const activityPage = pageEnvelope(z.unknown());
+
+  function parsePage<T extends z.ZodType>(res: HttpResponse, item: T, sentUpdatedSince: boolean): Page<z.infer<T>> {
+    const env = parseBody(res, activityPage, 'page');
+    const items: z.infer<T>[] = [];
+    let invalid = 0;
+    // Item by item: one odd record must not hide the rest of the page.
+    for (const raw of env.data) {
+      const p = item.safeParse(raw);
+      if (p.success) items.push(p.data);
+      else invalid++;
+    }
+    if (sentUpdatedSince && env.meta.updated_since !== undefined) ext.updatedSince = true;
+    return { items, meta: env.meta, invalid };
+  }
+
+  async function activityPageAt(path: string, query: Record<string, unknown>): Promise<Page<RemoteActivity>> {
+    const res = await send({ method: 'GET', path: path + queryString(query) });
+    return parsePage(res, remoteActivitySchema, query.updated_since !== undefined);
+  }
+
+  async function activityWrite(req: HttpRequest, key: string): Promise<WriteResult<RemoteActivity>> {
+    const res = await send(req, key);
+    return write(res, parseBody(res, activityEnvelope, 'activity').data);
+  }
+
+  const json = (body: unknown) => JSON.stringify(body);
+
+  return {
+    extensions: () => ({ ...ext }),
+    listActivities: (query = {}) => activityPageAt(paths.activities, query),
+    overdueActivities: (query = {}) => activityPageAt(paths.activityOverdue, query),
+    searchActivities: (q, query = {}) => activityPageAt(paths.activitySearch, { q, ...query }),
+    async getActivity(id) {
+      const res = await send({ method: 'GET', path: paths.activity(id) });
+      return write(res, parseBody(res, activityEnvelope, 'activity').data);
+    },
+    createActivity: (body, key) => activityWrite({ method: 'POST', path: paths.activities, body: json(body) }, key),
+    updateActivity: (id, patch, key, opts = {}) =>
+      activityWrite({
+        method: opts.method ?? 'PATCH', path: paths.activity(id), body: json(patch),
+        ...(opts.ifMatch ? { headers: { [HEADERS.ifMatch]: opts.ifMatch } } : {}),
+      }, key),
+    completeActivity: (id, body, key) => activityWrite({ method: 'POST', path: paths.activityAction(id, 'complete'), body: json(body) }, key),
+    rescheduleActivity: (id, body, key) => activityWrite({ method: 'POST', path: paths.activityAction(id, 'reschedule'), body: json(body) }, key),
+    async cancelActivity(id, body, key) {
+      const res = await send({ method: 'POST', path: paths.activityAction(id, 'cancel'), body: json(body) }, key);
+      const data = parseBody(res, successEnvelope(cancelDataSchema), 'activity').data;
+      const { rescheduled_activity, ...cancelled } = data;
+      return write(res, { cancelled: cancelled, rescheduled: rescheduled_activity ?? null });
+    },
+    async deleteActivity(id, key) {
+      const res = await send({ method: 'DELETE', path: paths.activity(id) }, key);
+      return write(res, null);
+    },
+    async bulkAction(body, key) {
+      const res = await send({ method: 'POST', path: paths.activityBulk, body: json(body) }, key);
+      return write(res, parseBody(res, successEnvelope(bulkResultSchema), 'bulk result').data);
+    },
+    async listEntities(type, query = {}) {
+      const res = await send({ method: 'GET', path: paths.entities(type) + queryString(query) });
+      return parsePage(res, entitySchema, false);
+    },
+    async getEntity(type, id) {
+      const res = await send({ method: 'GET', path: paths.entity(type, id) });
+      return parseBody(res, successEnvelope(entitySchema), 'record').data;
+    },
+    async me() {
+      const res = await send({ method: 'GET', path: paths.me });
+      return parseBody(res, successEnvelope(userSchema), 'user').data;
+    },
+  };
+}
+
+function safeJson(body: string): unknown {
+  if (!body) return undefined;
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,478 @@
+/**
+ * The sync engine: schedules push and pull, exposes an observable status, and carries out the
+ * rep's decisions on failed ops and conflicts. Framework-free and DOM-free, so it can run in a
+ * dedicated worker next to Dexie; the UI subscribes to its status and reads data via liveQuery.
+ *
+ * Triggers: start(), setOnline(true) (reconnect), resume(), notifyLocalChange() (debounced), a
+ * timer while online, and syncNow(). One run at a time per engine; one sender across windows via
+ * the sender lock (Web Locks where present).
+ */
+import { ulid } from 'ulid';
+import { ApiError, createCrmClient, type CrmClient, type RemoteUser } from '../api/client.ts';
+import {
+  applyCancel, applyComplete, applyReschedule, applyUpdate, createActivitySchema, updateActivitySchema, validate,
+  type Activity, type CreateActivityInput, type RescheduleActivityInput,
+} from '../domain/index.ts';
+import type { Transport } from '../ipc/platform.ts';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { StoppedError, type SyncContext, type Timers } from './context.ts';
+import type { FieldbookDB } from './db.ts';
+import { createSenderLock, type SenderLock } from './lock.ts';
+import { STATUS_FAMILY, writeField, pickMergeable } from './merge.ts';
+import { pullActivities, pullDirectory, type PullOptions, type PullReport } from './pull.ts';
+import { CLIENT_MARKER, opsOf, pushOutbox, type PushReport } from './push.ts';
+import { deriveIndexFields, fromLocalRow } from './rows.ts';
+import { createStatusStore, type FailedOpInfo, type StatusListener, type SyncStatus } from './status.ts';
+import type { ConflictRecord, LocalActivity, OpKind, OutboxOp } from './types.ts';
+
+export interface SyncEngineOptions {
+  db: FieldbookDB;
+  transport: Transport;
+  /** The signed-in rep's user id (scope of the pull); null until known. */
+  currentUserId: () => string | null;
+  now?: () => number;
+  random?: () => number;
+  newId?: () => string;
+  timers?: Timers;
+  /** Activities pushed in parallel (default 6). */
+  concurrency?: number;
+  /** per_page asked for on lists (default 100, the contract's maximum). */
+  pageSize?: number;
+  /** Attempts before an op is shown as stuck (default 10). */
+  maxAttempts?: number;
+  leaseMs?: number;
+  requestTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  /** Quiet time after a local change before pushing (default 2 s). */
+  debounceMs?: number;
+  /** Periodic sync while online (default 60 s; 0 = off). */
+  intervalMs?: number;
+  /** Push waits inside a run for retries at most this far away (default 30 s). */
+  maxInRunWaitMs?: number;
+  lockName?: string;
+  pull?: PullOptions;
+  /** Inject a client (tests); default: createCrmClient(transport). */
+  client?: CrmClient;
+}
+
+export interface SyncReport {
+  push: PushReport | null;
+  pull: PullReport | null;
+  /** Why the run stopped early, if it did. */
+  error: string | null;
+  skipped?: 'offline' | 'auth' | 'stopped';
+}
+
+export type ConflictChoice = 'mine' | 'theirs' | { value: unknown };
+
+export interface SyncEngine {
+  start(): void;
+  /** Stop all timers and runs; a stopped engine writes nothing more. Resolves when its run has ended. */
+  stop(): Promise<void>;
+  syncNow(): Promise<SyncReport>;
+  push(): Promise<SyncReport>;
+  pull(opts?: PullOptions): Promise<SyncReport>;
+  notifyLocalChange(): void;
+  setOnline(online: boolean): void;
+  /** The system woke from sleep. */
+  resume(): void;
+  /** The rep signed in again after a 401: resume syncing. */
+  authRestored(): void;
+  getStatus(): SyncStatus;
+  subscribe(listener: StatusListener): () => void;
+  retryOp(opId: string, newPayload?: Record<string, unknown>): Promise<void>;
+  discardOp(opId: string): Promise<void>;
+  resolveConflict(id: string, choice: ConflictChoice): Promise<void>;
+  pullDirectory(): Promise<Record<string, number>>;
+  /** GET /users/me where the server offers it; null where it does not (ask the rep instead). */
+  whoAmI(): Promise<RemoteUser | null>;
+  readonly client: CrmClient;
+}
+
+const defaultTimers: Timers = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+type RunKind = 'push' | 'pull' | 'sync';
+
+/** Fields an op of each kind sets (for conflict resolution: which ops carry a field). */
+const OP_FIELDS: Record<Exclude<OpKind, 'update' | 'create' | 'delete'>, readonly string[]> = {
+  complete: ['status', 'completed_at', 'outcome', 'duration_minutes', 'follow_up_required', 'follow_up_date', 'tags'],
+  cancel: ['status', 'cancelled_at', 'cancellation_reason'],
+  reschedule: ['due_at', 'previous_due_at', 'rescheduled_count', 'reminder_at', 'priority', 'status'],
+};
+
+function opCovers(op: OutboxOp, field: string): boolean {
+  const top = field.startsWith('custom_fields.') ? 'custom_fields' : field;
+  if (op.kind === 'create') return true;
+  if (op.kind === 'update') return top in op.payload;
+  if (op.kind === 'delete') return false;
+  return OP_FIELDS[op.kind].includes(top);
+}
+
+export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
+  const { db } = opts;
+  const timers = opts.timers ?? defaultTimers;
+  const now = opts.now ?? (() => Date.now());
+  const newId = opts.newId ?? (() => ulid());
+  const client = opts.client ?? createCrmClient(opts.transport, { timeoutMs: opts.requestTimeoutMs ?? 30_000, now });
+  const status = createStatusStore();
+  const lock: SenderLock = createSenderLock(opts.lockName ?? 'fieldbook-sync');
+  let stopped = false;
+  let started = false;
+  let current: Promise<SyncReport> | null = null;
+  let next: { kind: RunKind; promise: Promise<SyncReport> } | null = null;
+  let debounce: unknown = null;
+  let tick: unknown = null;
+  let statusTimer: unknown = null;
+
+  const ctx: SyncContext = {
+    db, client, now, random: opts.random ?? Math.random, newId, timers,
+    concurrency: opts.concurrency ?? 6,
+    pageSize: opts.pageSize ?? 100,
+    maxAttempts: opts.maxAttempts ?? 10,
+    leaseMs: opts.leaseMs ?? 2 * (opts.requestTimeoutMs ?? 30_000),
+    backoff: opts.backoff ?? DEFAULT_BACKOFF,
+    currentUserId: opts.currentUserId,
+    alive: () => !stopped,
+    maxInRunWaitMs: opts.maxInRunWaitMs ?? 30_000,
+  };
+
+  // ------------------------------------------------------------------ runs
+  function schedule(kind: RunKind): Promise<SyncReport> {
+    if (!current) {
+      current = run(kind).finally(() => { current = null; });
+      return current;
+    }
+    if (next) {
+      if (next.kind !== kind) next.kind = 'sync';
+      return next.promise;
+    }
+    const pending = { kind, promise: null as unknown as Promise<SyncReport> };
+    pending.promise = current.catch(() => undefined).then(() => {
+      next = null;
+      return schedule(pending.kind);
+    });
+    next = pending;
+    return pending.promise;
+  }
+
+  async function run(kind: RunKind): Promise<SyncReport> {
+    const report: SyncReport = { push: null, pull: null, error: null };
+    if (stopped) return { ...report, skipped: 'stopped' };
+    if (!status.get().online) return { ...report, skipped: 'offline' };
+    if (status.get().authRequired) return { ...report, skipped: 'auth' };
+    return lock.run(async (exclusive) => {
+      if (stopped) return { ...report, skipped: 'stopped' };
+      status.set({ syncing: true });
+      try {
+        if (kind !== 'pull') {
+          report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh);
+          if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
+        }
+        if (kind !== 'push') {
+          report.pull = await pullActivities(ctx, opts.pull);
+          // Changes made while we pulled go out now rather than at the next tick.
+          if ((await db.outbox.where('state').equals('queued').count()) > 0) {
+            report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh);
+            if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
+          }
+        }
+        if (kind !== 'push' || report.push?.failed === 0) status.set({ lastSyncedAt: now(), lastError: null });
+      } catch (e) {
+        if (e instanceof StoppedError) return { ...report, skipped: 'stopped' as const };
+        if (e instanceof ApiError && e.kind === 'auth') status.set({ authRequired: true });
+        report.error = e instanceof Error ? e.message : String(e);
+        status.set({ lastError: report.error });
+        if (!(e instanceof ApiError)) throw e;
+      } finally {
+        status.set({ syncing: false });
+        if (!stopped) {
+          await refreshStatus();
+          armTimer(report.push?.nextRetryAt ?? null);
+        }
+      }
+      return report;
+    });
+  }
+
+  function armTimer(retryAt: number | null): void {
+    if (stopped || !started) return;
+    if (tick !== null) timers.clearTimeout(tick);
+    tick = null;
+    const interval = opts.intervalMs ?? 60_000;
+    const delays: number[] = [];
+    if (interval > 0) delays.push(interval);
+    if (retryAt !== null) delays.push(Math.max(0, retryAt - now()));
+    if (!delays.length || !status.get().online) return;
+    tick = timers.setTimeout(() => { tick = null; void schedule('sync').catch(reportError); }, Math.min(...delays));
+  }
+
+  function reportError(e: unknown): void {
+    status.set({ lastError: e instanceof Error ? e.message : String(e) });
+  }
+
+  // ------------------------------------------------------------------ status
+  function scheduleStatusRefresh(): void {
+    if (statusTimer !== null || stopped) return;
+    statusTimer = timers.setTimeout(() => { statusTimer = null; void refreshStatus().catch(reportError); }, 200);
+  }
+
+  async function refreshStatus(): Promise<void> {
+    if (stopped) return;
+    const [total, bad, conflicts] = await Promise.all([
+      db.outbox.count(),
+      db.outbox.where('state').anyOf('failed', 'blocked').toArray(),
+      db.conflicts.toArray(),
+    ]);
+    const failed: FailedOpInfo[] = bad.map((o) => ({
+      op_id: o.op_id, lid: o.lid, kind: o.kind, state: o.state as 'failed' | 'blocked', message: o.last_error,
+      status: o.last_status ?? null, attempts: o.attempts, stuck: o.state === 'failed' && o.attempts >= ctx.maxAttempts,
+    }));
+    status.set({ pending: total - bad.length, failed, conflicts });
+  }
+
+  // ------------------------------------------------------------------ rep decisions
+  async function retryOp(opId: string, newPayload?: Record<string, unknown>): Promise<void> {
+    await db.transaction('rw', db.outbox, db.activities, async () => {
+      const op = await db.outbox.where('op_id').equals(opId).first();
+      if (!op) throw new Error('That change is no longer waiting to be sent.');
+      let payload = op.payload;
+      if (newPayload) {
+        payload = checkPayload(op.kind, newPayload);
+        const row = await db.activities.get(op.lid);
+        if (row && op.kind === 'update') {
+          const next = applyUpdate(fromLocalRow(row), payload, row.updated_at);
+          await db.activities.put(withFields(row, next));
+        }
+      }
+      await db.outbox.put({ ...op, payload, state: 'queued', attempts: 0, next_attempt_at: now(), last_error: null, last_status: null });
+      for (const l of op.child_lid ? [op.lid, op.child_lid] : [op.lid]) {
+        for (const o of await opsOf(ctx, l)) if (o.state === 'blocked') await db.outbox.update(o.seq, { state: 'queued' });
+        await db.activities.update(l, { sync: 'pending' });
+      }
+    });
+    await refreshStatus();
+    notifyLocalChange();
+  }
+
+  async function discardOp(opId: string): Promise<void> {
+    await db.transaction('rw', db.outbox, db.activities, db.conflicts, async () => {
+      const op = await db.outbox.where('op_id').equals(opId).first();
+      if (!op) return;
+      if (op.state === 'inflight') throw new Error('That change is being sent right now; try again in a moment.');
+      const row = await db.activities.get(op.lid);
+      if (op.kind === 'create' || !row?.base) {
+        // The record never reached the server: discarding its create discards the activity.
+        await db.outbox.where('lid').equals(op.lid).delete();
+        await db.activities.delete(op.lid);
+        await db.conflicts.where('lid').equals(op.lid).delete();
+        return;
+      }
+      await db.outbox.delete(op.seq);
+      const rest = await opsOf(ctx, op.lid);
+      for (const o of rest) if (o.state === 'blocked') await db.outbox.update(o.seq, { state: 'queued' });
+      // The local view becomes the server snapshot with the remaining intents replayed on it.
+      const replayed = replay(row.base, rest);
+      await db.activities.put({
+        ...withFields(row, replayed), deleted: rest.some((o) => o.kind === 'delete') ? 1 : 0,
+        sync: row.sync === 'conflict' ? 'conflict' : rest.length ? 'pending' : 'synced',
+      });
+    });
+    await refreshStatus();
+    notifyLocalChange();
+  }
+
+  async function resolveConflict(id: string, choice: ConflictChoice): Promise<void> {
+    await db.transaction('rw', db.outbox, db.activities, db.conflicts, async () => {
+      const c = await db.conflicts.get(id);
+      if (!c) throw new Error('That conflict is already resolved.');
+      const row = await db.activities.get(c.lid);
+      if (!row) { await db.conflicts.delete(id); return; }
+      const ops = await opsOf(ctx, c.lid);
+      const unsent = ops.filter((o) => !o.maybe_sent && o.state !== 'inflight');
+      let nextRow: LocalActivity = row;
+
+      if (c.kind === 'deleted_remote') {
+        if (choice === 'theirs') {
+          await db.outbox.bulkDelete(ops.map((o) => o.seq as number));
+          await db.activities.delete(row.lid);
+          await db.conflicts.where('lid').equals(row.lid).delete();
+          return;
+        }
+        // Keep mine: the server has no record any more, so it is created again from what the rep has.
+        await db.outbox.bulkDelete(ops.map((o) => o.seq as number));
+        const input = createInputFrom(row, typeof choice === 'object' ? choice.value : undefined);
+        await db.outbox.add(newOp('create', row, input));
+        nextRow = { ...row, server_id: null, base: null, deleted: 0 };
+      } else if (c.kind === 'status') {
+        if (typeof choice === 'object') throw new Error('A status clash is settled by keeping yours or taking theirs.');
+        if (choice === 'theirs' && row.base) {
+          for (const o of unsent) {
+            if (o.kind === 'complete' || o.kind === 'cancel' || o.kind === 'reschedule') await db.outbox.delete(o.seq);
+            else if (o.kind === 'update' && 'status' in o.payload) await stripPayload(o, 'status');
+          }
+          for (const f of STATUS_FAMILY) nextRow = { ...nextRow, [f]: row.base[f] };
+        }
+      } else {
+        const field = c.field;
+        if (choice === 'theirs') {
+          nextRow = writeField(row, field, c.remote);
+          for (const o of unsent) {
+            if (!opCovers(o, field) || o.kind === 'create') continue;
+            if (o.kind === 'update') await stripPayload(o, field.startsWith('custom_fields.') ? 'custom_fields' : field, nextRow);
+            else await db.outbox.delete(o.seq);
+          }
+        } else {
+          const value = choice === 'mine' ? c.local : choice.value;
+          nextRow = writeField(row, field, value);
+          const top = field.startsWith('custom_fields.') ? 'custom_fields' : field;
+          const patch = { [top]: (nextRow as unknown as Record<string, unknown>)[top] };
+          const carrier = [...unsent].reverse().find((o) => opCovers(o, field));
+          if (choice === 'mine' && carrier) {
+            // The queued op already carries the rep's value.
+          } else if (carrier?.kind === 'update' || carrier?.kind === 'create') {
+            await db.outbox.update(carrier.seq, { payload: { ...carrier.payload, ...checkPayload(carrier.kind, { ...carrier.payload, ...patch }) } });
+          } else {
+            await db.outbox.add(newOp('update', row, checkPayload('update', patch)));
+          }
+        }
+      }
+      await db.conflicts.delete(id);
+      const left = await db.conflicts.where('lid').equals(c.lid).count();
+      const remaining = await db.outbox.where('lid').equals(c.lid).count();
+      await db.activities.put({
+        ...nextRow, ...deriveIndexFields(nextRow),
+        sync: left ? 'conflict' : remaining ? 'pending' : 'synced',
+      });
+    });
+    await refreshStatus();
+    notifyLocalChange();
+  }
+
+  async function stripPayload(o: OutboxOp, key: string, row?: LocalActivity): Promise<void> {
+    const payload = { ...o.payload };
+    if (key === 'custom_fields' && row) payload.custom_fields = row.custom_fields; else delete payload[key];
+    if (Object.keys(payload).length === 0) await db.outbox.delete(o.seq);
+    else await db.outbox.update(o.seq, { payload });
+  }
+
+  function newOp(kind: OpKind, row: LocalActivity, payload: Record<string, unknown>): OutboxOp {
+    const at = now();
+    return { op_id: newId(), lid: row.lid, kind, payload, base: row.base, attempts: 0, next_attempt_at: at, last_error: null, state: 'queued', created_at: at };
+  }
+
+  // ------------------------------------------------------------------ public surface
+  function notifyLocalChange(): void {
+    if (stopped) return;
+    scheduleStatusRefresh();
+    if (debounce !== null) timers.clearTimeout(debounce);
+    debounce = timers.setTimeout(() => { debounce = null; void schedule('push').catch(reportError); }, opts.debounceMs ?? 2_000);
+  }
+
+  return {
+    client,
+    start() {
+      if (stopped || started) return;
+      started = true;
+      void refreshStatus().catch(reportError);
+      void schedule('sync').catch(reportError);
+    },
+    async stop() {
+      stopped = true;
+      for (const h of [debounce, tick, statusTimer]) if (h !== null) timers.clearTimeout(h);
+      debounce = tick = statusTimer = null;
+      await Promise.allSettled([current, next?.promise]);
+    },
+    syncNow: () => schedule('sync'),
+    push: () => schedule('push'),
+    pull: (pullOpts) => {
+      if (!pullOpts) return schedule('pull');
+      return lock.run(async () => ({ push: null, pull: await pullActivities(ctx, { ...opts.pull, ...pullOpts }), error: null }));
+    },
+    notifyLocalChange,
+    setOnline(online) {
+      status.set({ online });
+      if (online) void schedule('sync').catch(reportError);
+      else if (tick !== null) { timers.clearTimeout(tick); tick = null; }
+    },
+    resume() {
+      void schedule('sync').catch(reportError);
+    },
+    authRestored() {
+      status.set({ authRequired: false, lastError: null });
+      void schedule('sync').catch(reportError);
+    },
+    getStatus: () => status.get(),
+    subscribe: (listener) => status.subscribe(listener),
+    retryOp,
+    discardOp,
+    resolveConflict,
+    pullDirectory: () => lock.run(() => pullDirectory(ctx)),
+    async whoAmI() {
+      const ext = client.extensions();
+      if (ext.seen && !ext.me) return null;
+      try {
+        const me = await client.me();
+        await db.sync_meta.put({ key: 'me', value: me });
+        return me;
+      } catch (e) {
+        if (e instanceof ApiError && (e.kind === 'not_found' || e.kind === 'rejected')) return null;
+        throw e;
+      }
+    },
+  };
+}
+
+/** Validate a new payload for an op kind with the domain schema; throws a readable error. */
+function checkPayload(kind: OpKind, payload: Record<string, unknown>): Record<string, unknown> {
+  if (kind === 'create' || kind === 'update') {
+    const r = validate(kind === 'create' ? createActivitySchema : updateActivitySchema, payload);
+    if (!r.ok) throw new Error(Object.entries(r.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; '));
+    return r.value;
+  }
+  return payload;
+}
+
+function withFields(row: LocalActivity, a: Activity): LocalActivity {
+  const { id: _id, ...fields } = a;
+  return { ...row, ...fields, ...deriveIndexFields(a) };
+}
+
+/** The server snapshot with queued intents applied, as the rep would see it. Invalid steps are skipped. */
+export function replay(base: Activity, ops: readonly OutboxOp[]): Activity {
+  let a = base;
+  for (const op of ops) {
+    try {
+      const at = a.updated_at;
+      if (op.kind === 'update') a = applyUpdate(a, op.payload, at);
+      else if (op.kind === 'complete') a = applyComplete(a, op.payload, at);
+      else if (op.kind === 'cancel') a = applyCancel(a, op.payload, at).cancelled;
+      else if (op.kind === 'reschedule') a = applyReschedule(a, op.payload as RescheduleActivityInput, at);
+    } catch {
+      // The server refused or would refuse this step; the rest still applies.
+    }
+  }
+  return a;
+}
+
+/** A create body carrying what the rep has locally (used when they keep an activity the server deleted). */
+function createInputFrom(row: LocalActivity, override: unknown): CreateActivityInput {
+  const a = pickMergeable(row);
+  const custom = { ...a.custom_fields };
+  delete custom[CLIENT_MARKER];
+  const input: Record<string, unknown> = {
+    type: a.type, subject: a.subject, activityable_type: a.activityable_type, activityable_id: a.activityable_id,
+    description: a.description, contact_id: a.contact_id, assigned_user_id: a.assigned_user_id, due_at: a.due_at,
+    duration_minutes: a.duration_minutes, priority: a.priority, location: a.location, reminder_at: a.reminder_at,
+    follow_up_required: a.follow_up_required, follow_up_date: a.follow_up_date, tags: a.tags, custom_fields: custom,
+    is_billable: a.is_billable, billable_rate: a.billable_rate, outcome: a.outcome,
+  };
+  if (a.status !== 'cancelled') input.status = a.status;
+  if (a.status === 'completed' && a.completed_at) input.completed_at = a.completed_at;
+  if (override && typeof override === 'object') Object.assign(input, override);
+  return checkPayload('create', input) as CreateActivityInput;
+}
+
+export type { ConflictRecord, SyncStatus, StatusListener };

@@ -1,0 +1,695 @@
+/**
+ * Push: send the outbox to the CRM.
+ *
+ * - Per activity (lid) strict order and at most one request in flight; up to `concurrency`
+ *   activities at once, longest queues first so the run ends close to max(chain, requests/N).
+ * - An op after a create waits until the row has a server id; the id is read from the row when
+ *   the op is sent, never written into queued payloads.
+ * - Not-yet-sent ops are coalesced first (merge.ts coalesceQueue).
+ * - Ops of one bulk command go out as one bulk-actions request when every member is at the head
+ *   of its queue and exists on the server; a member still working through earlier ops is waited
+ *   for, a member that cannot get there (failed, blocked, conflict) sends the rest individually.
+ * - Every write carries Idempotency-Key = op id (a bulk request: its group id plus a digest of
+ *   its member op ids, so a different member set never reuses a key).
+ * - An op is claimed (state 'inflight', lease_until) in a transaction before its request, so a
+ *   sender that dies leaves evidence: the op is 'maybe_sent' when reclaimed.
+ */
+import { Dexie } from 'dexie';
+import { ApiError } from '../api/client.ts';
+import {
+  applyCancel, applyComplete, applyReschedule, instantMs, isPartialRemote, normalizeRemote, utcDay,
+  type Activity, type BulkActionInput, type CancelActivityInput, type CreateActivityInput, type RemoteActivity,
+  type RescheduleActivityInput,
+} from '../domain/index.ts';
+import { backoffDelay } from './backoff.ts';
+import { assertAlive, sleep, type SyncContext } from './context.ts';
+import { coalesceQueue } from './merge.ts';
+import { fromLocalRow, toLocalRow } from './rows.ts';
+import type { ConflictRecord, LocalActivity, OutboxOp } from './types.ts';
+
+/** custom_fields key a create carries so its record can be recognised without server idempotency. */
+export const CLIENT_MARKER = '_fb_op';
+
+export interface PushReport {
+  requests: number;
+  succeeded: number;
+  failed: number;
+  retried: number;
+  conflicts: number;
+  authRequired: boolean;
+  /** Client time of the earliest retry still waiting when the run ended. */
+  nextRetryAt: number | null;
+}
+
+type Step =
+  | { kind: 'none' }
+  | { kind: 'wait'; until: number }
+  | { kind: 'send'; op: OutboxOp; row: LocalActivity };
+
+interface Success {
+  remote: Activity | null;
+  deleted?: boolean;
+  child?: Activity | null;
+}
+
+class ClaimLost extends Error {}
+
+export function opsOf(ctx: SyncContext, lid: string): Promise<OutboxOp[]> {
+  return ctx.db.outbox.where('[lid+seq]').between([lid, Dexie.minKey], [lid, Dexie.maxKey]).toArray();
+}
+
+/** A full Activity from a (possibly partial, e.g. PATCH) server answer, filling gaps from what we had. */
+export function fullRemote(r: RemoteActivity, known: Activity | null): Activity {
+  if (!known || !isPartialRemote(r)) return normalizeRemote(r);
+  const defined = Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
+  return { ...known, ...defined };
+}
+
+function bulkDigest(ids: readonly string[]): string {
+  // FNV-1a over the member ids: short, stable, different for a different set.
+  let h = 0x811c9dc5;
+  for (const ch of ids.join(',')) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}
+
+export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgress: () => void = () => {}): Promise<PushReport> {
+  const { db, client } = ctx;
+  const report: PushReport = { requests: 0, succeeded: 0, failed: 0, retried: 0, conflicts: 0, authRequired: false, nextRetryAt: null };
+  const parked = new Map<string, Set<string>>();
+  const individual = new Set<string>();
+  const active = new Set<string>();
+  let queue: string[] = [];
+
+  await reclaim(ctx, exclusive);
+  await coalesceAll(ctx);
+
+  const idempotent = () => client.extensions().idempotency;
+
+  // ------------------------------------------------------------------ scheduling
+  for (;;) {
+    if (report.authRequired || !ctx.alive()) break;
+    const { ready, earliest } = await scan();
+    const parkedLids = new Set([...parked.values()].flatMap((s) => [...s]));
+    queue = ready.filter((l) => !parkedLids.has(l));
+    if (queue.length === 0) {
+      if (parked.size > 0) {
+        // Nothing else can move: members still missing will not arrive in this run.
+        for (const g of parked.keys()) individual.add(g);
+        parked.clear();
+        continue;
+      }
+      report.nextRetryAt = earliest;
+      if (earliest !== null && earliest - ctx.now() <= ctx.maxInRunWaitMs) {
+        await sleep(ctx, Math.max(0, earliest - ctx.now()));
+        continue;
+      }
+      break;
+    }
+    const workers = Array.from({ length: ctx.concurrency }, async () => {
+      for (;;) {
+        const lid = queue.shift();
+        if (lid === undefined || report.authRequired || !ctx.alive()) return;
+        if (active.has(lid)) continue;
+        active.add(lid);
+        try {
+          await processLid(lid);
+        } finally {
+          active.delete(lid);
+        }
+      }
+    });
+    await Promise.all(workers);
+  }
+  return report;
+
+  /** Lids whose head op can go now, longest queue first; and the earliest retry time of the rest. */
+  async function scan(): Promise<{ ready: string[]; earliest: number | null }> {
+    const all = await db.outbox.orderBy('seq').toArray();
+    const byLid = new Map<string, OutboxOp[]>();
+    for (const op of all) {
+      const list = byLid.get(op.lid);
+      if (list) list.push(op); else byLid.set(op.lid, [op]);
+    }
+    const now = ctx.now();
+    let earliest: number | null = null;
+    const ready: [string, number][] = [];
+    for (const [lid, ops] of byLid) {
+      const head = ops[0];
+      if (!head || head.state === 'failed' || head.state === 'blocked') continue;
+      if (head.state === 'inflight' && !reclaimable(head, now)) continue;
+      if (head.next_attempt_at > now) {
+        earliest = earliest === null ? head.next_attempt_at : Math.min(earliest, head.next_attempt_at);
+        continue;
+      }
+      ready.push([lid, ops.length]);
+    }
+    ready.sort((a, b) => b[1] - a[1]);
+    return { ready: ready.map(([l]) => l), earliest };
+  }
+
+  function reclaimable(op: OutboxOp, now: number): boolean {
+    return op.state === 'inflight' && (op.lease_until ?? 0) < now;
+  }
+
+  // ------------------------------------------------------------------ one activity
+  async function processLid(lid: string): Promise<void> {
+    for (;;) {
+      if (report.authRequired || !ctx.alive()) return;
+      const step = await nextStep(lid);
+      if (step.kind !== 'send') return;
+      const { op, row } = step;
+      if (op.bulk_group && !individual.has(op.bulk_group) && !(op.maybe_sent && !idempotent())) {
+        const r = await tryBulk(op, lid);
+        if (r === 'sent') continue;
+        if (r === 'parked') return;
+      }
+      const cont = await sendOne(op, row);
+      if (!cont) return;
+    }
+  }
+
+  async function nextStep(lid: string): Promise<Step> {
+    const ops = await opsOf(ctx, lid);
+    const head = ops[0];
+    if (!head) return { kind: 'none' };
+    if (head.state === 'failed') {
+      await blockFollowers(lid, head);
+      return { kind: 'none' };
+    }
+    if (head.state === 'blocked') return { kind: 'none' };
+    const now = ctx.now();
+    if (head.state === 'inflight' && !reclaimable(head, now)) return { kind: 'none' };
+    const row = await db.activities.get(lid);
+    if (!row) return { kind: 'none' };
+    if (row.sync === 'conflict') return { kind: 'none' };
+    if (head.next_attempt_at > now) return { kind: 'wait', until: head.next_attempt_at };
+    // Every op but a create needs the server id: wait for the create (same lid) or, for the copy a
+    // cancel-with-reschedule makes, for the parent's cancel (which maps it and re-queues it).
+    if (head.kind !== 'create' && !row.server_id) return { kind: 'none' };
+    return { kind: 'send', op: head, row };
+  }
+
+  async function claim(ops: OutboxOp[], extra: (op: OutboxOp) => Partial<OutboxOp> = () => ({})): Promise<OutboxOp[]> {
+    assertAlive(ctx);
+    const now = ctx.now();
+    try {
+      return await db.transaction('rw', db.outbox, async () => {
+        const out: OutboxOp[] = [];
+        for (const op of ops) {
+          const cur = await db.outbox.get(op.seq as number);
+          if (!cur || (cur.state !== 'queued' && !reclaimable(cur, now))) throw new ClaimLost();
+          const next: OutboxOp = {
+            ...cur, ...extra(cur), state: 'inflight', lease_until: now + ctx.leaseMs, attempts: cur.attempts + 1,
+            maybe_sent: cur.maybe_sent || cur.state === 'inflight',
+          };
+          await db.outbox.put(next);
+          out.push(next);
+        }
+        return out;
+      });
+    } catch (e) {
+      if (e instanceof ClaimLost) return [];
+      throw e;
+    }
+  }
+
+  // ------------------------------------------------------------------ single op
+  /** Returns whether the lid may continue with its next op at once. */
+  async function sendOne(op0: OutboxOp, row: LocalActivity): Promise<boolean> {
+    const [op] = await claim([op0], (cur) =>
+      cur.kind === 'reschedule' && cur.sent_count === undefined ? { sent_count: row.base?.rescheduled_count ?? 0 } : {},
+    );
+    if (!op) return false;
+    try {
+      const ok = await execute(op, row);
+      await applySuccess([op], new Map([[op.lid, ok]]), op.child_lid ?? null);
+      report.succeeded++;
+      onProgress();
+      return true;
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      return handleFailure(op, row, e);
+    }
+  }
+
+  async function execute(op: OutboxOp, row: LocalActivity): Promise<Success> {
+    const sid = row.server_id;
+    const known = row.base;
+    const verify = op.maybe_sent === true && !idempotent();
+    const p = op.payload;
+    if (op.kind === 'create') {
+      const body = withMarker(p as CreateActivityInput, op.op_id);
+      if (verify) {
+        const found = await findCreated(op, body);
+        if (found) return { remote: found };
+      }
+      report.requests++;
+      const res = await client.createActivity(body, op.op_id);
+      return { remote: normalizeRemote(res.data) };
+    }
+    if (!sid) throw new Error('push: op without server id');
+    if (op.kind === 'update') {
+      report.requests++;
+      const res = await client.updateActivity(sid, p, op.op_id);
+      return { remote: fullRemote(res.data, known) };
+    }
+    if (op.kind === 'delete') {
+      if (verify) {
+        const cur = await getOrNull(sid);
+        if (!cur) return { remote: null, deleted: true };
+      }
+      try {
+        report.requests++;
+        await client.deleteActivity(sid, op.op_id);
+      } catch (e) {
+        // 404 on delete: already gone, which is what we wanted.
+        if (e instanceof ApiError && e.kind === 'not_found') return { remote: null, deleted: true };
+        throw e;
+      }
+      return { remote: null, deleted: true };
+    }
+    if (verify) {
+      const cur = await getOrNull(sid);
+      if (cur && applied(op, cur)) return { remote: cur, child: await findChild(op, row, cur) };
+    }
+    try {
+      report.requests++;
+      if (op.kind === 'complete') return { remote: fullRemote((await client.completeActivity(sid, p, op.op_id)).data, known) };
+      if (op.kind === 'reschedule') return { remote: fullRemote((await client.rescheduleActivity(sid, p as RescheduleActivityInput, op.op_id)).data, known) };
+      const res = await client.cancelActivity(sid, p, op.op_id);
+      return { remote: fullRemote(res.data.cancelled, known), child: res.data.rescheduled ? normalizeRemote(res.data.rescheduled) : null };
+    } catch (e) {
+      // 409 after a maybe-sent attempt: our earlier request may be what changed the status.
+      if (e instanceof ApiError && e.kind === 'conflict' && op.maybe_sent) {
+        const cur = await getOrNull(sid);
+        if (cur && applied(op, cur)) return { remote: cur, child: await findChild(op, row, cur) };
+      }
+      throw e;
+    }
+  }
+
+  async function getOrNull(id: string): Promise<Activity | null> {
+    try {
+      report.requests++;
+      return normalizeRemote((await client.getActivity(id)).data);
+    } catch (e) {
+      if (e instanceof ApiError && e.kind === 'not_found') return null;
+      throw e;
+    }
+  }
+
+  /**
+   * Matching rule for a create of unknown outcome on a server without idempotency: the create
+   * body carries custom_fields._fb_op = op id (a client marker nobody else writes). Candidates are
+   * listed narrowly (same related record, type and, when due, the UTC due day) and a candidate is
+   * ours only if its marker equals this op id; list items without custom fields are completed from
+   * the detail endpoint first. No marker match → the create did not happen and is sent again.
+   */
+  async function findCreated(op: OutboxOp, body: CreateActivityInput): Promise<Activity | null> {
+    const query: Record<string, string | number> = {
+      activityable_type: body.activityable_type, activityable_id: body.activityable_id, type: body.type, per_page: 100,
+    };
+    if (body.due_at) { query.due_date_from = utcDay(body.due_at); query.due_date_to = utcDay(body.due_at); }
+    for (let page = 1; page <= 50; page++) {
+      report.requests++;
+      const res = await client.listActivities({ ...query, page });
+      for (const item of res.items) {
+        if (item.subject !== body.subject) continue;
+        let full = item;
+        if (!item.custom_fields) {
+          report.requests++;
+          full = (await client.getActivity(item.id)).data;
+        }
+        if (full.custom_fields?.[CLIENT_MARKER] === op.op_id) return normalizeRemote(full);
+      }
+      if (page >= res.meta.last_page) break;
+    }
+    return null;
+  }
+
+  /**
+   * The copy a cancel-with-reschedule made, when the cancel's answer was lost: same related record,
+   * type and subject, due at reschedule_date, pending, and not already some local row's record.
+   */
+  async function findChild(op: OutboxOp, row: LocalActivity, cancelled: Activity): Promise<Activity | null> {
+    const input = op.payload as CancelActivityInput;
+    if (op.kind !== 'cancel' || !input.reschedule || !input.reschedule_date || !op.child_lid) return null;
+    const due = instantMs(input.reschedule_date);
+    const day = utcDay(input.reschedule_date);
+    for (let page = 1; page <= 50; page++) {
+      report.requests++;
+      const res = await client.listActivities({
+        activityable_type: cancelled.activityable_type, activityable_id: cancelled.activityable_id, type: cancelled.type,
+        due_date_from: day, due_date_to: day, per_page: 100, page,
+      });
+      for (const item of res.items) {
+        if (item.subject !== row.subject || item.status !== 'pending' || !item.due_at || instantMs(item.due_at) !== due) continue;
+        const taken = await db.activities.where('server_id').equals(item.id).count();
+        if (taken === 0) return isPartialRemote(item) ? normalizeRemote((await client.getActivity(item.id)).data) : normalizeRemote(item);
+      }
+      if (page >= res.meta.last_page) break;
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ bulk
+  async function tryBulk(head: OutboxOp, lid: string): Promise<'sent' | 'parked' | 'individual'> {
+    const group = head.bulk_group as string;
+    const members = (await db.outbox.where('bulk_group').equals(group).toArray()).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    const now = ctx.now();
+    const ready: { op: OutboxOp; row: LocalActivity }[] = [];
+    let waiting = false;
+    let fixedSet: string[] | null = null;
+    if (head.bulk_key && head.bulk_members) fixedSet = head.bulk_members;
+    for (const m of members) {
+      if (fixedSet && !fixedSet.includes(m.op_id)) continue;
+      const ops = await opsOf(ctx, m.lid);
+      const row = await db.activities.get(m.lid);
+      const isHead = ops[0]?.op_id === m.op_id;
+      const blocked = !row || row.sync === 'conflict' || ops.some((o) => (o.seq ?? 0) <= (m.seq ?? 0) && (o.state === 'failed' || o.state === 'blocked'));
+      if (blocked) continue;
+      if (isHead && row.server_id && (m.state === 'queued' || reclaimable(m, now)) && m.next_attempt_at <= now && (m.lid === lid || !active.has(m.lid))) {
+        ready.push({ op: m, row });
+      } else {
+        waiting = true;
+      }
+    }
+    if (fixedSet) {
+      // A set that may already have been applied is resent exactly, with the same key.
+      if (waiting || ready.length !== fixedSet.filter((id) => members.some((m) => m.op_id === id)).length) return 'individual';
+    } else if (waiting) {
+      const set = parked.get(group) ?? new Set<string>();
+      set.add(lid);
+      parked.set(group, set);
+      return 'parked';
+    }
+    if (ready.length < 2) return 'individual';
+    const ids = ready.map((r) => r.op.op_id);
+    const key = head.bulk_key ?? `${group}.${bulkDigest(ids)}`;
+    const claimed = await claim(ready.map((r) => r.op), () => ({ bulk_key: key, bulk_members: ids }));
+    if (claimed.length === 0) return 'individual';
+    const rows = new Map(ready.map((r) => [r.op.lid, r.row]));
+    const sidToOp = new Map<string, OutboxOp>();
+    for (const op of claimed) sidToOp.set(rows.get(op.lid)?.server_id as string, op);
+    const first = claimed[0] as OutboxOp;
+    const body = { action: first.bulk_action ?? first.kind, activity_ids: [...sidToOp.keys()], parameters: first.payload } as BulkActionInput;
+    let result;
+    try {
+      report.requests++;
+      result = (await client.bulkAction(body, key)).data;
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      for (const op of claimed) await handleFailure(op, rows.get(op.lid) as LocalActivity, e);
+      requeueGroup(group, lid);
+      return 'parked';
+    }
+    const done = new Map<string, Success>();
+    const doneOps: OutboxOp[] = [];
+    for (const sid of result.succeeded) {
+      const op = sidToOp.get(sid);
+      const row = op ? rows.get(op.lid) : undefined;
+      if (!op || !row) continue;
+      done.set(op.lid, { remote: op.kind === 'delete' ? null : bulkBase(op, row), deleted: op.kind === 'delete' });
+      doneOps.push(op);
+    }
+    for (const f of result.failed) {
+      const op = sidToOp.get(f.id);
+      const row = op ? rows.get(op.lid) : undefined;
+      if (!op || !row) continue;
+      if (f.status === 404 && op.kind === 'delete') {
+        done.set(op.lid, { remote: null, deleted: true });
+        doneOps.push(op);
+        continue;
+      }
+      // Per-item failures go through the same rules as a single request; 409 is checked against
+      // the server (our earlier attempt may be what changed the status).
+      if (f.status === 409) {
+        const cur = await getOrNull(f.id).catch(() => null);
+        if (cur && applied(op, cur)) { done.set(op.lid, { remote: cur }); doneOps.push(op); continue; }
+      }
+      await handleFailure(op, row, new ApiError(f.status, classify(f.status), f.message));
+    }
+    if (doneOps.length) {
+      await applySuccess(doneOps, done, null);
+      report.succeeded += doneOps.length;
+      onProgress();
+    }
+    // Whatever did not succeed goes on individually; the other members' lids continue.
+    individual.add(group);
+    requeueGroup(group, lid);
+    return 'sent';
+  }
+
+  function requeueGroup(group: string, self: string): void {
+    const lids = parked.get(group);
+    parked.delete(group);
+    for (const l of lids ?? []) if (l !== self) queue.push(l);
+  }
+
+  /** The server snapshot after a bulk action (the bulk answer has no records): the rule applied to base. */
+  function bulkBase(op: OutboxOp, row: LocalActivity): Activity {
+    const base = row.base ?? fromLocalRow(row);
+    try {
+      if (op.kind === 'complete') return applyComplete(base, op.payload, row.completed_at ?? base.updated_at);
+      if (op.kind === 'cancel') return applyCancel(base, op.payload, row.cancelled_at ?? base.updated_at).cancelled;
+      if (op.kind === 'reschedule') return applyReschedule(base, op.payload as RescheduleActivityInput, row.updated_at);
+    } catch {
+      // The base did not allow it locally but the server did: take our view until the next pull.
+    }
+    return { ...fromLocalRow(row), id: row.server_id ?? row.lid };
+  }
+
+  // ------------------------------------------------------------------ results
+  async function applySuccess(ops: OutboxOp[], results: Map<string, Success>, childLid: string | null): Promise<void> {
+    assertAlive(ctx);
+    await db.transaction('rw', db.activities, db.outbox, db.conflicts, async () => {
+      for (const op of ops) await db.outbox.delete(op.seq);
+      for (const [lid, s] of results) {
+        const row = await db.activities.get(lid);
+        if (!row) continue;
+        const remaining = await db.outbox.where('lid').equals(lid).count();
+        if (s.deleted) {
+          if (remaining === 0) {
+            await db.activities.delete(lid);
+            await db.conflicts.where('lid').equals(lid).delete();
+          }
+          continue;
+        }
+        if (s.remote) await adopt(row, s.remote, remaining);
+      }
+      if (childLid) {
+        const s = results.values().next().value;
+        const child = await db.activities.get(childLid);
+        if (child && s?.child) {
+          await adopt(child, s.child, await db.outbox.where('lid').equals(childLid).count());
+          queue.push(childLid);
+        }
+      }
+    });
+  }
+
+  /** The server knows this row as `remote`: set server id and base; with nothing pending, show the server's record. */
+  async function adopt(row: LocalActivity, remote: Activity, remaining: number): Promise<void> {
+    // A pull may have stored the same server record under another lid before our answer came:
+    // keep ours (it holds the rep's ops and references), drop the copy if it has nothing pending.
+    const dupes = await db.activities.where('server_id').equals(remote.id).toArray();
+    for (const d of dupes) {
+      if (d.lid !== row.lid && (await db.outbox.where('lid').equals(d.lid).count()) === 0) await db.activities.delete(d.lid);
+    }
+    const next = remaining === 0 && row.sync !== 'conflict'
+      ? toLocalRow(remote, { lid: row.lid, base: remote, sync: 'synced', server_id: remote.id, ...(row.seen_in_pull ? { seen_in_pull: row.seen_in_pull } : {}) })
+      : { ...row, base: remote, server_id: remote.id };
+    await db.activities.put(next);
+  }
+
+  /** Returns whether the lid may continue at once (never after a failure). */
+  async function handleFailure(op: OutboxOp, row: LocalActivity, e: ApiError): Promise<boolean> {
+    assertAlive(ctx);
+    const now = ctx.now();
+    if (e.kind === 'auth') {
+      report.authRequired = true;
+      await putOp({ ...op, state: 'queued', attempts: Math.max(0, op.attempts - 1), last_error: e.message, last_status: e.status, maybe_sent: op.maybe_sent || e.maybeApplied });
+      return false;
+    }
+    // With server idempotency, a 409 on a resent key means "the first request is still being
+    // processed": wait and resend the same key rather than calling it a status clash.
+    const replayPending = e.kind === 'conflict' && op.maybe_sent === true && idempotent();
+    if (e.kind === 'transient' || replayPending) {
+      if (op.attempts >= ctx.maxAttempts) {
+        report.failed++;
+        await fail(op, `Gave up after ${op.attempts} attempts: ${e.message}`, e.status, { maybe_sent: op.maybe_sent || e.maybeApplied });
+        return false;
+      }
+      report.retried++;
+      await putOp({
+        ...op, state: 'queued', next_attempt_at: now + backoffDelay(op.attempts, ctx.random, e.retryAfterMs, ctx.backoff),
+        last_error: e.message, last_status: e.status, maybe_sent: op.maybe_sent || e.maybeApplied,
+      });
+      return false;
+    }
+    if (e.kind === 'not_found') {
+      if (op.kind === 'delete') {
+        await applySuccess([op], new Map([[op.lid, { remote: null, deleted: true }]]), null);
+        return true;
+      }
+      if (op.kind === 'create') {
+        report.failed++;
+        await fail(op, e.message, e.status);
+        return false;
+      }
+      await raiseConflict(op, row, { kind: 'deleted_remote', field: '*', remote: null }, e);
+      return false;
+    }
+    if (e.kind === 'conflict' || e.kind === 'precondition') {
+      // Second refusal after the rep chose "keep mine": the server will not take it; say so.
+      if (op.last_status === 409 || op.last_status === 412 || !row.server_id) {
+        report.failed++;
+        await fail(op, e.message, e.status);
+        return false;
+      }
+      let remote: Activity | null;
+      try {
+        remote = await getOrNull(row.server_id);
+      } catch (ge) {
+        if (!(ge instanceof ApiError)) throw ge;
+        await putOp({ ...op, state: 'queued', next_attempt_at: now + backoffDelay(op.attempts, ctx.random, null, ctx.backoff), last_error: e.message, last_status: null });
+        return false;
+      }
+      if (!remote) {
+        await raiseConflict(op, row, { kind: 'deleted_remote', field: '*', remote: null }, e);
+        return false;
+      }
+      await raiseConflict(op, row, { kind: 'status', field: 'status', remote: remote.status, snapshot: remote }, e);
+      return false;
+    }
+    report.failed++;
+    const details = Object.entries(e.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ');
+    await fail(op, details ? `${e.message} (${details})` : e.message, e.status);
+    return false;
+  }
+
+  async function putOp(op: OutboxOp): Promise<void> {
+    assertAlive(ctx);
+    const { lease_until: _lease, ...rest } = op;
+    await db.outbox.put(rest);
+  }
+
+  async function fail(op: OutboxOp, message: string, status: number, extra: Partial<OutboxOp> = {}): Promise<void> {
+    assertAlive(ctx);
+    await db.transaction('rw', db.outbox, db.activities, async () => {
+      const { lease_until: _lease, ...rest } = op;
+      await db.outbox.put({ ...rest, ...extra, state: 'failed', last_error: message, last_status: status });
+      await blockFollowers(op.lid, op);
+      await db.activities.update(op.lid, { sync: 'failed' });
+    });
+  }
+
+  /** Later ops of the lid (and the ops of a child a failed cancel would have made) wait for the rep. */
+  async function blockFollowers(lid: string, failed: OutboxOp): Promise<void> {
+    assertAlive(ctx);
+    await db.transaction('rw', db.outbox, db.activities, async () => {
+      const lids = failed.child_lid ? [lid, failed.child_lid] : [lid];
+      for (const l of lids) {
+        const ops = await opsOf(ctx, l);
+        for (const o of ops) {
+          if (o.op_id !== failed.op_id && o.state === 'queued') await db.outbox.update(o.seq, { state: 'blocked' });
+        }
+        if (l !== lid && ops.length) await db.activities.update(l, { sync: 'failed' });
+      }
+    });
+  }
+
+  async function raiseConflict(
+    op: OutboxOp, row: LocalActivity,
+    c: { kind: ConflictRecord['kind']; field: string; remote: unknown; snapshot?: Activity }, e: ApiError,
+  ): Promise<void> {
+    assertAlive(ctx);
+    report.conflicts++;
+    await db.transaction('rw', db.outbox, db.activities, db.conflicts, async () => {
+      const record: ConflictRecord = {
+        id: `${row.lid}|${c.field}`, lid: row.lid, kind: c.kind, field: c.field,
+        base: c.field === '*' ? row.base : (row.base as Record<string, unknown> | null)?.[c.field] ?? null,
+        local: c.field === '*' ? fromLocalRow(row) : (row as unknown as Record<string, unknown>)[c.field],
+        remote: c.remote, created_at: ctx.now(),
+      };
+      await db.conflicts.put(record);
+      const { lease_until: _lease, ...rest } = op;
+      // The op stays queued but held: the lid is in conflict until the rep decides.
+      await db.outbox.put({ ...rest, state: 'queued', last_error: e.message, last_status: e.status });
+      const cur = await db.activities.get(row.lid);
+      if (cur) await db.activities.put({ ...cur, sync: 'conflict', ...(c.snapshot ? { base: c.snapshot } : {}) });
+    });
+  }
+}
+
+function classify(status: number): ApiError['kind'] {
+  if (status === 401) return 'auth';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 412) return 'precondition';
+  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'transient';
+  return 'rejected';
+}
+
+function withMarker(body: CreateActivityInput, opId: string): CreateActivityInput {
+  return { ...body, custom_fields: { ...(body.custom_fields ?? {}), [CLIENT_MARKER]: opId } };
+}
+
+/** Does the server record already show this op's effect? (Only asked after an attempt of unknown outcome.) */
+export function applied(op: OutboxOp, cur: Activity): boolean {
+  const p = op.payload;
+  switch (op.kind) {
+    case 'complete':
+      return cur.status === 'completed' && (p.outcome === undefined || cur.outcome === p.outcome);
+    case 'cancel':
+      return cur.status === 'cancelled' && (p.reason === undefined || cur.cancellation_reason === p.reason);
+    case 'reschedule':
+      return cur.rescheduled_count > (op.sent_count ?? Number.POSITIVE_INFINITY) && !!cur.due_at &&
+        instantMs(cur.due_at) === instantMs(String(p.new_due_at));
+    default:
+      return false;
+  }
+}
+
+/** After a restart: ops a dead sender left 'inflight' go back to the queue, flagged maybe-sent. */
+async function reclaim(ctx: SyncContext, exclusive: boolean): Promise<void> {
+  assertAlive(ctx);
+  const now = ctx.now();
+  await ctx.db.transaction('rw', ctx.db.outbox, async () => {
+    const inflight = await ctx.db.outbox.where('state').equals('inflight').toArray();
+    for (const op of inflight) {
+      if (!exclusive && (op.lease_until ?? 0) >= now) continue;
+      const { lease_until: _lease, ...rest } = op;
+      await ctx.db.outbox.put({ ...rest, state: 'queued', maybe_sent: true });
+    }
+  });
+}
+
+/** Coalesce every activity's not-yet-sent ops (one transaction, so a command cannot interleave). */
+export async function coalesceAll(ctx: SyncContext): Promise<number> {
+  assertAlive(ctx);
+  return ctx.db.transaction('rw', ctx.db.outbox, ctx.db.activities, async () => {
+    const all = await ctx.db.outbox.orderBy('seq').toArray();
+    const byLid = new Map<string, OutboxOp[]>();
+    for (const op of all) {
+      const list = byLid.get(op.lid);
+      if (list) list.push(op); else byLid.set(op.lid, [op]);
+    }
+    let removed = 0;
+    const seqOf = new Map(all.map((o) => [o.op_id, o.seq as number]));
+    for (const [lid, ops] of byLid) {
+      if (ops.length < 2) continue;
+      const plan = coalesceQueue(ops);
+      for (const w of plan.rewrite) await ctx.db.outbox.update(seqOf.get(w.op_id), { payload: w.payload });
+      if (plan.remove.length) {
+        await ctx.db.outbox.bulkDelete(plan.remove.map((id) => seqOf.get(id) as number));
+        removed += plan.remove.length;
+      }
+      if (plan.dropActivity) await ctx.db.activities.delete(lid);
+    }
+    return removed;
+  });
+}
