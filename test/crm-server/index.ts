@@ -241,84 +241,96 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
       send(res, fail(413, 'The request body is too large.'), cors);
       return;
     }
-    await sleep(injector.config.latencyMs);
-    if (fault.kind === 'error5xx') {
-      send(res, fail(fault.status, 'The CRM is temporarily unavailable (injected fault). Nothing was changed.'), cors);
-      return;
-    }
-    if (fault.kind === 'rateLimit') {
-      const retry = String(injector.config.retryAfterSeconds);
-      send(res, { ...fail(429, 'Too many requests. Try again later.'), headers: { [HEADERS.retryAfter]: retry } }, cors);
-      return;
-    }
+    // Admission (auth, Idempotency-Key) is synchronous and happens on arrival, before the added
+    // latency: a duplicate sent while the first is still waiting or running sees it (409).
+    const admitted = admit(req, method, url, raw);
+    try {
+      await sleep(injector.config.latencyMs);
+      if ('reply' in admitted) {
+        send(res, admitted.reply, cors);
+        return;
+      }
+      if (fault.kind === 'error5xx') {
+        send(res, fail(fault.status, 'The CRM is temporarily unavailable (injected fault). Nothing was changed.'), cors);
+        return;
+      }
+      if (fault.kind === 'rateLimit') {
+        const retry = String(injector.config.retryAfterSeconds);
+        send(res, { ...fail(429, 'Too many requests. Try again later.'), headers: { [HEADERS.retryAfter]: retry } }, cors);
+        return;
+      }
+      const { user, key, fingerprint } = admitted;
+      const nowMs = now();
+      if (nowMs - lastPurge > 3_600_000) {
+        store.purgeReplies(nowMs - ttlMs);
+        lastPurge = nowMs;
+      }
+      let reply: Reply;
+      try {
+        const body = parseBody(raw);
+        const ifMatch = req.headers[HEADERS.ifMatch.toLowerCase()];
+        reply = store.transaction(() => {
+          const r = app.handle({ method, segments, query: url.searchParams, body, user, nowMs, ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined });
+          // Stored in the same transaction as the change: a crash never leaves one without the other.
+          if (key !== undefined) {
+            store.putReply(user.id, key, { fingerprint, status: r.status, body: JSON.stringify(r.body ?? null), headers: r.headers ?? {}, created_ms: nowMs });
+          }
+          return r;
+        });
+        if (method !== 'GET' && reply.status < 400) stats.mutations++;
+      } catch (e) {
+        reply = e instanceof BadJson ? fail(400, `Malformed JSON: ${e.message}`, { body: ['The request body is not valid JSON.'] }) : internalError(e);
+      }
+      // Released once committed: a retry during a slow reply gets the stored reply, not 409.
+      if (admitted.runningKey) running.delete(admitted.runningKey);
 
+      if (fault.kind === 'dropAfterCommit') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'slow') await sleep(injector.config.slowMs);
+      send(res, reply, cors);
+    } finally {
+      if (!('reply' in admitted) && admitted.runningKey) running.delete(admitted.runningKey);
+    }
+  }
+
+  type Admission =
+    | { reply: Reply }
+    | { user: EntityRecord; key: string | undefined; runningKey: string | undefined; fingerprint: string };
+
+  function admit(req: IncomingMessage, method: string, url: URL, raw: string): Admission {
     const auth = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(auth);
     const userId = match?.[1] ? tokens.get(match[1].trim()) : undefined;
     const user = userId ? store.getEntity('user', userId) : undefined;
     if (!user) {
-      send(res, { ...fail(401, auth ? 'Invalid or expired token.' : 'Unauthenticated: send Authorization: Bearer <token>.'), headers: { 'WWW-Authenticate': 'Bearer' } }, cors);
-      return;
-    }
-
-    const nowMs = now();
-    if (nowMs - lastPurge > 3_600_000) {
-      store.purgeReplies(nowMs - ttlMs);
-      lastPurge = nowMs;
+      return { reply: { ...fail(401, auth ? 'Invalid or expired token.' : 'Unauthenticated: send Authorization: Bearer <token>.'), headers: { 'WWW-Authenticate': 'Bearer' } } };
     }
     const keyHeader = req.headers[HEADERS.idempotencyKey.toLowerCase()];
     const key = idempotency && method !== 'GET' && typeof keyHeader === 'string' ? keyHeader.trim() : undefined;
-    let runningKey: string | undefined;
     const fingerprint = createHash('sha256').update(`${method} ${url.pathname}${url.search}\n${raw}`).digest('hex');
-    if (key !== undefined) {
-      if (key.length === 0 || key.length > 255) {
-        send(res, fail(400, 'Idempotency-Key must be 1 to 255 characters.', { idempotency_key: ['Send 1 to 255 characters.'] }), cors);
-        return;
-      }
-      runningKey = `${user.id}|${key}`;
-      const stored = store.getReply(user.id, key);
-      const inFlight = running.get(runningKey);
-      if ((stored && stored.fingerprint !== fingerprint) || (inFlight !== undefined && inFlight !== fingerprint)) {
-        send(res, fail(422, 'This Idempotency-Key was already used for a different request.', { idempotency_key: ['Use a new key for a different request.'] }), cors);
-        return;
-      }
-      if (stored) {
-        stats.replays++;
-        send(res, { status: stored.status, body: JSON.parse(stored.body) as unknown, headers: { ...stored.headers, [HEADERS.idempotentReplay]: 'true' } }, cors);
-        return;
-      }
-      if (inFlight !== undefined) {
-        send(res, fail(409, 'A request with this Idempotency-Key is still being processed. Retry later.'), cors);
-        return;
-      }
-      running.set(runningKey, fingerprint);
+    if (key === undefined) return { user, key, runningKey: undefined, fingerprint };
+    if (key.length === 0 || key.length > 255) {
+      return { reply: fail(400, 'Idempotency-Key must be 1 to 255 characters.', { idempotency_key: ['Send 1 to 255 characters.'] }) };
     }
-
-    let reply: Reply;
-    try {
-      const body = parseBody(raw);
-      const ifMatch = req.headers[HEADERS.ifMatch.toLowerCase()];
-      reply = store.transaction(() => {
-        const r = app.handle({ method, segments, query: url.searchParams, body, user, nowMs, ifMatch: typeof ifMatch === 'string' ? ifMatch : undefined });
-        // The reply is stored in the same transaction as the change: a crash never leaves one without the other.
-        if (key !== undefined) {
-          store.putReply(user.id, key, { fingerprint, status: r.status, body: JSON.stringify(r.body ?? null), headers: r.headers ?? {}, created_ms: nowMs });
-        }
-        return r;
-      });
-      if (method !== 'GET' && reply.status < 400) stats.mutations++;
-    } catch (e) {
-      reply = e instanceof BadJson ? fail(400, `Malformed JSON: ${e.message}`, { body: ['The request body is not valid JSON.'] }) : internalError(e);
-    } finally {
-      if (runningKey) running.delete(runningKey);
+    const runningKey = `${user.id}|${key}`;
+    const found = store.getReply(user.id, key);
+    // Kept at least ttlMs (30 days); older ones are purged hourly and ignored until then.
+    const stored = found && found.created_ms >= now() - ttlMs ? found : undefined;
+    const inFlight = running.get(runningKey);
+    if ((stored && stored.fingerprint !== fingerprint) || (inFlight !== undefined && inFlight !== fingerprint)) {
+      return { reply: fail(422, 'This Idempotency-Key was already used for a different request.', { idempotency_key: ['Use a new key for a different request.'] }) };
     }
-
-    if (fault.kind === 'dropAfterCommit') {
-      req.socket.destroy();
-      return;
+    if (stored) {
+      stats.replays++;
+      return { reply: { status: stored.status, body: JSON.parse(stored.body) as unknown, headers: { ...stored.headers, [HEADERS.idempotentReplay]: 'true' } } };
     }
-    if (fault.kind === 'slow') await sleep(injector.config.slowMs);
-    send(res, reply, cors);
+    if (inFlight !== undefined) {
+      return { reply: fail(409, 'A request with this Idempotency-Key is still being processed. Retry later.') };
+    }
+    running.set(runningKey, fingerprint);
+    return { user, key, runningKey, fingerprint };
   }
 
   const server = createServer((req, res) => {

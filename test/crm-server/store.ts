@@ -48,7 +48,6 @@ export interface Page<T> {
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS activities (
   id TEXT PRIMARY KEY,
-  data TEXT NOT NULL,
   etag TEXT NOT NULL,
   type TEXT NOT NULL,
   status TEXT NOT NULL,
@@ -57,18 +56,21 @@ CREATE TABLE IF NOT EXISTS activities (
   activityable_type TEXT NOT NULL,
   activityable_id TEXT NOT NULL,
   due_ms INTEGER,
+  -- due_ms, or NO_DUE for none: ascending order puts activities without a due date last.
+  due_key INTEGER NOT NULL,
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL,
   search_text TEXT NOT NULL,
   deleted_at TEXT
 );
-CREATE INDEX IF NOT EXISTS activities_due ON activities ((due_ms IS NULL), due_ms, id) WHERE deleted_at IS NULL;
-CREATE INDEX IF NOT EXISTS activities_user_due ON activities (assigned_user_id, (due_ms IS NULL), due_ms, id) WHERE deleted_at IS NULL;
-CREATE INDEX IF NOT EXISTS activities_status_due ON activities (status, due_ms) WHERE deleted_at IS NULL;
-CREATE INDEX IF NOT EXISTS activities_entity ON activities (activityable_type, activityable_id, due_ms) WHERE deleted_at IS NULL;
+-- The JSON documents live apart so that filtering and sorting scans only the narrow rows above.
+CREATE TABLE IF NOT EXISTS activity_docs (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS activities_due ON activities (due_key, id) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS activities_user_due ON activities (assigned_user_id, due_key) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS activities_status_due ON activities (status, due_key) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS activities_entity ON activities (activityable_type, activityable_id, due_key) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS activities_created ON activities (created_ms, id) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS activities_updated ON activities (updated_ms) WHERE deleted_at IS NULL;
-CREATE INDEX IF NOT EXISTS activities_priority ON activities (priority_rank, due_ms) WHERE deleted_at IS NULL;
 CREATE TABLE IF NOT EXISTS entities (
   type TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -97,6 +99,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 /** Fields kept out of the stored document: derived at response time. */
 type StoredDoc = Omit<Activity, 'is_overdue' | 'activityable' | 'contact' | 'assigned_user'>;
 
+/** Sort key of activities without a due date (after every real date). */
+const NO_DUE = 8_640_000_000_000_000;
 const OPEN_LIST = OPEN_STATUSES.map((s) => `'${s}'`).join(', ');
 const DAY_MS = 86_400_000;
 
@@ -123,17 +127,19 @@ export class CrmStore {
   constructor(readonly db: Db) {
     this.stmt = {
       getActivity: db.prepare<[string], { data: string; etag: string; deleted_at: string | null }>(
-        'SELECT data, etag, deleted_at FROM activities WHERE id = ?',
+        'SELECT d.data, a.etag, a.deleted_at FROM activities a JOIN activity_docs d ON d.id = a.id WHERE a.id = ?',
       ),
+      getDoc: db.prepare<[string], { data: string }>('SELECT data FROM activity_docs WHERE id = ?'),
+      upsertDoc: db.prepare<[string, string]>('INSERT OR REPLACE INTO activity_docs (id, data) VALUES (?, ?)'),
       upsertActivity: db.prepare(`
-        INSERT INTO activities (id, data, etag, type, status, priority_rank, assigned_user_id, activityable_type,
-          activityable_id, due_ms, created_ms, updated_ms, search_text, deleted_at)
-        VALUES (@id, @data, @etag, @type, @status, @priority_rank, @assigned_user_id, @activityable_type,
-          @activityable_id, @due_ms, @created_ms, @updated_ms, @search_text, NULL)
-        ON CONFLICT (id) DO UPDATE SET data = excluded.data, etag = excluded.etag, type = excluded.type,
+        INSERT INTO activities (id, etag, type, status, priority_rank, assigned_user_id, activityable_type,
+          activityable_id, due_ms, due_key, created_ms, updated_ms, search_text, deleted_at)
+        VALUES (@id, @etag, @type, @status, @priority_rank, @assigned_user_id, @activityable_type,
+          @activityable_id, @due_ms, @due_key, @created_ms, @updated_ms, @search_text, NULL)
+        ON CONFLICT (id) DO UPDATE SET etag = excluded.etag, type = excluded.type,
           status = excluded.status, priority_rank = excluded.priority_rank, assigned_user_id = excluded.assigned_user_id,
           activityable_type = excluded.activityable_type, activityable_id = excluded.activityable_id,
-          due_ms = excluded.due_ms, updated_ms = excluded.updated_ms, search_text = excluded.search_text`),
+          due_ms = excluded.due_ms, due_key = excluded.due_key, updated_ms = excluded.updated_ms, search_text = excluded.search_text`),
       softDelete: db.prepare<[string, number, string]>('UPDATE activities SET deleted_at = ?, updated_ms = ? WHERE id = ? AND deleted_at IS NULL'),
       getEntity: db.prepare<[string, string], { data: string }>('SELECT data FROM entities WHERE type = ? AND id = ?'),
       upsertEntity: db.prepare(`
@@ -177,9 +183,10 @@ export class CrmStore {
     delete doc.assigned_user;
     const data = JSON.stringify(doc);
     const etag = etagOf(data);
+    const dueMs = a.due_at ? instantMs(a.due_at) : null;
+    this.stmt.upsertDoc.run(a.id, data);
     this.stmt.upsertActivity.run({
       id: a.id,
-      data,
       etag,
       type: a.type,
       status: a.status,
@@ -187,7 +194,8 @@ export class CrmStore {
       assigned_user_id: a.assigned_user_id,
       activityable_type: a.activityable_type,
       activityable_id: a.activityable_id,
-      due_ms: a.due_at ? instantMs(a.due_at) : null,
+      due_ms: dueMs,
+      due_key: dueMs ?? NO_DUE,
       created_ms: instantMs(a.created_at),
       updated_ms: instantMs(a.updated_at),
       search_text: `${a.subject}\n${a.description ?? ''}`.toLowerCase(),
@@ -209,7 +217,7 @@ export class CrmStore {
     const params: Record<string, string | number> = {};
     if (f.type) { where.push('type = @type'); params.type = f.type; }
     if (f.status === 'overdue') {
-      where.push(`status IN (${OPEN_LIST}) AND due_ms IS NOT NULL AND due_ms < @now`);
+      where.push(`status IN (${OPEN_LIST}) AND due_key < @now`);
       params.now = nowMs;
     } else if (f.status) {
       where.push('status = @status');
@@ -219,8 +227,8 @@ export class CrmStore {
     if (f.assigned_user_id) { where.push('assigned_user_id = @user'); params.user = f.assigned_user_id; }
     if (f.activityable_type) { where.push('activityable_type = @etype'); params.etype = f.activityable_type; }
     if (f.activityable_id) { where.push('activityable_id = @eid'); params.eid = f.activityable_id; }
-    if (f.due_date_from) { where.push('due_ms >= @from'); params.from = Date.parse(`${f.due_date_from}T00:00:00Z`); }
-    if (f.due_date_to) { where.push('due_ms < @to'); params.to = Date.parse(`${f.due_date_to}T00:00:00Z`) + DAY_MS; }
+    if (f.due_date_from) { where.push('due_key >= @from'); params.from = Date.parse(`${f.due_date_from}T00:00:00Z`); }
+    if (f.due_date_to) { where.push('due_key < @to'); params.to = Date.parse(`${f.due_date_to}T00:00:00Z`) + DAY_MS; }
     if (f.updated_since) { where.push('updated_ms >= @since'); params.since = instantMs(f.updated_since); }
     (f.words ?? []).forEach((w, i) => {
       where.push(`instr(search_text, @w${i}) > 0`);
@@ -231,17 +239,22 @@ export class CrmStore {
       f.sort_by === 'created_at'
         ? `created_ms ${dir}, id ${dir}`
         : f.sort_by === 'priority'
-          ? `priority_rank ${dir}, (due_ms IS NULL), due_ms ASC, id ASC`
-          : // Activities without a due date come last in both directions.
-            `(due_ms IS NULL), due_ms ${dir}, id ${dir}`;
+          ? `priority_rank ${dir}, due_key ASC, id ASC`
+          : dir === 'ASC'
+            ? 'due_key ASC, id ASC'
+            : // Activities without a due date come last in both directions.
+              `(due_ms IS NULL), due_key DESC, id DESC`;
     const whereSql = where.join(' AND ');
     const total = (this.db.prepare(`SELECT count(*) AS n FROM activities WHERE ${whereSql}`).get(params) as { n: number }).n;
     const rows = this.db
-      .prepare(`SELECT data, etag, deleted_at FROM activities WHERE ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-      .all({ ...params, limit: perPage, offset: (page - 1) * perPage }) as { data: string; etag: string; deleted_at: null }[];
+      .prepare(`SELECT id, etag FROM activities WHERE ${whereSql} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: perPage, offset: (page - 1) * perPage }) as { id: string; etag: string }[];
     return {
       total,
-      items: rows.map((r) => ({ activity: { ...(JSON.parse(r.data) as StoredDoc), is_overdue: false }, etag: r.etag, deleted_at: null })),
+      items: rows.map((r) => {
+        const data = this.stmt.getDoc.get(r.id)?.data ?? '{}';
+        return { activity: { ...(JSON.parse(data) as StoredDoc), is_overdue: false }, etag: r.etag, deleted_at: null };
+      }),
     };
   }
 
