@@ -1,0 +1,70 @@
+/**
+ * Desktop mode: the Platform port over the preload bridge (window.fieldbook). HTTP goes to main,
+ * which adds the CRM address and token; the token never comes back here.
+ */
+import type { EventPayload, FieldbookBridge } from '#shared/ipc/contract';
+import type { Platform, PlatformEvents, Transport } from '#shared/ipc/platform';
+import { TransportError } from '#shared/ipc/platform';
+
+declare global {
+  interface Window {
+    /** Present only when running inside the desktop app (set by electron/preload). */
+    fieldbook?: FieldbookBridge;
+  }
+}
+
+/** Electron wraps a rejected invoke as "Error invoking remote method 'x': Error: message"; keep the message. */
+function remoteMessage(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');
+}
+
+export function createElectronPlatform(bridge: FieldbookBridge | undefined = window.fieldbook): Platform {
+  if (!bridge) throw new Error('The desktop bridge (window.fieldbook) is missing: is this running inside Fieldbook?');
+  const b = bridge;
+
+  const transport: Transport = {
+    async request(req) {
+      let result;
+      try {
+        result = await b.invoke('http:request', req);
+      } catch (e) {
+        // Not signed in, or a request main refused: nothing was sent.
+        throw new TransportError('network', remoteMessage(e));
+      }
+      if (!result.ok) throw new TransportError(result.failure.kind, result.failure.message);
+      return result.response;
+    },
+  };
+
+  return {
+    kind: 'electron',
+    transport,
+    async signIn(baseUrl, token) {
+      await b.invoke('auth:signIn', { baseUrl, token });
+    },
+    async signOut() {
+      await b.invoke('auth:signOut');
+    },
+    async session() {
+      const s = await b.invoke('auth:session');
+      return { baseUrl: s.baseUrl, signedIn: s.signedIn };
+    },
+    async setReminders(items) {
+      await b.invoke('reminders:set', items);
+    },
+    async setQuietHours(q) {
+      await b.invoke('settings:quietHours', q);
+    },
+    async setCounts(c) {
+      await b.invoke('tray:counts', c);
+    },
+    on<K extends keyof PlatformEvents>(event: K, listener: (payload: PlatformEvents[K]) => void) {
+      // Same payload types: contract.ts proves EventPayload<E> ≡ PlatformEvents[E] at compile time.
+      return b.on(event, listener as (payload: EventPayload<K>) => void);
+    },
+    exportLogs() {
+      return b.invoke('logs:export');
+    },
+  };
+}

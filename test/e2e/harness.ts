@@ -1,0 +1,147 @@
+/**
+ * End-to-end harness: the stand-in CRM and the web renderer (Vite, web mode) on free ports of
+ * 127.0.0.1, Debian Chromium through playwright-core, and a fresh page per test with its own
+ * IndexedDB name (?db=) so tests never share local state.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+export const SCREENSHOT_DIR = resolve(ROOT, 'test-results/screenshots');
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface E2EEnv {
+  crm: CrmServer;
+  web: ViteDevServer;
+  webUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  crm?: CrmServerOptions;
+}
+
+export async function startE2E(opts: StartOptions = {}): Promise<E2EEnv> {
+  const crm = await startCrmServer({ port: 0, demo: true, ...opts.crm });
+  const web = await createServer({
+    configFile: resolve(ROOT, 'vite.web.config.ts'),
+    server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
+    logLevel: 'warn',
+  });
+  await web.listen();
+  const address = web.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('Vite did not report its port');
+  const webUrl = `http://127.0.0.1:${address.port}/`;
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    crm, web, webUrl, browser,
+    async close() {
+      await browser.close();
+      await web.close();
+      await crm.close();
+    },
+  };
+}
+
+export interface AppPage {
+  page: Page;
+  context: BrowserContext;
+  dbName: string;
+  /** Cut the browser off the network (navigator.onLine false, requests fail). */
+  goOffline(): Promise<void>;
+  goOnline(): Promise<void>;
+  /** Errors the page threw or logged; tests assert it stays empty. */
+  errors: string[];
+}
+
+export interface PageOptions {
+  /** Sign in through the URL (?crm=&token=); default true. */
+  signIn?: boolean;
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+  /** IANA zone the browser runs in (the app shows dates in it by default). */
+  timezoneId?: string;
+  /** Extra query parameters. */
+  params?: Record<string, string>;
+}
+
+let pageSeq = 0;
+
+export async function openApp(env: E2EEnv, opts: PageOptions = {}): Promise<AppPage> {
+  const context = await env.browser.newContext({
+    viewport: opts.viewport ?? { width: 1360, height: 860 },
+    colorScheme: opts.colorScheme ?? 'light',
+    timezoneId: opts.timezoneId ?? 'Europe/Berlin',
+    locale: 'en-GB',
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(m.text())) errors.push(`console: ${m.text()}`);
+  });
+  const dbName = `e2e-${process.pid}-${Date.now()}-${++pageSeq}`;
+  const q = new URLSearchParams({ db: dbName, ...opts.params });
+  if (opts.signIn !== false) {
+    q.set('crm', env.crm.url);
+    q.set('token', env.crm.token);
+  }
+  await page.goto(`${env.webUrl}?${q.toString()}`);
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  return {
+    page, context, dbName, errors,
+    goOffline: () => context.setOffline(true),
+    goOnline: () => context.setOffline(false),
+  };
+}
+
+/** Click a navigation entry (Calendar, Overdue, Activities, Sync, Settings). */
+export async function navigate(page: Page, view: 'Calendar' | 'Overdue' | 'Activities' | 'Sync' | 'Settings'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: view }).waitFor();
+}
+
+/** Waits until the status bar says nothing is pending and no sync is running. */
+export async function waitForSynced(page: Page, timeout = 30_000): Promise<void> {
+  const bar = page.getByRole('status', { name: 'Sync status' });
+  await bar.getByText('0 pending changes').waitFor({ timeout });
+  await bar.getByText('Syncing…').waitFor({ state: 'detached', timeout });
+}
+
+/** Waits until the first pull has filled the local store (the directory is there). */
+export async function waitForFirstSync(page: Page, timeout = 30_000): Promise<void> {
+  await page.getByRole('status', { name: 'Sync status' }).getByText(/^Synced /).waitFor({ timeout });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = resolve(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: 'minor' | 'moderate' | 'serious' | 'critical' | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** Runs axe-core in the page; returns the serious and critical violations. */
+export async function axeSerious(page: Page): Promise<AxeViolation[]> {
+  const has = await page.evaluate(() => 'axe' in window);
+  if (!has) await page.addScriptTag({ path: resolve(ROOT, 'node_modules/axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
