@@ -9,3 +9,6 @@ export * from './rules.ts';
 export * from './subject-hints.ts';
 export * from './local-time.ts';
 export * from './recurrence.ts';
+export * from './links.ts';
+export * from './load.ts';
+export * from './weekly-review.ts';

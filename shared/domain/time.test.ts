@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz';
 import { describe, expect, it } from 'vitest';
 import { addMinutes, instantMs, isDateOnly, minutesBetween, toIsoInstant, utcDay } from './time.ts';
 
@@ -23,5 +24,11 @@ describe('time helpers', () => {
     ['2025-1-3', false], ['', false],
   ])('isDateOnly(%j) = %s', (v, ok) => {
     expect(isDateOnly(v)).toBe(ok);
+  });
+});
+
+describe('toIsoInstant with zoned dates', () => {
+  it('writes a TZDate as its UTC instant, not its local wall time', () => {
+    expect(toIsoInstant(new TZDate(2026, 2, 30, 9, 0, 0, 'Europe/Berlin'))).toBe('2026-03-30T07:00:00Z');
   });
 });

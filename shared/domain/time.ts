@@ -4,7 +4,8 @@ const MINUTE_MS = 60_000;
 
 /** ISO-8601 instant at second precision in UTC, the form the guide uses ("2025-12-20T14:00:00Z"). */
 export function toIsoInstant(date: Date | number): string {
-  const d = typeof date === 'number' ? new Date(date) : date;
+  // Via the epoch value: a TZDate (from @date-fns/tz) is a Date whose toISOString prints its own offset.
+  const d = new Date(typeof date === 'number' ? date : date.getTime());
   return `${d.toISOString().slice(0, 19)}Z`;
 }
 
