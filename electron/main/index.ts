@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { BrowserWindow, app, dialog, ipcMain, nativeImage, net, powerMonitor, safeStorage, screen, session, shell } from 'electron';
 import { z } from 'zod';
+import { APP_ID, PRODUCT_NAME } from './app-info.ts';
 import { HIDDEN_ARG, isStartAtLogin, setStartAtLogin } from './autostart.ts';
 import type { AutostartDeps } from './autostart.ts';
 import { createHandlers } from './handlers.ts';
@@ -21,8 +22,6 @@ import { MainTransport } from './transport.ts';
 import { TrayController } from './tray.ts';
 import { restorableState, trackWindowState, windowStateFile } from './window-state.ts';
 
-export const APP_ID = 'com.fieldbook.app';
-const PRODUCT_NAME = 'Fieldbook';
 const TICK_MS = 15_000;
 
 // Tests and the smoke run point userData at a fresh directory.
