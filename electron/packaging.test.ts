@@ -47,8 +47,8 @@ function decodePng(png: Buffer): { width: number; height: number; pixels: Buffer
 describe('packaging', () => {
   it('electron-builder.yml passes electron-builder\'s own schema and keeps the app identity', async () => {
     const config = loadBuilderConfig();
-    const { validateConfiguration } = require('app-builder-lib/out/util/config/config') as ConfigLib;
-    await expect(validateConfiguration(config, { isEnabled: false, add: () => {} })).resolves.toBeUndefined();
+    const builder = require('app-builder-lib/out/util/config/config') as ConfigLib;
+    await expect(builder.validateConfiguration(config, { isEnabled: false, add: () => {} })).resolves.toBeUndefined();
     expect(config['appId']).toBe(APP_ID);
     expect(config['productName']).toBe(PRODUCT_NAME);
     expect(config['files']).toContain('out/**/*');
