@@ -227,7 +227,7 @@ export class CrmStore {
     if (f.assigned_user_id) { where.push('assigned_user_id = @user'); params.user = f.assigned_user_id; }
     if (f.activityable_type) { where.push('activityable_type = @etype'); params.etype = f.activityable_type; }
     if (f.activityable_id) { where.push('activityable_id = @eid'); params.eid = f.activityable_id; }
-    if (f.due_date_from) { where.push('due_key >= @from'); params.from = Date.parse(`${f.due_date_from}T00:00:00Z`); }
+    if (f.due_date_from) { where.push(`due_key >= @from AND due_key < ${NO_DUE}`); params.from = Date.parse(`${f.due_date_from}T00:00:00Z`); }
     if (f.due_date_to) { where.push('due_key < @to'); params.to = Date.parse(`${f.due_date_to}T00:00:00Z`) + DAY_MS; }
     if (f.updated_since) { where.push('updated_ms >= @since'); params.since = instantMs(f.updated_since); }
     (f.words ?? []).forEach((w, i) => {
