@@ -240,7 +240,7 @@ describe('completed_at at create', () => {
   });
   it('is refused otherwise', () => {
     expect(errorsOf(createActivitySchema, { ...base, completed_at: '2025-12-20T16:00:00Z' })).toEqual({
-      completed_at: ['completed_at is only for activities created as completed.'],
+      completed_at: ['Only an activity created as completed can have a completion time.'],
     });
   });
 });
@@ -427,10 +427,10 @@ describe('list query', () => {
   });
 
   it.each([
-    ['per_page', '0', 'per_page must be at least 1.'],
-    ['per_page', 'ten', 'per_page must be a number.'],
-    ['page', '1.5', 'page must be a whole number.'],
-    ['page', '0', 'page must be at least 1.'],
+    ['per_page', '0', 'Per page must be at least 1.'],
+    ['per_page', 'ten', 'Per page must be a number.'],
+    ['page', '1.5', 'Page must be a whole number.'],
+    ['page', '0', 'Page must be at least 1.'],
   ])('%s=%s → %s', (field, value, message) => {
     expect(errorsOf(listQuerySchema, { [field]: value })).toEqual({ [field]: [message] });
   });
@@ -465,5 +465,39 @@ describe('list query', () => {
       due_date_to: ['The start date must be on or before the end date.'],
     });
     expect(listQuerySchema.safeParse({ due_date_from: '2025-12-01', due_date_to: '2025-12-01' }).success).toBe(true);
+  });
+});
+
+describe('every message is readable, whatever is sent', () => {
+  const weird = {
+    type: 5, subject: 5, activityable_type: null, activityable_id: 5, description: 5, contact_id: '', assigned_user_id: 5, due_at: 5,
+    location: 5, is_billable: 'y', follow_up_required: 1, tags: [5], custom_fields: null, status: 5, completed_at: 5, outcome: 5,
+    priority: null, duration_minutes: null, billable_rate: Infinity, reminder_at: [],
+  };
+  it.each([
+    ['create: not an object', createActivitySchema, 'str'],
+    ['create: null', createActivitySchema, null],
+    ['create: every field wrong', createActivitySchema, weird],
+    ['update: null', updateActivitySchema, null],
+    ['update: every field wrong', updateActivitySchema, weird],
+    ['complete: wrong kinds', completeActivitySchema, { outcome: 5, tags: 'x', follow_up_date: 5, duration_minutes: '1' }],
+    ['cancel: wrong kinds', cancelActivitySchema, { reason: 5, reschedule: 'y', reschedule_date: 5 }],
+    ['reschedule: wrong kinds', rescheduleActivitySchema, { new_due_at: 5, update_reminder: 'y', reason: 5, priority: 1 }],
+    ['bulk: parameters not an object', bulkActionSchema, { action: 'cancel', activity_ids: ['a'], parameters: 'x' }],
+    ['bulk: null', bulkActionSchema, null],
+    ['bulk: ids not strings', bulkActionSchema, { action: 'delete', activity_ids: [1, null] }],
+    ['list: wrong kinds', listQuerySchema, { assigned_user_id: '', activityable_id: '', page: '', per_page: '-1', includes: 5, search: 5 }],
+  ])('%s', (_name, schema, input) => {
+    const errors = errorsOf(schema, input);
+    expect(Object.keys(errors).length).toBeGreaterThan(0);
+    expectReadable(errors);
+  });
+
+  it('a body that is not an object says so at the top level', () => {
+    expect(errorsOf(createActivitySchema, null)).toEqual({ _: ['Send the fields as an object (JSON).'] });
+  });
+
+  it('an empty filter id is named', () => {
+    expect(errorsOf(listQuerySchema, { assigned_user_id: '' })).toEqual({ assigned_user_id: ['Assigned user id cannot be empty.'] });
   });
 });

@@ -101,7 +101,7 @@ export const createActivitySchema = z
   .refine(reminderNotAfterDue, reminderRule)
   .refine((v) => v.status !== 'cancelled', { error: 'A new activity cannot start cancelled.', path: ['status'] })
   .refine((v) => !v.completed_at || v.status === 'completed', {
-    error: 'completed_at is only for activities created as completed.',
+    error: 'Only an activity created as completed can have a completion time.',
     path: ['completed_at'],
   });
 export type CreateActivityInput = z.infer<typeof createActivitySchema>;
@@ -193,8 +193,8 @@ export const listQuerySchema = z
     due_date_from: isoDateSchema.optional(),
     due_date_to: isoDateSchema.optional(),
     search: searchQuerySchema.optional(),
-    per_page: positiveInt('per_page').transform((n) => Math.min(n, MAX_PER_PAGE)).optional(),
-    page: positiveInt('page').optional(),
+    per_page: positiveInt('Per page').transform((n) => Math.min(n, MAX_PER_PAGE)).optional(),
+    page: positiveInt('Page').optional(),
     sort_by: z.enum(SORT_FIELDS, { error: `Sort by one of: ${list(SORT_FIELDS)}.` }).optional(),
     sort_direction: z.enum(SORT_DIRECTIONS, { error: 'Sort direction is asc or desc.' }).optional(),
     includes: z
@@ -235,6 +235,9 @@ export function toFieldErrors(error: z.ZodError): FieldErrors {
   return errors;
 }
 
+/** zod's built-in messages ("Invalid input: expected object, received null") are for developers, not reps. */
+const ZOD_DEFAULT = /^(Invalid|Too small|Too big)\b/;
+
 function friendlyMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `Unknown field: ${issue.keys.join(', ')}.`;
   // Only trust `input` when the parse reported it; otherwise every issue would look like a missing field.
@@ -243,7 +246,28 @@ function friendlyMessage(issue: z.core.$ZodIssue): string {
     const field = issue.path.at(-1);
     return typeof field === 'string' ? `${humanField(field)} is required.` : 'This is required.';
   }
+  if (ZOD_DEFAULT.test(issue.message)) return genericMessage(issue);
   return issue.message;
+}
+
+function genericMessage(issue: z.core.$ZodIssue): string {
+  const last = issue.path.at(-1);
+  if (issue.path.length === 0) return issue.code === 'invalid_type' ? 'Send the fields as an object (JSON).' : 'This request is not valid.';
+  const field = typeof last === 'string' ? humanField(last) : `Item ${String(last)}`;
+  if (issue.code === 'invalid_type') {
+    const kinds: Record<string, string> = {
+      object: `${field} must be a set of named fields.`,
+      array: `${field} must be a list.`,
+      string: `${field} must be text.`,
+      number: `${field} must be a number.`,
+      int: `${field} must be a whole number.`,
+      boolean: `${field} is yes or no.`,
+    };
+    return kinds[issue.expected] ?? `${field} has the wrong kind of value.`;
+  }
+  if (issue.code === 'too_small') return issue.origin === 'string' ? `${field} cannot be empty.` : `${field} is too small.`;
+  if (issue.code === 'too_big') return issue.origin === 'string' ? `${field} is too long.` : `${field} is too big.`;
+  return `${field} is not valid.`;
 }
 
 const FIELD_NAMES: Record<string, string> = {
