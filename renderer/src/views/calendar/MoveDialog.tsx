@@ -10,6 +10,7 @@ import { useUiStore } from '../../state/store.ts';
 import { formatMinutes, type LoadWarning } from './calendar-model.ts';
 import { shownError, type ShownError } from './errors.ts';
 import { formatInZone } from './format.ts';
+import { useInitialFocus } from './focus.ts';
 
 export interface PendingMove {
   lid: string;
@@ -28,6 +29,7 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
+  const reasonRef = useInitialFocus<HTMLInputElement>();
   const zone = settings.timeZone;
   const moved = move.newStart.getTime() !== move.oldStart.getTime();
   const resized = move.oldMinutes !== move.newMinutes;
@@ -92,7 +94,7 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
         {move.warnings.length > 0 && <WarningList warnings={move.warnings} />}
         {moved && (
           <Field label="Reason (optional)" errors={error?.fields.reason}>
-            <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} autoFocus placeholder="e.g. Customer asked for a later slot" />
+            <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} ref={reasonRef} placeholder="e.g. Customer asked for a later slot" />
           </Field>
         )}
         {error && <p className="form-error" role="alert">{error.message}</p>}

@@ -13,6 +13,7 @@ import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { shownError, type ShownError } from '../calendar/errors.ts';
 import { formatInZone } from '../calendar/format.ts';
+import { useInitialFocus } from '../calendar/focus.ts';
 import {
   OUTCOME_SECTIONS, buildCompleteInput, followUpPrefill, isEarly, missingSections, parseOutcome,
   type OutcomeForm, type OutcomeSectionKey,
@@ -39,6 +40,7 @@ export function OutcomeDialog({ lid }: { lid: string }) {
   const [form, setForm] = useState<OutcomeForm | null>(null);
   const [errors, setErrors] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
+  const firstRef = useInitialFocus<HTMLTextAreaElement>(!!activity);
   const [confirmEarly, setConfirmEarly] = useState<{ intent: Intent; input: CompleteActivityInput } | null>(null);
 
   if (activity === undefined) return null;
@@ -118,21 +120,21 @@ export function OutcomeDialog({ lid }: { lid: string }) {
               This activity is {activity.status.replace('_', ' ')}; it can't be completed.
             </p>
           )}
-          <fieldset className="fb-outcome-sections">
+          <fieldset className="fb-outcome-sections fb-outcome-grid">
             <legend>Outcome <span className="muted small">(the guide: always include each of these)</span></legend>
             {OUTCOME_SECTIONS.map(({ key, heading }, i) => (
-              <Field key={key} label={heading} errors={i === 0 ? fieldErr('outcome') : undefined}>
+              <Field key={key} label={heading} errors={i === 0 ? fieldErr('outcome') : undefined} className={i < 3 ? 'span-2' : ''}>
                 <textarea
-                  rows={key === 'discussed' || key === 'actions' ? 3 : 2}
+                  rows={2}
                   value={f.sections[key]}
                   placeholder={PLACEHOLDERS[key]}
                   onChange={(e) => setSection(key, e.target.value)}
-                  autoFocus={i === 0}
+                  ref={i === 0 ? firstRef : undefined}
                 />
               </Field>
             ))}
             {missing.length > 0 && missing.length < OUTCOME_SECTIONS.length && (
-              <p className="field-warning">Still empty: {missing.join(', ')}.</p>
+              <p className="field-warning span-2">Still empty: {missing.join(', ')}.</p>
             )}
           </fieldset>
           <div className="form-grid">

@@ -12,6 +12,7 @@ import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { shownError, type ShownError } from '../calendar/errors.ts';
 import { formatInZone } from '../calendar/format.ts';
+import { useInitialFocus } from '../calendar/focus.ts';
 import { dateAtLocalTime } from '../outcome/outcome-model.ts';
 
 export interface Target {
@@ -46,6 +47,7 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
   const [error, setError] = useState<ShownError | null>(null);
   // "now" is fixed when the dialog opens so the preview and the result agree.
   const [now] = useState(() => Date.now());
+  const firstRef = useInitialFocus<HTMLInputElement>();
 
   const times = useMemo(() => {
     if (choice === 'custom') {
@@ -116,7 +118,7 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
           <legend>New time</legend>
           {choices.map((c) => (
             <label key={c} className="check">
-              <input type="radio" name="preset" value={c} checked={choice === c} onChange={() => setChoice(c)} autoFocus={choice === c} />
+              <input type="radio" name="preset" value={c} checked={choice === c} onChange={() => setChoice(c)} ref={choice === c ? firstRef : undefined} />
               {c === 'custom' ? 'Pick a date and time' : PRESET_LABELS[c]}
             </label>
           ))}
@@ -144,6 +146,7 @@ export function CancelDialog({ targets, onClose }: { targets: Target[]; onClose:
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
+  const reasonRef = useInitialFocus<HTMLTextAreaElement>();
 
   const submit = async () => {
     const r = reason.trim();
@@ -184,7 +187,7 @@ export function CancelDialog({ targets, onClose }: { targets: Target[]; onClose:
     >
       <form className="form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <Field label="Reason" errors={error?.fields.reason}>
-          <textarea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} autoFocus />
+          <textarea rows={3} value={reason} onChange={(e) => setReason(e.target.value)} ref={reasonRef} />
         </Field>
         <div className="fb-quick" role="group" aria-label="Common reasons">
           {QUICK_REASONS.map((q) => (
@@ -201,6 +204,7 @@ export function BulkCompleteDialog({ targets, onClose }: { targets: Target[]; on
   const { commands } = useApp();
   const toast = useUiStore((s) => s.toast);
   const [outcome, setOutcome] = useState('');
+  const outcomeRef = useInitialFocus<HTMLTextAreaElement>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
 
@@ -234,7 +238,7 @@ export function BulkCompleteDialog({ targets, onClose }: { targets: Target[]; on
       <form className="form" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
         <Field label="Outcome for all (recommended)" errors={error?.fields['parameters.outcome'] ?? error?.fields.outcome}
           hint="The same outcome is recorded on each. For a detailed outcome, complete them one at a time (c with one selected).">
-          <textarea rows={3} value={outcome} onChange={(e) => setOutcome(e.target.value)} autoFocus placeholder="e.g. Task completed" />
+          <textarea rows={3} value={outcome} onChange={(e) => setOutcome(e.target.value)} ref={outcomeRef} placeholder="e.g. Task completed" />
         </Field>
         {error && <p className="form-error" role="alert">{error.message}</p>}
       </form>
