@@ -143,6 +143,24 @@ describe('edge cases', () => {
     expect(parse(r.text)).toHaveLength(1);
   });
 
+  it('range keeps events overlapping [from, to) only', () => {
+    const r = toIcs(
+      [
+        act({ lid: 'before', due_at: '2025-11-30T22:00:00Z', duration_minutes: 60 }), // runs into the range
+        act({ lid: 'ended', due_at: '2025-11-30T22:00:00Z', duration_minutes: 30 }), // ends before it
+        act({ lid: 'inside', due_at: '2025-12-10T09:00:00Z' }),
+        act({ lid: 'zero', due_at: '2025-12-01T00:00:00Z', duration_minutes: 0 }),
+        act({ lid: 'at-end', due_at: '2026-01-01T00:00:00Z' }),
+        act({ lid: 'nodue', due_at: null }),
+      ],
+      { now: NOW, range: { from: '2025-11-30T22:30:00Z', to: '2026-01-01T00:00:00Z' } },
+    );
+    expect(parse(r.text).map((e) => new ICAL.Event(e).uid.split('@')[0])).toEqual(['before', 'zero', 'inside']);
+    const r2 = toIcs([act({ lid: 'zero', due_at: '2025-12-01T00:00:00Z', duration_minutes: 0 })], { now: NOW, range: { from: '2025-12-01T00:00:00Z', to: '2025-12-02T00:00:00Z' } });
+    expect(r2.included).toBe(1);
+    expect(r.skipped.map((a) => a.lid)).toEqual(['nodue']);
+  });
+
   it('an empty export is still a valid calendar', () => {
     const r = toIcs([], { now: NOW });
     expect(parse(r.text)).toEqual([]);

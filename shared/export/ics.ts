@@ -28,6 +28,8 @@ export interface IcsOptions {
   defaultDurationMinutes?: number;
   /** Right-hand side of every UID. */
   uidDomain?: string;
+  /** Only events overlapping [from, to) (instants); others are left out silently. */
+  range?: { from: string; to: string };
 }
 
 export interface IcsResult {
@@ -153,12 +155,21 @@ function eventLines(a: IcsActivity & { due_at: string }, opts: IcsOptions): stri
   return lines;
 }
 
+function overlaps(a: IcsActivity & { due_at: string }, range: { from: string; to: string }, defaultMinutes: number): boolean {
+  const start = instantMs(a.due_at);
+  const end = start + (a.duration_minutes ?? defaultMinutes) * 60_000;
+  // A zero-length event at the range start still belongs to it.
+  return start < instantMs(range.to) && (end > instantMs(range.from) || start === instantMs(range.from));
+}
+
 /** The .ics text for the given activities (ordered by due time), with what was left out. */
 export function toIcs(activities: readonly IcsActivity[], opts: IcsOptions): IcsResult {
+  const hasDue = (a: IcsActivity): a is IcsActivity & { due_at: string } => !!a.due_at && !Number.isNaN(instantMs(a.due_at));
+  const skipped = activities.filter((a) => !hasDue(a));
   const withDue = activities
-    .filter((a): a is IcsActivity & { due_at: string } => !!a.due_at && !Number.isNaN(instantMs(a.due_at)))
+    .filter(hasDue)
+    .filter((a) => !opts.range || overlaps(a, opts.range, opts.defaultDurationMinutes ?? 30))
     .sort((x, y) => instantMs(x.due_at) - instantMs(y.due_at));
-  const skipped = activities.filter((a) => !withDue.includes(a as IcsActivity & { due_at: string }));
   const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', `PRODID:${PRODID}`, 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH'];
   if (opts.calendarName) lines.push(`X-WR-CALNAME:${escapeText(opts.calendarName)}`);
   for (const a of withDue) lines.push(...eventLines(a, opts));
