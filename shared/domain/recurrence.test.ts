@@ -4,9 +4,9 @@ import { ValidationError } from './errors.ts';
 import { zonedTime } from './local-time.ts';
 import {
   buildSeries, describeRecurrence, expandRecurrence, MAX_OCCURRENCES, selectForEdit, selectForSeriesDelete, seriesLink,
-  seriesMembers, shiftOccurrence, type RecurrenceRuleInput, type SeriesItem,
+  seriesEditPatches, seriesMembers, shiftOccurrence, type RecurrenceRuleInput, type SeriesEditItem, type SeriesItem,
 } from './recurrence.ts';
-import { createActivitySchema, type CreateActivityInput } from './schemas.ts';
+import { createActivitySchema, updateActivitySchema, type CreateActivityInput } from './schemas.ts';
 import { instantMs } from './time.ts';
 
 const BERLIN = 'Europe/Berlin';
@@ -294,5 +294,57 @@ describe('shiftOccurrence', () => {
     // 00:30 Berlin on 24 Mar is 23:30Z on 23 Mar.
     const moved = shiftOccurrence('2026-03-30T07:00:00Z', '2026-03-23T08:00:00Z', '2026-03-23T23:30:00Z', BERLIN);
     expect(local(moved, BERLIN)).toBe('Tue 2026-03-31 00:30');
+  });
+});
+
+describe('seriesEditPatches', () => {
+  // Mondays 09:00 Berlin with a 30-minute reminder; the 30 Mar one is after the DST change.
+  const occ = (i: number, due: string, reminder: string | null): SeriesEditItem => ({
+    status: 'pending', due_at: due, reminder_at: reminder, custom_fields: { series_id: 'ser_1', series_index: i, agenda: 'old' },
+  });
+  const o1 = occ(1, '2026-03-23T08:00:00Z', '2026-03-23T07:30:00Z');
+  const o2 = occ(2, '2026-03-30T07:00:00Z', '2026-03-30T06:30:00Z');
+  const o3 = occ(3, '2026-04-06T07:00:00Z', '2026-04-06T06:00:00Z'); // rep had moved this reminder to 1 h
+
+  it('copies plain fields to every occurrence', () => {
+    const out = seriesEditPatches([o1, o2], o1, { subject: 'Pipeline review (new room)', location: 'Room 2' }, BERLIN);
+    expect(out.map((x) => x.patch)).toEqual([
+      { subject: 'Pipeline review (new room)', location: 'Room 2' },
+      { subject: 'Pipeline review (new room)', location: 'Room 2' },
+    ]);
+  });
+
+  it('moving 09:00 → 10:00 moves each to 10:00 local and keeps each one\'s own reminder lead', () => {
+    const out = seriesEditPatches([o1, o2, o3], o1, { due_at: '2026-03-23T09:00:00Z' }, BERLIN);
+    expect(out.map((x) => [x.patch.due_at, x.patch.reminder_at])).toEqual([
+      ['2026-03-23T09:00:00Z', '2026-03-23T08:30:00Z'],
+      ['2026-03-30T08:00:00Z', '2026-03-30T07:30:00Z'],
+      ['2026-04-06T08:00:00Z', '2026-04-06T07:00:00Z'],
+    ]);
+    expect(out.map((x) => zonedTime(x.patch.due_at ?? '', BERLIN).time)).toEqual(['10:00', '10:00', '10:00']);
+  });
+
+  it('a reminder given in the patch sets the same lead on each', () => {
+    const out = seriesEditPatches([o2, o3], o2, { reminder_at: '2026-03-30T06:45:00Z' }, BERLIN);
+    expect(out.map((x) => x.patch.reminder_at)).toEqual(['2026-03-30T06:45:00Z', '2026-04-06T06:45:00Z']);
+  });
+
+  it('the follow-up date keeps its distance from each occurrence', () => {
+    const out = seriesEditPatches([o1, o2, o3], o1, { follow_up_date: '2026-03-25' }, BERLIN);
+    expect(out.map((x) => x.patch.follow_up_date)).toEqual(['2026-03-25', '2026-04-01', '2026-04-08']);
+  });
+
+  it('custom_fields changes keep each occurrence\'s series link', () => {
+    const out = seriesEditPatches([o1, o2], o1, { custom_fields: { agenda: 'new' } }, BERLIN);
+    expect(out.map((x) => x.patch.custom_fields)).toEqual([
+      { agenda: 'new', series_id: 'ser_1', series_index: 1 },
+      { agenda: 'new', series_id: 'ser_1', series_index: 2 },
+    ]);
+  });
+
+  it('every produced patch passes update validation', () => {
+    const out = seriesEditPatches([o1, o2, o3], o1, { due_at: '2026-03-24T15:00:00Z', follow_up_date: '2026-03-26', subject: 'Moved' }, BERLIN);
+    for (const { patch } of out) expect(updateActivitySchema.safeParse(patch).success).toBe(true);
+    expect(out.map((x) => local(x.patch.due_at ?? '', BERLIN))).toEqual(['Tue 2026-03-24 16:00', 'Tue 2026-03-31 16:00', 'Tue 2026-04-07 16:00']);
   });
 });

@@ -9,7 +9,7 @@ import type { Activity } from './activity.ts';
 import type { ActivityStatus } from './enums.ts';
 import { ValidationError } from './errors.ts';
 import { isValidTimeZone, timeZoneSchema } from './local-time.ts';
-import { isoDateSchema, validate, type CreateActivityInput } from './schemas.ts';
+import { isoDateSchema, validate, type CreateActivityInput, type UpdateActivityInput } from './schemas.ts';
 import { instantMs, toIsoInstant } from './time.ts';
 import { permission } from './transitions.ts';
 
@@ -320,4 +320,52 @@ export function shiftOccurrence(dueAt: string, oldDueAt: string, newDueAt: strin
   const p = localParts(instantMs(dueAt), zone);
   const c = addCalendarDays(p.y, p.m, p.d, days);
   return toIsoInstant(zonedMs(zone, c.y, c.m, c.d, newP.h, newP.mi, newP.s));
+}
+
+export type SeriesEditItem = SeriesItem & Pick<Activity, 'reminder_at'>;
+
+/**
+ * One patch per selected occurrence for an edit made on `target` ("this and following", or
+ * "this one" with a one-item selection). Field values are copied as given, except:
+ * - due_at moves each occurrence the same way (same day offset, new wall-clock time in `zone`);
+ * - reminder_at keeps each occurrence's own lead when the patch moves due_at without giving a
+ *   reminder, and takes the patch's lead (relative to the due time) when it gives one;
+ * - follow_up_date keeps the same number of days from each occurrence's own day;
+ * - custom_fields keep each occurrence's series_id and series_index.
+ */
+export function seriesEditPatches<T extends SeriesEditItem>(
+  selection: readonly T[],
+  target: T,
+  patch: UpdateActivityInput,
+  zone: string,
+): { item: T; patch: UpdateActivityInput }[] {
+  const targetDue = target.due_at;
+  const newTargetDue = patch.due_at ?? null;
+  const effectiveTargetDue = newTargetDue ?? targetDue;
+  const reminderLeadMs =
+    patch.reminder_at && effectiveTargetDue ? instantMs(effectiveTargetDue) - instantMs(patch.reminder_at) : null;
+  const followOffset =
+    patch.follow_up_date && effectiveTargetDue ? dayDiff(localDateString(instantMs(effectiveTargetDue), zone), patch.follow_up_date) : null;
+  return selection.map((item) => {
+    const p: UpdateActivityInput = { ...patch };
+    let due = item.due_at;
+    if (newTargetDue && targetDue && item.due_at) {
+      due = item === target ? newTargetDue : shiftOccurrence(item.due_at, targetDue, newTargetDue, zone);
+      p.due_at = due;
+      if (patch.reminder_at === undefined && item.reminder_at) {
+        p.reminder_at = toIsoInstant(instantMs(due) - (instantMs(item.due_at) - instantMs(item.reminder_at)));
+      }
+    }
+    if (reminderLeadMs !== null && due) p.reminder_at = toIsoInstant(instantMs(due) - reminderLeadMs);
+    if (followOffset !== null && due) p.follow_up_date = addDaysToDate(localDateString(instantMs(due), zone), followOffset);
+    if (patch.custom_fields) {
+      const link = seriesLink(item);
+      p.custom_fields = { ...patch.custom_fields };
+      if (link) {
+        p.custom_fields[SERIES_ID_FIELD] = link.seriesId;
+        if (link.index !== null) p.custom_fields[SERIES_INDEX_FIELD] = link.index;
+      }
+    }
+    return { item, patch: p };
+  });
 }
