@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customerLocalTime, customerZoneOf, isValidTimeZone, timeZoneSchema, zonedTime } from './local-time.ts';
+import { customerLocalTime, customerZoneOf, dueTimeLabel, isValidTimeZone, timeZoneSchema, zonedTime } from './local-time.ts';
 
 describe('isValidTimeZone', () => {
   it.each([['Europe/Berlin', true], ['America/New_York', true], ['UTC', true], ['Asia/Kolkata', true], ['Mars/Base', false], ['', false], ['CET+1', false]])(
@@ -79,5 +79,15 @@ describe('customerZoneOf', () => {
     expect(customerZoneOf({ contact: { id: 'c', name: 'Jo', time_zone: 'Bad/Zone' }, activityable: { id: 'x', name: 'X', time_zone: 'Europe/Paris' } })).toBe('Europe/Paris');
     expect(customerZoneOf({ contact: null, activityable: { id: 'x', name: 'X' } })).toBeNull();
     expect(customerZoneOf({})).toBeNull();
+  });
+});
+
+describe('dueTimeLabel', () => {
+  it.each([
+    ['America/New_York', 'Thu 09:00 GMT+1 · Customer: 03:00 EST'],
+    [null, 'Thu 09:00 GMT+1'],
+    ['Europe/Paris', 'Thu 09:00 GMT+1'],
+  ])('customer zone %j → %s', (zone, label) => {
+    expect(dueTimeLabel('2026-01-15T08:00:00Z', 'Europe/Berlin', zone)).toBe(label);
   });
 });

@@ -32,7 +32,7 @@ export interface ZonedTime {
   time: string;
   /** Short weekday there, e.g. "Mon". */
   weekday: string;
-  /** Short zone name at that moment, e.g. "CET", "EDT" or "GMT+8". */
+  /** Short zone name at that moment as Intl (en-US) gives it, e.g. "EDT", "PST" or "GMT+1". */
   abbreviation: string;
   /** Offset from UTC in minutes at that moment (east positive). */
   offsetMinutes: number;
@@ -104,4 +104,11 @@ export function customerZoneOf(a: { contact?: EntityRef | null; activityable?: E
     if (z && isValidTimeZone(z)) return z;
   }
   return null;
+}
+
+/** One line for reminders and lists: "Thu 09:00 CET · Customer: 03:00 EST" (the rep's part alone when no zone is known). */
+export function dueTimeLabel(iso: string, repZone: string, customerZone?: string | null): string {
+  const pair = customerLocalTime(iso, repZone, customerZone);
+  const rep = `${pair.rep.weekday} ${pair.rep.time} ${pair.rep.abbreviation}`;
+  return pair.label ? `${rep} · ${pair.label}` : rep;
 }
