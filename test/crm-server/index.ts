@@ -170,6 +170,7 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
   let inflight = 0;
   let idleWaiters: (() => void)[] = [];
   let lastPurge = now();
+  let seedCalls = 0;
 
   const sleep = (ms: number) =>
     ms <= 0
@@ -411,7 +412,8 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     },
     idle: () => (inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
     seedActivities(n, opts = {}) {
-      const list = generateActivities(n, { seed: opts.seed ?? seed, nowMs: now(), ...opts }, newId);
+      // Each call without a seed draws a different (still reproducible) set.
+      const list = generateActivities(n, { ...opts, seed: opts.seed ?? seed + 1000 * ++seedCalls, nowMs: now() }, newId);
       store.transaction(() => {
         for (const a of list) store.putActivity(a);
       });

@@ -69,3 +69,14 @@ describe('persistence', () => {
     }
   });
 });
+
+describe('data directory from another schema version', () => {
+  it('is refused with a message saying what to do', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crm-schema-'));
+    dirs.push(dataDir);
+    const crm = await startCrmServer({ dataDir });
+    crm.db.pragma('user_version = 1');
+    await crm.close();
+    await expect(startCrmServer({ dataDir })).rejects.toThrow(/Delete that data directory/);
+  });
+});

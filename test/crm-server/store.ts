@@ -45,6 +45,9 @@ export interface Page<T> {
   total: number;
 }
 
+/** Bump when the tables change: an older data directory is refused with a clear message. */
+const SCHEMA_VERSION = 2;
+
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS activities (
   id TEXT PRIMARY KEY,
@@ -113,7 +116,14 @@ export function openDb(dataDir: string | undefined): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const hasTables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'activities'").pluck().get() as number;
+  if (hasTables && version !== SCHEMA_VERSION) {
+    db.close();
+    throw new Error(`${file} was written by another version of the stand-in CRM (schema ${version}, this is ${SCHEMA_VERSION}). Delete that data directory and start again.`);
+  }
   db.exec(SCHEMA);
+  db.pragma(`user_version = ${SCHEMA_VERSION}`);
   return db;
 }
 
