@@ -15,7 +15,7 @@ import { PriorityBadge, SyncMark, TypeBadge } from '../../components/badges.tsx'
 import { formatInZone } from '../calendar/format.ts';
 import { useNow } from '../calendar/hooks.ts';
 import {
-  LATENESS_LABELS, QUEUE_SORT_LABELS, TRIAGE_KEYS, buildQueue, triageCommand,
+  LATENESS_LABELS, QUEUE_SORT_LABELS, TRIAGE_KEYS, classify, groupAndSort, triageCommand,
   type QueueItem, type QueueRow, type QueueSort,
 } from './overdue-model.ts';
 import { BulkCompleteDialog, CancelDialog, RescheduleDialog, type Target } from './TriageDialogs.tsx';
@@ -57,10 +57,11 @@ export function OverdueView() {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const listRef = useRef<HTMLDivElement>(null);
 
-  const queue = useMemo(
-    () => buildQueue(rows ?? [], { nowMs: now, zone, sort, values: directory?.values ?? new Map() }),
-    [rows, now, zone, sort, directory],
+  const classified = useMemo(
+    () => classify(rows ?? [], { nowMs: now, zone, values: directory?.values ?? new Map() }),
+    [rows, now, zone, directory],
   );
+  const queue = useMemo(() => groupAndSort(classified, sort), [classified, sort]);
   const { items } = queue;
   const rowOfItem = useMemo(() => {
     const m: number[] = [];

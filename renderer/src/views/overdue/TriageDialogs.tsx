@@ -4,6 +4,7 @@
  * commands.bulk (one bulk op group per distinct new time).
  */
 import { useMemo, useState } from 'react';
+import { PRIORITIES, PRIORITY_LABELS, type Priority } from '#shared/domain/index';
 import type { ReschedulePreset } from './overdue-model.ts';
 import { PRESET_LABELS, presetDueTimes } from './overdue-model.ts';
 import { Dialog } from '../../components/Dialog.tsx';
@@ -43,6 +44,7 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
   const [choice, setChoice] = useState<Choice>(targets.length > 1 ? 'spreadWeek' : 'tomorrow9');
   const [custom, setCustom] = useState('');
   const [reason, setReason] = useState('');
+  const [priority, setPriority] = useState<Priority | ''>('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
   // "now" is fixed when the dialog opens so the preview and the result agree.
@@ -73,7 +75,9 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
     setBusy(true);
     setError(null);
     const r = reason.trim();
-    const params = (t: Date) => ({ new_due_at: iso(t), update_reminder: true, ...(r ? { reason: r } : {}) });
+    const params = (t: Date) => ({
+      new_due_at: iso(t), update_reminder: true, ...(r ? { reason: r } : {}), ...(priority ? { priority } : {}),
+    });
     try {
       if (targets.length === 1 && targets[0]) {
         await commands.reschedule(targets[0].lid, params(times[0] ?? new Date(now)));
@@ -131,6 +135,12 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
         {preview && <p className="muted" aria-live="polite">New due: <strong>{preview}</strong></p>}
         <Field label="Reason (optional)" errors={error?.fields.reason}>
           <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. Rescheduling to earliest available slot" />
+        </Field>
+        <Field label="Priority" errors={error?.fields.priority}>
+          <select value={priority} onChange={(e) => setPriority(e.target.value as Priority | '')}>
+            <option value="">Keep as it is</option>
+            {PRIORITIES.map((p) => <option key={p} value={p}>{PRIORITY_LABELS[p]}</option>)}
+          </select>
         </Field>
         {error && <p className="form-error" role="alert">{error.message}</p>}
       </form>

@@ -114,3 +114,17 @@ describe('triageCommand', () => {
     expect(triageCommand({ ...key('c'), ctrlKey: true })).toBeNull();
   });
 });
+
+describe('fast lateness', () => {
+  it('classify agrees with the date-fns count around midnight and DST in several zones', () => {
+    const zones = ['America/New_York', 'Europe/Berlin', 'Pacific/Auckland', 'Asia/Kolkata', 'UTC'];
+    const nows = [Date.parse('2026-03-29T00:30:00Z'), Date.parse('2026-11-01T06:59:00Z'), Date.parse('2025-12-22T15:00:00Z')];
+    for (const zone of zones) {
+      for (const nowMs of nows) {
+        const list = Array.from({ length: 200 }, (_, i) => act({ lid: `z${i}`, due_at: new Date(nowMs - i * 37 * 60_000 * 7).toISOString() }));
+        const { items } = buildQueue(list, { nowMs, zone, sort: 'due' });
+        for (const it of items) expect(it.daysLate, `${zone} ${it.a.due_at ?? ''}`).toBe(daysLate(it.a.due_at ?? '', nowMs, zone));
+      }
+    }
+  });
+});

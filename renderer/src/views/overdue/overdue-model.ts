@@ -3,7 +3,7 @@
  * (priority, related opportunity value) and the bulk-reschedule presets in the rep's zone and
  * working hours. No React here, so it is unit-tested in Node.
  */
-import { tz } from '@date-fns/tz';
+import { tz, tzOffset } from '@date-fns/tz';
 import { addDays, differenceInCalendarDays, isWeekend, startOfDay } from 'date-fns';
 import { PRIORITY_RANK, type ActivityStatus, type ActivityType, type Priority } from '#shared/domain/index';
 
@@ -33,6 +33,11 @@ export const LATENESS_LABELS: Record<LatenessGroup, string> = {
 /** Calendar days late in the rep's zone (0 = due earlier today). */
 export function daysLate(dueAt: string, nowMs: number, zone: string): number {
   return Math.max(0, differenceInCalendarDays(new Date(nowMs), new Date(dueAt), { in: tz(zone) }));
+}
+
+/** The same count, fast for thousands of rows: local day numbers from the zone's offset. */
+function localDay(ms: number, zone: string): number {
+  return Math.floor((ms + tzOffset(zone, new Date(ms)) * 60_000) / 86_400_000);
 }
 
 export function latenessGroup(days: number): LatenessGroup {
@@ -74,24 +79,34 @@ function compare(sort: QueueSort): (x: QueueItem, y: QueueItem) => number {
   return byDue;
 }
 
+/** Each activity with its lateness, group and value; independent of the sort (so re-sorting is cheap). */
+export function classify<A extends QueueActivity>(
+  activities: readonly A[],
+  opts: { nowMs: number; zone: string; values?: ReadonlyMap<string, number | null> },
+): QueueItem<A>[] {
+  const today = localDay(opts.nowMs, opts.zone);
+  const out: QueueItem<A>[] = [];
+  for (const a of activities) {
+    if (!a.due_at) continue;
+    const ms = Date.parse(a.due_at);
+    if (Number.isNaN(ms)) continue;
+    const d = Math.max(0, today - localDay(ms, opts.zone));
+    const value = a.activityable?.value ?? (a.activityable_type === 'opportunity' ? (opts.values?.get(a.activityable_id) ?? null) : null);
+    out.push({ a, daysLate: d, group: latenessGroup(d), value });
+  }
+  return out;
+}
+
 /**
  * Group by lateness (today first, oldest last) and sort inside each group. Returns flat rows
  * (headers + items) for the virtual list, and the items alone in display order for the cursor.
  */
-export function buildQueue<A extends QueueActivity>(
-  activities: readonly A[],
-  opts: { nowMs: number; zone: string; sort: QueueSort; values?: ReadonlyMap<string, number | null> },
-): { rows: QueueRow<A>[]; items: QueueItem<A>[] } {
+export function groupAndSort<A extends QueueActivity>(classified: readonly QueueItem<A>[], sort: QueueSort): { rows: QueueRow<A>[]; items: QueueItem<A>[] } {
   const groups = new Map<LatenessGroup, QueueItem<A>[]>(LATENESS_GROUPS.map((g) => [g, []]));
-  for (const a of activities) {
-    if (!a.due_at) continue;
-    const d = daysLate(a.due_at, opts.nowMs, opts.zone);
-    const value = a.activityable?.value ?? (a.activityable_type === 'opportunity' ? (opts.values?.get(a.activityable_id) ?? null) : null);
-    groups.get(latenessGroup(d))?.push({ a, daysLate: d, group: latenessGroup(d), value });
-  }
+  for (const item of classified) groups.get(item.group)?.push(item);
   const rows: QueueRow<A>[] = [];
   const items: QueueItem<A>[] = [];
-  const cmp = compare(opts.sort);
+  const cmp = compare(sort);
   for (const g of LATENESS_GROUPS) {
     const list = groups.get(g) ?? [];
     if (list.length === 0) continue;
@@ -103,6 +118,13 @@ export function buildQueue<A extends QueueActivity>(
     }
   }
   return { rows, items };
+}
+
+export function buildQueue<A extends QueueActivity>(
+  activities: readonly A[],
+  opts: { nowMs: number; zone: string; sort: QueueSort; values?: ReadonlyMap<string, number | null> },
+): { rows: QueueRow<A>[]; items: QueueItem<A>[] } {
+  return groupAndSort(classify(activities, opts), opts.sort);
 }
 
 export interface WorkingHours {
