@@ -135,6 +135,7 @@ describe('billableSummary', () => {
 
   it('refuses an unknown zone', () => {
     expect(() => billableSummary([], { period: 'day', timeZone: 'Nowhere/Land' })).toThrow(/Unknown time zone/);
+    expect(() => billableDetailCsv([], { timeZone: 'Nowhere/Land' })).toThrow(/Unknown time zone/);
   });
 
   it('exports as CSV with a total row', () => {

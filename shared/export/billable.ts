@@ -176,6 +176,7 @@ export const BILLABLE_DETAIL_CSV_HEADER = [
 
 /** One row per billable activity, for checking the summary line by line. */
 export function billableDetailCsv(activities: readonly BillableItem[], opts: Omit<BillableOptions, 'period'>, csv: CsvOptions = {}): string {
+  if (!isValidTimeZone(opts.timeZone)) throw new RangeError(`Unknown time zone: ${opts.timeZone}`);
   const fromMs = opts.from ? instantMs(opts.from) : -Infinity;
   const toMs = opts.to ? instantMs(opts.to) : Infinity;
   const customerOf = opts.customerOf ?? defaultCustomer(opts.nameOf);
