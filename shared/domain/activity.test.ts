@@ -87,3 +87,31 @@ describe('remoteActivitySchema + normalizeRemote', () => {
     for (const f of MERGEABLE_FIELDS) expect(a).toHaveProperty(f);
   });
 });
+
+describe('tolerant of other server dialects', () => {
+  it('accepts integer ids and numeric strings, giving the app strings and numbers', () => {
+    const a = normalizeRemote(remoteActivitySchema.parse({
+      ...detail, id: 42, activityable_id: 7, contact_id: 9, assigned_user_id: 3,
+      activityable: { id: 7, name: 'ACME', value: '125000.00' }, assigned_user: { id: 3, name: 'Rep' },
+      billable_rate: '150.00', duration_minutes: '30', rescheduled_count: '2',
+    }));
+    expect(a).toMatchObject({
+      id: '42', activityable_id: '7', contact_id: '9', assigned_user_id: '3', billable_rate: 150, duration_minutes: 30, rescheduled_count: 2,
+    });
+    expect(a.activityable).toMatchObject({ id: '7', value: 125000 });
+    expect(a.assigned_user?.id).toBe('3');
+  });
+
+  it.each([
+    ['2025-12-23', '2025-12-23'],
+    ['2025-12-23T00:00:00.000000Z', '2025-12-23'],
+    ['2025-12-23T00:00:00+00:00', '2025-12-23'],
+  ])('follow_up_date %s is kept as the date %s (never shifted)', (sent, kept) => {
+    expect(normalizeRemote(remoteActivitySchema.parse({ ...detail, follow_up_date: sent })).follow_up_date).toBe(kept);
+  });
+
+  it('still refuses non-numeric strings for numbers', () => {
+    expect(remoteActivitySchema.safeParse({ ...detail, billable_rate: 'lots' }).success).toBe(false);
+    expect(remoteActivitySchema.safeParse({ ...detail, duration_minutes: '' }).success).toBe(false);
+  });
+});

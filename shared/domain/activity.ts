@@ -69,45 +69,58 @@ export const MERGEABLE_FIELDS = [
 ] as const satisfies readonly (keyof Activity)[];
 export type MergeableField = (typeof MERGEABLE_FIELDS)[number];
 
+/** Ids as strings; a CRM with integer keys sends numbers. */
+const idish = z.union([z.string(), z.number().transform(String)]);
+/** Numbers; servers with decimal casts send them as strings ("150.00"). */
+const numberish = z.union([
+  z.number(),
+  z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number),
+]);
+/**
+ * A date-only field some servers send as midnight UTC ("2025-12-23T00:00:00.000000Z"): keep the
+ * date as written, never convert it through a zone (which would shift it a day west of UTC).
+ */
+const dateOnlyish = z.string().transform((s) => (/^\d{4}-\d{2}-\d{2}T/.test(s) ? s.slice(0, 10) : s));
+
 const entityRef = z.looseObject({
-  id: z.string(),
+  id: idish,
   name: z.string(),
-  value: z.number().nullish(),
+  value: numberish.nullish(),
   stage: z.string().nullish(),
   email: z.string().nullish(),
   phone: z.string().nullish(),
   time_zone: z.string().nullish(),
 });
-const userRef = z.looseObject({ id: z.string(), name: z.string(), email: z.string().nullish() });
+const userRef = z.looseObject({ id: idish, name: z.string(), email: z.string().nullish() });
 
 /**
  * An activity as a server sends it. Tolerant: list items may omit fields the detail has, unknown
  * fields are kept. `id`, `type`, `status` and `subject` are the minimum to place it anywhere.
  */
 export const remoteActivitySchema = z.looseObject({
-  id: z.string(),
+  id: idish,
   type: z.enum(ACTIVITY_TYPES),
   status: z.enum(ACTIVITY_STATUSES),
   priority: z.enum(PRIORITIES).optional(),
   subject: z.string(),
   description: z.string().nullish(),
   activityable_type: z.enum(ACTIVITYABLE_TYPES).optional(),
-  activityable_id: z.string().optional(),
+  activityable_id: idish.optional(),
   activityable: entityRef.nullish(),
-  contact_id: z.string().nullish(),
+  contact_id: idish.nullish(),
   contact: entityRef.nullish(),
-  assigned_user_id: z.string().nullish(),
+  assigned_user_id: idish.nullish(),
   assigned_user: userRef.nullish(),
   created_by: userRef.nullish(),
   due_at: z.string().nullish(),
-  duration_minutes: z.number().nullish(),
+  duration_minutes: numberish.nullish(),
   location: z.string().nullish(),
   reminder_at: z.string().nullish(),
   follow_up_required: z.boolean().nullish(),
-  follow_up_date: z.string().nullish(),
+  follow_up_date: dateOnlyish.nullish(),
   is_overdue: z.boolean().optional(),
   is_billable: z.boolean().nullish(),
-  billable_rate: z.number().nullish(),
+  billable_rate: numberish.nullish(),
   tags: z.array(z.string()).nullish(),
   custom_fields: z.record(z.string(), z.unknown()).nullish(),
   outcome: z.string().nullish(),
@@ -115,7 +128,7 @@ export const remoteActivitySchema = z.looseObject({
   cancelled_at: z.string().nullish(),
   cancellation_reason: z.string().nullish(),
   previous_due_at: z.string().nullish(),
-  rescheduled_count: z.number().nullish(),
+  rescheduled_count: numberish.nullish(),
   created_at: z.string().optional(),
   updated_at: z.string().optional(),
 });
