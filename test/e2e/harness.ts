@@ -77,6 +77,8 @@ export async function openApp(env: E2EEnv, opts: PageOptions = {}): Promise<AppP
     colorScheme: opts.colorScheme ?? 'light',
     timezoneId: opts.timezoneId ?? 'Europe/Berlin',
     locale: 'en-GB',
+    // axe-core is injected as a script; the app's CSP (script-src 'self') would refuse it.
+    bypassCSP: true,
   });
   const page = await context.newPage();
   const errors: string[] = [];

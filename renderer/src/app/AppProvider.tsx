@@ -53,7 +53,7 @@ async function boot(live: Live): Promise<Booted> {
   const commands = makeCommands(db, {
     currentUser: () => live.user,
     reminderDefaults: () => live.settings.reminderLeads,
-    onChange: () => live.engine?.kick?.(),
+    onChange: () => live.engine?.notifyLocalChange(),
   });
   const queries = makeQueries(db);
   if (platform.kind === 'web' && params.crm && params.token) await platform.signIn(params.crm, params.token);
@@ -83,31 +83,38 @@ export function AppProvider({ children }: { children: ReactNode }) {
     return () => { cancelled = true; };
   }, []);
 
-  // The engine runs only while signed in; a new one per session.
+  // The engine runs only while signed in; a new one per session. Who the rep is comes first:
+  // it scopes the pull.
   const signedIn = booted?.session.signedIn ?? false;
   useEffect(() => {
     if (!booted || !signedIn) return;
-    const e = makeEngine(booted.db, booted.platform);
-    if (!e) return;
-    e.start();
+    const { db, platform } = booted;
+    const e = makeEngine(db, platform, () => live.current.user?.id ?? null);
+    let disposed = false;
     live.current.engine = e;
     setEngine(e);
+    e.setOnline(navigator.onLine);
     const offs = [
-      booted.platform.on('online', ({ online }) => { if (online) void e.syncNow(); }),
-      booted.platform.on('resumed', () => { void e.syncNow(); }),
-      booted.platform.on('syncNow', () => { void e.syncNow(); }),
+      platform.on('online', ({ online }) => e.setOnline(online)),
+      platform.on('resumed', () => e.resume()),
+      platform.on('syncNow', () => { void e.syncNow(); }),
     ];
-    if (!booted.currentUser) {
-      void e.whoAmI().then(async (u) => {
-        if (!u) return;
-        await booted.db.sync_meta.put({ key: CURRENT_USER_KEY, value: u });
-        live.current.user = u;
-        setBooted((b) => (b ? { ...b, currentUser: u } : b));
-      }, () => undefined);
-    }
+    void (async () => {
+      if (!live.current.user) {
+        const me = await e.whoAmI().catch(() => null);
+        if (me && !disposed) {
+          const u: UserRef = { id: me.id, name: me.name, email: me.email ?? null };
+          await db.sync_meta.put({ key: CURRENT_USER_KEY, value: u });
+          live.current.user = u;
+          setBooted((b) => (b ? { ...b, currentUser: u } : b));
+        }
+      }
+      if (!disposed) e.start();
+    })();
     return () => {
+      disposed = true;
       for (const off of offs) off();
-      e.stop();
+      void e.stop();
       live.current.engine = null;
       setEngine(null);
     };
@@ -137,6 +144,8 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const signIn = useCallback(async (baseUrl: string, token: string) => {
     if (!booted) return;
     await booted.platform.signIn(baseUrl, token);
+    // Same session after a 401: the running engine resumes with the new token.
+    live.current.engine?.authRestored();
     const session = await booted.platform.session();
     setBooted((b) => (b ? { ...b, session } : b));
   }, [booted]);

@@ -4,6 +4,7 @@ import type { Platform } from '#shared/ipc/platform';
 import { createCommands } from '#shared/sync/commands';
 import type { FieldbookDB } from '#shared/sync/db';
 import { createQueries } from '#shared/sync/queries';
+import { createSyncEngine } from '#shared/sync/engine';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 
 export interface WiringContext {
@@ -29,6 +30,6 @@ export function makeQueries(db: FieldbookDB): Queries {
   return createQueries(db);
 }
 
-export function makeEngine(_db: FieldbookDB, _platform: Platform): SyncEngine | null {
-  return null;
+export function makeEngine(db: FieldbookDB, platform: Platform, currentUserId: () => string | null): SyncEngine {
+  return createSyncEngine({ db, transport: platform.transport, currentUserId });
 }

@@ -15,7 +15,7 @@ import { PriorityBadge, SyncMark, TypeBadge } from '../../components/badges.tsx'
 import { formatInZone } from '../calendar/format.ts';
 import { useNow } from '../calendar/hooks.ts';
 import {
-  LATENESS_LABELS, QUEUE_SORT_LABELS, TRIAGE_KEYS, classify, groupAndSort, triageCommand,
+  LATENESS_LABELS, QUEUE_SORT_LABELS, TRIAGE_KEYS, classify, filterItems, groupAndSort, triageCommand,
   type QueueItem, type QueueRow, type QueueSort,
 } from './overdue-model.ts';
 import { BulkCompleteDialog, CancelDialog, RescheduleDialog, type Target } from './TriageDialogs.tsx';
@@ -61,7 +61,13 @@ export function OverdueView() {
     () => classify(rows ?? [], { nowMs: now, zone, values: directory?.values ?? new Map() }),
     [rows, now, zone, directory],
   );
-  const queue = useMemo(() => groupAndSort(classified, sort), [classified, sort]);
+  const [filter, setFilter] = useState('');
+  const nameOf = useCallback(
+    (a: LocalActivity) => a.activityable?.name ?? directory?.names.get(`${a.activityable_type}:${a.activityable_id}`) ?? null,
+    [directory],
+  );
+  const shown = useMemo(() => filterItems(classified, filter, nameOf), [classified, filter, nameOf]);
+  const queue = useMemo(() => groupAndSort(shown, sort), [shown, sort]);
   const { items } = queue;
   const rowOfItem = useMemo(() => {
     const m: number[] = [];
@@ -69,17 +75,20 @@ export function OverdueView() {
     return m;
   }, [queue.rows]);
 
-  // Keep the cursor on a real row as the queue shrinks, and drop selections that left the queue.
+  // Keep the cursor on a real row as the list shrinks.
   const active = items[Math.min(cursor, Math.max(0, items.length - 1))];
   useEffect(() => {
     if (cursor > 0 && cursor >= items.length) setCursor(Math.max(0, items.length - 1));
+  }, [items, cursor]);
+  // Drop selections that left the queue (done elsewhere, synced away); a filter keeps them selected.
+  useEffect(() => {
     setSelected((s) => {
       if (s.size === 0) return s;
-      const present = new Set(items.map((i) => i.a.lid));
+      const present = new Set(classified.map((i) => i.a.lid));
       const next = new Set([...s].filter((l) => present.has(l)));
       return next.size === s.size ? s : next;
     });
-  }, [items, cursor]);
+  }, [classified]);
 
   const virtualizer = useVirtualizer({
     count: queue.rows.length,
@@ -113,9 +122,9 @@ export function OverdueView() {
     return out;
   });
 
-  /** What an action applies to: the selection, or the active row when nothing is selected. */
+  /** What an action applies to: the selection (filtered out or not), or the active row when nothing is selected. */
   const targets = (): Target[] => {
-    if (selected.size > 0) return items.filter((i) => selected.has(i.a.lid)).map((i) => ({ lid: i.a.lid, subject: i.a.subject }));
+    if (selected.size > 0) return classified.filter((i) => selected.has(i.a.lid)).map((i) => ({ lid: i.a.lid, subject: i.a.subject }));
     return active ? [{ lid: active.a.lid, subject: active.a.subject }] : [];
   };
 
@@ -135,7 +144,7 @@ export function OverdueView() {
       case 'home': moveTo(0, false); break;
       case 'end': moveTo(items.length - 1, false); break;
       case 'toggle': if (active) toggle(active.a.lid); break;
-      case 'all': setSelected((s) => (s.size === items.length ? new Set() : new Set(items.map((i) => i.a.lid)))); break;
+      case 'all': setSelected((s) => (items.every((i) => s.has(i.a.lid)) ? new Set() : new Set([...s, ...items.map((i) => i.a.lid)]))); break;
       case 'open': if (active) openActivity(active.a.lid); break;
       default: act(cmd.kind);
     }
@@ -162,8 +171,7 @@ export function OverdueView() {
     requestAnimationFrame(() => listRef.current?.focus());
   };
 
-  const name = (i: Item) =>
-    i.a.activityable?.name ?? directory?.names.get(`${i.a.activityable_type}:${i.a.activityable_id}`) ?? null;
+  const name = (i: Item) => nameOf(i.a);
   const lateText = (d: number) => (d === 0 ? 'Due earlier today' : d === 1 ? '1 day late' : `${d} days late`);
   const optionLabel = (i: Item) => {
     const parts = [i.a.subject, ACTIVITY_TYPE_LABELS[i.a.type], `${PRIORITY_LABELS[i.a.priority]} priority`, lateText(i.daysLate)];
@@ -183,10 +191,23 @@ export function OverdueView() {
         <div>
           <h1 id="overdue-title">Overdue</h1>
           <p className="muted small" aria-live="polite">
-            {rows === undefined ? 'Loading…' : items.length === 0 ? 'Nothing overdue. Well done.' : `${items.length.toLocaleString()} overdue ${items.length === 1 ? 'activity' : 'activities'}`}
+            {rows === undefined ? 'Loading…' : classified.length === 0 ? 'Nothing overdue. Well done.'
+              : `${classified.length.toLocaleString()} overdue ${classified.length === 1 ? 'activity' : 'activities'}${filter.trim() ? `, ${items.length.toLocaleString()} shown` : ''}`}
           </p>
         </div>
         <div className="actions">
+          <input
+            type="search"
+            className="fb-filter"
+            aria-label="Filter overdue activities"
+            placeholder="Filter by subject or customer"
+            value={filter}
+            onChange={(e) => { setFilter(e.target.value); setCursor(0); }}
+            onKeyDown={(e) => {
+              // Down arrow from the filter goes to the list, so triage continues from the keyboard.
+              if (e.key === 'ArrowDown' || e.key === 'Enter') { e.preventDefault(); listRef.current?.focus(); }
+            }}
+          />
           <label className="fb-inline-field">
             <span>Sort by</span>
             <select value={sort} onChange={(e) => setSort(e.target.value as QueueSort)}>
@@ -226,7 +247,7 @@ export function OverdueView() {
         onKeyDown={onKeyDown}
       >
         {items.length === 0 && rows !== undefined ? (
-          <div className="empty" role="none">No overdue activities.</div>
+          <div className="empty" role="none">{classified.length ? 'No overdue activity matches the filter.' : 'No overdue activities.'}</div>
         ) : (
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="none">
             {virtualizer.getVirtualItems().map((v) => {

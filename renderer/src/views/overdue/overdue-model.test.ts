@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildQueue, daysLate, latenessGroup, presetDueTimes, triageCommand, type QueueActivity } from './overdue-model.ts';
+import { buildQueue, daysLate, filterItems, latenessGroup, presetDueTimes, triageCommand, type QueueActivity } from './overdue-model.ts';
 
 const zone = 'America/New_York';
 let n = 0;
@@ -126,5 +126,17 @@ describe('fast lateness', () => {
         for (const it of items) expect(it.daysLate, `${zone} ${it.a.due_at ?? ''}`).toBe(daysLate(it.a.due_at ?? '', nowMs, zone));
       }
     }
+  });
+});
+
+describe('filterItems', () => {
+  it('keeps items whose subject or related name has every word', () => {
+    const list = [act({ lid: 'a', subject: 'Pricing Review Call' }), act({ lid: 'b', subject: 'Send case study' }), act({ lid: 'c', subject: 'Check-in' })];
+    const { items } = buildQueue(list, { nowMs: now, zone, sort: 'due' });
+    const names: Record<string, string> = { a: 'Acme Corp', b: 'Globex', c: 'Acme Corp' };
+    const nameOf = (a: QueueActivity) => names[a.lid] ?? null;
+    expect(filterItems(items, 'acme  REVIEW', nameOf).map((i) => i.a.lid)).toEqual(['a']);
+    expect(filterItems(items, 'acme', nameOf).map((i) => i.a.lid).sort()).toEqual(['a', 'c']);
+    expect(filterItems(items, '  ', nameOf)).toHaveLength(3);
   });
 });

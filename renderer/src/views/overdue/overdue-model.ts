@@ -79,6 +79,16 @@ function compare(sort: QueueSort): (x: QueueItem, y: QueueItem) => number {
   return byDue;
 }
 
+/** Items whose subject or related record name contains every word of `text` (case-insensitive). */
+export function filterItems<A extends QueueActivity>(items: readonly QueueItem<A>[], text: string, nameOf: (a: A) => string | null): QueueItem<A>[] {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return items as QueueItem<A>[];
+  return items.filter((i) => {
+    const hay = `${i.a.subject} ${nameOf(i.a) ?? ''}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+}
+
 /** Each activity with its lateness, group and value; independent of the sort (so re-sorting is cheap). */
 export function classify<A extends QueueActivity>(
   activities: readonly A[],

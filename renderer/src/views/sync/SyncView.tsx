@@ -48,7 +48,10 @@ export function SyncView() {
         <h1 id="sync-title">Sync</h1>
         <div className="actions">
           <button type="button" className="button primary" disabled={noEngine || !status.online || status.syncing}
-            onClick={() => { void attempt('Sync finished.', () => engine!.syncNow()); }}>
+            onClick={() => { void attempt('Sync finished.', async () => {
+              const r = await engine!.syncNow();
+              if (r.error) throw new Error(r.error);
+            }); }}>
             {status.syncing ? 'Syncing…' : 'Sync now'}
           </button>
         </div>
