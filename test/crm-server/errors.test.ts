@@ -52,6 +52,13 @@ describe('400 malformed JSON', () => {
   });
 });
 
+describe('413', () => {
+  it('refuses a body over 1 MB', async () => {
+    const res = await call('POST', A, { ...base, description: 'x'.repeat(1_100_000) });
+    expectError(res, 413);
+  });
+});
+
 describe('401', () => {
   it('refuses missing, malformed and unknown tokens on every kind of route', async () => {
     for (const [method, path] of [['GET', A], ['POST', A], ['GET', '/api/v1/crm/customers'], ['GET', '/api/v1/crm/users/me']] as const) {

@@ -126,6 +126,7 @@ const EXPOSED = [HEADERS.etag, HEADERS.extensions, HEADERS.retryAfter, HEADERS.i
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', HEADERS.idempotencyKey, HEADERS.ifMatch].join(', ');
 
 class BadJson extends Error {}
+class BodyTooLarge extends Error {}
 
 export async function startCrmServer(options: CrmServerOptions = {}): Promise<CrmServer> {
   const now = options.now ?? Date.now;
@@ -166,22 +167,31 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
   let stats = emptyStats();
   /** Idempotency keys whose first request is still being handled: scope|key → fingerprint. */
   const running = new Map<string, string>();
-  const closing = new AbortController();
+  let closed = false;
+  /** Wake-ups of pending sleeps, so close() ends slow replies at once. */
+  const sleepers = new Set<() => void>();
   let inflight = 0;
   let idleWaiters: (() => void)[] = [];
   let lastPurge = now();
   let seedCalls = 0;
+  let closing: Promise<void> | undefined;
+  const idle = () => (inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve)));
 
   const sleep = (ms: number) =>
-    ms <= 0
+    ms <= 0 || closed
       ? Promise.resolve()
       : new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, ms);
-          closing.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+          const wake = () => {
+            clearTimeout(timer);
+            sleepers.delete(wake);
+            resolve();
+          };
+          const timer = setTimeout(wake, ms);
+          sleepers.add(wake);
         });
 
   function send(res: ServerResponse, reply: Reply, cors: Record<string, string>): void {
-    if (res.destroyed || closing.signal.aborted) {
+    if (res.destroyed || closed) {
       res.destroy();
       return;
     }
@@ -238,8 +248,13 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     let raw: string;
     try {
       raw = await readBody(req);
-    } catch {
-      send(res, fail(413, 'The request body is too large.'), cors);
+    } catch (e) {
+      if (e instanceof BodyTooLarge) send(res, fail(413, 'The request body is too large.'), cors);
+      else res.destroy();
+      return;
+    }
+    if (closed) {
+      res.destroy();
       return;
     }
     // Admission (auth, Idempotency-Key) is synchronous and happens on arrival, before the added
@@ -247,6 +262,10 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     const admitted = admit(req, method, url, raw);
     try {
       await sleep(injector.config.latencyMs);
+      if (closed) {
+        res.destroy();
+        return;
+      }
       if ('reply' in admitted) {
         send(res, admitted.reply, cors);
         return;
@@ -396,13 +415,19 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     userId: DEFAULT_USER_ID,
     db,
     store,
-    async close() {
-      closing.abort();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      db.close();
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        for (const wake of [...sleepers]) wake();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        // Handlers woken above finish without touching the database; then it can close.
+        await idle();
+        db.close();
+      })();
+      return closing;
     },
     setFaults: (partial) => injector.set(partial),
     faults: () => injector.config,
@@ -410,7 +435,7 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     resetStats() {
       stats = emptyStats();
     },
-    idle: () => (inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => idleWaiters.push(resolve))),
+    idle,
     seedActivities(n, opts = {}) {
       // Each call without a seed draws a different (still reproducible) set.
       const list = generateActivities(n, { ...opts, seed: opts.seed ?? seed + 1000 * ++seedCalls, nowMs: now() }, newId);
@@ -439,7 +464,7 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error('too large'));
+        reject(new BodyTooLarge());
         req.destroy();
         return;
       }
@@ -447,6 +472,9 @@ function readBody(req: IncomingMessage): Promise<string> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request aborted'));
+    });
   });
 }
 
