@@ -92,7 +92,8 @@ function start(): void {
     });
     win.once('ready-to-show', () => {
       if (state.maximized) win.maximize();
-      if (!startHidden || mainWindow !== win) win.show();
+      // Launched at login with --hidden: stay in the tray until the rep opens the window.
+      if (!startHidden) win.show();
     });
     events.attach(win.webContents);
     if (devServerUrl) void win.loadURL(devServerUrl);

@@ -70,8 +70,11 @@ export interface Platform {
   /** Store the CRM address and token (desktop: in main, encrypted with safeStorage). */
   signIn(baseUrl: string, token: string): Promise<void>;
   signOut(): Promise<void>;
-  /** The CRM address when signed in; the token never comes back to the renderer. */
-  session(): Promise<{ baseUrl: string; signedIn: boolean }>;
+  /**
+   * The CRM address when signed in; the token never comes back to the renderer.
+   * tokenPersisted (desktop): false when the OS has no secure storage and the token lives in memory only.
+   */
+  session(): Promise<{ baseUrl: string; signedIn: boolean; tokenPersisted?: boolean }>;
   /** Upcoming reminders (open activities with reminder_at), sent whenever they change. */
   setReminders(items: ReminderItem[]): Promise<void>;
   setQuietHours(q: { start: string; end: string } | null): Promise<void>;

@@ -98,7 +98,7 @@ describe('preload bridge + electron platform', () => {
       new TransportError('network', 'Not signed in: add the CRM address and token in Settings.'),
     );
     await platform.signIn('https://crm.example.com', 'tok');
-    expect(await platform.session()).toEqual({ baseUrl: 'https://crm.example.com', signedIn: true });
+    expect(await platform.session()).toEqual({ baseUrl: 'https://crm.example.com', signedIn: true, tokenPersisted: true });
     expect(await platform.transport.request({ method: 'GET', path: '/api/v1/crm/activities' })).toEqual({
       status: 200,
       headers: { etag: '"1"' },

@@ -48,7 +48,7 @@ export function createElectronPlatform(bridge: FieldbookBridge | undefined = win
     },
     async session() {
       const s = await b.invoke('auth:session');
-      return { baseUrl: s.baseUrl, signedIn: s.signedIn };
+      return { baseUrl: s.baseUrl, signedIn: s.signedIn, tokenPersisted: s.tokenPersisted };
     },
     async setReminders(items) {
       await b.invoke('reminders:set', items);
