@@ -56,6 +56,9 @@ const LIST_FIELDS = [
   'activityable', 'is_overdue', 'created_at',
 ] as const;
 
+/** Expanded related records of one response, by "type|id" (shared objects are only serialised). */
+type RefCache = Map<string, unknown>;
+
 export function fail(status: number, message: string, errors?: FieldErrors): Reply {
   return { status, body: errors ? { success: false, message, errors } : { success: false, message } };
 }
@@ -175,8 +178,10 @@ export class CrmApp {
     const filter: ActivityFilter = { ...q, words };
     if (!this.opts.updatedSince) delete filter.updated_since;
     const result = this.store.listActivities(filter, ctx.nowMs, page, perPage);
+    // One page refers to few distinct records: look each up once.
+    const refs: RefCache = new Map();
     const data = result.items.map((s) => {
-      const full = this.present(s.activity, q.includes, ctx.nowMs);
+      const full = this.present(s.activity, q.includes, ctx.nowMs, refs);
       return this.opts.listOmitsFields ? listProjection(full) : full;
     });
     const meta: Record<string, unknown> = {
@@ -347,17 +352,28 @@ export class CrmApp {
   }
 
   /** The response shape: is_overdue now, and the related records expanded (all unless `includes` narrows). */
-  present(a: Activity, includes: Include[] | undefined, nowMs: number): Record<string, unknown> {
+  present(a: Activity, includes: Include[] | undefined, nowMs: number, refs: RefCache = new Map()): Record<string, unknown> {
+    const cached = <T>(key: string, load: () => T): T => {
+      if (!refs.has(key)) refs.set(key, load());
+      return refs.get(key) as T;
+    };
     const inc = (i: Include) => includes === undefined || includes.includes(i);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(a)) {
       if (k === 'activityable' || k === 'contact' || k === 'assigned_user') continue;
       out[k] = v;
-      if (k === 'activityable_id' && inc('activityable')) out.activityable = this.entityRef(a.activityable_type, a.activityable_id);
-      if (k === 'contact_id' && inc('contact')) out.contact = a.contact_id ? this.entityRef('contact', a.contact_id) : null;
+      if (k === 'activityable_id' && inc('activityable')) {
+        out.activityable = cached(`${a.activityable_type}|${a.activityable_id}`, () => this.entityRef(a.activityable_type, a.activityable_id));
+      }
+      if (k === 'contact_id' && inc('contact')) {
+        const contactId = a.contact_id;
+        out.contact = contactId ? cached(`contact|${contactId}`, () => this.entityRef('contact', contactId)) : null;
+      }
       if (k === 'assigned_user_id' && inc('assignedUser')) {
-        const u = this.store.getEntity('user', a.assigned_user_id);
-        out.assigned_user = u ? this.userRef(u) : null;
+        out.assigned_user = cached(`user|${a.assigned_user_id}`, () => {
+          const u = this.store.getEntity('user', a.assigned_user_id);
+          return u ? this.userRef(u) : null;
+        });
       }
     }
     out.is_overdue = isOverdue(a, nowMs);
