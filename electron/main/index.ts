@@ -121,12 +121,11 @@ function start(): void {
       },
     });
 
-    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const scheduler = new ReminderScheduler({
       clock: { now: () => Date.now() },
       notifier: new ElectronNotifier(icon, log),
       storage: jsonFile(join(userData, 'reminders.json'), schedulerStateSchema, (m) => log.warn(m)),
-      timeZone,
+      timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone,
       locale: app.getLocale(),
       supportsActions: platformSupportsActions(process.platform),
       onOpen: (lid, action) => {

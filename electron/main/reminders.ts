@@ -77,8 +77,8 @@ export interface SchedulerOptions {
   onMissed(lids: string[]): void;
   /** The summary notice was clicked. */
   onSummaryClicked?(lids: string[]): void;
-  /** IANA zone for quiet hours, "tomorrow 9:00" and displayed times. */
-  timeZone: string;
+  /** IANA zone for quiet hours, "tomorrow 9:00" and displayed times; a function follows a rep who travels. */
+  timeZone: string | (() => string);
   locale?: string;
   supportsActions: boolean;
   missedAfterMs?: number;
@@ -204,7 +204,7 @@ export class ReminderScheduler {
       case '60m':
         return now + 60 * MINUTE;
       case 'tomorrow9': {
-        const local = addDays(new TZDate(now, this.opts.timeZone), 1);
+        const local = addDays(new TZDate(now, this.zone()), 1);
         local.setHours(9, 0, 0, 0);
         return local.getTime();
       }
@@ -282,9 +282,9 @@ export class ReminderScheduler {
     const type = item.type.replace(/_/g, ' ');
     const lines = [[type.charAt(0).toUpperCase() + type.slice(1), item.entity_name].filter(Boolean).join(' · ')];
     const at = item.due_at ?? item.reminder_at;
-    let when = `${item.due_at ? 'Due' : 'At'} ${this.formatTime(at, this.opts.timeZone)}`;
+    let when = `${item.due_at ? 'Due' : 'At'} ${this.formatTime(at, this.zone())}`;
     const tz = item.customer_time_zone;
-    if (tz && tz !== this.opts.timeZone && isValidZone(tz)) when += ` (${this.formatTime(at, tz, false)} customer time)`;
+    if (tz && tz !== this.zone() && isValidZone(tz)) when += ` (${this.formatTime(at, tz, false)} customer time)`;
     lines.push(when);
     if (item.location) lines.push(item.location);
     if (item.phone) lines.push(item.phone);
@@ -304,7 +304,7 @@ export class ReminderScheduler {
   private inQuietHours(ms: number): boolean {
     const q = this.state.quietHours;
     if (!q) return false;
-    const local = new TZDate(ms, this.opts.timeZone);
+    const local = new TZDate(ms, this.zone());
     const m = local.getHours() * 60 + local.getMinutes();
     const start = toMinutes(q.start);
     const end = toMinutes(q.end);
@@ -316,9 +316,14 @@ export class ReminderScheduler {
     const q = this.state.quietHours;
     if (!q) return ms;
     const end = toMinutes(q.end);
-    const local = new TZDate(ms, this.opts.timeZone);
+    const local = new TZDate(ms, this.zone());
     local.setHours(Math.floor(end / 60), end % 60, 0, 0);
     return local.getTime() > ms ? local.getTime() : addDays(local, 1).getTime();
+  }
+
+  private zone(): string {
+    const tz = this.opts.timeZone;
+    return typeof tz === 'function' ? tz() : tz;
   }
 
   private save(): void {
