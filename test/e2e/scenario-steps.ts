@@ -1,0 +1,196 @@
+/**
+ * Steps the business-scenario tests share: filling the activity form as a rep does, reading the
+ * stand-in CRM's records over its API, and running a scenario online or offline-until-the-end.
+ */
+import { TZDate } from '@date-fns/tz';
+import { addDays, format, nextMonday, startOfDay } from 'date-fns';
+import type { Locator, Page } from 'playwright-core';
+import type { Activity } from '#shared/domain/index';
+import { openApp, startE2E, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv } from './harness.ts';
+
+export const ZONE = 'Europe/Berlin';
+export type Mode = 'online' | 'offline';
+
+export interface FormFields {
+  type?: string;
+  subject?: string;
+  entity?: { type: string; name: string };
+  contact?: string;
+  priority?: string;
+  /** datetime-local value in the rep's zone, YYYY-MM-DDTHH:mm */
+  due?: string;
+  duration?: string;
+  description?: string;
+  tags?: string;
+}
+
+/** The open New activity form. */
+export function activityForm(page: Page): Locator {
+  return page.getByRole('dialog', { name: 'New activity' });
+}
+
+async function pick(dialog: Locator, label: string, type: string | null, name: string): Promise<void> {
+  if (type) await dialog.getByLabel(`${label}: type`).selectOption(type);
+  const input = dialog.getByRole('combobox', { name: `${label}: name` });
+  await input.click();
+  await input.fill(name.split(' ')[0] ?? name);
+  await dialog.getByRole('listbox', { name: `${label} results` }).getByRole('option', { name: new RegExp(`^${escapeRe(name)}`) }).click();
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Type into the form field by field, as a rep would (only the given fields are touched). */
+export async function fillActivityForm(dialog: Locator, f: FormFields): Promise<void> {
+  if (f.type) await dialog.getByLabel('Type', { exact: true }).selectOption(f.type);
+  if (f.subject !== undefined) await dialog.getByLabel('Subject', { exact: true }).fill(f.subject);
+  if (f.entity) await pick(dialog, 'Related record', f.entity.type, f.entity.name);
+  if (f.contact) await pick(dialog, 'Contact', null, f.contact);
+  if (f.priority) await dialog.getByLabel('Priority', { exact: true }).selectOption(f.priority);
+  if (f.due) await dialog.getByLabel('Due', { exact: true }).fill(f.due);
+  if (f.duration !== undefined) await dialog.getByLabel('Duration (minutes)').fill(f.duration);
+  if (f.description !== undefined) await dialog.getByLabel('Description', { exact: true }).fill(f.description);
+  if (f.tags !== undefined) await dialog.getByLabel('Tags', { exact: true }).fill(f.tags);
+}
+
+/** Submit the New activity form; the app then shows the new activity's detail, which we close. */
+export async function createActivity(page: Page): Promise<void> {
+  const dialog = activityForm(page);
+  await dialog.getByRole('button', { name: 'Create activity' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await closeDetail(page);
+}
+
+/** Close whatever detail dialog is open (Escape, as the rep would). */
+export async function closeDetail(page: Page): Promise<void> {
+  const detail = page.locator('dialog[open]');
+  await detail.first().waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('dialog[open]').waitFor({ state: 'detached' });
+}
+
+/** Local wall-clock in the rep's zone as a datetime-local value. */
+export function localInput(d: Date): string {
+  return format(new TZDate(d.getTime(), ZONE), "yyyy-MM-dd'T'HH:mm");
+}
+
+/** The instant of `day` (a date in the zone) at hh:mm there, as the API writes it. */
+export function instantAt(day: Date, hours: number, minutes = 0): string {
+  const t = new TZDate(day.getTime(), ZONE);
+  t.setHours(hours, minutes, 0, 0);
+  return `${new Date(t.getTime()).toISOString().slice(0, 19)}Z`;
+}
+
+export function dateOnly(day: Date): string {
+  return format(new TZDate(day.getTime(), ZONE), 'yyyy-MM-dd');
+}
+
+/** Next Monday (in the zone) after now, at local midnight. */
+export function nextWeekMonday(nowMs = Date.now()): Date {
+  return nextMonday(startOfDay(new TZDate(nowMs, ZONE)));
+}
+
+export function daysFrom(d: Date, n: number): Date {
+  return addDays(new TZDate(d.getTime(), ZONE), n);
+}
+
+/** Every activity the server has (all pages), through its public API with the rep's token. */
+export async function serverActivities(env: E2EEnv, query: Record<string, string> = {}): Promise<Activity[]> {
+  const out: Activity[] = [];
+  for (let page = 1; ; page += 1) {
+    const q = new URLSearchParams({ per_page: '100', page: String(page), ...query });
+    const res = await fetch(`${env.crm.url}/api/v1/crm/activities?${q.toString()}`, { headers: { Authorization: `Bearer ${env.crm.token}`, Accept: 'application/json' } });
+    if (!res.ok) throw new Error(`GET activities: ${res.status} ${await res.text()}`);
+    const body = (await res.json()) as { data: Activity[]; meta: { last_page: number } };
+    out.push(...body.data);
+    if (page >= body.meta.last_page) return out;
+  }
+}
+
+/** One server activity by id (the detail shape, with every field). */
+export async function serverActivity(env: E2EEnv, id: string): Promise<Activity> {
+  const res = await fetch(`${env.crm.url}/api/v1/crm/activities/${id}`, { headers: { Authorization: `Bearer ${env.crm.token}`, Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`GET activity ${id}: ${res.status}`);
+  return ((await res.json()) as { data: Activity }).data;
+}
+
+/** Exactly one server activity with this subject (else a clear failure naming how many). */
+export function onlyOne(list: readonly Activity[], subject: string): Activity {
+  const found = list.filter((a) => a.subject === subject);
+  if (found.length !== 1) throw new Error(`expected exactly one "${subject}" on the server, found ${found.length}`);
+  return found[0] as Activity;
+}
+
+export interface ScenarioRun {
+  env: E2EEnv;
+  app: AppPage;
+  mode: Mode;
+  /** Server ids that existed before the rep acted (the demo data). */
+  before: ReadonlySet<string>;
+}
+
+/** Server activities created during the run (not in the demo data it started with). */
+export async function createdDuringRun(run: ScenarioRun, query: Record<string, string> = {}): Promise<Activity[]> {
+  return (await serverActivities(run.env, query)).filter((a) => !run.before.has(a.id));
+}
+
+/**
+ * Fresh CRM + app per run. Offline: the browser is cut off after the first sync, before the rep
+ * acts, and reconnected only at the end, then we wait until nothing is pending.
+ */
+export async function startRun(mode: Mode): Promise<ScenarioRun> {
+  const env = await startE2E();
+  const before = new Set((await serverActivities(env)).map((a) => a.id));
+  const app = await openApp(env, { timezoneId: ZONE });
+  await waitForFirstSync(app.page);
+  if (mode === 'offline') {
+    await app.goOffline();
+    await app.page.getByRole('status', { name: 'Sync status' }).getByText('Offline', { exact: true }).waitFor();
+  }
+  return { env, app, mode, before };
+}
+
+/** Back online (offline runs) and wait until the outbox is empty and no sync is running. */
+export async function finishRun(run: ScenarioRun): Promise<void> {
+  if (run.mode === 'offline') {
+    await expectPendingAtLeast(run.app.page, 1);
+    await run.app.goOnline();
+  }
+  await waitForOutboxEmpty(run.app);
+  await waitForSynced(run.app.page);
+}
+
+/** The status bar's pending count is at least n (offline work is queued, not lost). */
+export async function expectPendingAtLeast(page: Page, n: number): Promise<void> {
+  const text = await page.getByRole('status', { name: 'Sync status' }).getByText(/\d+ pending change/).textContent();
+  const count = Number(/(\d+)/.exec(text ?? '')?.[1] ?? 0);
+  if (count < n) throw new Error(`expected at least ${n} pending changes while offline, status bar says "${text ?? ''}"`);
+}
+
+/** Waits (on IndexedDB, not a timer) until the app's outbox has no op left. */
+export async function waitForOutboxEmpty(app: AppPage, timeout = 60_000): Promise<void> {
+  await app.page.waitForFunction(async (name) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(new Error('open failed'));
+    });
+    try {
+      const n = await new Promise<number>((res, rej) => {
+        const req = db.transaction('outbox').objectStore('outbox').count();
+        req.onsuccess = () => res(req.result);
+        req.onerror = () => rej(new Error('count failed'));
+      });
+      return n === 0;
+    } finally {
+      db.close();
+    }
+  }, app.dbName, { timeout, polling: 250 });
+}
+
+export async function endRun(run: ScenarioRun | undefined): Promise<void> {
+  if (!run) return;
+  await run.app.context.close();
+  await run.env.close();
+}

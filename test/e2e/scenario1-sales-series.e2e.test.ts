@@ -1,0 +1,128 @@
+/**
+ * The guide's Scenario 1, "Scheduling Sales Call Series", done in the UI as a rep would: the
+ * discovery call from an empty calendar slot, the demo and the follow-up from "New activity",
+ * then the discovery call completed with its outcome (early, so the app asks to confirm).
+ * Once online, once offline until the end; then the server must hold each record exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GUIDE_IDS } from '../crm-server/index.ts';
+import { navigate, screenshot } from './harness.ts';
+import {
+  activityForm, closeDetail, createActivity, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
+  createdDuringRun, nextWeekMonday, onlyOne, startRun, type Mode, type ScenarioRun,
+} from './scenario-steps.ts';
+
+const OPPORTUNITY = 'Initech - Workflow Automation Platform';
+const DISCOVERY = 'Initial Discovery Call - Requirements Gathering';
+const DEMO = 'Product Demo - Platform Capabilities';
+const FOLLOW_UP = 'Demo Follow-up - Answer Questions';
+
+for (const mode of ['online', 'offline'] as Mode[]) {
+  describe(`Scenario 1: sales call series (${mode})`, () => {
+    let run: ScenarioRun | undefined;
+    const monday = nextWeekMonday();
+    const demoDay = daysFrom(monday, 7);
+    const followDay = daysFrom(monday, 14);
+
+    beforeAll(async () => {
+      run = await startRun(mode);
+    });
+    afterAll(async () => {
+      if (run) expect(run.app.errors).toEqual([]);
+      await endRun(run);
+    });
+
+    it('schedules the discovery call by clicking an empty calendar slot', async () => {
+      const { page } = run!.app;
+      await navigate(page, 'Calendar');
+      await page.getByRole('button', { name: 'Week', exact: true }).click();
+      await page.getByRole('button', { name: 'Next week' }).click();
+      const day = `${monday.getFullYear()}-${String(monday.getMonth() + 1).padStart(2, '0')}-${String(monday.getDate()).padStart(2, '0')}`;
+      const column = page.locator(`td.fc-timegrid-col[data-date="${day}"]`);
+      // 07:00 is before the demo data's working day, so the slot is empty.
+      const lane = page.locator('td.fc-timegrid-slot-lane[data-time="07:00:00"]');
+      await lane.scrollIntoViewIfNeeded();
+      const c = await column.boundingBox();
+      const l = await lane.boundingBox();
+      if (!c || !l) throw new Error('calendar slot not on screen');
+      await page.mouse.click(c.x + c.width / 2, l.y + l.height / 2);
+
+      const form = activityForm(page);
+      // The slot's time is filled in; the rep types the rest.
+      await expect.poll(() => form.getByLabel('Due', { exact: true }).inputValue()).toBe(localInput(new Date(instantAt(monday, 7))));
+      await fillActivityForm(form, {
+        type: 'call', subject: DISCOVERY, entity: { type: 'opportunity', name: OPPORTUNITY }, priority: 'high', duration: '45',
+        description: 'Understand current challenges, technical environment, stakeholders, decision criteria, timeline, and budget.',
+        tags: 'discovery, new-opportunity',
+      });
+      await createActivity(page);
+      await page.getByRole('button', { name: new RegExp(`^Call: ${DISCOVERY}`) }).waitFor();
+    });
+
+    it('schedules the demo and the follow-up from New activity', async () => {
+      const { page } = run!.app;
+      await page.getByRole('button', { name: 'New activity' }).first().click();
+      await fillActivityForm(activityForm(page), {
+        type: 'demo', subject: DEMO, entity: { type: 'opportunity', name: OPPORTUNITY }, priority: 'high',
+        due: localInput(new Date(instantAt(demoDay, 14))), duration: '60',
+        description: 'Demonstrate key features aligned with requirements from discovery call. Include integration capabilities and customization options.',
+        tags: 'demo, platform-overview',
+      });
+      await createActivity(page);
+
+      await page.getByRole('button', { name: 'New activity' }).first().click();
+      await fillActivityForm(activityForm(page), {
+        type: 'call', subject: FOLLOW_UP, entity: { type: 'opportunity', name: OPPORTUNITY }, priority: 'medium',
+        due: localInput(new Date(instantAt(followDay, 11))), duration: '30',
+        description: 'Address questions from demo, discuss next steps, timeline for proposal.',
+        tags: 'follow-up, demo-questions',
+      });
+      await createActivity(page);
+      await page.getByRole('button', { name: 'Next week' }).click();
+      await page.getByRole('button', { name: new RegExp(`^Demo: ${DEMO}`) }).waitFor();
+    });
+
+    it('completes the discovery call with its outcome (confirming it is early)', async () => {
+      const { page } = run!.app;
+      await page.getByRole('button', { name: 'Previous week' }).click();
+      await page.getByRole('button', { name: new RegExp(`^Call: ${DISCOVERY}`) }).click();
+      const detail = page.getByRole('dialog', { name: DISCOVERY });
+      await detail.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Complete' }).click();
+      const outcome = page.getByRole('dialog', { name: `Complete: ${DISCOVERY}` });
+      await outcome.getByLabel('What was discussed').fill('Excellent discovery call. Key requirements: integration with Salesforce and SAP, support for 500 users, mobile access critical.');
+      await outcome.getByLabel('Decisions made').fill('Budget $150K-$200K. Timeline Q1 implementation.');
+      await outcome.getByLabel('Action items').fill('Prepare demo focusing on integration capabilities.');
+      await outcome.getByLabel('Next steps').fill('Product demo next week.');
+      await outcome.getByLabel('Customer sentiment/feedback').fill('Positive. Decision makers: CTO (champion), CFO (budget authority), VP Ops (primary user).');
+      await outcome.getByLabel('Actual duration (minutes)').fill('52');
+      await outcome.getByLabel('Tags').fill('completed, positive');
+      await screenshot(page, `scenario1-outcome-${mode}`);
+      await outcome.getByRole('button', { name: 'Complete', exact: true }).click();
+      const confirm = page.getByRole('dialog', { name: "Complete before it's due?" });
+      await confirm.getByRole('button', { name: 'Complete now' }).click();
+      await outcome.waitFor({ state: 'detached' });
+      await detail.getByText('Completed', { exact: true }).first().waitFor();
+      await closeDetail(page);
+    });
+
+    it('syncs each record exactly once with the right fields', async () => {
+      await finishRun(run!);
+      const list = await createdDuringRun(run!, { activityable_id: GUIDE_IDS.newOpportunity });
+      expect(list).toHaveLength(3);
+      const discovery = onlyOne(list, DISCOVERY);
+      const demo = onlyOne(list, DEMO);
+      const follow = onlyOne(list, FOLLOW_UP);
+      expect(discovery).toMatchObject({
+        type: 'call', status: 'completed', priority: 'high', activityable_type: 'opportunity', activityable_id: GUIDE_IDS.newOpportunity,
+        assigned_user_id: GUIDE_IDS.jane, due_at: instantAt(monday, 7), duration_minutes: 52,
+      });
+      expect(discovery.outcome).toContain('What was discussed:\nExcellent discovery call. Key requirements: integration with Salesforce and SAP');
+      expect(discovery.outcome).toContain('Customer sentiment/feedback:\nPositive.');
+      expect([...discovery.tags].sort()).toEqual(['completed', 'discovery', 'new-opportunity', 'positive']);
+      expect(demo).toMatchObject({ type: 'demo', status: 'pending', priority: 'high', due_at: instantAt(demoDay, 14), duration_minutes: 60 });
+      expect(demo.tags).toEqual(['demo', 'platform-overview']);
+      expect(follow).toMatchObject({ type: 'call', status: 'pending', priority: 'medium', due_at: instantAt(followDay, 11), duration_minutes: 30 });
+      expect(follow.tags).toEqual(['follow-up', 'demo-questions']);
+    });
+  });
+}
