@@ -73,6 +73,7 @@ CREATE INDEX IF NOT EXISTS activities_user_due ON activities (assigned_user_id, 
 CREATE INDEX IF NOT EXISTS activities_status_due ON activities (status, due_key) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS activities_entity ON activities (activityable_type, activityable_id, due_key) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS activities_created ON activities (created_ms, id) WHERE deleted_at IS NULL;
+CREATE INDEX IF NOT EXISTS activities_status_created ON activities (status, created_ms) WHERE deleted_at IS NULL;
 CREATE INDEX IF NOT EXISTS activities_updated ON activities (updated_ms) WHERE deleted_at IS NULL;
 CREATE TABLE IF NOT EXISTS entities (
   type TEXT NOT NULL,
