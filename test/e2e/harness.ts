@@ -119,6 +119,11 @@ export async function waitForFirstSync(page: Page, timeout = 30_000): Promise<vo
   await page.getByRole('status', { name: 'Sync status' }).getByText(/^Synced /).waitFor({ timeout });
 }
 
+/** Waits until the offline directory (leads, customers, …, users) has been loaded after sign-in. */
+export async function waitForDirectory(page: Page, timeout = 30_000): Promise<void> {
+  await page.locator('html[data-directory="ready"]').waitFor({ state: 'attached', timeout });
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = resolve(SCREENSHOT_DIR, `${name}.png`);

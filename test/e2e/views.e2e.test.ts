@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeSerious, navigate, openApp, screenshot, startE2E, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
+import { axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
 
 let env: E2EEnv;
 
@@ -29,6 +29,7 @@ for (const theme of ['light', 'dark'] as const) {
     beforeAll(async () => {
       app = await openApp(env, { colorScheme: theme });
       await waitForFirstSync(app.page);
+      await waitForDirectory(app.page);
     });
 
     afterAll(async () => {

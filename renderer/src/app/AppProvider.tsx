@@ -5,6 +5,7 @@ import type { UserRef } from '#shared/domain/index';
 import type { Platform } from '#shared/ipc/platform';
 import { openDatabase, type FieldbookDB } from '#shared/sync/db';
 import { pickPlatform } from '../platform/index.ts';
+import { useUiStore } from '../state/store.ts';
 import { AppContext, type AppContextValue, type Session } from './context.tsx';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 import { defaultSettings, SETTINGS_KEY, writeTheme, type Settings } from './settings.ts';
@@ -12,6 +13,8 @@ import { makeCommands, makeEngine, makeQueries } from './wiring.ts';
 
 export const CURRENT_USER_KEY = 'ui.current_user';
 export const DEFAULT_CRM_URL = 'http://127.0.0.1:4010';
+const DIRECTORY_AT_KEY = 'ui.directory_at';
+const DIRECTORY_MAX_AGE_MS = 12 * 3_600_000;
 
 interface Booted {
   db: FieldbookDB;
@@ -109,7 +112,22 @@ export function AppProvider({ children }: { children: ReactNode }) {
           setBooted((b) => (b ? { ...b, currentUser: u } : b));
         }
       }
-      if (!disposed) e.start();
+      if (disposed) return;
+      e.start();
+      // The engine's runs keep activities fresh; the directory (pickers, names) is refreshed here.
+      const last = (await db.sync_meta.get(DIRECTORY_AT_KEY))?.value;
+      const empty = (await db.entities.count()) === 0;
+      if (empty || typeof last !== 'number' || Date.now() - last > DIRECTORY_MAX_AGE_MS) {
+        try {
+          await e.pullDirectory();
+          await db.sync_meta.put({ key: DIRECTORY_AT_KEY, value: Date.now() });
+        } catch (err) {
+          if (!disposed) useUiStore.getState().toast(`Could not load the directory: ${err instanceof Error ? err.message : String(err)}`, 'error');
+        }
+      }
+      if (disposed) return;
+      document.documentElement.dataset.directory = 'ready';
+      if (!live.current.user) useUiStore.getState().toast('The CRM did not say who you are: pick yourself in Settings.', 'info');
     })();
     return () => {
       disposed = true;

@@ -14,6 +14,7 @@ import { StatusBar } from './StatusBar.tsx';
 import { NavIcon } from './NavIcon.tsx';
 import { useApp } from './context.tsx';
 import { SignInGate } from './SignInGate.tsx';
+import { PlatformBridge } from './PlatformBridge.tsx';
 
 const VIEW_COMPONENTS: Record<View, () => ReactNode> = {
   calendar: () => <CalendarView />,
@@ -86,6 +87,7 @@ export function Shell() {
       {formOpen && <ActivityFormDialog />}
       {outcomeLid && <OutcomeDialog lid={outcomeLid} />}
       <Toasts />
+      <PlatformBridge />
     </div>
   );
 }

@@ -63,7 +63,7 @@ export function EntityPicker<T extends DirectoryType>({
     <fieldset className={`field picker ${errors?.length ? 'has-error' : ''}`} aria-describedby={errors?.length ? errId : undefined}>
       <legend className="picker-legend">{label}</legend>
       <div className="picker-row">
-        <select
+        {types.length > 1 && <select
           aria-label={`${label}: type`}
           value={type}
           onChange={(e) => {
@@ -72,7 +72,7 @@ export function EntityPicker<T extends DirectoryType>({
           }}
         >
           {types.map((t) => <option key={t} value={t}>{DIRECTORY_TYPE_LABELS[t]}</option>)}
-        </select>
+        </select>}
         <div className="picker-combo">
           <input
             role="combobox"

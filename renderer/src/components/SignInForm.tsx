@@ -29,6 +29,8 @@ export function SignInForm({ onDone }: { onDone?: () => void }) {
     setErrors(next);
     if (Object.keys(next).length) return;
     setBusy(true);
+    // Reminders in web mode are Web Notifications: ask while we have the click's user gesture.
+    if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission().catch(() => undefined);
     try {
       await signIn(url.trim(), token.trim());
       setToken('');

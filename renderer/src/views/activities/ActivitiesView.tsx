@@ -123,7 +123,7 @@ export function ActivitiesView() {
                 <td><StatusBadge status={a.status} overdue={a.is_overdue} /></td>
                 <td><PriorityBadge priority={a.priority} /></td>
                 <td className="due-cell">{formatInstant(a.due_at, settings.timeZone, 'd MMM yyyy, HH:mm')}</td>
-                <td>{names?.get(`${a.activityable_type}:${a.activityable_id}`) ?? a.activityable?.name ?? a.activityable_id}</td>
+                <td className="clip">{names?.get(`${a.activityable_type}:${a.activityable_id}`) ?? a.activityable?.name ?? a.activityable_id}</td>
                 <td>{a.assigned_user_id === currentUser?.id ? 'Me' : names?.get(`user:${a.assigned_user_id}`) ?? a.assigned_user?.name ?? a.assigned_user_id}</td>
                 <td><SyncMark sync={a.sync} /></td>
               </tr>

@@ -1,5 +1,5 @@
 /** Create or edit an activity: every field of the guide, per-field errors from the shared validation. */
-import { useMemo, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import {
   ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, ACTIVITY_STATUS_LABELS, ACTIVITYABLE_TYPES, NOTES_FIELDS, PATCHABLE_STATUSES,
   PRIORITIES, PRIORITY_LABELS, createActivitySchema, defaultReminderAt, reminderLead, updateActivitySchema, vagueSubjectHint,
@@ -15,6 +15,10 @@ import { Field } from '../../components/Field.tsx';
 import { formatInstant, formatLead, fromLocalInput, toLocalInput } from '../../components/format.ts';
 import { otherErrors, toShownError } from '../../components/errors.ts';
 import { useUiStore } from '../../state/store.ts';
+import { NO_REPEAT, REPEAT_ERROR_KEYS, RepeatFields, SeriesScopeChooser, repeatRule, seriesIdOf } from '../../components/series/RepeatFields.tsx';
+import { useSeriesCommands } from '../../components/series/useSeries.ts';
+import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
+import { seriesLink, type SeriesScope } from '#shared/domain/index';
 
 export function ActivityFormDialog() {
   const prefill = useUiStore((s) => s.createPrefill);
@@ -125,6 +129,12 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
   const notesOnly = existing?.status === 'completed';
   const locked = (f: string) => notesOnly && !(NOTES_FIELDS as readonly string[]).includes(f);
   const hint = vagueSubjectHint(d.subject);
+  const formId = useId();
+  // Issue 7: repeat on create; "this one / this and following" when editing a series member.
+  const series = useSeriesCommands();
+  const [repeat, setRepeat] = useState(NO_REPEAT);
+  const [scope, setScope] = useState<SeriesScope>('this');
+  const inSeries = !!seriesIdOf(existing);
 
   const defaultReminder = useMemo(() => {
     const lead = reminderLead(d.type, settings.reminderLeads);
@@ -151,8 +161,13 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
       if (!result.ok) { setErrors(result.errors); return; }
       setBusy(true);
       try {
-        await commands.update(existing.lid, patch);
-        toast('Changes saved on this device.', 'success');
+        if (inSeries) {
+          const r = await series.editSeries(existing.lid, patch, scope);
+          toast(`Changes saved on this device (${r.updated.length} ${r.updated.length === 1 ? 'activity' : 'activities'}${r.skipped.length ? `, ${r.skipped.length} closed ones left as they were` : ''}).`, 'success');
+        } else {
+          await commands.update(existing.lid, patch);
+          toast('Changes saved on this device.', 'success');
+        }
         close();
       } catch (x) {
         const s = toShownError(x);
@@ -171,8 +186,9 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
     if (!result.ok) { setErrors(result.errors); return; }
     setBusy(true);
     try {
-      const row = await commands.create(input);
-      toast('Activity created.', 'success');
+      const row = repeat.enabled ? (await series.createSeries(input, repeatRule(repeat, tz))).rows[0] : await commands.create(input);
+      if (!row) throw new Error('The series has no occurrences.');
+      toast(repeat.enabled ? 'Recurring series created.' : 'Activity created.', 'success');
       close();
       openActivity(row.lid);
     } catch (x) {
@@ -186,7 +202,7 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
 
   const shownKeys = ['type', 'subject', 'activityable_type', 'activityable_id', 'contact_id', 'assigned_user_id', 'priority', 'status',
     'due_at', 'duration_minutes', 'reminder_at', 'location', 'description', 'outcome', 'follow_up_required', 'follow_up_date', 'tags',
-    'is_billable', 'billable_rate'];
+    'is_billable', 'billable_rate', ...(repeat.enabled ? REPEAT_ERROR_KEYS : [])];
   const other = otherErrors(errors, shownKeys).concat(Object.entries(errors).filter(([k]) => k.startsWith('tags.')).flatMap(([, v]) => v));
   const err = (k: string) => errors[k];
 
@@ -195,9 +211,15 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
       title={existing ? (notesOnly ? 'Edit notes' : 'Edit activity') : 'New activity'}
       onClose={close}
       size="large"
+      footer={
+        <>
+          <button type="button" className="button" onClick={close}>Discard</button>
+          <button type="submit" form={formId} className="button primary" disabled={busy}>{existing ? 'Save changes' : 'Create activity'}</button>
+        </>
+      }
       description={notesOnly ? 'This activity is completed: only the description, outcome and tags can change.' : undefined}
     >
-      <form className="form" onSubmit={(e) => { void submit(e); }} noValidate aria-label={existing ? 'Edit activity' : 'New activity'}>
+      <form id={formId} className="form" onSubmit={(e) => { void submit(e); }} noValidate aria-label={existing ? 'Edit activity' : 'New activity'}>
         <div className="form-grid">
           <Field label="Type" errors={err('type')}>
             <select value={d.type} disabled={locked('type')} onChange={(e) => set('type', e.target.value as ActivityType)}>
@@ -220,7 +242,7 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
               value={d.entity}
               defaultType="customer"
               onChange={(v) => set('entity', v)}
-              errors={locked('activityable_id') ? undefined : [...(err('activityable_type') ?? []), ...(err('activityable_id') ?? [])]}
+              errors={locked('activityable_id') ? undefined : (err('activityable_id') ?? err('activityable_type'))}
             />
           </div>
           <div>
@@ -243,7 +265,7 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
               )}
             </select>
           </Field>
-          <Field label="Due" errors={err('due_at')} hint={`Time zone: ${tz}`}>
+          <Field label="Due" errors={err('due_at')} hint={<>Time zone: {tz} <CustomerLocalTime dueIso={d.due ? fromLocalInput(d.due, tz) : null} repZone={tz} entity={d.entity} contactId={d.contact?.id ?? null} /></>}>
             <input type="datetime-local" value={d.due} disabled={locked('due_at')} onChange={(e) => set('due', e.target.value)} />
           </Field>
           <Field label="Duration (minutes)" errors={err('duration_minutes')}>
@@ -276,7 +298,7 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
             <input type="text" value={d.location} disabled={locked('location')} onChange={(e) => set('location', e.target.value)} />
           </Field>
           <Field label="Description" errors={err('description')} className="span-2">
-            <textarea value={d.description} rows={3} onChange={(e) => set('description', e.target.value)} />
+            <textarea value={d.description} rows={2} onChange={(e) => set('description', e.target.value)} />
           </Field>
           {notesOnly && (
             <Field label="Outcome" errors={err('outcome')} className="span-2">
@@ -309,16 +331,14 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
             </Field>
           )}
         </div>
+        {!existing && <RepeatFields draft={repeat} onChange={setRepeat} startIso={d.due ? fromLocalInput(d.due, tz) : null} timeZone={tz} errors={errors} />}
+        {existing && inSeries && !notesOnly && <SeriesScopeChooser value={scope} onChange={setScope} index={seriesLink(existing)?.index ?? null} />}
         {(formError || other.length > 0) && (
           <p className="form-error" role="alert">{[formError, ...other].filter(Boolean).join(' ')}</p>
         )}
         {Object.keys(errors).length > 0 && !formError && other.length === 0 && (
           <p className="form-error" role="alert">Please check the highlighted fields.</p>
         )}
-        <div className="form-actions">
-          <button type="button" className="button" onClick={close}>Discard</button>
-          <button type="submit" className="button primary" disabled={busy}>{existing ? 'Save changes' : 'Create activity'}</button>
-        </div>
       </form>
     </Dialog>
   );

@@ -27,9 +27,9 @@ type OpenDialog = { kind: 'reschedule' | 'cancel' | 'complete'; targets: Target[
 const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 
 /** Open activities due before now, live from the [open+due_ms] index; plus directory names and values. */
-function useOverdue(now: number) {
+function useOverdue(now: number, userId: string | null) {
   const { db } = useApp();
-  const rows = useLiveQuery(() => overdueQueue(db, now), [db, now]);
+  const rows = useLiveQuery(() => overdueQueue(db, now, userId ? { assigned_user_id: userId } : {}), [db, now, userId]);
   const directory = useLiveQuery(async () => {
     const entities = await db.entities.where('type').anyOf(['opportunity', 'customer', 'lead', 'contact']).toArray();
     const values = new Map<string, number | null>();
@@ -44,10 +44,12 @@ function useOverdue(now: number) {
 }
 
 export function OverdueView() {
-  const { settings } = useApp();
+  const { settings, currentUser } = useApp();
   const zone = settings.timeZone;
   const now = useNow();
-  const { rows, directory } = useOverdue(now);
+  // The rep's own queue by default (the guide: GET /activities/overdue?assigned_user_id=me).
+  const [onlyMine, setOnlyMine] = useState(true);
+  const { rows, directory } = useOverdue(now, onlyMine ? (currentUser?.id ?? null) : null);
   const openActivity = useUiStore((s) => s.openActivity);
   const openOutcome = useUiStore((s) => s.openOutcome);
   const [sort, setSort] = useState<QueueSort>('due');
@@ -208,6 +210,12 @@ export function OverdueView() {
               if (e.key === 'ArrowDown' || e.key === 'Enter') { e.preventDefault(); listRef.current?.focus(); }
             }}
           />
+          {currentUser && (
+            <label className="check fb-inline-field">
+              <input type="checkbox" checked={onlyMine} onChange={(e) => { setOnlyMine(e.target.checked); setCursor(0); }} />
+              Only mine
+            </label>
+          )}
           <label className="fb-inline-field">
             <span>Sort by</span>
             <select value={sort} onChange={(e) => setSort(e.target.value as QueueSort)}>

@@ -1,0 +1,68 @@
+/**
+ * Keeps the platform told about what it shows outside the window: upcoming reminders (web
+ * notifications or the desktop scheduler) and the today/overdue counts; turns missed-reminder
+ * summaries into a toast.
+ */
+import { useEffect, useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import type { ReminderItem } from '#shared/ipc/platform';
+import { useApp } from './context.tsx';
+import { useUiStore } from '../state/store.ts';
+
+const DAY_MS = 86_400_000;
+const MINUTE_MS = 60_000;
+
+/** The wall clock, to the minute (re-runs the windowed queries as time passes). */
+function useMinute(): number {
+  const [t, setT] = useState(() => Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS);
+  useEffect(() => {
+    const id = setInterval(() => setT(Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS), 15_000);
+    return () => clearInterval(id);
+  }, []);
+  return t;
+}
+
+export function PlatformBridge() {
+  const { db, queries, platform } = useApp();
+  const toast = useUiStore((s) => s.toast);
+  const setView = useUiStore((s) => s.setView);
+  const now = useMinute();
+
+  // Open activities due from a day ago to a week ahead that carry a reminder.
+  const reminders = useLiveQuery(async () => {
+    const rows = await db.activities
+      .where('[open+due_ms]')
+      .between([1, now - DAY_MS], [1, now + 7 * DAY_MS], true, true)
+      .filter((r) => r.deleted === 0 && !!r.reminder_at)
+      .toArray();
+    const names = await db.entities.bulkGet(rows.map((r) => [r.activityable_type, r.activityable_id] as [string, string]));
+    const contacts = await db.entities.bulkGet(rows.map((r) => ['contact', r.contact_id ?? ''] as [string, string]));
+    return rows.map((r, i): ReminderItem => ({
+      lid: r.lid,
+      subject: r.subject,
+      reminder_at: r.reminder_at as string,
+      due_at: r.due_at,
+      type: r.type,
+      entity_name: names[i]?.name ?? r.activityable?.name ?? null,
+      location: r.location,
+      phone: contacts[i]?.phone ?? null,
+      customer_time_zone: names[i]?.time_zone ?? null,
+    }));
+  }, [db, now]);
+
+  useEffect(() => {
+    if (reminders) void platform.setReminders(reminders);
+  }, [platform, reminders]);
+
+  const counts = useLiveQuery(() => queries.counts(now), [queries, now]);
+  useEffect(() => {
+    if (counts) void platform.setCounts(counts);
+  }, [platform, counts]);
+
+  useEffect(() => platform.on('remindersMissed', ({ lids }) => {
+    toast(`${lids.length} reminder${lids.length === 1 ? '' : 's'} came due while Fieldbook was closed; see Overdue.`, 'info');
+    setView('overdue');
+  }), [platform, toast, setView]);
+
+  return null;
+}

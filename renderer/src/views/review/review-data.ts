@@ -1,0 +1,47 @@
+/**
+ * The rows the weekly review looks at, read from indexes rather than the whole store: open
+ * overdue ones, everything due from the start of this week to two weeks ahead (next week's prep,
+ * the load chart, prep tasks), completed ones, and what was created this week (follow-ups).
+ */
+import { useEffect, useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { reviewWeeks, weeklyReview, type WeeklyReview } from '#shared/domain/index';
+import type { FieldbookDB } from '#shared/sync/db';
+import type { LocalActivity } from '#shared/sync/types';
+import { useApp } from '../../app/context.tsx';
+
+const DAY_MS = 86_400_000;
+
+export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: string): Promise<LocalActivity[]> {
+  const weeks = reviewWeeks(new Date(nowMs).toISOString(), timeZone);
+  const weekStart = Date.parse(weeks.thisWeek.from);
+  const [overdue, window, completed, created] = await Promise.all([
+    db.activities.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false).toArray(),
+    // A week before this week's start too: prep tasks for next week may be due early.
+    db.activities.where('due_ms').between(weekStart - 7 * DAY_MS, Math.max(Date.parse(weeks.nextWeek.to), nowMs + 15 * DAY_MS)).toArray(),
+    db.activities.where('status').equals('completed').filter((a) => !!a.completed_at && Date.parse(a.completed_at) >= weekStart).toArray(),
+    db.activities.where('created_at').aboveOrEqual(weeks.thisWeek.from).toArray(),
+  ]);
+  const byLid = new Map<string, LocalActivity>();
+  for (const a of [...overdue, ...window, ...completed, ...created]) if (a.deleted === 0) byLid.set(a.lid, a);
+  return [...byLid.values()];
+}
+
+/** Re-evaluates every minute so "overdue" and "today" stay right while the view is open. */
+export function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(t);
+  }, []);
+  return now;
+}
+
+export function useWeeklyReview(nowMs: number): WeeklyReview<LocalActivity> | undefined {
+  const { db, settings } = useApp();
+  const zone = settings.timeZone;
+  return useLiveQuery(async () => {
+    const rows = await reviewRows(db, nowMs, zone);
+    return weeklyReview(rows, { now: new Date(nowMs).toISOString(), timeZone: zone });
+  }, [db, nowMs, zone]);
+}
