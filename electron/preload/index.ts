@@ -4,10 +4,29 @@
  * cannot reach arbitrary ipcMain channels through this object. Payloads are validated in main.
  */
 import { contextBridge, ipcRenderer } from 'electron';
-import type { IpcRendererEvent } from 'electron';
-import { eventIpcName, isEventChannel, isInvokeChannel } from '#shared/ipc/channels';
+import { EVENT_CHANNELS, eventIpcName, isEventChannel, isInvokeChannel } from '#shared/ipc/channels';
 import type { EventChannel, InvokeChannel } from '#shared/ipc/channels';
 import type { EventPayload, FieldbookBridge, InvokeResponse } from '#shared/ipc/contract';
+
+type AnyListener = (payload: unknown) => void;
+const MAX_BUFFERED = 50;
+
+const subscribers = new Map<EventChannel, Set<AnyListener>>(EVENT_CHANNELS.map((e) => [e, new Set<AnyListener>()]));
+/**
+ * Events that arrive before the app subscribes (a reminder clicked at cold start, reminders
+ * missed while the machine was off) are kept and handed to the first subscriber, because the
+ * preload runs before any page script and React subscribes only after its first render.
+ */
+const early = new Map<EventChannel, unknown[]>();
+
+for (const event of EVENT_CHANNELS) {
+  // The IpcRendererEvent (it carries `sender`) is never handed to the page.
+  ipcRenderer.on(eventIpcName(event), (_e, payload: unknown) => {
+    const subs = subscribers.get(event);
+    if (subs && subs.size > 0) for (const l of subs) l(payload);
+    else early.set(event, [...(early.get(event) ?? []), payload].slice(-MAX_BUFFERED));
+  });
+}
 
 export const bridge = {
   kind: 'electron',
@@ -17,12 +36,15 @@ export const bridge = {
   },
   on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
     if (!isEventChannel(event)) throw new Error(`Unknown event: ${String(event)}`);
-    const name = eventIpcName(event);
-    // Never hand the IpcRendererEvent (it carries `sender`) to the page.
-    const wrapped = (_e: IpcRendererEvent, payload: EventPayload<E>): void => listener(payload);
-    ipcRenderer.on(name, wrapped);
+    const l = listener as AnyListener;
+    subscribers.get(event)?.add(l);
+    const buffered = early.get(event);
+    if (buffered) {
+      early.delete(event);
+      for (const payload of buffered) l(payload);
+    }
     return () => {
-      ipcRenderer.removeListener(name, wrapped);
+      subscribers.get(event)?.delete(l);
     };
   },
 } satisfies FieldbookBridge;

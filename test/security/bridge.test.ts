@@ -121,8 +121,22 @@ describe('preload bridge + electron platform', () => {
     const off = platform.on('reminderClicked', (p) => got.push(p));
     events.send('reminderClicked', { lid: 'A', action: 'done' });
     off();
-    events.send('reminderClicked', { lid: 'B', action: 'open' });
+    events.send('reminderClicked', { lid: 'A2', action: 'open' }); // buffered for the next subscriber
     expect(got).toEqual([{ lid: 'A', action: 'done' }]);
-    expect(toRenderer.listenerCount('event:reminderClicked')).toBe(0);
+  });
+
+  it('events sent before the app subscribes are handed to its first subscriber, once', () => {
+    events.send('remindersMissed', { lids: ['M1', 'M2'] });
+    events.send('online', { online: false });
+    const missed: unknown[] = [];
+    const again: unknown[] = [];
+    const off = platform.on('remindersMissed', (p) => missed.push(p));
+    platform.on('remindersMissed', (p) => again.push(p));
+    expect(missed).toEqual([{ lids: ['M1', 'M2'] }]);
+    expect(again).toEqual([]);
+    events.send('remindersMissed', { lids: ['M3'] });
+    expect(missed).toEqual([{ lids: ['M1', 'M2'] }, { lids: ['M3'] }]);
+    expect(again).toEqual([{ lids: ['M3'] }]);
+    off();
   });
 });
