@@ -20,6 +20,9 @@ export interface FaultConfig {
   retryAfterSeconds: number;
 }
 
+/** A change to the fault settings; kinds not named keep their weight. */
+export type FaultPatch = Partial<Omit<FaultConfig, 'kinds'>> & { kinds?: Partial<Record<FaultKind, number>> };
+
 export const DEFAULT_FAULTS: FaultConfig = {
   failRate: 0,
   kinds: { error5xx: 1, rateLimit: 1, dropAfterCommit: 1, slow: 1 },
@@ -41,12 +44,12 @@ export class FaultInjector {
   private rng: Rng;
   config: FaultConfig;
 
-  constructor(seed: number, config: Partial<FaultConfig> = {}) {
+  constructor(seed: number, config: FaultPatch = {}) {
     this.rng = seededRng(seed);
     this.config = mergeFaults(DEFAULT_FAULTS, config);
   }
 
-  set(partial: Partial<FaultConfig>): void {
+  set(partial: FaultPatch): void {
     this.config = mergeFaults(this.config, partial);
   }
 
@@ -61,8 +64,12 @@ export class FaultInjector {
   }
 }
 
-export function mergeFaults(base: FaultConfig, partial: Partial<FaultConfig>): FaultConfig {
+export function mergeFaults(base: FaultConfig, partial: FaultPatch): FaultConfig {
   const failRate = partial.failRate ?? base.failRate;
   if (!(failRate >= 0 && failRate <= 1)) throw new Error(`failRate must be between 0 and 1, got ${failRate}`);
-  return { ...base, ...partial, failRate, kinds: { ...base.kinds, ...partial.kinds } };
+    const kinds = { ...base.kinds };
+  for (const [k, w] of Object.entries(partial.kinds ?? {}) as [FaultKind, number | undefined][]) {
+    if (w !== undefined) kinds[k] = w;
+  }
+  return { ...base, ...partial, failRate, kinds };
 }

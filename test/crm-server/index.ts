@@ -10,7 +10,8 @@
  *   await crm.close();
  *
  * startCrmServer(options) — every option is optional:
- *   port (0)          listen port on 127.0.0.1; 0 picks a free one (read `port`/`url` back)
+ *   port (0)          listen port; 0 picks a free one (read `port`/`url` back)
+ *   host ('127.0.0.1') listen address
  *   token ('dev-token') bearer token of the signed-in user (Jane Manager, 01hwxyz623abc456def789ghi0)
  *   tokens            extra bearer tokens → user id (another rep; ids from DIRECTORY.users)
  *   dataDir           directory of the SQLite file (crm.sqlite); undefined → in memory
@@ -20,7 +21,8 @@
  *   idempotency (true) honour Idempotency-Key; false = header ignored, not advertised
  *   etag / updatedSince / usersMe (true)  the other extensions, each can be switched off
  *   latencyMs, failRate  shorthands for faults.latencyMs / faults.failRate
- *   faults            Partial<FaultConfig>: { failRate, kinds: { error5xx, rateLimit, dropAfterCommit, slow }, slowMs, latencyMs, retryAfterSeconds }
+ *   faults            FaultPatch: { failRate (0..1), kinds: { error5xx, rateLimit, dropAfterCommit, slow } weights
+ *                     (default 1 each; kinds not named keep theirs), slowMs (5000), latencyMs (0), retryAfterSeconds (1) }
  *   perPageCap (100)  lower cap on per_page (a stingier server); meta.per_page says what was used
  *   listOmitsFields (false) list items carry only the guide's list fields
  *   idempotencyTtlMs (30 days) how long replies to Idempotency-Keys are kept
@@ -28,7 +30,10 @@
  * Returns CrmServer: { url, port, token, userId, db, store, close(), setFaults(partial), faults(),
  *   stats(), resetStats(), idle(), seedActivities(n, opts?) → ids, mutate: { create, update, complete,
  *   cancel, reschedule, delete, get } }. `mutate` applies the same rules as the API (throws
- *   DomainError when not allowed) — it simulates another user editing on the server.
+ *   DomainError when not allowed) — it simulates another user editing on the server. `db` is the
+ *   better-sqlite3 handle: tables activities (indexed columns, deleted_at) + activity_docs (JSON),
+ *   entities, idempotency, meta. stats() counts requests, per-route hits, mutations, replays and
+ *   faults (with the per-request faultLog).
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -43,12 +48,12 @@ import {
 import { API_PREFIX, HEADERS } from '#shared/api/index';
 import { CrmApp, fail, type Reply } from './app.ts';
 import { DEFAULT_USER_ID, generateActivities, seedDemo, seedDirectory, type GenerateOptions } from './demo.ts';
-import { FAULT_KINDS, FaultInjector, type FaultConfig, type FaultKind } from './faults.ts';
+import { FAULT_KINDS, FaultInjector, type FaultConfig, type FaultKind, type FaultPatch } from './faults.ts';
 import { buildOpenApi } from './openapi.ts';
 import { seededRng } from './prng.ts';
 import { CrmStore, openDb, type Db, type EntityRecord, type StoredActivity } from './store.ts';
 
-export type { FaultConfig, FaultKind } from './faults.ts';
+export type { FaultConfig, FaultKind, FaultPatch } from './faults.ts';
 export { DEFAULT_FAULTS, FAULT_KINDS } from './faults.ts';
 export { DIRECTORY, GUIDE_IDS } from './demo.ts';
 
@@ -67,7 +72,7 @@ export interface CrmServerOptions {
   usersMe?: boolean;
   latencyMs?: number;
   failRate?: number;
-  faults?: Partial<FaultConfig>;
+  faults?: FaultPatch;
   perPageCap?: number;
   listOmitsFields?: boolean;
   idempotencyTtlMs?: number;
@@ -108,7 +113,7 @@ export interface CrmServer {
   db: Db;
   store: CrmStore;
   close(): Promise<void>;
-  setFaults(partial: Partial<FaultConfig>): void;
+  setFaults(partial: FaultPatch): void;
   faults(): FaultConfig;
   stats(): CrmStats;
   resetStats(): void;
