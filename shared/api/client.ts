@@ -139,7 +139,7 @@ function queryString(query: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(query)) {
     if (v === undefined || v === null || v === '') continue;
-    const value = Array.isArray(v) ? v.map((x) => String(x as string | number)).join(',') : String(v as string | number | boolean);
+    const value = Array.isArray(v) ? v.map((x) => String(x as string | number)).join(',') : String(v);
     parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(value)}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';

@@ -82,6 +82,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   const individual = new Set<string>();
   const active = new Set<string>();
   let queue: string[] = [];
+  let stalled = false;
 
   await reclaim(ctx, exclusive);
   await coalesceAll(ctx);
@@ -93,7 +94,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     if (report.authRequired || !ctx.alive()) break;
     const { ready, earliest } = await scan();
     const parkedLids = new Set([...parked.values()].flatMap((s) => [...s]));
-    queue = ready.filter((l) => !parkedLids.has(l));
+    queue = stalled ? [] : ready.filter((l) => !parkedLids.has(l));
+    stalled = false;
     if (queue.length === 0) {
       if (parked.size > 0) {
         // Nothing else can move: members still missing will not arrive in this run.
@@ -108,6 +110,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       }
       break;
     }
+    let progress = false;
     const workers = Array.from({ length: ctx.concurrency }, async () => {
       for (;;) {
         const lid = queue.shift();
@@ -115,13 +118,19 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         if (active.has(lid)) continue;
         active.add(lid);
         try {
-          await processLid(lid);
+          if (await processLid(lid)) progress = true;
         } finally {
           active.delete(lid);
         }
       }
     });
-    await Promise.all(workers);
+    // Wait for every worker even when one fails: the run (and the sender lock) must outlive its
+    // requests, or a new sender could resend an op whose request is still on the wire.
+    const settled = await Promise.allSettled(workers);
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+    // A pass that moved nothing must not spin: next round only parks, waits or ends.
+    if (!progress) stalled = true;
   }
   return report;
 
@@ -155,19 +164,28 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   }
 
   // ------------------------------------------------------------------ one activity
-  async function processLid(lid: string): Promise<void> {
+  /** Work one activity's queue as far as it goes now; returns whether anything was attempted. */
+  async function processLid(lid: string): Promise<boolean> {
+    let progress = false;
     for (;;) {
-      if (report.authRequired || !ctx.alive()) return;
+      if (report.authRequired || !ctx.alive()) return progress;
       const step = await nextStep(lid);
-      if (step.kind !== 'send') return;
+      if (step.kind !== 'send') return progress;
+      progress = true;
       const { op, row } = step;
-      if (op.bulk_group && !individual.has(op.bulk_group) && !(op.maybe_sent && !idempotent())) {
+      // An op that went out alone stays alone (bulk_members = []): in a bulk it would carry another
+      // key, and a server could apply it twice.
+      // Without server idempotency a bulk of unknown outcome is not resent as a whole either: its
+      // members go alone, each checked against the server first.
+      const alone = individual.has(op.bulk_group ?? '') || op.bulk_members?.length === 0 ||
+        (op.maybe_sent === true && (!op.bulk_key || !idempotent()));
+      if (op.bulk_group && !alone) {
         const r = await tryBulk(op, lid);
         if (r === 'sent') continue;
-        if (r === 'parked') return;
+        if (r === 'parked') return progress;
       }
       const cont = await sendOne(op, row);
-      if (!cont) return;
+      if (!cont) return progress;
     }
   }
 
@@ -219,9 +237,10 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   // ------------------------------------------------------------------ single op
   /** Returns whether the lid may continue with its next op at once. */
   async function sendOne(op0: OutboxOp, row: LocalActivity): Promise<boolean> {
-    const [op] = await claim([op0], (cur) =>
-      cur.kind === 'reschedule' && cur.sent_count === undefined ? { sent_count: row.base?.rescheduled_count ?? 0 } : {},
-    );
+    const [op] = await claim([op0], (cur) => ({
+      ...(cur.kind === 'reschedule' && cur.sent_count === undefined ? { sent_count: row.base?.rescheduled_count ?? 0 } : {}),
+      ...(cur.bulk_group ? { bulk_members: [] } : {}),
+    }));
     if (!op) return false;
     try {
       const ok = await execute(op, row);
@@ -238,7 +257,9 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   async function execute(op: OutboxOp, row: LocalActivity): Promise<Success> {
     const sid = row.server_id;
     const known = row.base;
-    const verify = op.maybe_sent === true && !idempotent();
+    // Check the server before resending when its idempotency cannot recognise the earlier attempt:
+    // it has none, or the earlier attempt went out in a bulk request under the bulk's key.
+    const verify = op.maybe_sent === true && (!idempotent() || op.bulk_key !== undefined);
     const p = op.payload;
     if (op.kind === 'create') {
       const body = withMarker(p as CreateActivityInput, op.op_id);
@@ -369,7 +390,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       const ops = await opsOf(ctx, m.lid);
       const row = await db.activities.get(m.lid);
       const isHead = ops[0]?.op_id === m.op_id;
-      const blocked = !row || row.sync === 'conflict' || ops.some((o) => (o.seq ?? 0) <= (m.seq ?? 0) && (o.state === 'failed' || o.state === 'blocked'));
+      const blocked = !row || row.sync === 'conflict' || m.bulk_members?.length === 0 ||
+        ops.some((o) => (o.seq ?? 0) <= (m.seq ?? 0) && (o.state === 'failed' || o.state === 'blocked'));
       if (blocked) continue;
       if (isHead && row.server_id && (m.state === 'queued' || reclaimable(m, now)) && m.next_attempt_at <= now && (m.lid === lid || !active.has(m.lid))) {
         ready.push({ op: m, row });
@@ -377,10 +399,12 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         waiting = true;
       }
     }
-    if (fixedSet) {
-      // A set that may already have been applied is resent exactly, with the same key.
-      if (waiting || ready.length !== fixedSet.filter((id) => members.some((m) => m.op_id === id)).length) return 'individual';
-    } else if (waiting) {
+    if (fixedSet && !waiting && ready.length !== fixedSet.filter((id) => members.some((m) => m.op_id === id)).length) {
+      // A set that may already have been applied is resent exactly, with the same key, or its
+      // members go alone (and are checked against the server first, see execute).
+      return 'individual';
+    }
+    if (waiting) {
       const set = parked.get(group) ?? new Set<string>();
       set.add(lid);
       parked.set(group, set);
@@ -389,9 +413,12 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     if (ready.length < 2) return 'individual';
     const ids = ready.map((r) => r.op.op_id);
     const key = head.bulk_key ?? `${group}.${bulkDigest(ids)}`;
-    const claimed = await claim(ready.map((r) => r.op), () => ({ bulk_key: key, bulk_members: ids }));
-    if (claimed.length === 0) return 'individual';
     const rows = new Map(ready.map((r) => [r.op.lid, r.row]));
+    const claimed = await claim(ready.map((r) => r.op), (cur) => ({
+      bulk_key: key, bulk_members: ids,
+      ...(cur.kind === 'reschedule' && cur.sent_count === undefined ? { sent_count: rows.get(cur.lid)?.base?.rescheduled_count ?? 0 } : {}),
+    }));
+    if (claimed.length === 0) return 'individual';
     const sidToOp = new Map<string, OutboxOp>();
     for (const op of claimed) sidToOp.set(rows.get(op.lid)?.server_id as string, op);
     const first = claimed[0] as OutboxOp;
@@ -430,7 +457,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         const cur = await getOrNull(f.id).catch(() => null);
         if (cur && applied(op, cur)) { done.set(op.lid, { remote: cur }); doneOps.push(op); continue; }
       }
-      await handleFailure(op, row, new ApiError(f.status, classify(f.status), f.message));
+      // Answered: from now on this op goes alone (bulk_members = []), under its own key.
+      await handleFailure({ ...op, bulk_key: undefined, bulk_members: [] }, row, new ApiError(f.status, classify(f.status), f.message));
     }
     if (doneOps.length) {
       await applySuccess(doneOps, done, null);

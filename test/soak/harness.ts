@@ -1,0 +1,43 @@
+/**
+ * Wiring for the sync suites: the stand-in CRM, a fresh fake-indexeddb database, the store's
+ * commands (as the UI calls them) and a sync engine over the fetch transport.
+ */
+import 'fake-indexeddb/auto';
+import { createFetchTransport } from '#shared/api/fetch-transport';
+import { createCommands, type Commands } from '#shared/sync/commands';
+import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '#shared/sync/engine';
+import { freshDb } from '#shared/sync/store-testing';
+import type { FieldbookDB } from '#shared/sync/db';
+import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
+
+export const ME = GUIDE_IDS.jane;
+
+export interface Rig {
+  crm: CrmServer;
+  db: FieldbookDB;
+  commands: Commands;
+  engine: (extra?: Partial<SyncEngineOptions>) => SyncEngine;
+  close(): Promise<void>;
+}
+
+export async function startRig(server: CrmServerOptions = {}, label = 'sync'): Promise<Rig> {
+  const crm = await startCrmServer({ port: 0, ...server });
+  const db = freshDb(label);
+  const commands = createCommands(db, { currentUser: () => ({ id: ME, name: 'Jane Manager' }) });
+  const transport = createFetchTransport({ baseUrl: crm.url, getToken: () => crm.token, defaultTimeoutMs: 5_000 });
+  return {
+    crm, db, commands,
+    engine: (extra = {}) => createSyncEngine({ db, transport, currentUserId: () => ME, intervalMs: 0, debounceMs: 10, ...extra }),
+    async close() {
+      db.close();
+      await crm.close();
+    },
+  };
+}
+
+/** Related records that exist on the stand-in (activities must point at one). */
+export const ENTITIES: { type: 'customer' | 'opportunity' | 'lead'; id: string }[] = [
+  ...DIRECTORY.customers.map((e) => ({ type: 'customer' as const, id: e.id })),
+  ...DIRECTORY.opportunities.map((e) => ({ type: 'opportunity' as const, id: e.id })),
+  ...DIRECTORY.leads.map((e) => ({ type: 'lead' as const, id: e.id })),
+];

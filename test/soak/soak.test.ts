@@ -1,0 +1,212 @@
+/**
+ * Fault soak: ≥1000 random ops over ≥200 activities, made with the store's commands as the UI
+ * makes them, pushed by engines that are killed and restarted at random points, against the
+ * stand-in CRM failing ~20% of requests (5xx, 429 with Retry-After, drops after commit, slow
+ * answers past the client timeout). The server must end exactly where the model says: every live
+ * activity once with the predicted fields, nothing extra, nothing lost. Once with server
+ * idempotency, once without (then creates of unknown outcome are looked up before resending).
+ */
+import 'fake-indexeddb/auto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DomainError, type Activity, type BulkAction } from '#shared/domain/index';
+import type { HttpRequest, Transport } from '#shared/ipc/platform';
+import { createFetchTransport } from '#shared/api/fetch-transport';
+import { createSyncEngine, type SyncEngine } from '#shared/sync/engine';
+import { ENTITIES, ME, startRig, type Rig } from './harness.ts';
+import { Model, comparable } from './model.ts';
+
+const OPS = 1_050;
+const ACTIVITIES = 220;
+const PREFIX = 'Soak';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+let rig: Rig | null = null;
+afterEach(async () => { await rig?.close(); rig = null; });
+
+async function soak(idempotency: boolean, seed: number): Promise<void> {
+  rig = await startRig({
+    idempotency, seed,
+    faults: { failRate: 0.2, slowMs: 700, retryAfterSeconds: 1, kinds: { error5xx: 1, rateLimit: 1, dropAfterCommit: 1, slow: 1 } },
+  }, `soak-${idempotency}`);
+  const { crm, db, commands } = rig;
+  const random = rng(seed);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const model = new Model({ id: ME, name: 'Jane Manager' });
+  const day = (n: number) => new Date(Date.UTC(2031, 0, 1 + n, 9 + (n % 8), 0, 0)).toISOString().replace('.000', '');
+
+  // Engines die when their transport has sent a random number of requests (mid-flight): stop()
+  // at that instant; the request goes out but nothing the dead engine hears is ever written.
+  let kills = 0;
+  const base = createFetchTransport({ baseUrl: crm.url, getToken: () => crm.token });
+  interface Instance { engine: SyncEngine; dead: boolean }
+  const newEngine = (): Instance => {
+    let sent = 0;
+    const killAt = 5 + Math.floor(random() * 150);
+    const inst = { dead: false } as Instance;
+    const transport: Transport = {
+      request(req: HttpRequest) {
+        if (++sent === killAt) { kills++; inst.dead = true; void inst.engine.stop(); }
+        return base.request(req);
+      },
+    };
+    inst.engine = createSyncEngine({
+      db, transport, currentUserId: () => ME, intervalMs: 0, debounceMs: 5, concurrency: 6, maxAttempts: 60,
+      requestTimeoutMs: 400, backoff: { baseMs: 20, maxMs: 400, factor: 2 }, random: rng(seed + kills + 1),
+      pull: { followEntities: false },
+    });
+    inst.engine.start();
+    return inst;
+  };
+
+  let subjects = 0;
+  let made = 0;
+  const live = () => model.live().map((e) => e.lid);
+  const tryOp = async (f: () => Promise<void>) => {
+    try {
+      await f();
+      made++;
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e; // not allowed in this status: the UI would not offer it
+    }
+  };
+
+  async function randomOp(): Promise<void> {
+    const r = random();
+    const lids = live();
+    if ((subjects < ACTIVITIES && r < 0.25) || lids.length < 10) {
+      const e = pick(ENTITIES);
+      const input = {
+        type: pick(['call', 'meeting', 'task', 'visit'] as const), subject: `${PREFIX} ${seed}-${subjects++}`,
+        activityable_type: e.type, activityable_id: e.id, due_at: day(Math.floor(random() * 60)),
+        priority: pick(['low', 'medium', 'high'] as const), tags: random() < 0.3 ? ['soak'] : [],
+      };
+      await tryOp(async () => { const row = await commands.create(input); model.create(row.lid, input); });
+      return;
+    }
+    const lid = pick(lids);
+    const status = model.entries.get(lid)?.act.status;
+    if (r < 0.5) {
+      const patch = status === 'completed'
+        ? { description: `note ${made}` }
+        : pick([{ description: `desc ${made}` }, { priority: pick(['urgent', 'low'] as const) }, { location: `Room ${made}` },
+            { duration_minutes: 15 + (made % 60) }, { tags: ['a', `t${made % 5}`] }, { status: pick(['in_progress', 'deferred', 'pending'] as const) }]);
+      await tryOp(async () => { await commands.update(lid, patch); model.update(lid, patch); });
+    } else if (r < 0.6) {
+      const input = { outcome: `Outcome ${made}`, ...(random() < 0.5 ? { tags: ['done'] } : {}) };
+      await tryOp(async () => { await commands.complete(lid, input); model.complete(lid, input); });
+    } else if (r < 0.68) {
+      const input = random() < 0.3
+        ? { reason: `Moved ${made}`, reschedule: true, reschedule_date: day(70 + (made % 30)) }
+        : { reason: `No longer needed ${made}` };
+      await tryOp(async () => { const out = await commands.cancel(lid, input); model.cancel(lid, input, out.rescheduled?.lid); });
+    } else if (r < 0.84) {
+      const input = { new_due_at: day(Math.floor(random() * 90)), update_reminder: random() < 0.5, ...(random() < 0.3 ? { priority: 'high' as const } : {}) };
+      await tryOp(async () => { await commands.reschedule(lid, input); model.reschedule(lid, input); });
+    } else if (r < 0.855) {
+      await tryOp(async () => { await commands.delete(lid); model.delete(lid); });
+    } else {
+      const action = random() < 0.08 ? 'delete' as const : pick(['cancel', 'complete', 'reschedule'] as const satisfies readonly BulkAction[]);
+      const chosen = [...new Set(Array.from({ length: 2 + Math.floor(random() * 4) }, () => pick(lids)))];
+      const parameters = action === 'cancel' ? { reason: `Bulk ${made}` } : action === 'complete' ? { outcome: `Bulk ${made}` }
+        : action === 'reschedule' ? { new_due_at: day(100 + (made % 20)) } : {};
+      const out = await commands.bulk({ action, lids: chosen, parameters });
+      for (const l of out.succeeded) {
+        if (action === 'cancel') model.cancel(l, parameters);
+        else if (action === 'complete') model.complete(l, parameters);
+        else if (action === 'reschedule') model.reschedule(l, parameters as { new_due_at: string });
+        else model.delete(l);
+      }
+      if (out.succeeded.length) made += out.succeeded.length;
+    }
+  }
+
+  // The rep keeps working while engines sync in the background, die and are restarted.
+  let inst = newEngine();
+  while (made < OPS) {
+    if (inst.dead) {
+      await inst.engine.stop();
+      inst = newEngine();
+    }
+    await randomOp();
+    inst.engine.notifyLocalChange();
+  }
+  await inst.engine.stop();
+
+  // Drain with the faults still on: a fresh engine (never killed) runs until the outbox is empty.
+  const last = createSyncEngine({
+    db, transport: base, currentUserId: () => ME, intervalMs: 0, concurrency: 6, maxAttempts: 60, requestTimeoutMs: 400,
+    backoff: { baseMs: 20, maxMs: 400, factor: 2 }, pull: { followEntities: false },
+  });
+  for (let i = 0; i < 30 && (await db.outbox.count()) > 0; i++) await last.push();
+  // A clean pull (faults off) so local rows reflect the server for the per-row check below.
+  crm.setFaults({ failRate: 0 });
+  const final = await last.syncNow();
+  expect(final.error).toBeNull();
+  await last.stop();
+  await crm.idle();
+
+
+  const stats = crm.stats();
+  const faults = Object.values(stats.faults).reduce((a, b) => a + b, 0);
+  expect(made).toBeGreaterThanOrEqual(OPS);
+  expect(subjects).toBeGreaterThanOrEqual(200);
+  expect(kills).toBeGreaterThan(3);
+  expect(faults).toBeGreaterThan(50);
+  expect(await db.outbox.toArray()).toEqual([]);
+  expect(await db.conflicts.toArray()).toEqual([]);
+
+  // Server truth, soft-deleted rows included.
+  const rows = crm.db.prepare('SELECT d.data AS data, a.deleted_at AS deleted_at FROM activities a JOIN activity_docs d ON d.id = a.id').all() as { data: string; deleted_at: string | null }[];
+  const server = rows.map((r) => ({ act: JSON.parse(r.data) as Activity, deleted: r.deleted_at !== null })).filter((r) => r.act.subject.startsWith(`${PREFIX} ${seed}-`));
+  const liveServer = server.filter((s) => !s.deleted);
+
+  // Every live model activity exactly once, with the predicted fields; nothing else live.
+  const key = (a: Activity) => JSON.stringify(comparable(a));
+  const expected = model.live().map((e) => key(e.act)).sort();
+  const actual = liveServer.map((s) => key(s.act)).sort();
+  expect(actual.length).toBe(expected.length);
+  if (process.env.SOAK_DEBUG) {
+    const exp = new Set(expected);
+    for (const s of liveServer) if (!exp.has(key(s.act))) {
+      const row = (await db.activities.where('server_id').equals(s.act.id).first());
+      console.info('SERVER', key(s.act), '\nMODEL ', row ? key(model.entries.get(row.lid)!.act) : 'no row');
+    }
+  }
+  expect(actual).toEqual(expected);
+  // Each local row maps to its own server record (no two rows share one, no record twice).
+  const localRows = (await db.activities.toArray()).filter((r) => r.subject.startsWith(`${PREFIX} ${seed}-`));
+  expect(localRows.length).toBe(model.live().length);
+  const ids = localRows.map((r) => r.server_id);
+  expect(new Set(ids).size).toBe(ids.length);
+  for (const r of localRows) {
+    const s = liveServer.find((x) => x.act.id === r.server_id);
+    expect(s, r.subject).toBeDefined();
+    expect(comparable(s!.act)).toEqual(comparable(model.entries.get(r.lid)!.act));
+  }
+  // Deleted ones: at most one soft-deleted record each (a create sent twice would show as two).
+  const bySubject = new Map<string, number>();
+  for (const s of server) bySubject.set(s.act.subject, (bySubject.get(s.act.subject) ?? 0) + 1);
+  const modelBySubject = new Map<string, number>();
+  for (const e of model.entries.values()) modelBySubject.set(e.act.subject, (modelBySubject.get(e.act.subject) ?? 0) + 1);
+  for (const [subject, n] of bySubject) expect(n, subject).toBeLessThanOrEqual(modelBySubject.get(subject) ?? 0);
+  console.info(`soak idempotency=${idempotency}: ops=${made} activities=${subjects} kills=${kills} requests=${stats.apiRequests} faults=${JSON.stringify(stats.faults)} live=${expected.length}`);
+}
+
+describe('fault soak', () => {
+  it('ends with the server equal to the model, with server idempotency', async () => {
+    await soak(true, 4242);
+  }, 120_000);
+  it('ends with the server equal to the model, without server idempotency', async () => {
+    await soak(false, 777);
+  }, 120_000);
+});
