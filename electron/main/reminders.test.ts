@@ -236,6 +236,22 @@ describe('ReminderScheduler', () => {
     expect(later.notifier.titles()).toEqual(['While you were away: 1 reminder']);
   });
 
+  it('waking up inside quiet hours: what was missed before stays missed, what comes due is deferred', () => {
+    const clock = new FakeClock(Date.parse('2026-03-02T17:00:00Z')); // 18:00 Berlin
+    const { scheduler, notifier, missed } = setup(clock);
+    scheduler.setQuietHours({ start: '22:00', end: '07:00' });
+    scheduler.setItems([item('EVENING', '2026-03-02T18:00:00Z'), item('NIGHT', '2026-03-02T22:30:00Z')]);
+    clock.set('2026-03-02T22:00:00Z'); // asleep until 23:00 local, inside quiet hours
+    scheduler.tick();
+    clock.set('2026-03-02T22:30:00Z');
+    scheduler.tick();
+    expect(notifier.shown).toHaveLength(0);
+    clock.set('2026-03-03T06:00:30Z'); // 07:00:30 local
+    scheduler.tick();
+    expect(notifier.titles()).toEqual(['Call NIGHT', 'While you were away: 1 reminder']);
+    expect(missed).toEqual([['EVENING']]);
+  });
+
   it('"pause reminders" holds everything; on resume late ones are summarised, due ones fire', () => {
     const clock = new FakeClock(Date.parse('2026-03-02T08:00:00Z'));
     const { scheduler, notifier, missed } = setup(clock);

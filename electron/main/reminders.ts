@@ -161,8 +161,10 @@ export class ReminderScheduler {
     }
 
     if (this.inQuietHours(now)) {
+      // Only what comes due now is deferred; what was already missed (asleep before the quiet
+      // period) stays missed and joins the summary when quiet hours end.
       const end = this.quietEndAfter(now);
-      for (const t of due) this.state.deferred[t.key] ??= end;
+      for (const t of due) if (now - t.dueMs <= this.missedAfterMs) this.state.deferred[t.key] ??= end;
       this.save();
       return;
     }
