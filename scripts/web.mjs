@@ -13,7 +13,8 @@ const crmPort = Number(flag('--crm-port', '4010'));
 const children = [];
 
 if (!args.includes('--no-crm')) {
-  const crm = spawn('npx', ['tsx', 'test/crm-server/cli.ts', '--port', String(crmPort), '--token', 'dev-token', '--data', '.crm-data', '--demo'], {
+  // One node process (tsx as a loader, not npx → tsx → node), so stopping it stops the CRM.
+  const crm = spawn(process.execPath, ['--import', 'tsx', 'test/crm-server/cli.ts', '--port', String(crmPort), '--token', 'dev-token', '--data', '.crm-data', '--demo'], {
     stdio: 'inherit',
   });
   children.push(crm);
@@ -23,7 +24,10 @@ const server = await createServer({ configFile: 'vite.web.config.ts', server: { 
 await server.listen();
 const url = server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${webPort}/`;
 console.log(`\nFieldbook (web mode): ${url}`);
-if (!args.includes('--no-crm')) console.log(`Stand-in CRM: http://127.0.0.1:${crmPort}  token: dev-token`);
+if (!args.includes('--no-crm')) {
+  console.log(`Stand-in CRM: http://127.0.0.1:${crmPort}  token: dev-token`);
+  console.log(`Signed in at once: ${url}?crm=${encodeURIComponent(`http://127.0.0.1:${crmPort}`)}&token=dev-token`);
+}
 
 const stop = () => {
   for (const c of children) c.kill();
