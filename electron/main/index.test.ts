@@ -128,6 +128,7 @@ const h = vi.hoisted(() => {
   const app = Object.assign(new Emitter(), {
     requestSingleInstanceLock: () => state.lock,
     setAppUserModelId: vi.fn(),
+    enableSandbox: vi.fn(),
     setPath: vi.fn(),
     getPath: (name: string) => join(state.dir, name),
     isPackaged: false,
@@ -231,6 +232,7 @@ describe('main process', () => {
     Object.defineProperty(process, 'platform', { value: 'win32' });
     const win = await boot();
     expect(h.electron.app.setAppUserModelId).toHaveBeenCalledWith('com.fieldbook.app');
+    expect(h.electron.app.enableSandbox).toHaveBeenCalled();
     expect(win.options['webPreferences']).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(String((win.options['webPreferences'] as { preload: string }).preload)).toMatch(/preload[/\\]index\.cjs$/);
     expect(win.loaded).toMatch(/renderer[/\\]index\.html$/);

@@ -38,6 +38,8 @@ if (!app.requestSingleInstanceLock()) {
 }
 
 function start(): void {
+  // Every renderer sandboxed, whatever a future window forgets to say.
+  app.enableSandbox();
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   const userData = app.getPath('userData');
   setupLogging(app.getPath('logs'), !app.isPackaged);
@@ -79,7 +81,7 @@ function start(): void {
       title: PRODUCT_NAME,
       icon,
       backgroundColor: '#ffffff',
-      webPreferences: secureWebPreferences(join(import.meta.dirname, '../preload/index.cjs')),
+      webPreferences: secureWebPreferences(join(import.meta.dirname, '../preload/index.cjs'), { devTools: !app.isPackaged }),
     });
     trackWindowState(win, stateFile);
     win.on('close', (e) => {

@@ -10,8 +10,10 @@ const APP_URL = pathToFileURL(RENDERER).href;
 
 describe('window hardening', () => {
   it('web preferences: isolated, sandboxed, no Node, web security on', () => {
+    expect(secureWebPreferences('/p.cjs', { devTools: true }).devTools).toBe(true);
     expect(secureWebPreferences('/p.cjs')).toMatchObject({
       preload: '/p.cjs',
+      devTools: false,
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

@@ -7,9 +7,11 @@
 import { pathToFileURL } from 'node:url';
 import type { Session, Shell, WebContents, WebPreferences } from 'electron';
 
-export function secureWebPreferences(preload: string): WebPreferences {
+/** `devTools` only for unpackaged (developer) runs: an installed app gives no console to a shoulder-surfer. */
+export function secureWebPreferences(preload: string, opts: { devTools?: boolean } = {}): WebPreferences {
   return {
     preload,
+    devTools: opts.devTools ?? false,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
