@@ -4,7 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
+import {
+  axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv,
+} from './harness.ts';
 
 let env: E2EEnv;
 
@@ -89,3 +91,84 @@ for (const theme of ['light', 'dark'] as const) {
     });
   });
 }
+
+interface ServerActivity {
+  id: string;
+  subject: string;
+  follow_up_date: string | null;
+  due_at: string | null;
+  reminder_at: string | null;
+  activityable_type: string;
+  type: string;
+}
+
+async function serverSearch(q: string): Promise<ServerActivity[]> {
+  const res = await fetch(`${env.crm.url}/api/v1/crm/activities/search?q=${encodeURIComponent(q)}`, {
+    headers: { Authorization: `Bearer ${env.crm.token}` },
+  });
+  const body = (await res.json()) as { data: ServerActivity[] };
+  return body.data;
+}
+
+describe('activities: search, offline create, sync, dates', () => {
+  it('asks for 2 characters before searching, then narrows the list', async () => {
+    const app = await openApp(env);
+    await waitForFirstSync(app.page);
+    await navigate(app.page, 'Activities');
+    const rows = app.page.locator('table.list tbody tr');
+    await rows.first().waitFor();
+    const search = app.page.getByRole('searchbox', { name: 'Search' });
+    await search.fill('Q');
+    await app.page.getByText('Type at least 2 characters to search.').waitFor();
+    await search.fill('QBR');
+    await app.page.getByText('Type at least 2 characters to search.').waitFor({ state: 'detached' });
+    await expect.poll(async () => (await rows.allTextContents()).every((t) => /QBR/i.test(t)) && (await rows.count()) > 0).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+
+  it('creates an activity offline: hint, not-yet-synced mark, then synced to the CRM with the date-only field intact', async () => {
+    // UTC+14: any accidental trip of a date-only value through local time shows up as a day's shift.
+    const app = await openApp(env, { timezoneId: 'Pacific/Kiritimati' });
+    await waitForFirstSync(app.page);
+    await waitForDirectory(app.page);
+    await app.goOffline();
+    await app.page.getByRole('status', { name: 'Sync status' }).getByText('Offline').waitFor();
+
+    await app.page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
+    const form = app.page.getByRole('dialog', { name: 'New activity' });
+    await form.getByLabel('Type', { exact: true }).selectOption('call');
+    await form.getByLabel('Subject').fill('Call');
+    await form.getByText(/Be specific/).waitFor();
+    const subject = `Pricing call with Globex CFO ${Date.now()}`;
+    await form.getByLabel('Subject').fill(subject);
+    await form.getByText(/Be specific/).waitFor({ state: 'detached' });
+    await form.getByRole('combobox', { name: 'Related record: type' }).selectOption('customer');
+    await form.getByRole('combobox', { name: 'Related record: name' }).fill('Globex');
+    await form.getByRole('option', { name: /Globex Corporation/ }).click();
+    await form.getByLabel('Due').fill('2030-03-04T10:30');
+    await form.getByText('Default for Call: 15 min before').first().waitFor();
+    await form.getByLabel('Follow-up required').check();
+    await form.getByLabel('Follow-up date').fill('2030-03-05');
+    await form.getByRole('button', { name: 'Create activity' }).click();
+
+    const detail = app.page.getByRole('dialog', { name: subject });
+    await detail.getByText('Not yet synced').first().waitFor();
+    await detail.getByText('Required, by Tue 5 Mar 2030').waitFor();
+    await detail.getByText('Mon 4 Mar 2030, 10:30').waitFor();
+    await detail.getByText('Mon 4 Mar 2030, 10:15').waitFor(); // default reminder, 15 min before
+    await app.page.keyboard.press('Escape');
+    await app.page.getByRole('status', { name: 'Sync status' }).getByText('1 pending change').waitFor();
+    expect(await serverSearch(subject)).toEqual([]);
+
+    await app.goOnline();
+    await waitForSynced(app.page);
+    const [remote] = await serverSearch(subject);
+    expect(remote).toMatchObject({
+      subject, type: 'call', activityable_type: 'customer', follow_up_date: '2030-03-05',
+      due_at: '2030-03-03T20:30:00Z', reminder_at: '2030-03-03T20:15:00Z',
+    });
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+});
