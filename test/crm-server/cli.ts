@@ -6,31 +6,45 @@
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, startCrmServer, type FaultKind } from './index.ts';
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: '4010' },
-    host: { type: 'string', default: '127.0.0.1' },
-    token: { type: 'string', default: 'dev-token' },
-    data: { type: 'string', default: '.crm-data' },
-    demo: { type: 'boolean', default: false },
-    'latency-ms': { type: 'string', default: '0' },
-    'fail-rate': { type: 'string', default: '0' },
-    seed: { type: 'string', default: '7' },
-    'no-idempotency': { type: 'boolean', default: false },
-    'no-etag': { type: 'boolean', default: false },
-    'no-updated-since': { type: 'boolean', default: false },
-    'no-users-me': { type: 'boolean', default: false },
-    faults: { type: 'string' },
-    'slow-ms': { type: 'string', default: '5000' },
-    'per-page-cap': { type: 'string', default: '100' },
-    'list-omits-fields': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  },
-  strict: true,
-});
+/** Usage text, also printed when a flag is wrong. */
+const USAGE =
+  'Usage: npm run crm -- --port 4010 --token dev-token --data .crm-data [--demo] [--latency-ms N] [--fail-rate 0..1] [--seed N] ' +
+  '[--no-idempotency] [--no-etag] [--no-updated-since] [--no-users-me] [--faults error5xx=1,rateLimit=1,dropAfterCommit=1,slow=1] ' +
+  '[--slow-ms N] [--per-page-cap N] [--list-omits-fields] [--host 127.0.0.1]  (see test/crm-server/README.md)';
+
+const options = {
+  port: { type: 'string', default: '4010' },
+  host: { type: 'string', default: '127.0.0.1' },
+  token: { type: 'string', default: 'dev-token' },
+  data: { type: 'string', default: '.crm-data' },
+  demo: { type: 'boolean', default: false },
+  'latency-ms': { type: 'string', default: '0' },
+  'fail-rate': { type: 'string', default: '0' },
+  seed: { type: 'string', default: '7' },
+  'no-idempotency': { type: 'boolean', default: false },
+  'no-etag': { type: 'boolean', default: false },
+  'no-updated-since': { type: 'boolean', default: false },
+  'no-users-me': { type: 'boolean', default: false },
+  faults: { type: 'string' },
+  'slow-ms': { type: 'string', default: '5000' },
+  'per-page-cap': { type: 'string', default: '100' },
+  'list-omits-fields': { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+function parse() {
+  try {
+    return parseArgs({ options, strict: true }).values;
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    console.error(USAGE);
+    process.exit(2);
+  }
+}
+const values = parse();
 
 if (values.help) {
-  console.log('Usage: npm run crm -- --port 4010 --token dev-token --data .crm-data [--demo] [--latency-ms N] [--fail-rate 0..1] [--seed N] [--no-idempotency] [--faults error5xx=1,rateLimit=1,dropAfterCommit=1,slow=1] [--slow-ms N] (see test/crm-server/README.md)');
+  console.log(USAGE);
   process.exit(0);
 }
 
@@ -77,6 +91,10 @@ const crm = await startCrmServer({
     slowMs: num('slow-ms', values['slow-ms']),
     ...(faultKinds ? { kinds: faultKinds } : {}),
   },
+}).catch((e: unknown) => {
+  // Bad settings or an unusable data directory: say why, without a stack trace.
+  console.error(`CRM not started: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(2);
 });
 const url = values.host === '127.0.0.1' ? crm.url : `http://${values.host}:${crm.port}`;
 console.log(`CRM ready ${url} token=${crm.token}`);
