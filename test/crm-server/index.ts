@@ -147,8 +147,16 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
 
   const db = openDb(options.dataDir);
   const store = new CrmStore(db);
-  const ulid = monotonicFactory(seededRng(seed));
-  const newId = (ms: number = now()) => ulid(ms).toLowerCase();
+  // Demo ids are reproducible from the seed; ids made at run time use crypto randomness, so a
+  // restarted server (same seed, maybe a pinned clock) never hands out an id it already used.
+  const demoUlid = monotonicFactory(seededRng(seed));
+  const runtimeUlid = monotonicFactory();
+  const newId = (ms: number = now()) => {
+    for (;;) {
+      const id = runtimeUlid(ms).toLowerCase();
+      if (!store.getActivity(id)) return id;
+    }
+  };
   const app = new CrmApp(store, {
     perPageCap: options.perPageCap ?? 100,
     listOmitsFields: options.listOmitsFields ?? false,
@@ -156,7 +164,7 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     newId: () => newId(),
   });
   seedDirectory(store);
-  if (options.demo) seedDemo(store, seed, now(), newId);
+  if (options.demo) seedDemo(store, seed, now(), (ms) => demoUlid(ms).toLowerCase());
   store.purgeReplies(now() - ttlMs);
 
   const injector = new FaultInjector(seed, {

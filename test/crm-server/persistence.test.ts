@@ -50,6 +50,25 @@ describe('persistence', () => {
     }
   });
 
+  it('never reuses an id after a restart, even with the same seed and a pinned clock', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'crm-ids-'));
+    dirs.push(dataDir);
+    const now = () => Date.parse('2025-12-17T22:00:00Z');
+    const body = { type: 'call', subject: 'Same moment', activityable_type: 'customer', activityable_id: GUIDE_IDS.customer575 };
+    const first = await startCrmServer({ dataDir, now });
+    const a = await client(first)<One>('POST', A, body);
+    await first.close();
+    const second = await startCrmServer({ dataDir, now });
+    try {
+      const b = await client(second)<One>('POST', A, { ...body, subject: 'Same moment, later run' });
+      expect(b.body.data.id).not.toBe(a.body.data.id);
+      expect(second.store.countActivities()).toBe(2);
+      expect(second.mutate.get(String(a.body.data.id))?.subject).toBe('Same moment');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('stays fast with 20 000 activities: a page of 100 is an indexed query', async () => {
     const crm = await startCrmServer({});
     try {
