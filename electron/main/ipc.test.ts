@@ -108,6 +108,7 @@ describe('IPC handlers', () => {
     ['http:request', { method: 'POST', path: '/x', headers: { a: 1 } }],
     ['http:request', 'GET /x'],
     ['auth:signIn', { baseUrl: 'ftp://crm.example.com', token: 't' }],
+    ['auth:signIn', { baseUrl: 'http://crm.example.com', token: 't' }],
     ['auth:signIn', { baseUrl: 'https://crm.example.com', token: '' }],
     ['auth:signOut', { anything: 1 }],
     ['reminders:set', [{ lid: 'x', subject: 's', reminder_at: 'tomorrow', due_at: null, type: 'call', entity_name: null, location: null, phone: null }]],
@@ -123,6 +124,14 @@ describe('IPC handlers', () => {
     const { invoke, calls, fromApp } = setup();
     await expect(invoke(channel, fromApp, payload)).rejects.toThrow(new RegExp(`${channel}: invalid payload`));
     expect(calls).toEqual([]);
+  });
+
+  it('accepts plain http only for a CRM on this computer', async () => {
+    const { invoke, calls, fromApp } = setup();
+    await invoke('auth:signIn', fromApp, { baseUrl: 'http://127.0.0.1:8787', token: 't' });
+    await invoke('auth:signIn', fromApp, { baseUrl: 'http://localhost:8787/crm', token: 't' });
+    await expect(invoke('auth:signIn', fromApp, { baseUrl: 'http://10.0.0.5', token: 't' })).rejects.toThrow(/https:\/\/ address/);
+    expect(calls).toHaveLength(2);
   });
 
   it('rejects extra arguments', async () => {

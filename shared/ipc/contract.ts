@@ -41,8 +41,13 @@ export const httpResultSchema = z.discriminatedUnion('ok', [
   z.strictObject({ ok: z.literal(false), failure: transportFailureSchema }),
 ]);
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
 export const signInSchema = z.strictObject({
-  baseUrl: z.url({ protocol: /^https?$/, error: 'The CRM address must be an http(s) URL.' }),
+  baseUrl: z
+    .url({ protocol: /^https?$/, error: 'The CRM address must be an http(s) URL.' })
+    // The bearer token must not cross a network in clear text; plain http only to this computer.
+    .refine((u) => new URL(u).protocol === 'https:' || LOOPBACK_HOSTS.has(new URL(u).hostname), 'Use an https:// address (plain http is allowed only for a CRM on this computer).'),
   token: z.string().min(1, 'The token is empty.').max(8192),
 });
 
