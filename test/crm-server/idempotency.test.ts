@@ -54,7 +54,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 409 to a repeat that arrives while the first is still being handled', async () => {
-    crm = await startCrmServer({ latencyMs: 300 });
+    crm = await startCrmServer({ latencyMs: 800 });
     const call = client(crm);
     const [a, b] = await Promise.all([call('POST', A, create('Racing'), key('race-1')), call('POST', A, create('Racing'), key('race-1'))]);
     expect([a.status, b.status].sort()).toEqual([201, 409]);
