@@ -1,0 +1,153 @@
+/**
+ * The guide's Scenario 2, "Managing Overdue Activities" (and its "Too Many Overdue Activities"
+ * bulk cancel), worked from the overdue queue with the keyboard: reschedule the high-value one
+ * (tomorrow 9:00, priority high), complete the quick task, cancel the unresponsive one, and
+ * bulk-cancel the stale ones. Once online, once offline until the end; then the server's records.
+ */
+import { TZDate } from '@date-fns/tz';
+import { addDays } from 'date-fns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { GUIDE_IDS } from '../crm-server/index.ts';
+import { navigate, screenshot } from './harness.ts';
+import {
+  ZONE, createdDuringRun, endRun, finishRun, instantAt, serverActivity, startRun, type Mode, type ScenarioRun,
+} from './scenario-steps.ts';
+
+const D = 'Pricing Review Call - Enterprise Platform';
+const E = 'Update Customer Documentation - Contact Changes';
+const F = 'Check-in Call - Renewal Status';
+const STALE = ['Follow up on brochure request', 'Send logistics case study', 'Research competitor pricing for Acme'];
+const STALE_IDS = [GUIDE_IDS.activityJ, GUIDE_IDS.activityK, GUIDE_IDS.activityL];
+
+/** Narrow the queue with its filter and put the cursor on the one row, as a rep does before a key. */
+async function focusRow(page: Page, subject: string): Promise<void> {
+  await page.getByLabel('Filter overdue activities').fill(subject);
+  await page.getByRole('listbox', { name: 'Overdue activities' }).getByRole('option', { name: new RegExp(`^${subject}`) }).click();
+}
+
+/** From the rows' accessible names: within a lateness group, values never go up (unknown last). */
+function valuesRunDownWithinGroups(labels: string[]): boolean {
+  const group = (l: string) => {
+    const d = /(\d+) days? late/.exec(l);
+    const n = d ? Number(d[1]) : 0;
+    return n === 0 ? 'today' : n <= 7 ? 'week' : n <= 28 ? 'month' : 'older';
+  };
+  const value = (l: string) => {
+    const m = /value \D*([\d,]+)/.exec(l);
+    return m ? Number((m[1] ?? '').replace(/,/g, '')) : -1;
+  };
+  let sawValue = false;
+  for (let i = 1; i < labels.length; i += 1) {
+    const [a, b] = [labels[i - 1] ?? '', labels[i] ?? ''];
+    if (value(a) >= 0) sawValue = true;
+    if (group(a) === group(b) && value(b) > value(a)) return false;
+  }
+  return sawValue;
+}
+
+for (const mode of ['online', 'offline'] as Mode[]) {
+  describe(`Scenario 2: overdue queue (${mode})`, () => {
+    let run: ScenarioRun | undefined;
+    let tomorrow9 = '';
+
+    beforeAll(async () => {
+      run = await startRun(mode);
+    });
+    afterAll(async () => {
+      if (run) expect(run.app.errors).toEqual([]);
+      await endRun(run);
+    });
+
+    it('shows the overdue queue grouped by lateness and sorted by opportunity value', async () => {
+      const { page } = run!.app;
+      await navigate(page, 'Overdue');
+      const list = page.getByRole('listbox', { name: 'Overdue activities' });
+      await list.getByRole('option', { name: new RegExp(`^${D}`) }).or(list.getByRole('option').first()).first().waitFor();
+      await page.getByLabel('Sort by').selectOption('value');
+      // Inside each lateness group the rows now run from the highest opportunity value down.
+      await expect.poll(async () => valuesRunDownWithinGroups(await list.getByRole('option').evaluateAll(
+        (els) => els.map((e) => e.getAttribute('aria-label') ?? ''),
+      ))).toBe(true);
+      await screenshot(page, `scenario2-queue-${mode}`);
+    });
+
+    it('reschedules the high-value one to tomorrow 9:00 with priority high (r)', async () => {
+      const { page } = run!.app;
+      await focusRow(page, D);
+      await page.keyboard.press('r');
+      const dialog = page.getByRole('dialog', { name: `Reschedule "${D}"` });
+      await dialog.getByLabel('Tomorrow 9:00').check();
+      await dialog.getByLabel('Reason (optional)').fill('High-priority opportunity. Rescheduling to earliest available slot.');
+      await dialog.getByLabel('Priority').selectOption('high');
+      tomorrow9 = instantAt(addDays(new TZDate(Date.now(), ZONE), 1), 9);
+      await dialog.getByRole('button', { name: 'Reschedule' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      // No longer overdue: it leaves the queue.
+      await page.getByRole('option', { name: new RegExp(`^${D}`) }).waitFor({ state: 'detached' });
+    });
+
+    it('completes the quick task with an outcome (c)', async () => {
+      const { page } = run!.app;
+      await focusRow(page, E);
+      await page.keyboard.press('c');
+      const dialog = page.getByRole('dialog', { name: `Complete: ${E}` });
+      await dialog.getByLabel('What was discussed').fill('Task completed. Documentation updated with new customer information.');
+      await dialog.getByLabel('Actual duration (minutes)').fill('15');
+      await dialog.getByRole('button', { name: 'Complete', exact: true }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByRole('option', { name: new RegExp(`^${E}`) }).waitFor({ state: 'detached' });
+    });
+
+    it('cancels the unresponsive customer with a reason (d)', async () => {
+      const { page } = run!.app;
+      await focusRow(page, F);
+      await page.keyboard.press('d');
+      const dialog = page.getByRole('dialog', { name: `Cancel "${F}"` });
+      await dialog.getByLabel('Reason', { exact: true }).fill('Customer unresponsive to 3 contact attempts. Will re-engage next month.');
+      await dialog.getByRole('button', { name: 'Cancel activity' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await page.getByRole('option', { name: new RegExp(`^${F}`) }).waitFor({ state: 'detached' });
+    });
+
+    it('bulk-cancels the stale ones: select with x, cancel with d and a reason', async () => {
+      const { page } = run!.app;
+      // One of them is a colleague's (the guide's L): look at everyone's queue.
+      await page.getByLabel('Only mine').uncheck();
+      for (const subject of STALE) {
+        await focusRow(page, subject);
+        await page.keyboard.press('x');
+        await page.getByRole('option', { name: new RegExp(`^${subject}`), selected: true }).waitFor();
+      }
+      await page.getByLabel('Filter overdue activities').fill('');
+      await page.getByRole('toolbar', { name: 'Actions for 3 selected' }).waitFor();
+      await page.getByRole('listbox', { name: 'Overdue activities' }).focus();
+      await screenshot(page, `scenario2-selected-${mode}`);
+      await page.keyboard.press('d');
+      const dialog = page.getByRole('dialog', { name: 'Cancel 3 activities' });
+      await dialog.getByRole('button', { name: 'Stale activity, no longer relevant' }).click();
+      await dialog.getByRole('button', { name: 'Cancel 3 activities' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      for (const subject of STALE) await page.getByRole('option', { name: new RegExp(`^${subject}`) }).waitFor({ state: 'detached' });
+    });
+
+    it('the server has each change once, with the right fields', async () => {
+      await finishRun(run!);
+      const env = run!.env;
+      expect(await serverActivity(env, GUIDE_IDS.activityD)).toMatchObject({
+        status: 'pending', due_at: tomorrow9, previous_due_at: '2025-12-15T16:00:00Z', rescheduled_count: 1, priority: 'high', is_overdue: false,
+      });
+      const e = await serverActivity(env, GUIDE_IDS.activityE);
+      expect(e).toMatchObject({ status: 'completed', duration_minutes: 15 });
+      expect(e.outcome).toBe('What was discussed:\nTask completed. Documentation updated with new customer information.');
+      expect(await serverActivity(env, GUIDE_IDS.activityF)).toMatchObject({
+        status: 'cancelled', cancellation_reason: 'Customer unresponsive to 3 contact attempts. Will re-engage next month.',
+      });
+      for (const id of STALE_IDS) {
+        expect(await serverActivity(env, id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'Stale activity, no longer relevant' });
+      }
+      // Rescheduling, completing and cancelling create nothing new.
+      expect(await createdDuringRun(run!)).toEqual([]);
+    });
+  });
+}
