@@ -3,7 +3,7 @@
  * (reschedule with a preset or cancel, in bulk), prepare next week's demos/presentations/proposals,
  * schedule the follow-ups this week's work asked for, and check the next two weeks' load.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import {
   ACTIVITY_TYPE_LABELS, followUpInput, prepTaskInput, reschedulePresets, DEFAULT_LOAD_THRESHOLDS,
   type DayLoad, type LoadFlag,
@@ -57,7 +57,7 @@ export function ReviewView() {
   );
 }
 
-function Step({ n, title, count, children, id }: { n: number; title: string; count?: number; children: React.ReactNode; id: string }) {
+function Step({ n, title, count, children, id }: { n: number; title: string; count?: number; children: ReactNode; id: string }) {
   return (
     <section className="card review-step" aria-labelledby={id}>
       <h2 id={id}>

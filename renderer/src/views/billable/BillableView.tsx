@@ -1,0 +1,146 @@
+/**
+ * Billable time: completed billable activities summed by customer and period (actual duration ×
+ * hourly rate), for a date range, downloadable as CSV (summary or line by line).
+ */
+import { useMemo, useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { TZDate } from '@date-fns/tz';
+import { format, startOfMonth } from 'date-fns';
+import {
+  BILLING_PERIODS, billableDetailCsv, billableSummary, billableSummaryCsv, formatCents,
+  type BillingPeriod,
+} from '#shared/export/billable';
+import type { DirectoryType } from '#shared/domain/index';
+import { useApp } from '../../app/context.tsx';
+import { Field } from '../../components/Field.tsx';
+import { formatMinutes } from '../../components/format.ts';
+import { downloadText } from '../export/download.ts';
+import '../review/review.css';
+
+const PERIOD_LABELS: Record<BillingPeriod, string> = { day: 'Day', week: 'Week', month: 'Month' };
+
+/** Midnight at the start of a YYYY-MM-DD in the zone, as an ISO instant. */
+function dayStart(date: string, zone: string, plusDays = 0): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) return null;
+  return new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays, zone).toISOString();
+}
+
+export function BillableView() {
+  const { db, settings } = useApp();
+  const zone = settings.timeZone;
+  const today = useMemo(() => new TZDate(Date.now(), zone), [zone]);
+  const [from, setFrom] = useState(() => format(startOfMonth(today), 'yyyy-MM-dd'));
+  const [to, setTo] = useState(() => format(today, 'yyyy-MM-dd'));
+  const [period, setPeriod] = useState<BillingPeriod>('week');
+
+  const fromIso = dayStart(from, zone);
+  // "To" is inclusive: up to the end of that day.
+  const toIso = dayStart(to, zone, 1);
+  const rangeError = !fromIso || !toIso ? 'Pick both dates.' : Date.parse(fromIso) >= Date.parse(toIso) ? 'The end date must be on or after the start date.' : null;
+
+  const data = useLiveQuery(async () => {
+    const rows = await db.activities.where('status').equals('completed').filter((a) => a.deleted === 0 && a.is_billable).toArray();
+    const entities = await db.entities.bulkGet([...new Set(rows.map((a) => `${a.activityable_type}\u0000${a.activityable_id}`))]
+      .map((k) => k.split('\u0000') as [DirectoryType, string]));
+    const names = new Map<string, string>();
+    for (const e of entities) if (e) names.set(`${e.type}:${e.id}`, e.name);
+    return { rows, names };
+  }, [db]);
+
+  const opts = useMemo(() => ({
+    timeZone: zone,
+    ...(fromIso ? { from: fromIso } : {}),
+    ...(toIso ? { to: toIso } : {}),
+    nameOf: (type: string, id: string) => data?.names.get(`${type}:${id}`),
+  }), [zone, fromIso, toIso, data]);
+  const summary = useMemo(() => (data && !rangeError ? billableSummary(data.rows, { ...opts, period }) : null), [data, opts, period, rangeError]);
+
+  return (
+    <section className="view" aria-labelledby="billable-title">
+      <header className="view-header">
+        <h1 id="billable-title">Billable</h1>
+        <div className="actions">
+          <button type="button" className="button" disabled={!summary}
+            onClick={() => { if (summary && data) downloadText(`billable-detail-${from}_${to}.csv`, billableDetailCsv(data.rows, opts), 'text/csv'); }}>
+            Download detail CSV
+          </button>
+          <button type="button" className="button primary" disabled={!summary}
+            onClick={() => { if (summary) downloadText(`billable-${period}-${from}_${to}.csv`, billableSummaryCsv(summary), 'text/csv'); }}>
+            Download CSV
+          </button>
+        </div>
+      </header>
+      <div className="card billable-controls" role="group" aria-label="Billable range">
+        <Field label="From"><input type="date" value={from} onChange={(e) => setFrom(e.target.value)} /></Field>
+        <Field label="To" errors={rangeError ? [rangeError] : undefined}><input type="date" value={to} onChange={(e) => setTo(e.target.value)} /></Field>
+        <Field label="Group by">
+          <select value={period} onChange={(e) => setPeriod(e.target.value as BillingPeriod)}>
+            {BILLING_PERIODS.map((p) => <option key={p} value={p}>{PERIOD_LABELS[p]}</option>)}
+          </select>
+        </Field>
+        <p className="muted small">Completed billable activities, at actual duration × hourly rate, in {zone}.</p>
+      </div>
+      {summary && (
+        <>
+          <div className="billable-totals">
+            <div className="stat"><div className="stat-label">Activities</div><div className="stat-value">{summary.total.activities}</div></div>
+            <div className="stat"><div className="stat-label">Time</div><div className="stat-value">{formatMinutes(summary.total.minutes)}</div></div>
+            <div className="stat"><div className="stat-label">Amount</div><div className="stat-value" data-testid="billable-total">{formatCents(summary.total.amountCents)}</div></div>
+            <div className="stat">
+              <div className="stat-label">Need fixing</div>
+              <div className="stat-value">{summary.total.missingRate + summary.total.missingDuration}</div>
+            </div>
+          </div>
+          <div className="table-wrap">
+            <table className="list">
+              <caption className="sr-only">Billable time by customer and {PERIOD_LABELS[period].toLowerCase()}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Customer</th>
+                  <th scope="col">{PERIOD_LABELS[period]}</th>
+                  <th scope="col" className="num">Activities</th>
+                  <th scope="col" className="num">Time</th>
+                  <th scope="col" className="num">Amount</th>
+                  <th scope="col">Notes</th>
+                </tr>
+              </thead>
+              <tbody>
+                {summary.lines.length === 0 && (
+                  <tr><td colSpan={6} className="empty">No completed billable activities in this range.</td></tr>
+                )}
+                {summary.lines.map((l) => (
+                  <tr key={`${l.customer.key}|${l.period}`}>
+                    <td>{l.customer.name} <span className="muted small">({l.customer.type})</span></td>
+                    <td>{l.period}</td>
+                    <td className="num">{l.activities}</td>
+                    <td className="num">{formatMinutes(l.minutes)}</td>
+                    <td className="num">{formatCents(l.amountCents)}</td>
+                    <td className="small">
+                      {[l.missingRate ? `${l.missingRate} without a rate` : '', l.missingDuration ? `${l.missingDuration} without a duration` : '']
+                        .filter(Boolean).join(', ')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+              {summary.customers.length > 1 && (
+                <tfoot>
+                  {summary.customers.map((c) => (
+                    <tr key={c.customer.key}>
+                      <th scope="row">{c.customer.name} total</th>
+                      <td />
+                      <td className="num">{c.activities}</td>
+                      <td className="num">{formatMinutes(c.minutes)}</td>
+                      <td className="num">{formatCents(c.amountCents)}</td>
+                      <td />
+                    </tr>
+                  ))}
+                </tfoot>
+              )}
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
