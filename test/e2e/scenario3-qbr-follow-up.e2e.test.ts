@@ -1,0 +1,109 @@
+/**
+ * The guide's Scenario 3, "Post-Meeting Follow-up Workflow": complete the QBR with the outcome
+ * template, actual duration, tags and a follow-up date, then "Complete & schedule follow-up" opens
+ * a prefilled activity (same customer and contact, 9:00 on the follow-up date) that becomes the
+ * training task, and the expansion call is scheduled from New activity. Once online, once offline
+ * until the end; then the server's records.
+ */
+import { TZDate } from '@date-fns/tz';
+import { addDays } from 'date-fns';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GUIDE_IDS } from '../crm-server/index.ts';
+import { navigate, screenshot } from './harness.ts';
+import {
+  ZONE, activityForm, createActivity, createdDuringRun, dateOnly, endRun, fillActivityForm, finishRun, instantAt, localInput,
+  onlyOne, serverActivity, startRun, type Mode, type ScenarioRun,
+} from './scenario-steps.ts';
+
+const QBR = 'QBR - Q4 2025 Performance Review';
+const TRAINING = 'Arrange Advanced Features Training';
+const EXPANSION = 'Expansion Discussion - Additional Departments';
+
+for (const mode of ['online', 'offline'] as Mode[]) {
+  describe(`Scenario 3: QBR outcome and follow-ups (${mode})`, () => {
+    let run: ScenarioRun | undefined;
+    const followDay = addDays(new TZDate(Date.now(), ZONE), 7);
+    const followDate = dateOnly(followDay);
+
+    beforeAll(async () => {
+      run = await startRun(mode);
+    });
+    afterAll(async () => {
+      if (run) expect(run.app.errors).toEqual([]);
+      await endRun(run);
+    });
+
+    it('completes the QBR with the outcome template, duration, tags and follow-up date', async () => {
+      const { page } = run!.app;
+      await navigate(page, 'Overdue');
+      await page.getByLabel('Filter overdue activities').fill('QBR Q4 2025');
+      await page.getByRole('listbox', { name: 'Overdue activities' }).getByRole('option', { name: new RegExp(`^${QBR}`) }).click();
+      await page.keyboard.press('c');
+      const dialog = page.getByRole('dialog', { name: `Complete: ${QBR}` });
+      await dialog.getByLabel('What was discussed').fill('Reviewed Q4 usage metrics (85% adoption, 92% satisfaction). Discussed expansion to additional departments.');
+      await dialog.getByLabel('Decisions made').fill('Pursue a department expansion and premium support tier.');
+      await dialog.getByLabel('Action items').fill('1. Arrange advanced features training\n2. Send premium support tier information');
+      await dialog.getByLabel('Next steps').fill('Expansion discussion with Maria Keller.');
+      await dialog.getByLabel('Customer sentiment/feedback').fill('Productive; customer expressed interest in premium support tier.');
+      await dialog.getByLabel('Actual duration (minutes)').fill('90');
+      await dialog.getByLabel('Tags').fill('qbr, completed, expansion-opportunity');
+      await dialog.getByLabel('Follow-up required').check();
+      await dialog.getByLabel('Follow-up date').fill(followDate);
+      await screenshot(page, `scenario3-outcome-${mode}`);
+      await dialog.getByRole('button', { name: 'Complete & schedule follow-up' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    });
+
+    it('the follow-up opens prefilled (same customer and contact, 9:00 on the follow-up date) and becomes the training task', async () => {
+      const { page } = run!.app;
+      const form = activityForm(page);
+      await expect.poll(() => form.getByLabel('Subject', { exact: true }).inputValue()).toBe(`Follow-up - ${QBR}`);
+      expect(await form.getByLabel('Type', { exact: true }).inputValue()).toBe('follow_up');
+      expect(await form.getByLabel('Related record: type').inputValue()).toBe('customer');
+      await expect.poll(() => form.getByRole('combobox', { name: 'Related record: name' }).inputValue()).toBe('Customer 575');
+      await expect.poll(() => form.getByRole('combobox', { name: 'Contact: name' }).inputValue()).toBe('Maria Keller');
+      expect(await form.getByLabel('Due', { exact: true }).inputValue()).toBe(localInput(new Date(instantAt(followDay, 9))));
+      await screenshot(page, `scenario3-follow-up-prefilled-${mode}`);
+      await fillActivityForm(form, {
+        type: 'task', subject: TRAINING, priority: 'medium',
+        description: 'Coordinate with training team to schedule advanced features workshop for Customer 575. Focus on reporting and automation features.',
+        tags: 'training, customer-success',
+      });
+      await createActivity(page);
+    });
+
+    it('schedules the expansion call from New activity', async () => {
+      const { page } = run!.app;
+      await page.getByRole('button', { name: 'New activity' }).first().click();
+      await fillActivityForm(activityForm(page), {
+        type: 'call', subject: EXPANSION, entity: { type: 'opportunity', name: 'Customer 575 - Additional Departments' },
+        contact: 'Maria Keller', priority: 'high', due: localInput(new Date(instantAt(followDay, 14))), duration: '45',
+        description: 'Discuss expansion plan, user requirements for new departments, timeline, and premium support benefits.',
+        tags: 'expansion, upsell',
+      });
+      await createActivity(page);
+    });
+
+    it('the server has the completed QBR and each follow-up exactly once', async () => {
+      await finishRun(run!);
+      const qbr = await serverActivity(run!.env, GUIDE_IDS.activityG);
+      expect(qbr).toMatchObject({ status: 'completed', duration_minutes: 90, follow_up_required: true, follow_up_date: followDate });
+      for (const heading of ['What was discussed:', 'Decisions made:', 'Action items:', 'Next steps:', 'Customer sentiment/feedback:']) {
+        expect(qbr.outcome).toContain(heading);
+      }
+      expect(qbr.outcome).toContain('85% adoption, 92% satisfaction');
+      expect([...qbr.tags].sort()).toEqual(['completed', 'expansion-opportunity', 'qbr']);
+
+      const created = await createdDuringRun(run!);
+      expect(created).toHaveLength(2);
+      expect(onlyOne(created, TRAINING)).toMatchObject({
+        type: 'task', status: 'pending', priority: 'medium', activityable_type: 'customer', activityable_id: GUIDE_IDS.customer575,
+        contact_id: GUIDE_IDS.contact223, due_at: instantAt(followDay, 9), tags: ['training', 'customer-success'],
+      });
+      expect(onlyOne(created, EXPANSION)).toMatchObject({
+        type: 'call', status: 'pending', priority: 'high', activityable_type: 'opportunity', activityable_id: GUIDE_IDS.expansionOpportunity,
+        contact_id: GUIDE_IDS.contact223, due_at: instantAt(followDay, 14), duration_minutes: 45, tags: ['expansion', 'upsell'],
+      });
+    });
+  });
+}
