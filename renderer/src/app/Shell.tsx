@@ -8,6 +8,9 @@ import { ActivityDetail } from '../views/activities/ActivityDetail.tsx';
 import { ActivityFormDialog } from '../views/activities/ActivityFormDialog.tsx';
 import { SyncView } from '../views/sync/SyncView.tsx';
 import { SettingsView } from '../views/settings/SettingsView.tsx';
+import { ReviewView } from '../views/review/ReviewView.tsx';
+import { BillableView } from '../views/billable/BillableView.tsx';
+import { ExportButton } from '../views/export/ExportDialog.tsx';
 import { Toasts } from '../components/Toasts.tsx';
 import { VIEWS, VIEW_LABELS, useUiStore, type View } from '../state/store.ts';
 import { StatusBar } from './StatusBar.tsx';
@@ -20,6 +23,8 @@ const VIEW_COMPONENTS: Record<View, () => ReactNode> = {
   calendar: () => <CalendarView />,
   overdue: () => <OverdueView />,
   activities: () => <ActivitiesView />,
+  review: () => <ReviewView />,
+  billable: () => <BillableView />,
   sync: () => <SyncView />,
   settings: () => <SettingsView />,
 };
@@ -76,6 +81,7 @@ export function Shell() {
             </li>
           ))}
         </ul>
+        <ExportButton />
       </nav>
       <div className="app-body">
         <StatusBar />

@@ -6,11 +6,11 @@
 import { create, type StateCreator } from 'zustand';
 import type { CreateActivityInput, ListStatusFilter, ActivityType, Priority, ActivityableType, SortField, SortDirection } from '#shared/domain/index';
 
-export const VIEWS = ['calendar', 'overdue', 'activities', 'sync', 'settings'] as const;
+export const VIEWS = ['calendar', 'overdue', 'activities', 'review', 'billable', 'sync', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 export const VIEW_LABELS: Record<View, string> = {
-  calendar: 'Calendar', overdue: 'Overdue', activities: 'Activities', sync: 'Sync', settings: 'Settings',
+  calendar: 'Calendar', overdue: 'Overdue', activities: 'Activities', review: 'Review', billable: 'Billable', sync: 'Sync', settings: 'Settings',
 };
 
 export interface NavSlice {
