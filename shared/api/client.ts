@@ -139,7 +139,7 @@ function queryString(query: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(query)) {
     if (v === undefined || v === null || v === '') continue;
-    const value = Array.isArray(v) ? v.map((x) => String(x as string | number)).join(',') : String(v);
+    const value = Array.isArray(v) ? v.map(scalar).join(',') : scalar(v);
     parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(value)}`);
   }
   return parts.length ? `?${parts.join('&')}` : '';
@@ -283,6 +283,10 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
       return parseBody(res, successEnvelope(userSchema), 'user').data;
     },
   };
+}
+
+function scalar(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
 function safeJson(body: string): unknown {

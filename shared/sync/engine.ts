@@ -226,7 +226,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       db.outbox.where('state').anyOf('failed', 'blocked').toArray(),
       db.conflicts.toArray(),
     ]);
-    const failed: FailedOpInfo[] = bad.map((o) => ({
+    const failed: FailedOpInfo[] = bad.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)).map((o) => ({
       op_id: o.op_id, lid: o.lid, kind: o.kind, state: o.state as 'failed' | 'blocked', message: o.last_error,
       status: o.last_status ?? null, attempts: o.attempts, stuck: o.state === 'failed' && o.attempts >= ctx.maxAttempts,
     }));

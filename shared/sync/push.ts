@@ -97,15 +97,15 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     queue = stalled ? [] : ready.filter((l) => !parkedLids.has(l));
     stalled = false;
     if (queue.length === 0) {
+      report.nextRetryAt = earliest;
+      if (earliest !== null && earliest - ctx.now() <= ctx.maxInRunWaitMs) {
+        await sleep(ctx, Math.max(0, earliest - ctx.now()));
+        continue;
+      }
       if (parked.size > 0) {
         // Nothing else can move: members still missing will not arrive in this run.
         for (const g of parked.keys()) individual.add(g);
         parked.clear();
-        continue;
-      }
-      report.nextRetryAt = earliest;
-      if (earliest !== null && earliest - ctx.now() <= ctx.maxInRunWaitMs) {
-        await sleep(ctx, Math.max(0, earliest - ctx.now()));
         continue;
       }
       break;
@@ -385,6 +385,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     let waiting = false;
     let fixedSet: string[] | null = null;
     if (head.bulk_key && head.bulk_members) fixedSet = head.bulk_members;
+    let leader: OutboxOp | null = null;
     for (const m of members) {
       if (fixedSet && !fixedSet.includes(m.op_id)) continue;
       const ops = await opsOf(ctx, m.lid);
@@ -393,11 +394,24 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       const blocked = !row || row.sync === 'conflict' || m.bulk_members?.length === 0 ||
         ops.some((o) => (o.seq ?? 0) <= (m.seq ?? 0) && (o.state === 'failed' || o.state === 'blocked'));
       if (blocked) continue;
-      if (isHead && row.server_id && (m.state === 'queued' || reclaimable(m, now)) && m.next_attempt_at <= now && (m.lid === lid || !active.has(m.lid))) {
+      leader ??= m;
+      if (isHead && row.server_id && (m.state === 'queued' || reclaimable(m, now)) && m.next_attempt_at <= now) {
         ready.push({ op: m, row });
       } else {
         waiting = true;
       }
+    }
+    // Only the group's first live member (the leader) sends the bulk; the others wait parked and
+    // wake the leader as they arrive, so workers racing on one group never split it.
+    if (leader && leader.lid !== lid && !individual.has(group)) {
+      const set = parked.get(group) ?? new Set<string>();
+      set.add(lid);
+      parked.set(group, set);
+      if (set.has(leader.lid)) {
+        set.delete(leader.lid);
+        queue.push(leader.lid);
+      }
+      return 'parked';
     }
     if (fixedSet && !waiting && ready.length !== fixedSet.filter((id) => members.some((m) => m.op_id === id)).length) {
       // A set that may already have been applied is resent exactly, with the same key, or its
