@@ -21,8 +21,16 @@ function shade(u: number, v: number): readonly [number, number, number, number] 
   return [...BLUE, 255];
 }
 
+/** macOS menu-bar "template" variant: the glyph alone in black; the OS tints it for light/dark bars. */
+function shadeTemplate(u: number, v: number): readonly [number, number, number, number] {
+  const c = shade(u, v);
+  const glyph = c[3] > 0 && !(c[0] === BLUE[0] && c[1] === BLUE[1] && c[2] === BLUE[2]);
+  return glyph ? [0, 0, 0, 255] : [0, 0, 0, 0];
+}
+
 /** RGBA pixels, 4×4 supersampled so the edges are smooth at every size. */
-export function drawIcon(size: number): Buffer {
+export function drawIcon(size: number, variant: 'color' | 'template' = 'color'): Buffer {
+  const sample = variant === 'template' ? shadeTemplate : shade;
   const px = Buffer.alloc(size * size * 4);
   const n = 4;
   for (let y = 0; y < size; y++) {
@@ -30,7 +38,7 @@ export function drawIcon(size: number): Buffer {
       let r = 0, g = 0, b = 0, a = 0;
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
-          const c = shade((x + (sx + 0.5) / n) / size, (y + (sy + 0.5) / n) / size);
+          const c = sample((x + (sx + 0.5) / n) / size, (y + (sy + 0.5) / n) / size);
           r += c[0] * c[3];
           g += c[1] * c[3];
           b += c[2] * c[3];
@@ -75,8 +83,8 @@ export function encodePng(rgba: Buffer, width: number, height: number): Buffer {
   ]);
 }
 
-export function iconPng(size: number): Buffer {
-  return encodePng(drawIcon(size), size, size);
+export function iconPng(size: number, variant: 'color' | 'template' = 'color'): Buffer {
+  return encodePng(drawIcon(size, variant), size, size);
 }
 
 /** Windows .ico holding PNG images (supported since Vista). */

@@ -7,6 +7,7 @@ import { BrowserWindow, app, dialog, ipcMain, nativeImage, net, powerMonitor, sa
 import { z } from 'zod';
 import { APP_ID, PRODUCT_NAME } from './app-info.ts';
 import { HIDDEN_ARG, isStartAtLogin, setStartAtLogin } from './autostart.ts';
+import type { NativeImage } from 'electron';
 import type { AutostartDeps } from './autostart.ts';
 import { createHandlers } from './handlers.ts';
 import { iconPng } from './icon.ts';
@@ -142,7 +143,7 @@ function start(): void {
     });
 
     const tray = new TrayController(
-      nativeImage.createFromBuffer(iconPng(32), { scaleFactor: 2 }),
+      trayIcon(),
       { today: 0, overdue: 0, paused: scheduler.isPaused() },
       {
         open: () => showWindow(),
@@ -210,6 +211,14 @@ function start(): void {
       },
     });
   });
+}
+
+/** 16 pt tray icon (32 px @2x); on macOS a template image, as menu-bar icons should be. */
+function trayIcon(): NativeImage {
+  const mac = process.platform === 'darwin';
+  const img = nativeImage.createFromBuffer(iconPng(32, mac ? 'template' : 'color'), { scaleFactor: 2 });
+  if (mac) img.setTemplateImage(true);
+  return img;
 }
 
 /** Packaged builds start at login by default (reminders need the app running); the rep can turn it off. */

@@ -103,6 +103,15 @@ describe('MainTransport', () => {
     expect(changes).toEqual([false]);
   });
 
+  it('never sends the token to another origin, whatever the path', async () => {
+    const { t } = transport();
+    const before = seen.length;
+    for (const path of ['@evil.example/x', '.evil.example/x']) {
+      await expect(t.request({ method: 'GET', path })).rejects.toThrow(/outside the CRM/);
+    }
+    expect(seen.length).toBe(before);
+  });
+
   it('refuses to send anything when signed out', async () => {
     const { t } = transport({ signedIn: false });
     await expect(t.request({ method: 'GET', path: '/x' })).rejects.toBeInstanceOf(NotSignedInError);

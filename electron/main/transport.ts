@@ -50,6 +50,9 @@ export class MainTransport {
       this.setOnline(false);
       return { ok: false, failure: { kind: 'network', message: 'No network connection.' } };
     }
+    const url = creds.baseUrl + req.path;
+    // Defence in depth behind the contract's path check: the token goes to the CRM's origin only.
+    if (originOf(url) !== originOf(creds.baseUrl)) throw new Error(`Refusing a request outside the CRM: ${req.path}`);
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers ?? {})) {
       if (!FORBIDDEN_REQUEST_HEADERS.has(k.toLowerCase())) headers.set(k, v);
@@ -66,7 +69,7 @@ export class MainTransport {
       controller.abort();
     }, timeoutMs);
     try {
-      const res = await this.deps.fetch(creds.baseUrl + req.path, {
+      const res = await this.deps.fetch(url, {
         method: req.method,
         headers,
         body: req.body ?? null,
@@ -95,6 +98,14 @@ export class MainTransport {
     if (this.online === online) return;
     this.online = online;
     this.deps.onOnlineChange?.(online);
+  }
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
   }
 }
 
