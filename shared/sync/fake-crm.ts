@@ -5,8 +5,8 @@
  */
 import {
   applyCancel, applyComplete, applyCreate, applyReschedule, applyUpdate, DomainError,
-  type Activity, type CancelActivityInput, type CompleteActivityInput, type CreateActivityInput,
-  type RescheduleActivityInput, type UpdateActivityInput,
+  type Activity, type CreateActivityInput,
+  type RescheduleActivityInput,
 } from '../domain/index.ts';
 import { API_PREFIX } from '../api/envelope.ts';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../ipc/platform.ts';
