@@ -99,6 +99,31 @@ describe('list: sorting', () => {
       if (deleted) await db.activities.put(deleted);
     }
   });
+
+  it('index-ordered pages skip many local deletes exactly like the filtered path', async () => {
+    const marked = ['a05', 'a02', 'a07', 'a04'];
+    const saved = await db.activities.bulkGet(marked);
+    await db.activities.bulkPut(saved.flatMap((r) => (r ? [{ ...r, deleted: 1 as const }] : [])));
+    try {
+      for (const sort_by of ['due_at', 'created_at', 'priority'] as const) {
+        for (const sort_direction of ['asc', 'desc'] as const) {
+          const reference = await lids({ sort_by, sort_direction, updated_since: '2000-01-01T00:00:00Z' });
+          expect(reference).toHaveLength(5);
+          for (const per_page of [1, 2, 3]) {
+            const pages: string[] = [];
+            for (let page = 1; page <= Math.ceil(5 / per_page); page++) {
+              const r = await q.list({ sort_by, sort_direction, per_page, page });
+              expect(r.meta.total).toBe(5);
+              pages.push(...r.items.map((x) => x.lid));
+            }
+            expect(pages, `${sort_by} ${sort_direction} per ${per_page}`).toEqual(reference);
+          }
+        }
+      }
+    } finally {
+      await db.activities.bulkPut(saved.flatMap((r) => (r ? [r] : [])));
+    }
+  });
 });
 
 describe('list: filters', () => {

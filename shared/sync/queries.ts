@@ -173,58 +173,108 @@ function pageMeta(total: number, page: number, perPage: number): PageMeta {
   return { current_page: page, per_page: perPage, total, last_page: Math.max(1, Math.ceil(total / perPage)) };
 }
 
+/** Rows deleted here but not yet pushed: few, so they are read once and skipped in memory. */
+async function deletedRows(db: FieldbookDB): Promise<LocalActivity[]> {
+  return db.activities.where('deleted').equals(1).toArray();
+}
+
+/** One run of rows in sort order that a single index read yields. */
+interface Segment {
+  /** Live rows [skip, skip + want) of the segment (fewer when it runs out). */
+  page: (skip: number, want: number) => Promise<LocalActivity[]>;
+  /** Its live rows; asked only when a page skips past the whole segment. */
+  count: () => Promise<number>;
+}
+
+/**
+ * A segment read from an index without cursor filters (slow): the first page is one bounded
+ * getAll; later pages read the keys up to the page (one bounded getAllKeys) and then just the
+ * page's rows. Deleted rows are few and known, so the reads are widened by their number.
+ */
+function indexSegment(
+  table: FieldbookDB['activities'], read: () => ActivityCollection, dead: readonly LocalActivity[], dir: SortDirection,
+): Segment {
+  const deadLids = new Set(dead.map((r) => r.lid));
+  const ordered = () => (dir === 'desc' ? read().reverse() : read());
+  return {
+    page: async (skip, want) => {
+      if (skip === 0) {
+        const rows = await ordered().limit(want + deadLids.size).toArray();
+        return rows.filter((r) => r.deleted === 0).slice(0, want);
+      }
+      const keys = await ordered().limit(skip + want + deadLids.size).primaryKeys();
+      const pageKeys = keys.filter((k) => !deadLids.has(k)).slice(skip, skip + want);
+      const rows = await table.bulkGet(pageKeys);
+      return rows.filter((r): r is LocalActivity => r !== undefined && r.deleted === 0);
+    },
+    count: async () => (await read().count()) - deadLids.size,
+  };
+}
+
 /**
  * Without filters (or only a due range when sorting by due date) the sort order IS an index
- * order, so a page is read with offset/limit on that index instead of reading every row.
+ * order, so a page is read from that index instead of reading every row. The total comes from
+ * the table's count (cheap) except for a due range, which is counted on its index.
  */
 async function orderedPage(
-  db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number,
+  fdb: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number,
 ): Promise<Page<LocalActivity>> {
-  const t = db.activities;
-  const deleted = await t.where('deleted').equals(1).toArray();
-  const start = (page - 1) * perPage;
-  const rev = (x: ActivityCollection) => (dir === 'desc' ? x.reverse() : x);
-  // Segments in sort order: each an index read and how many live rows it holds.
-  const segments: { read: () => ActivityCollection; count: number }[] = [];
+  const t = fdb.activities;
+  const dead = await deletedRows(fdb);
+  const segments: Segment[] = [];
+  let total: number;
   if (sortBy === 'due_at') {
     const lo = c.dueLo ?? -Infinity;
     const hi = c.dueHi ?? Infinity;
-    const dated = () => t.where('due_ms').between(lo, hi, true, false);
-    const deadDated = deleted.filter((r) => r.due_ms !== undefined && r.due_ms >= lo && r.due_ms < hi).length;
-    segments.push({ read: () => rev(dated()), count: (await dated().count()) - deadDated });
-    if (!hasDueRange(c)) {
-      // Undated rows are in no due index: they come last, in lid order.
-      const [all, withDue] = await Promise.all([t.count(), t.where('due_ms').between(-Infinity, Infinity).count()]);
-      const deadUndated = deleted.filter((r) => r.due_ms === undefined).length;
-      segments.push({ read: () => rev(t.toCollection()).filter((r) => r.due_ms === undefined), count: all - withDue - deadUndated });
+    const deadDated = dead.filter((r) => r.due_ms !== undefined && r.due_ms >= lo && r.due_ms < hi);
+    const dated = indexSegment(t, () => t.where('due_ms').between(lo, hi, true, false), deadDated, dir);
+    segments.push(dated);
+    if (hasDueRange(c)) {
+      total = await dated.count();
+    } else {
+      total = (await t.count()) - dead.length;
+      segments.push(undatedSegment(fdb, dead, dir));
     }
   } else if (sortBy === 'created_at') {
-    segments.push({ read: () => rev(t.orderBy('created_at')), count: (await t.count()) - deleted.length });
+    total = (await t.count()) - dead.length;
+    segments.push(indexSegment(t, () => t.orderBy('created_at'), dead, dir));
   } else {
+    total = (await t.count()) - dead.length;
     const ranks = dir === 'asc' ? [...PRIORITIES] : [...PRIORITIES].reverse();
-    const counts = await Promise.all(ranks.map((p) => t.where('priority').equals(p).count()));
-    ranks.forEach((p, i) => {
-      const dead = deleted.filter((r) => r.priority === p).length;
-      segments.push({ read: () => rev(t.where('priority').equals(p)), count: (counts[i] ?? 0) - dead });
-    });
+    for (const p of ranks) segments.push(indexSegment(t, () => t.where('priority').equals(p), dead.filter((r) => r.priority === p), dir));
   }
-  const total = segments.reduce((n, s) => n + s.count, 0);
   const items: LocalActivity[] = [];
-  let skip = start;
+  let skip = (page - 1) * perPage;
   for (const s of segments) {
-    if (items.length >= perPage) break;
-    if (skip >= s.count) {
-      skip -= s.count;
-      continue;
-    }
     const want = perPage - items.length;
-    let read = s.read();
-    // Offset/limit stay native while nothing is deleted; otherwise skip deleted rows as we go.
-    if (deleted.length) read = read.filter((r) => r.deleted === 0);
-    items.push(...(await read.offset(skip).limit(want).toArray()));
-    skip = 0;
+    if (want <= 0 || skip >= total) break;
+    const rows = await s.page(skip, want);
+    items.push(...rows);
+    // An empty read with rows to skip means the whole segment lies before the page.
+    if (rows.length === 0 && skip > 0) skip = Math.max(0, skip - (await s.count()));
+    else skip = 0;
   }
   return { items: items.map((r) => fresh(r, nowMs)), meta: pageMeta(total, page, perPage) };
+}
+
+/**
+ * Undated rows are in no due index; they come last, in lid order. Their keys are the table's
+ * keys minus the due index's keys (two native key reads), read only when a page reaches them.
+ */
+function undatedSegment(fdb: FieldbookDB, dead: LocalActivity[], dir: SortDirection): Segment {
+  const t = fdb.activities;
+  const deadLids = new Set(dead.filter((r) => r.due_ms === undefined).map((r) => r.lid));
+  return {
+    page: async (skip, want) => {
+      const [all, dated] = await Promise.all([t.toCollection().primaryKeys(), t.where('due_ms').between(-Infinity, Infinity).primaryKeys()]);
+      const datedSet = new Set(dated);
+      const keys = all.filter((k) => !datedSet.has(k) && !deadLids.has(k));
+      if (dir === 'desc') keys.reverse();
+      const rows = await t.bulkGet(keys.slice(skip, skip + want));
+      return rows.filter((r): r is LocalActivity => r !== undefined);
+    },
+    count: async () => (await t.count()) - (await t.where('due_ms').between(-Infinity, Infinity).count()) - deadLids.size,
+  };
 }
 
 function onlyOrderable(c: Criteria, sortBy: SortField): boolean {
@@ -258,12 +308,23 @@ export interface OverdueOptions {
   limit?: number;
 }
 
-/** Open activities due before now, oldest first (read from the [open+due_ms] index). */
+/**
+ * Open activities due before now, oldest first: one read of the [open+due_ms] index (or
+ * [assigned_user_id+due_ms] for one rep), filtered in memory.
+ */
 export async function overdueQueue(db: FieldbookDB, nowMs: number, opts: OverdueOptions = {}): Promise<LocalActivity[]> {
-  let read = db.activities.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false)
-    .filter((r) => r.deleted === 0 && (opts.assigned_user_id === undefined || r.assigned_user_id === opts.assigned_user_id));
-  if (opts.limit !== undefined) read = read.limit(opts.limit);
-  return (await read.toArray()).map((r) => fresh(r, nowMs));
+  const t = db.activities;
+  const u = opts.assigned_user_id;
+  let read = u !== undefined
+    ? t.where('[assigned_user_id+due_ms]').between([u, -Infinity], [u, nowMs], true, false)
+    : t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false);
+  if (opts.limit !== undefined && u === undefined) {
+    // Deleted rows are the only ones dropped: read just enough past the limit to cover them.
+    const dead = await t.where('deleted').equals(1).count();
+    read = read.limit(opts.limit + dead);
+  }
+  const rows = (await read.toArray()).filter((r) => r.deleted === 0 && r.open === 1);
+  return (opts.limit !== undefined ? rows.slice(0, opts.limit) : rows).map((r) => fresh(r, nowMs));
 }
 
 export interface RangeOptions {
@@ -278,14 +339,14 @@ export async function calendarRange(db: FieldbookDB, fromMs: number, toMs: numbe
   const read = opts.assigned_user_id !== undefined
     ? t.where('[assigned_user_id+due_ms]').between([opts.assigned_user_id, fromMs], [opts.assigned_user_id, toMs], true, false)
     : t.where('due_ms').between(fromMs, toMs, true, false);
-  const rows = await read.filter((r) => r.deleted === 0 && (!opts.openOnly || r.open === 1)).toArray();
-  return rows.map((r) => fresh(r, nowMs));
+  const rows = await read.toArray();
+  return rows.filter((r) => r.deleted === 0 && (!opts.openOnly || r.open === 1)).map((r) => fresh(r, nowMs));
 }
 
 /** Every activity of one lead/customer/opportunity/contact: dated ones by due time, then undated. */
 export async function activitiesForEntity(db: FieldbookDB, type: ActivityableType, id: string, nowMs: number = Date.now()): Promise<LocalActivity[]> {
-  const rows = await db.activities.where('[activityable_type+activityable_id]').equals([type, id]).filter((r) => r.deleted === 0).toArray();
-  return rows.sort(compareActivities('due_at', 'asc')).map((r) => fresh(r, nowMs));
+  const rows = await db.activities.where('[activityable_type+activityable_id]').equals([type, id]).toArray();
+  return rows.filter((r) => r.deleted === 0).sort(compareActivities('due_at', 'asc')).map((r) => fresh(r, nowMs));
 }
 
 /** One activity by lid (undefined when absent or deleted here). */
@@ -310,11 +371,16 @@ export interface TrayCounts {
 /** Counts for the tray and badges. The day is the caller's local day unless given. */
 export async function trayCounts(db: FieldbookDB, nowMs: number, day?: { startMs: number; endMs: number }): Promise<TrayCounts> {
   const end = day?.endMs ?? localDayEnd(nowMs);
-  const idx = db.activities.where('[open+due_ms]');
-  const [today, overdue] = await Promise.all([
-    idx.between([1, nowMs], [1, end], true, false).filter((r) => r.deleted === 0).count(),
-    idx.between([1, -Infinity], [1, nowMs], true, false).filter((r) => r.deleted === 0).count(),
+  const idx = () => db.activities.where('[open+due_ms]');
+  // Native counts of the index ranges, less the few deleted rows that fall in them.
+  const [todayAll, overdueAll, dead] = await Promise.all([
+    idx().between([1, nowMs], [1, end], true, false).count(),
+    idx().between([1, -Infinity], [1, nowMs], true, false).count(),
+    deletedRows(db),
   ]);
+  const deadOpen = dead.filter((r) => r.open === 1 && r.due_ms !== undefined);
+  const today = todayAll - deadOpen.filter((r) => (r.due_ms ?? 0) >= nowMs && (r.due_ms ?? 0) < end).length;
+  const overdue = overdueAll - deadOpen.filter((r) => (r.due_ms ?? 0) < nowMs).length;
   return { today, overdue };
 }
 
@@ -346,11 +412,11 @@ export async function searchEntities(db: FieldbookDB, type: DirectoryType, prefi
   const first = words.reduce<string | undefined>((longest, w) => (!longest || w.length > longest.length ? w : longest), undefined);
   const read = first === undefined
     ? t.where('[type+id]').between([type, Dexie.minKey], [type, Dexie.maxKey])
-    : t.where('words').startsWith(first).filter((e) => e.type === type && matchesAllPrefixes(e.words, words));
+    : t.where('words').startsWith(first);
   const rows = await read.toArray();
   const seen = new Set<string>();
   return rows
-    .filter((e) => !seen.has(e.id) && (seen.add(e.id), true))
+    .filter((e) => e.type === type && matchesAllPrefixes(e.words, words) && !seen.has(e.id) && (seen.add(e.id), true))
     .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1))
     .slice(0, limit);
 }
