@@ -10,8 +10,8 @@
 import { ulid } from 'ulid';
 import { ApiError, createCrmClient, type CrmClient, type RemoteUser } from '../api/client.ts';
 import {
-  applyCancel, applyComplete, applyReschedule, applyUpdate, createActivitySchema, updateActivitySchema, validate,
-  type Activity, type CreateActivityInput, type RescheduleActivityInput,
+  applyCancel, applyComplete, applyReschedule, applyUpdate, createActivitySchema, NOTES_FIELDS, permission,
+  updateActivitySchema, validate, type Activity, type CreateActivityInput, type RescheduleActivityInput,
 } from '../domain/index.ts';
 import type { Transport } from '../ipc/platform.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
@@ -247,7 +247,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
           await db.activities.put(withFields(row, next));
         }
       }
-      await db.outbox.put({ ...op, payload, state: 'queued', attempts: 0, next_attempt_at: now(), last_error: null, last_status: null });
+      // An edited payload is a different request: it needs its own Idempotency-Key (op_id).
+      const newOpId = newPayload ? newId() : op.op_id;
+      await db.outbox.put({ ...op, op_id: newOpId, payload, state: 'queued', attempts: 0, next_attempt_at: now(), last_error: null, last_status: null });
       for (const l of op.child_lid ? [op.lid, op.child_lid] : [op.lid]) {
         for (const o of await opsOf(ctx, l)) if (o.state === 'blocked') await db.outbox.update(o.seq, { state: 'queued' });
         await db.activities.update(l, { sync: 'pending' });
@@ -309,11 +311,22 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       } else if (c.kind === 'status') {
         if (typeof choice === 'object') throw new Error('A status clash is settled by keeping yours or taking theirs.');
         if (choice === 'theirs' && row.base) {
+          const base = row.base;
+          // Fields the server's status no longer takes (a completed one takes notes only) go with the status.
+          const update = permission(base.status, 'update');
+          const keeps = (f: string) => f !== 'status' && (update === 'yes' || (update === 'notes_only' && (NOTES_FIELDS as readonly string[]).includes(f)));
           for (const o of unsent) {
             if (o.kind === 'complete' || o.kind === 'cancel' || o.kind === 'reschedule') await db.outbox.delete(o.seq);
-            else if (o.kind === 'update' && 'status' in o.payload) await stripPayload(o, 'status');
+            else if (o.kind === 'update') {
+              const dropped = Object.keys(o.payload).filter((f) => !keeps(f));
+              if (dropped.length === 0) continue;
+              for (const f of dropped) if (f !== 'status' && f in base) nextRow = { ...nextRow, [f]: base[f as keyof Activity] };
+              const payload = Object.fromEntries(Object.entries(o.payload).filter(([f]) => keeps(f)));
+              if (Object.keys(payload).length === 0) await db.outbox.delete(o.seq);
+              else await db.outbox.update(o.seq, { payload, state: 'queued', last_error: null, last_status: null });
+            }
           }
-          for (const f of STATUS_FAMILY) nextRow = { ...nextRow, [f]: row.base[f] };
+          for (const f of STATUS_FAMILY) nextRow = { ...nextRow, [f]: base[f] };
         }
       } else {
         const field = c.field;

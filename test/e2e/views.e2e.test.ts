@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import {
   axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv,
 } from './harness.ts';
+import { GUIDE_IDS } from '../crm-server/index.ts';
 
 let env: E2EEnv;
 
@@ -168,6 +169,91 @@ describe('activities: search, offline create, sync, dates', () => {
       subject, type: 'call', activityable_type: 'customer', follow_up_date: '2030-03-05',
       due_at: '2030-03-03T20:30:00Z', reminder_at: '2030-03-03T20:15:00Z',
     });
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+});
+
+describe('sync issues: refused change and conflict', () => {
+  it('shows a refused create, fixes it with edit & retry; resolves a conflict by taking theirs', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForFirstSync(page);
+    await waitForDirectory(page);
+
+    // A customer the device knows but the CRM no longer has (deleted there after the last directory pull).
+    await page.evaluate(async (dbName) => {
+      const db = await new Promise<IDBDatabase>((ok, ko) => {
+        const r = indexedDB.open(dbName);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => ko(new Error(String(r.error)));
+      });
+      await new Promise<void>((ok, ko) => {
+        const tx = db.transaction('entities', 'readwrite');
+        tx.objectStore('entities').put({ type: 'customer', id: 'gone-customer-1', name: 'Vanished Trading', words: ['vanished', 'trading'] });
+        tx.oncomplete = () => ok();
+        tx.onerror = () => ko(new Error(String(tx.error)));
+      });
+      db.close();
+    }, app.dbName);
+
+    await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
+    const form = page.getByRole('dialog', { name: 'New activity' });
+    const subject = `Quarterly check-in with Vanished Trading ${Date.now()}`;
+    await form.getByLabel('Subject').fill(subject);
+    await form.getByRole('combobox', { name: 'Related record: name' }).fill('Vanished');
+    await form.getByRole('option', { name: /Vanished Trading/ }).click();
+    await form.getByRole('button', { name: 'Create activity' }).click();
+    const created = page.getByRole('dialog', { name: subject });
+    await created.waitFor();
+    await page.keyboard.press('Escape');
+    await created.waitFor({ state: 'detached' });
+
+    // A conflict: edited here (offline) while the CRM completed it (a completed activity takes notes only).
+    const res = await fetch(`${env.crm.url}/api/v1/crm/activities?status=pending&assigned_user_id=${GUIDE_IDS.jane}&sort_by=created_at&per_page=1`, {
+      headers: { Authorization: `Bearer ${env.crm.token}` },
+    });
+    const [target] = ((await res.json()) as { data: ServerActivity[] }).data;
+    if (!target) throw new Error('demo data has no pending activity');
+    await navigate(page, 'Activities');
+    await page.getByRole('searchbox', { name: 'Search' }).fill(target.subject.split(' ').slice(0, 3).join(' '));
+    await app.goOffline();
+    await page.getByRole('button', { name: target.subject, exact: true }).click();
+    await page.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit activity' });
+    await edit.getByLabel('Subject').fill(`${target.subject} (mine)`);
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    env.crm.mutate.complete(target.id, { outcome: 'Done by a colleague' });
+    await app.goOnline();
+
+    await navigate(page, 'Sync');
+    const refused = page.getByRole('article', { name: `Create: ${subject}` });
+    await refused.getByText(/not found/i).waitFor();
+    const conflict = page.getByRole('article', { name: `Conflict: ${target.subject} (mine)` });
+    await conflict.waitFor();
+    await screenshot(page, 'sync-issues-light');
+    expect(await axeSerious(page)).toEqual([]);
+
+    await conflict.getByRole('button', { name: 'Take theirs' }).click();
+    await conflict.waitFor({ state: 'detached' });
+
+    await refused.getByRole('button', { name: 'Edit & retry' }).click();
+    const fix = page.getByRole('dialog', { name: 'Edit & retry' });
+    await fix.getByLabel('activityable id').fill(GUIDE_IDS.customer423);
+    await fix.getByRole('button', { name: 'Save & retry' }).click();
+    await refused.waitFor({ state: 'detached' });
+    await waitForSynced(page);
+
+    const [remote] = await serverSearch(subject);
+    expect(remote).toMatchObject({ subject, activityable_type: 'customer' });
+    expect(env.crm.mutate.get(target.id)).toMatchObject({ subject: target.subject, status: 'completed' });
+    // The device took the CRM's version.
+    await navigate(page, 'Activities');
+    await page.getByRole('searchbox', { name: 'Search' }).fill(target.subject.split(' ').slice(0, 3).join(' '));
+    await page.getByRole('row', { name: new RegExp(`^${target.subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Completed`) }).waitFor();
     expect(app.errors).toEqual([]);
     await app.context.close();
   });

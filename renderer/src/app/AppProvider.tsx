@@ -59,7 +59,14 @@ async function boot(live: Live): Promise<Booted> {
     onChange: () => live.engine?.notifyLocalChange(),
   });
   const queries = makeQueries(db);
-  if (platform.kind === 'web' && params.crm && params.token) await platform.signIn(params.crm, params.token);
+  if (platform.kind === 'web' && params.crm && params.token) {
+    await platform.signIn(params.crm, params.token);
+    // Keep the token out of the address bar and history.
+    const url = new URL(window.location.href);
+    url.searchParams.delete('token');
+    url.searchParams.delete('crm');
+    window.history.replaceState(null, '', url);
+  }
   await platform.setQuietHours(settings.quietHours);
   const session = await platform.session();
   return { db, platform, commands, queries, settings, currentUser, session };

@@ -103,9 +103,9 @@ export function CalendarView() {
   };
 
   const onEventMount = (arg: EventMountArg) => {
-    // FullCalendar renders events as <a tabindex=0> without a role or a name: give them both.
+    // FullCalendar renders events as <a tabindex=0> without a role; its text (time, subject and
+    // the hidden details) is the name, so what is heard matches what is seen.
     arg.el.setAttribute('role', 'button');
-    arg.el.setAttribute('aria-label', String(arg.event.extendedProps.accessibleName));
   };
 
   return (
@@ -209,6 +209,7 @@ function renderEvent(arg: EventContentArg) {
         {overdue && <span className="fb-ev-flag" aria-hidden="true">⚠</span>}
         {arg.timeText && <span className="fb-ev-time">{arg.timeText}</span>}
         <span className="fb-ev-title">{arg.event.title}</span>
+        <span className="sr-only">, {String(arg.event.extendedProps.details)}</span>
       </div>
       {unsynced && <span className="fb-ev-unsynced" aria-hidden="true" />}
     </div>

@@ -37,6 +37,7 @@ describe('toEvents', () => {
     expect(late?.classNames).toContain('fb-unsynced');
     expect(late?.extendedProps.accessibleName).toMatch(/^Demo: .*Overdue, Not yet synced$/);
     expect(late?.extendedProps.accessibleName).toContain('09:00'); // 08:00Z is 09:00 in Berlin
+    expect(late?.extendedProps.details).toMatch(/^Demo, .*09:00 to 09:30, Medium priority, Pending, Overdue, Not yet synced$/);
     expect(fine?.classNames).not.toContain('fb-overdue');
     expect(fine?.backgroundColor).toBe(TYPE_COLOURS.email);
   });

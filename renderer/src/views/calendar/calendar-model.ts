@@ -68,7 +68,13 @@ export interface PlacedEvent {
   textColor: string;
   classNames: string[];
   editable: boolean;
-  extendedProps: { lid: string; overdue: boolean; unsynced: boolean; accessibleName: string; type: ActivityType };
+  extendedProps: {
+    lid: string; overdue: boolean; unsynced: boolean; type: ActivityType;
+    /** Everything said about the event, for the tooltip. */
+    accessibleName: string;
+    /** What a screen reader hears after the visible time and subject (type, times, priority, status, marks). */
+    details: string;
+  };
 }
 
 export function shownDuration(minutes: number | null | undefined): number {
@@ -104,6 +110,7 @@ export function toEvents(activities: readonly CalendarActivity[], nowMs: number,
       extendedProps: {
         lid: a.lid, overdue, unsynced, type: a.type,
         accessibleName: accessibleName(a, startMs, endMs, overdue, unsynced, zone),
+        details: eventDetails(a, startMs, endMs, overdue, unsynced, zone),
       },
     });
   }
@@ -117,12 +124,19 @@ function canDrag(status: ActivityStatus): boolean {
 const timeFmt = (zone: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
 
-/** What a screen reader hears for an event: type, subject, time, status, and the marks shown as icons. */
+/** Everything about an event in one line: type, subject, time, status, and the marks shown as icons. */
 export function accessibleName(
   a: CalendarActivity, startMs: number, endMs: number, overdue: boolean, unsynced: boolean, zone: string,
 ): string {
+  return `${ACTIVITY_TYPE_LABELS[a.type]}: ${a.subject}, ${eventDetails(a, startMs, endMs, overdue, unsynced, zone)}`;
+}
+
+/** The part of the name not shown as text on the event (the subject and time are). */
+export function eventDetails(
+  a: CalendarActivity, startMs: number, endMs: number, overdue: boolean, unsynced: boolean, zone: string,
+): string {
   const parts = [
-    `${ACTIVITY_TYPE_LABELS[a.type]}: ${a.subject}`,
+    ACTIVITY_TYPE_LABELS[a.type],
     `${timeFmt(zone).format(startMs)} to ${new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(endMs)}`,
     `${PRIORITY_LABELS[a.priority]} priority`,
     ACTIVITY_STATUS_LABELS[a.status],

@@ -6,7 +6,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ACTIVITY_TYPE_LABELS, PRIORITY_LABELS } from '#shared/domain/index';
 import { overdueQueue } from '#shared/sync/queries';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
@@ -175,14 +174,6 @@ export function OverdueView() {
 
   const name = (i: Item) => nameOf(i.a);
   const lateText = (d: number) => (d === 0 ? 'Due earlier today' : d === 1 ? '1 day late' : `${d} days late`);
-  const optionLabel = (i: Item) => {
-    const parts = [i.a.subject, ACTIVITY_TYPE_LABELS[i.a.type], `${PRIORITY_LABELS[i.a.priority]} priority`, lateText(i.daysLate)];
-    const n = name(i);
-    if (n) parts.push(n);
-    if (i.value !== null) parts.push(`value ${money.format(i.value)}`);
-    if (i.a.sync !== 'synced') parts.push('not yet synced');
-    return parts.join(', ');
-  };
 
   const selCount = selected.size;
   const activeRowId = active ? `ov-${active.a.lid}` : undefined;
@@ -273,12 +264,13 @@ export function OverdueView() {
               const isActive = row.index === cursor;
               const entity = name(item);
               return (
+                // The option's name is its text (visible parts in reading order plus a few hidden
+                // separators), so what a screen reader says matches what is seen.
                 <div
                   key={item.a.lid}
                   id={`ov-${item.a.lid}`}
                   role="option"
                   aria-selected={isSel}
-                  aria-label={optionLabel(item)}
                   className={`fb-row${isActive ? ' is-active' : ''}${isSel ? ' is-selected' : ''}`}
                   style={style}
                   onClick={(e) => onRowClick(e, item, row.index)}
@@ -291,19 +283,21 @@ export function OverdueView() {
                   >{isSel ? '✓' : ''}</span>
                   <div className="fb-row-main">
                     <div className="fb-row-title">
-                      <TypeBadge type={item.a.type} />
                       <span className="fb-subject">{item.a.subject}</span>
+                      <span className="sr-only">, </span>
+                      <span className="fb-first"><TypeBadge type={item.a.type} /></span>
+                      {item.a.sync !== 'synced' && <span className="sr-only">, </span>}
                       <SyncMark sync={item.a.sync} />
                     </div>
                     <div className="fb-row-sub muted small">
-                      {entity && <span>{entity}</span>}
-                      {item.value !== null && <span className="fb-value">{money.format(item.value)}</span>}
+                      {entity && <span><span className="sr-only">, </span>{entity}</span>}
+                      {item.value !== null && <span className="fb-value"><span className="sr-only">, value </span>{money.format(item.value)}</span>}
                     </div>
                   </div>
-                  <PriorityBadge priority={item.a.priority} />
+                  <span><span className="sr-only">, </span><PriorityBadge priority={item.a.priority} /><span className="sr-only"> priority</span></span>
                   <div className="fb-row-due">
-                    <span className="fb-late"><span aria-hidden="true">⚠ </span>{lateText(item.daysLate)}</span>
-                    <span className="muted small">{item.a.due_at ? formatInZone(item.a.due_at, zone, 'EEE d MMM, HH:mm') : ''}</span>
+                    <span className="fb-late"><span className="sr-only">, </span><span aria-hidden="true">⚠ </span>{lateText(item.daysLate)}</span>
+                    <span className="muted small"><span className="sr-only">, due </span>{item.a.due_at ? formatInZone(item.a.due_at, zone, 'EEE d MMM, HH:mm') : ''}</span>
                   </div>
                 </div>
               );
