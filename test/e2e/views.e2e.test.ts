@@ -258,3 +258,25 @@ describe('sync issues: refused change and conflict', () => {
     await app.context.close();
   });
 });
+
+describe('first run', () => {
+  it('asks for the CRM address and token, then learns who the rep is', async () => {
+    const app = await openApp(env, { signIn: false });
+    const { page } = app;
+    const gate = page.getByRole('form', { name: 'Sign in to the CRM' });
+    await gate.waitFor();
+    await screenshot(page, 'signin-light');
+    expect(await axeSerious(page)).toEqual([]);
+    await gate.getByRole('button', { name: 'Sign in' }).click();
+    await gate.getByText('Enter your API token.').waitFor();
+    await gate.getByLabel('CRM address').fill(env.crm.url);
+    await gate.getByLabel('API token').fill(env.crm.token);
+    await gate.getByRole('button', { name: 'Sign in' }).click();
+    await waitForFirstSync(page);
+    await navigate(page, 'Settings');
+    await page.getByText(`Signed in to ${env.crm.url} as Jane Manager.`).waitFor();
+    expect(page.url()).not.toContain('token=');
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+});

@@ -1,6 +1,7 @@
 /** Connection, last sync, pending changes, and every failed op and conflict with its way out. */
 import { useState } from 'react';
 import { formatDistanceToNowStrict } from 'date-fns';
+import { ACTIVITY_STATUS_LABELS, type ActivityStatus } from '#shared/domain/index';
 import type { ConflictRecord, OutboxOp } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useSyncIssues } from '../../data/activities.ts';
@@ -17,6 +18,7 @@ const KIND_LABELS: Record<OutboxOp['kind'], string> = {
 
 function show(v: unknown, tz: string): string {
   if (v === null || v === undefined || v === '') return '(empty)';
+  if (typeof v === 'string' && v in ACTIVITY_STATUS_LABELS) return ACTIVITY_STATUS_LABELS[v as ActivityStatus];
   if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatInstant(v, tz) : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
