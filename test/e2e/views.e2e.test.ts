@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import {
   axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv,
 } from './harness.ts';
-import { GUIDE_IDS } from '../crm-server/index.ts';
+import { GUIDE_IDS, startCrmServer } from '../crm-server/index.ts';
 
 let env: E2EEnv;
 
@@ -278,5 +278,50 @@ describe('first run', () => {
     expect(page.url()).not.toContain('token=');
     expect(app.errors).toEqual([]);
     await app.context.close();
+  });
+});
+
+describe('settings', () => {
+  it('keeps reminder leads, hours and theme across a reload; the token is asked for again', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForFirstSync(page);
+    await navigate(page, 'Settings');
+    await page.getByLabel('Call', { exact: true }).selectOption('30');
+    await page.getByText('Reminder for Call saved.').waitFor();
+    await page.getByLabel('Quiet hours (no reminder pop-ups)').check();
+    await page.getByRole('radio', { name: 'Dark' }).check();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+
+    await page.reload();
+    await page.getByRole('form', { name: 'Sign in to the CRM' }).waitFor();
+    await navigate(page, 'Settings');
+    expect(await page.getByLabel('Call', { exact: true }).inputValue()).toBe('30');
+    expect(await page.getByLabel('Quiet hours (no reminder pop-ups)').isChecked()).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
+    await page.getByRole('dialog', { name: 'New activity' }).getByText('Default for Call: 30 min before').waitFor();
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+
+  it('lets the rep pick who they are when the CRM has no /users/me', async () => {
+    const crm = await startCrmServer({ port: 0, demo: true, usersMe: false });
+    try {
+      const app = await openApp(env, { signIn: false, params: { crm: crm.url, token: crm.token } });
+      const { page } = app;
+      await waitForDirectory(page);
+      await page.getByText('The CRM did not say who you are: pick yourself in Settings.').waitFor();
+      await navigate(page, 'Settings');
+      await page.getByLabel('Your user').selectOption({ label: 'Jane Manager (jane@yourcompany.com)' });
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByText(`Signed in to ${crm.url} as Jane Manager.`).waitFor();
+      await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
+      expect(await page.getByRole('dialog', { name: 'New activity' }).getByLabel('Assigned to').locator('option:checked').textContent()).toBe('Me (Jane Manager)');
+      expect(app.errors).toEqual([]);
+      await app.context.close();
+    } finally {
+      await crm.close();
+    }
   });
 });
