@@ -1,7 +1,7 @@
 /**
  * Reads of the local store for the UI (wrap them in liveQuery/useLiveQuery) and the tray.
  * Every query starts from an index: the list picks the narrowest index its filters allow
- * (counted natively by IndexedDB), reads only those rows and filters the rest in memory.
+ * (sized by a bounded key read), reads only those rows and filters the rest in memory.
  * Rows deleted locally (deleted=1) never appear.
  */
 import { Dexie, type Collection, type InsertType } from 'dexie';
@@ -99,24 +99,16 @@ function matches(r: LocalActivity, c: Criteria): boolean {
 
 const hasDueRange = (c: Criteria) => c.dueLo !== undefined || c.dueHi !== undefined;
 
-/** The index reads that could serve the criteria; the caller keeps the smallest. */
+/**
+ * The index reads that could serve the criteria, most selective first by nature (words, one
+ * entity, one rep, a due range, a type, a status, a priority); the caller keeps the smallest.
+ */
 function candidateCollections(db: FieldbookDB, c: Criteria): ActivityCollection[] {
   const t = db.activities;
   const lo = c.dueLo ?? -Infinity;
   const hi = c.dueHi ?? Infinity;
   const out: ActivityCollection[] = [];
   for (const w of c.words ?? []) out.push(t.where('words').startsWith(w));
-  if (c.status === 'overdue') out.push(t.where('[open+due_ms]').between([1, lo], [1, hi], true, false));
-  else if (c.status) out.push(t.where('status').equals(c.status));
-  if (c.type) out.push(t.where('type').equals(c.type));
-  if (c.priority) out.push(t.where('priority').equals(c.priority));
-  if (c.assigned_user_id) {
-    out.push(
-      hasDueRange(c)
-        ? t.where('[assigned_user_id+due_ms]').between([c.assigned_user_id, lo], [c.assigned_user_id, hi], true, false)
-        : t.where('assigned_user_id').equals(c.assigned_user_id),
-    );
-  }
   if (c.activityable_type && c.activityable_id) {
     const [et, ei] = [c.activityable_type, c.activityable_id];
     out.push(
@@ -125,22 +117,40 @@ function candidateCollections(db: FieldbookDB, c: Criteria): ActivityCollection[
         : t.where('[activityable_type+activityable_id]').equals([et, ei]),
     );
   }
-  // The compound reads above already bound the due range and are never wider than due_ms alone.
+  if (c.assigned_user_id) {
+    out.push(
+      hasDueRange(c)
+        ? t.where('[assigned_user_id+due_ms]').between([c.assigned_user_id, lo], [c.assigned_user_id, hi], true, false)
+        : t.where('assigned_user_id').equals(c.assigned_user_id),
+    );
+  }
+  // The compound reads bound the due range already and are never wider than due_ms alone.
   const rangeCovered = c.status === 'overdue' || !!c.assigned_user_id || !!(c.activityable_type && c.activityable_id);
   if (hasDueRange(c) && !rangeCovered) out.push(t.where('due_ms').between(lo, hi, true, false));
+  if (c.type) out.push(t.where('type').equals(c.type));
+  if (c.status === 'overdue') out.push(t.where('[open+due_ms]').between([1, lo], [1, hi], true, false));
+  else if (c.status) out.push(t.where('status').equals(c.status));
+  if (c.priority) out.push(t.where('priority').equals(c.priority));
   return out;
 }
 
-/** Reads the rows of the narrowest candidate (IndexedDB counts natively, cheaper than reading). */
+/**
+ * Candidates are sized by reading at most this many keys (a bounded getAllKeys stops early,
+ * where a count would walk the whole range). Past it, reading any of them costs about the same.
+ */
+const SIZE_CAP = 2000;
+
+/** Reads the rows of the narrowest candidate and filters the rest of the criteria in memory. */
 async function narrowest(db: FieldbookDB, c: Criteria): Promise<LocalActivity[]> {
   const candidates = candidateCollections(db, c);
   let pick: ActivityCollection | undefined = candidates[0];
   if (candidates.length > 1) {
-    const counts = await Promise.all(candidates.map((x) => x.clone().count()));
-    let best = Infinity;
-    counts.forEach((n, i) => {
-      if (n < best) [best, pick] = [n, candidates[i]];
-    });
+    // Each candidate is sized only up to the best so far: a larger one is never read in full.
+    let best = SIZE_CAP;
+    for (const x of candidates) {
+      const n = (await x.clone().limit(best).primaryKeys()).length;
+      if (n < best) [best, pick] = [n, x];
+    }
   }
   const rows = pick ? await pick.toArray() : await db.activities.toArray();
   // A multi-entry (words) read yields a row once per matching word.
