@@ -45,9 +45,16 @@ export function Shell() {
     else openActivity(lid);
   }), [platform, openActivity, openOutcome]);
 
-  // Alt+1..5 switch views from anywhere.
+  const openCreate = useUiStore((s) => s.openCreate);
+  // Alt+1..n switch views from anywhere; "n" starts a new activity when not typing.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable="true"], dialog');
+      if (e.key === 'n' && !e.altKey && !e.ctrlKey && !e.metaKey && !typing && !document.querySelector('dialog[open]')) {
+        e.preventDefault();
+        openCreate();
+        return;
+      }
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const i = Number(e.key) - 1;
       const v = VIEWS[i];
@@ -58,7 +65,7 @@ export function Shell() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setView]);
+  }, [setView, openCreate]);
 
   return (
     <div className="app">

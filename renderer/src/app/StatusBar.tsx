@@ -42,7 +42,7 @@ export function StatusBar() {
         >
           Sync now
         </button>
-        <button type="button" className="button primary small" onClick={() => openCreate()}>
+        <button type="button" className="button primary small" aria-keyshortcuts="N" title="New activity (N)" onClick={() => openCreate()}>
           New activity
         </button>
       </div>

@@ -1,5 +1,5 @@
 /** Every activity on this device: the guide's filters, sorts, paging and search, read live from Dexie. */
-import { useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import {
   ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, ACTIVITYABLE_TYPES, LIST_STATUS_FILTERS, MIN_SEARCH_LENGTH,
   PRIORITIES, PRIORITY_LABELS, type ActivityableType, type DirectoryType, type ListStatusFilter,
@@ -33,6 +33,19 @@ export function ActivitiesView() {
   const names = useEntityNames(nameKeys);
   const searchShort = filters.search.trim().length > 0 && filters.search.trim().length < MIN_SEARCH_LENGTH;
   const meta = page?.meta;
+  const searchRef = useRef<HTMLInputElement>(null);
+  // "/" jumps to search, as in most list tools.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const typing = e.target instanceof HTMLElement && e.target.closest('input, textarea, select, dialog');
+      if (e.key === '/' && !typing && !document.querySelector('dialog[open]')) {
+        e.preventDefault();
+        searchRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   return (
     <section className="view" aria-labelledby="activities-title">
@@ -48,6 +61,8 @@ export function ActivitiesView() {
           <label htmlFor="act-search">Search</label>
           <input
             id="act-search"
+            ref={searchRef}
+            aria-keyshortcuts="/"
             type="search"
             placeholder="Subject or description"
             value={filters.search}
