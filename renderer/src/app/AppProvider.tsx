@@ -157,13 +157,14 @@ export function AppProvider({ children }: { children: ReactNode }) {
 
   const updateSettings = useCallback(async (patch: Partial<Settings>) => {
     if (!booted) return;
-    const next = { ...booted.settings, ...patch };
+    // Shown at once (controls stay in step with the click), then stored.
+    const next = { ...live.current.settings, ...patch };
+    live.current.settings = next;
+    setBooted((b) => (b ? { ...b, settings: next } : b));
     if (patch.theme) writeTheme(patch.theme);
     const { theme: _t, ...persisted } = next;
     await booted.db.sync_meta.put({ key: SETTINGS_KEY, value: persisted });
     if ('quietHours' in patch) await booted.platform.setQuietHours(next.quietHours);
-    live.current.settings = next;
-    setBooted((b) => (b ? { ...b, settings: next } : b));
   }, [booted]);
 
   const signIn = useCallback(async (baseUrl: string, token: string) => {

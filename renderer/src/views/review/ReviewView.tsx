@@ -119,6 +119,7 @@ function OverdueStep({ items, now }: { items: LocalActivity[]; now: number }) {
               Cancel selected
             </button>
           </div>
+          <div className="review-scroll" tabIndex={0} role="group" aria-label="Overdue activities list">
           <table className="list review-table">
             <caption className="sr-only">Overdue activities, oldest first</caption>
             <thead>
@@ -145,11 +146,12 @@ function OverdueStep({ items, now }: { items: LocalActivity[]; now: number }) {
                   </td>
                   <td><Subject a={a} /> <SyncMark sync={a.sync} /></td>
                   <td><TypeBadge type={a.type} /></td>
-                  <td>{formatInstant(a.due_at, zone, 'EEE d MMM, HH:mm')}</td>
+                  <td>{formatInstant(a.due_at, zone, 'EEE d MMM yyyy, HH:mm')}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          </div>
         </>
       )}
     </Step>
