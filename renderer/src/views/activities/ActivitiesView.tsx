@@ -116,6 +116,16 @@ export function ActivitiesView() {
       <div className="table-wrap" aria-busy={stale || !page}>
         <table className="list">
           <caption className="sr-only">Activities{meta ? `, ${meta.total} in all` : ''}</caption>
+          <colgroup>
+            <col />
+            <col style={{ width: 105 }} />
+            <col style={{ width: 160 }} />
+            <col style={{ width: 80 }} />
+            <col style={{ width: 160 }} />
+            <col style={{ width: 170 }} />
+            <col style={{ width: 110 }} />
+            <col style={{ width: 100 }} />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Subject</th>
@@ -139,7 +149,7 @@ export function ActivitiesView() {
                 <td><PriorityBadge priority={a.priority} /></td>
                 <td className="due-cell">{formatInstant(a.due_at, settings.timeZone, 'd MMM yyyy, HH:mm')}</td>
                 <td className="clip">{names?.get(`${a.activityable_type}:${a.activityable_id}`) ?? a.activityable?.name ?? a.activityable_id}</td>
-                <td>{a.assigned_user_id === currentUser?.id ? 'Me' : names?.get(`user:${a.assigned_user_id}`) ?? a.assigned_user?.name ?? a.assigned_user_id}</td>
+                <td className="clip">{a.assigned_user_id === currentUser?.id ? 'Me' : names?.get(`user:${a.assigned_user_id}`) ?? a.assigned_user?.name ?? a.assigned_user_id}</td>
                 <td><SyncMark sync={a.sync} /></td>
               </tr>
             ))}
