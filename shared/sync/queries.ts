@@ -185,7 +185,10 @@ function pageMeta(total: number, page: number, perPage: number): PageMeta {
 
 /** Rows deleted here but not yet pushed: few, so they are read once and skipped in memory. */
 async function deletedRows(db: FieldbookDB): Promise<LocalActivity[]> {
-  return db.activities.where('deleted').equals(1).toArray();
+  // Keys first: usually there are none, and a key read is the cheapest way to learn that.
+  const lids = await db.activities.where('deleted').equals(1).primaryKeys();
+  if (!lids.length) return [];
+  return (await db.activities.bulkGet(lids)).filter((r): r is LocalActivity => r !== undefined && r.deleted === 1);
 }
 
 /** One run of rows in sort order that a single index read yields. */
@@ -237,7 +240,9 @@ async function orderedPage(
     const lo = c.dueLo ?? -Infinity;
     const hi = c.dueHi ?? Infinity;
     const deadDated = dead.filter((r) => r.due_ms !== undefined && r.due_ms >= lo && r.due_ms < hi);
-    const dated = indexSegment(t, () => t.where('due_ms').between(lo, hi, true, false), deadDated, dir);
+    // Unbounded, the whole index is read in order (cheaper than an infinite range).
+    const read = hasDueRange(c) ? () => t.where('due_ms').between(lo, hi, true, false) : () => t.orderBy('due_ms');
+    const dated = indexSegment(t, read, deadDated, dir);
     segments.push(dated);
     if (hasDueRange(c)) {
       total = await dated.count();
