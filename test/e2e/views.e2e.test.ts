@@ -275,6 +275,7 @@ describe('first run', () => {
     await waitForFirstSync(page);
     await navigate(page, 'Settings');
     await page.getByText(`Signed in to ${env.crm.url} as Jane Manager.`).waitFor();
+    await page.getByText('CRM features: idempotency, etag, updated-since, users-me.').waitFor();
     expect(page.url()).not.toContain('token=');
     expect(app.errors).toEqual([]);
     await app.context.close();
@@ -316,6 +317,7 @@ describe('settings', () => {
       await page.getByLabel('Your user').selectOption({ label: 'Jane Manager (jane@yourcompany.com)' });
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.getByText(`Signed in to ${crm.url} as Jane Manager.`).waitFor();
+      await page.getByText('CRM features: idempotency, etag, updated-since.').waitFor();
       await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
       expect(await page.getByRole('dialog', { name: 'New activity' }).getByLabel('Assigned to').locator('option:checked').textContent()).toBe('Me (Jane Manager)');
       expect(app.errors).toEqual([]);

@@ -1,11 +1,13 @@
 /** CRM sign-in, who I am, reminder leads per type, working and quiet hours, time zone, theme. */
 import { useId, useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import {
   ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, DEFAULT_REMINDER_LEAD_MINUTES, reminderLead, type ActivityType,
 } from '#shared/domain/index';
 import { useApp } from '../../app/context.tsx';
 import { isHhMm, type HoursRange, type Theme } from '../../app/settings.ts';
 import { useUsers } from '../../data/entities.ts';
+import { crmQueries } from '../../data/remote.ts';
 import { SignInForm } from '../../components/SignInForm.tsx';
 import { formatLead } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
@@ -26,6 +28,19 @@ export function SettingsView() {
   );
 }
 
+function ServerInfo() {
+  const { platform, session } = useApp();
+  const info = useQuery({ ...crmQueries.info(platform, session.baseUrl), enabled: session.signedIn });
+  if (!session.signedIn) return null;
+  if (info.isPending) return <p className="muted small">Asking the CRM what it supports…</p>;
+  if (info.isError) return <p className="muted small">The CRM could not be reached just now; your work is kept here and syncs later.</p>;
+  return (
+    <p className="muted small">
+      CRM features: {info.data.extensions.length ? info.data.extensions.join(', ') : 'standard API only (Fieldbook falls back where needed)'}.
+    </p>
+  );
+}
+
 function Connection() {
   const { session, signOut, currentUser, setCurrentUser, engine } = useApp();
   const users = useUsers();
@@ -42,6 +57,7 @@ function Connection() {
       ) : (
         <SignInForm onDone={() => toast('Signed in.', 'success')} />
       )}
+      <ServerInfo />
       <div className="settings-subsection">
         <h3>Who you are</h3>
         <p className="muted small">New activities are assigned to you by default. The CRM tells us when it can; otherwise pick yourself from the directory.</p>

@@ -1,0 +1,32 @@
+/**
+ * Remote-only lookups (nothing the local store keeps), through TanStack Query: one query
+ * factory per feature, key and fetcher together.
+ */
+import { queryOptions } from '@tanstack/react-query';
+import type { Platform } from '#shared/ipc/platform';
+
+export interface CrmInfo {
+  /** Extensions the CRM advertises (idempotency, etag, updated-since, users-me); empty for a plain CRM. */
+  extensions: string[];
+  api: string | null;
+}
+
+export const crmQueries = {
+  info: (platform: Platform, baseUrl: string) =>
+    queryOptions({
+      queryKey: ['crm', baseUrl, 'info'],
+      queryFn: async (): Promise<CrmInfo> => {
+        const res = await platform.transport.request({ method: 'GET', path: '/', timeoutMs: 10_000 });
+        const header = Object.entries(res.headers).find(([k]) => k.toLowerCase() === 'x-crm-extensions')?.[1] ?? '';
+        let api: string | null = null;
+        try {
+          const body = JSON.parse(res.body) as { data?: { api?: unknown } };
+          api = typeof body.data?.api === 'string' ? body.data.api : null;
+        } catch {
+          // A CRM without a JSON root page is fine: we only lose the description.
+        }
+        return { extensions: header.split(',').map((s) => s.trim()).filter(Boolean), api };
+      },
+      staleTime: 5 * 60_000,
+    }),
+};
