@@ -258,11 +258,42 @@ describe('index use', () => {
   });
 
   it('a filtered list reads the narrowest index it has', async () => {
-    // status=pending holds 5 rows, type=demo 1: both are counted, only the type index is read.
-    const r = await readsOf(() => listActivities(db, { status: 'pending', type: 'demo' }, NOW));
-    expect(r.filter((x) => x === 'activities:type')).toHaveLength(2); // counted, then read
-    expect(r.filter((x) => x === 'activities:status')).toHaveLength(1); // only counted
+    // priority=medium holds 4 rows, status=deferred 1: both are sized with a bounded key read,
+    // and only the status index is read for rows.
+    const r = await readsOf(() => listActivities(db, { status: 'deferred', priority: 'medium' }, NOW));
+    expect(r.filter((x) => x === 'activities:status')).toHaveLength(2); // sized, then read
+    expect(r.filter((x) => x === 'activities:priority')).toHaveLength(1); // only sized
     expect(r).not.toContain('activities:');
+    expect((await listActivities(db, { status: 'deferred', priority: 'medium' }, NOW)).items).toEqual([]);
+  });
+
+  it('when every candidate is large, the most selective kind (type before status) is read', async () => {
+    const big = freshDb('queries-big');
+    const recorded: string[] = [];
+    try {
+      big.use({
+        stack: 'dbcore', name: 'record',
+        create: (down: DBCore): DBCore => ({
+          ...down,
+          table: (name) => {
+            const t = down.table(name);
+            return { ...t, query: (req) => (recorded.push(`${req.query.index.name ?? ''}:${req.limit ?? 'none'}`), t.query(req)) };
+          },
+        }),
+      });
+      const rows = Array.from({ length: 2100 }, (_, i) => {
+        const a = serverActivity({ id: `b${i}`, type: 'call', status: 'pending', subject: i === 7 ? 'Pricing' : 'Call' });
+        return toLocalRow(a, { lid: `B${String(i).padStart(5, '0')}`, base: a, sync: 'synced' });
+      });
+      await big.activities.bulkPut(rows);
+      recorded.length = 0;
+      const page = await listActivities(big, { status: 'pending', type: 'call', per_page: 5 }, NOW);
+      expect(page.meta.total).toBe(2100);
+      expect(page.items).toHaveLength(5);
+      expect(recorded).toEqual(['type:2000', 'status:2000', 'type:Infinity']);
+    } finally {
+      await big.delete();
+    }
   });
 
   it('overdue status uses [open+due_ms]; entity and assignee lists use their indexes', async () => {
