@@ -9,10 +9,10 @@ import { format } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
-import { axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync } from './harness.ts';
+import { axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced } from './harness.ts';
 import {
   ZONE, activityForm, closeDetail, createdDuringRun, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
-  nextWeekMonday, serverActivities, type ScenarioRun,
+  nextWeekMonday, serverActivities, waitForOutboxEmpty, type ScenarioRun,
 } from './scenario-steps.ts';
 
 const SUBJECT = 'Zephyr weekly sync - rollout status';
@@ -114,6 +114,25 @@ describe('recurring series: created offline, edited "this and following", synced
     ]);
     expect(list.map((a) => a.location)).toEqual([null, null, ...Array<string>(4).fill('Globex HQ, room 4')]);
     expect(list.every((a) => a.type === 'meeting' && a.status === 'pending' && a.duration_minutes === 45)).toBe(true);
+  });
+
+  it('ends the series from an occurrence\'s detail: every future open occurrence is cancelled on the server', async () => {
+    const { page } = run!.app;
+    const rows = page.locator('table.list tbody tr .subject-cell button');
+    await rows.nth(4).click();
+    const detail = page.getByRole('dialog', { name: SUBJECT });
+    const section = detail.getByRole('region', { name: 'Recurring series' });
+    await section.getByText('Occurrence 5 of 6 on this device · 6 still ahead.').waitFor();
+    await screenshot(page, 'series-detail-light');
+    await expectNoSerious(page, 'series detail');
+    await section.getByRole('button', { name: 'End series…' }).click();
+    await page.getByRole('dialog', { name: 'End this series?' }).getByRole('button', { name: 'End series' }).click();
+    await page.getByText('Series ended: 6 future activities cancelled, 0 kept.').waitFor();
+    await waitForOutboxEmpty(run!.app);
+    await waitForSynced(page);
+    const list = (await createdDuringRun(run!, { activityable_id: GUIDE_IDS.customer423 })).filter((a) => a.subject === SUBJECT);
+    expect(list).toHaveLength(6);
+    expect(list.map((a) => [a.status, a.cancellation_reason])).toEqual(Array(6).fill(['cancelled', 'Recurring series ended']));
   });
 });
 
