@@ -12,6 +12,8 @@ import { DIRECTORY_TYPE_LABELS } from '../../components/EntityPicker.tsx';
 import { formatDateOnly, formatInstant, formatMinutes } from '../../components/format.ts';
 import { toShownError } from '../../components/errors.ts';
 import { useUiStore } from '../../state/store.ts';
+import { SeriesPanel } from '../../components/series/SeriesPanel.tsx';
+import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
 
 const ACTION_LABELS: Record<Action, string> = {
   update: 'Edit', complete: 'Complete', cancel: 'Cancel', reschedule: 'Reschedule', delete: 'Delete', recreate: 'Recreate',
@@ -116,10 +118,11 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
           </div>
         </div>
 
+        <SeriesPanel activity={a} />
         <section className="detail-section" aria-labelledby="d-when">
           <h3 id="d-when">Details</h3>
           <dl className="detail-grid">
-            <Row label="Due">{formatInstant(a.due_at, tz)}</Row>
+            <Row label="Due">{formatInstant(a.due_at, tz)} <CustomerLocalTime dueIso={a.due_at} repZone={tz} entity={{ type: a.activityable_type, id: a.activityable_id }} contactId={a.contact_id} /></Row>
             <Row label="Duration">{formatMinutes(a.duration_minutes)}</Row>
             <Row label="Reminder">{formatInstant(a.reminder_at, tz)}</Row>
             <Row label={DIRECTORY_TYPE_LABELS[a.activityable_type]}>{entity?.name ?? a.activityable?.name ?? a.activityable_id}</Row>
