@@ -191,6 +191,9 @@ for (const theme of ['light', 'dark'] as const) {
       await app.page.locator('table.load-table tbody tr').nth(13).waitFor();
       if (theme === 'dark') await screenshot(app.page, 'review-dark');
       await expectNoSerious(app.page, `review (${theme})`);
+      // The load chart sits below the fold: scroll to it for its own screenshot.
+      await app.page.locator('table.load-table').scrollIntoViewIfNeeded();
+      await screenshot(app.page, `review-load-${theme}`);
     });
 
     it('Billable: summary by customer and period, CSV download', async () => {

@@ -259,7 +259,7 @@ function LoadStep({ days }: { days: DayLoad<LocalActivity>[] }) {
               <td className="bar-col" aria-hidden="true">
                 <span className="load-bar"><span style={{ width: `${Math.round((d.bookedMinutes / maxMinutes) * 100)}%` }} /></span>
               </td>
-              <td>
+              <td className="wrap flags">
                 {d.overScheduled && <span className="badge overdue-badge">Over-scheduled</span>}{' '}
                 {d.flags.length > 0 && <span className="small muted">{d.flags.map((f) => FLAG_LABELS[f]).join(', ')}</span>}
               </td>
