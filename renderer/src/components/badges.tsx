@@ -31,7 +31,7 @@ export function SyncMark({ sync, always }: { sync: SyncState; always?: boolean }
   return (
     <span className={`sync-mark sync-${sync}`} title={SYNC_LABELS[sync]}>
       <span className="dot" aria-hidden="true" />
-      <span className={always ? '' : 'sr-only-narrow'}>{SYNC_LABELS[sync]}</span>
+      <span>{SYNC_LABELS[sync]}</span>
     </span>
   );
 }
