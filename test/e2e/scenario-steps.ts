@@ -6,7 +6,7 @@ import { TZDate } from '@date-fns/tz';
 import { addDays, format, nextMonday, startOfDay } from 'date-fns';
 import type { Locator, Page } from 'playwright-core';
 import type { Activity } from '#shared/domain/index';
-import { openApp, startE2E, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv } from './harness.ts';
+import { axeSerious, openApp, startE2E, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv } from './harness.ts';
 
 export const ZONE = 'Europe/Berlin';
 export type Mode = 'online' | 'offline';
@@ -193,4 +193,11 @@ export async function endRun(run: ScenarioRun | undefined): Promise<void> {
   if (!run) return;
   await run.app.context.close();
   await run.env.close();
+}
+
+/** No serious or critical axe-core violation on the page as it is now (checked in online runs). */
+export async function expectAccessible(run: ScenarioRun, what: string): Promise<void> {
+  if (run.mode !== 'online') return;
+  const violations = await axeSerious(run.app.page);
+  if (violations.length) throw new Error(`${what}: ${JSON.stringify(violations, null, 2)}`);
 }

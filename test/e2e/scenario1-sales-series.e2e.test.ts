@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
-  activityForm, closeDetail, createActivity, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
+  activityForm, closeDetail, createActivity, expectAccessible, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
   createdDuringRun, nextWeekMonday, onlyOne, startRun, type Mode, type ScenarioRun,
 } from './scenario-steps.ts';
 
@@ -20,6 +20,7 @@ const FOLLOW_UP = 'Demo Follow-up - Answer Questions';
 for (const mode of ['online', 'offline'] as Mode[]) {
   describe(`Scenario 1: sales call series (${mode})`, () => {
     let run: ScenarioRun | undefined;
+    let movedToMinute = 0;
     const monday = nextWeekMonday();
     const demoDay = daysFrom(monday, 7);
     const followDay = daysFrom(monday, 14);
@@ -56,7 +57,39 @@ for (const mode of ['online', 'offline'] as Mode[]) {
         tags: 'discovery, new-opportunity',
       });
       await createActivity(page);
-      await page.getByRole('button', { name: new RegExp(`^Call: ${DISCOVERY}`) }).waitFor();
+      await page.getByRole('button', { name: new RegExp(`${DISCOVERY} ?, Call`) }).waitFor();
+      await expectAccessible(run!, 'calendar week with a new activity');
+    });
+
+    it('moves the discovery call an hour later by dragging it (reschedule with a reason)', async () => {
+      const { page } = run!.app;
+      const event = page.getByRole('button', { name: new RegExp(`${DISCOVERY} ?, Call`) });
+      // Mid-view, so the drag does not touch the edge (FullCalendar would scroll under the pointer).
+      await page.locator('td.fc-timegrid-slot-lane[data-time="07:30:00"]').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      const box = await event.boundingBox();
+      const seven = await page.locator('td.fc-timegrid-slot-lane[data-time="07:00:00"]').boundingBox();
+      const eight = await page.locator('td.fc-timegrid-slot-lane[data-time="08:00:00"]').boundingBox();
+      if (!box || !seven || !eight) throw new Error('event or slots not on screen');
+      const x = box.x + box.width / 2;
+      // Grab near the top edge (the 07:00 snap) and let go near the top of the 08:00 slot.
+      const y = box.y + 4;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x, (seven.y + eight.y) / 2, { steps: 5 });
+      await page.mouse.move(x, eight.y + 4, { steps: 5 });
+      await page.mouse.up();
+      const dialog = page.getByRole('dialog', { name: 'Reschedule activity' });
+      await dialog.waitFor();
+      await screenshot(page, `scenario1-drag-${mode}`);
+      // Where the pointer lands decides the quarter hour; the rep aims for "about 08:00".
+      const text = (await dialog.locator('p').first().textContent()) ?? '';
+      const to = new RegExp(`^${DISCOVERY}From Mon \\d+ \\w+, 07:00 to Mon \\d+ \\w+, 08:(00|15)$`).exec(text);
+      expect(to, text).not.toBeNull();
+      movedToMinute = Number(to?.[1]);
+      await expectAccessible(run!, 'reschedule-by-drag dialog');
+      await dialog.getByLabel('Reason (optional)').fill('Customer asked for a later start.');
+      await dialog.getByRole('button', { name: 'Reschedule' }).click();
+      await dialog.waitFor({ state: 'detached' });
     });
 
     it('schedules the demo and the follow-up from New activity', async () => {
@@ -79,13 +112,13 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       });
       await createActivity(page);
       await page.getByRole('button', { name: 'Next week' }).click();
-      await page.getByRole('button', { name: new RegExp(`^Demo: ${DEMO}`) }).waitFor();
+      await page.getByRole('button', { name: new RegExp(`${DEMO} ?, Demo`) }).waitFor();
     });
 
     it('completes the discovery call with its outcome (confirming it is early)', async () => {
       const { page } = run!.app;
       await page.getByRole('button', { name: 'Previous week' }).click();
-      await page.getByRole('button', { name: new RegExp(`^Call: ${DISCOVERY}`) }).click();
+      await page.getByRole('button', { name: new RegExp(`${DISCOVERY} ?, Call`) }).click();
       const detail = page.getByRole('dialog', { name: DISCOVERY });
       await detail.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Complete' }).click();
       const outcome = page.getByRole('dialog', { name: `Complete: ${DISCOVERY}` });
@@ -97,6 +130,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await outcome.getByLabel('Actual duration (minutes)').fill('52');
       await outcome.getByLabel('Tags').fill('completed, positive');
       await screenshot(page, `scenario1-outcome-${mode}`);
+      await expectAccessible(run!, 'outcome dialog');
       await outcome.getByRole('button', { name: 'Complete', exact: true }).click();
       const confirm = page.getByRole('dialog', { name: "Complete before it's due?" });
       await confirm.getByRole('button', { name: 'Complete now' }).click();
@@ -114,7 +148,8 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       const follow = onlyOne(list, FOLLOW_UP);
       expect(discovery).toMatchObject({
         type: 'call', status: 'completed', priority: 'high', activityable_type: 'opportunity', activityable_id: GUIDE_IDS.newOpportunity,
-        assigned_user_id: GUIDE_IDS.jane, due_at: instantAt(monday, 7), duration_minutes: 52,
+        assigned_user_id: GUIDE_IDS.jane, due_at: instantAt(monday, 8, movedToMinute), previous_due_at: instantAt(monday, 7), rescheduled_count: 1,
+        duration_minutes: 52,
       });
       expect(discovery.outcome).toContain('What was discussed:\nExcellent discovery call. Key requirements: integration with Salesforce and SAP');
       expect(discovery.outcome).toContain('Customer sentiment/feedback:\nPositive.');

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
-  ZONE, createdDuringRun, endRun, finishRun, instantAt, serverActivity, startRun, type Mode, type ScenarioRun,
+  ZONE, createdDuringRun, endRun, expectAccessible, finishRun, instantAt, serverActivity, startRun, type Mode, type ScenarioRun,
 } from './scenario-steps.ts';
 
 const D = 'Pricing Review Call - Enterprise Platform';
@@ -26,7 +26,7 @@ async function focusRow(page: Page, subject: string): Promise<void> {
   await page.getByRole('listbox', { name: 'Overdue activities' }).getByRole('option', { name: new RegExp(`^${subject}`) }).click();
 }
 
-/** From the rows' accessible names: within a lateness group, values never go up (unknown last). */
+/** From the rows' text (their accessible names): within a lateness group, values never go up (unknown last). */
 function valuesRunDownWithinGroups(labels: string[]): boolean {
   const group = (l: string) => {
     const d = /(\d+) days? late/.exec(l);
@@ -67,9 +67,10 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await page.getByLabel('Sort by').selectOption('value');
       // Inside each lateness group the rows now run from the highest opportunity value down.
       await expect.poll(async () => valuesRunDownWithinGroups(await list.getByRole('option').evaluateAll(
-        (els) => els.map((e) => e.getAttribute('aria-label') ?? ''),
+        (els) => els.map((e) => e.textContent ?? ''),
       ))).toBe(true);
       await screenshot(page, `scenario2-queue-${mode}`);
+      await expectAccessible(run!, 'overdue queue');
     });
 
     it('reschedules the high-value one to tomorrow 9:00 with priority high (r)', async () => {
@@ -81,6 +82,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await dialog.getByLabel('Reason (optional)').fill('High-priority opportunity. Rescheduling to earliest available slot.');
       await dialog.getByLabel('Priority').selectOption('high');
       tomorrow9 = instantAt(addDays(new TZDate(Date.now(), ZONE), 1), 9);
+      await expectAccessible(run!, 'reschedule dialog');
       await dialog.getByRole('button', { name: 'Reschedule' }).click();
       await dialog.waitFor({ state: 'detached' });
       // No longer overdue: it leaves the queue.
@@ -104,6 +106,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await focusRow(page, F);
       await page.keyboard.press('d');
       const dialog = page.getByRole('dialog', { name: `Cancel "${F}"` });
+      await expectAccessible(run!, 'cancel dialog');
       await dialog.getByLabel('Reason', { exact: true }).fill('Customer unresponsive to 3 contact attempts. Will re-engage next month.');
       await dialog.getByRole('button', { name: 'Cancel activity' }).click();
       await dialog.waitFor({ state: 'detached' });
@@ -123,6 +126,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await page.getByRole('toolbar', { name: 'Actions for 3 selected' }).waitFor();
       await page.getByRole('listbox', { name: 'Overdue activities' }).focus();
       await screenshot(page, `scenario2-selected-${mode}`);
+      await expectAccessible(run!, 'overdue queue with a selection');
       await page.keyboard.press('d');
       const dialog = page.getByRole('dialog', { name: 'Cancel 3 activities' });
       await dialog.getByRole('button', { name: 'Stale activity, no longer relevant' }).click();

@@ -118,13 +118,13 @@ export function ActivitiesView() {
           <caption className="sr-only">Activities{meta ? `, ${meta.total} in all` : ''}</caption>
           <colgroup>
             <col />
+            <col style={{ width: 118 }} />
+            <col style={{ width: 165 }} />
+            <col style={{ width: 82 }} />
+            <col style={{ width: 172 }} />
+            <col style={{ width: 150 }} />
             <col style={{ width: 105 }} />
-            <col style={{ width: 160 }} />
-            <col style={{ width: 80 }} />
-            <col style={{ width: 160 }} />
-            <col style={{ width: 170 }} />
-            <col style={{ width: 110 }} />
-            <col style={{ width: 100 }} />
+            <col style={{ width: 90 }} />
           </colgroup>
           <thead>
             <tr>

@@ -8,8 +8,9 @@ import { TZDate } from '@date-fns/tz';
 import { format, startOfMonth } from 'date-fns';
 import {
   BILLING_PERIODS, billableDetailCsv, billableSummary, billableSummaryCsv, formatCents,
-  type BillingPeriod,
+  type BillableItem, type BillingPeriod, type CustomerRef,
 } from '#shared/export/billable';
+import type { DirectoryEntity } from '#shared/sync/types';
 import type { DirectoryType } from '#shared/domain/index';
 import { useApp } from '../../app/context.tsx';
 import { Field } from '../../components/Field.tsx';
@@ -41,18 +42,26 @@ export function BillableView() {
 
   const data = useLiveQuery(async () => {
     const rows = await db.activities.where('status').equals('completed').filter((a) => a.deleted === 0 && a.is_billable).toArray();
-    const entities = await db.entities.bulkGet([...new Set(rows.map((a) => `${a.activityable_type}\u0000${a.activityable_id}`))]
-      .map((k) => k.split('\u0000') as [DirectoryType, string]));
-    const names = new Map<string, string>();
-    for (const e of entities) if (e) names.set(`${e.type}:${e.id}`, e.name);
-    return { rows, names };
+    const keys = (list: (readonly [string, string])[]) => [...new Set(list.map(([t, i]) => `${t}\u0000${i}`))]
+      .map((k) => k.split('\u0000') as [DirectoryType, string]);
+    const related = await db.entities.bulkGet(keys(rows.map((a) => [a.activityable_type, a.activityable_id] as const)));
+    // Opportunities and contacts bill to their customer when the directory knows it.
+    const parents = await db.entities.bulkGet(keys(related.flatMap((e) => (e?.customer_id ? [['customer', e.customer_id] as const] : []))));
+    const entities = new Map<string, DirectoryEntity>();
+    for (const e of [...related, ...parents]) if (e) entities.set(`${e.type}:${e.id}`, e);
+    return { rows, entities };
   }, [db]);
 
   const opts = useMemo(() => ({
     timeZone: zone,
     ...(fromIso ? { from: fromIso } : {}),
     ...(toIso ? { to: toIso } : {}),
-    nameOf: (type: string, id: string) => data?.names.get(`${type}:${id}`),
+    customerOf: (a: BillableItem): CustomerRef => {
+      const own = data?.entities.get(`${a.activityable_type}:${a.activityable_id}`);
+      const parent = own?.customer_id ? data?.entities.get(`customer:${own.customer_id}`) : undefined;
+      if (parent) return { key: `customer:${parent.id}`, name: parent.name, type: 'customer' };
+      return { key: `${a.activityable_type}:${a.activityable_id}`, name: own?.name ?? a.activityable?.name ?? a.activityable_id, type: a.activityable_type };
+    },
   }), [zone, fromIso, toIso, data]);
   const summary = useMemo(() => (data && !rangeError ? billableSummary(data.rows, { ...opts, period }) : null), [data, opts, period, rangeError]);
 
