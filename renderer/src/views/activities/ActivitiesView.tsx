@@ -118,12 +118,12 @@ export function ActivitiesView() {
           <caption className="sr-only">Activities{meta ? `, ${meta.total} in all` : ''}</caption>
           <colgroup>
             <col />
-            <col style={{ width: 118 }} />
-            <col style={{ width: 165 }} />
-            <col style={{ width: 82 }} />
+            <col style={{ width: 115 }} />
+            <col style={{ width: 170 }} />
+            <col style={{ width: 92 }} />
             <col style={{ width: 172 }} />
-            <col style={{ width: 150 }} />
-            <col style={{ width: 105 }} />
+            <col style={{ width: 145 }} />
+            <col style={{ width: 100 }} />
             <col style={{ width: 90 }} />
           </colgroup>
           <thead>
