@@ -176,6 +176,12 @@ for (const theme of ['light', 'dark'] as const) {
         due_at: new Date(Date.now() - 3_600_000).toISOString(), duration_minutes: 90, is_billable: true, billable_rate: 120,
       });
       env.crm.mutate.complete(a.id, { outcome: 'Workshop held.', duration_minutes: 90 });
+      // On an opportunity: billed to the opportunity's customer (Acme Corp).
+      const b = env.crm.mutate.create({
+        type: 'meeting', subject: 'Qx billable scoping session', activityable_type: 'opportunity', activityable_id: GUIDE_IDS.acmeOpportunity,
+        due_at: new Date(Date.now() - 7_200_000).toISOString(), duration_minutes: 45, is_billable: true, billable_rate: 200,
+      });
+      env.crm.mutate.complete(b.id, { outcome: 'Scope agreed.', duration_minutes: 45 });
       app = await openApp(env, { timezoneId: ZONE, colorScheme: theme });
       await waitForFirstSync(app.page);
       await waitForDirectory(app.page);
@@ -202,8 +208,9 @@ for (const theme of ['light', 'dark'] as const) {
       await page.getByLabel('Group by').selectOption('day');
       const row = page.getByRole('row', { name: /Customer 575/ }).first();
       await row.waitFor();
-      // 90 min × 120/h = 180.00 (the demo data may bill this customer too: at least this much).
-      await expect.poll(async () => Number(await page.getByTestId('billable-total').textContent())).toBeGreaterThanOrEqual(180);
+      // 90 min × 120/h = 180.00 plus 45 min × 200/h = 150.00 (the demo data may bill too: at least this much).
+      await expect.poll(async () => Number(await page.getByTestId('billable-total').textContent())).toBeGreaterThanOrEqual(330);
+      await page.getByRole('row', { name: /Acme Corp \(customer\)/ }).first().waitFor();
       await screenshot(page, `billable-${theme}`);
       await expectNoSerious(page, `billable (${theme})`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);

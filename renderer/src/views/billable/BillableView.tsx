@@ -88,7 +88,7 @@ export function BillableView() {
             {BILLING_PERIODS.map((p) => <option key={p} value={p}>{PERIOD_LABELS[p]}</option>)}
           </select>
         </Field>
-        <p className="muted small">Completed billable activities, at actual duration × hourly rate, in {zone}.</p>
+        <p className="muted small">Completed billable activities, at actual duration × hourly rate, in {zone}. Opportunities and contacts count for their customer.</p>
       </div>
       {summary && (
         <>
