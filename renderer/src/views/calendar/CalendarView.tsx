@@ -207,6 +207,7 @@ function renderEvent(arg: EventContentArg) {
     <div className="fb-ev" title={String(arg.event.extendedProps.accessibleName)}>
       <div className="fb-ev-line">
         {overdue && <span className="fb-ev-flag" aria-hidden="true">⚠</span>}
+        {arg.event.classNames.includes('fb-completed') && <span className="fb-ev-done" aria-hidden="true">✓</span>}
         {arg.timeText && <span className="fb-ev-time">{arg.timeText}</span>}{' '}
         <span className="fb-ev-title">{arg.event.title}</span>
         <span className="sr-only">, {String(arg.event.extendedProps.details)}</span>
