@@ -327,3 +327,43 @@ describe('settings', () => {
     }
   });
 });
+
+describe('keyboard', () => {
+  it('N opens the form, the entity picker works with arrows and Enter, Escape closes and gives focus back', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForFirstSync(page);
+    await waitForDirectory(page);
+    await navigate(page, 'Activities');
+    const opener = page.getByRole('button', { name: 'Reset filters' });
+    await opener.focus();
+    await page.keyboard.press('n');
+    const form = page.getByRole('dialog', { name: 'New activity' });
+    await form.waitFor();
+    // Focus starts in the subject.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('placeholder'))).toMatch(/Discovery call/);
+    await page.keyboard.type('Renewal terms call with Globex');
+    const combo = form.getByRole('combobox', { name: 'Related record: name' });
+    await combo.focus();
+    await page.keyboard.type('Glob');
+    await form.getByRole('option', { name: /Globex Corporation/ }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => combo.inputValue()).toBe('Globex Corporation');
+    // Escape in an open list closes the list, not the dialog.
+    await page.keyboard.press('ArrowDown');
+    await form.getByRole('listbox').waitFor();
+    await page.keyboard.press('Escape');
+    await form.getByRole('listbox').waitFor({ state: 'detached' });
+    expect(await form.isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true);
+    // "/" jumps to search.
+    await page.keyboard.press('/');
+    expect(await page.getByRole('searchbox', { name: 'Search' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+});

@@ -27,6 +27,11 @@ export function Dialog({ title, onClose, children, footer, size = 'medium', desc
     if (!el) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     if (!el.open) el.showModal();
+    // showModal() focuses the first focusable (the close button); start where the work is instead:
+    // a [data-autofocus] element, else the first control of the body.
+    const start = el.querySelector<HTMLElement>('[data-autofocus]')
+      ?? el.querySelector<HTMLElement>('.dialog-body :is(input, select, textarea, button):not(:disabled)');
+    start?.focus();
     const onCancel = (e: Event) => {
       e.preventDefault();
       closeRef.current();
@@ -77,7 +82,7 @@ export function ConfirmDialog({ title, message, confirmLabel, danger, onConfirm,
       size="small"
       footer={
         <>
-          <button type="button" className="button" onClick={onCancel} autoFocus>Keep it</button>
+          <button type="button" className="button" onClick={onCancel} data-autofocus>Keep it</button>
           <button type="button" className={danger ? 'button danger' : 'button primary'} onClick={onConfirm}>{confirmLabel}</button>
         </>
       }

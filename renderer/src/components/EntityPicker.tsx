@@ -37,6 +37,8 @@ export function EntityPicker<T extends DirectoryType>({
   const [text, setText] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  // The name just picked, shown until the live lookup of the value answers (no flash of the id).
+  const [picked, setPicked] = useState<{ id: string; name: string } | null>(null);
   const selected = useEntity(value?.type, value?.id);
   const results = useEntitySearch(type, open ? text : '', 12);
 
@@ -49,11 +51,13 @@ export function EntityPicker<T extends DirectoryType>({
   const listId = `${id}-list`;
   const errId = `${id}-err`;
   const hintId = `${id}-hint`;
-  const shown = open ? text : selected?.name ?? (value ? value.id : '');
+  const pickedName = picked && value && picked.id === value.id ? picked.name : undefined;
+  const shown = open ? text : selected?.name ?? pickedName ?? (value ? value.id : '');
 
   function pick(i: number) {
     const e = items[i];
     if (!e) return;
+    setPicked({ id: e.id, name: e.name });
     onChange({ type, id: e.id });
     setText('');
     setOpen(false);

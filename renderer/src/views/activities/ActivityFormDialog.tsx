@@ -233,7 +233,7 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
           </Field>
           <Field label="Subject" errors={err('subject')} warning={locked('subject') ? null : hint} className="span-2">
             <input type="text" value={d.subject} disabled={locked('subject')} onChange={(e) => set('subject', e.target.value)}
-              placeholder="e.g. Discovery call - pricing with Acme CFO" autoFocus />
+              placeholder="e.g. Discovery call - pricing with Acme CFO" data-autofocus />
           </Field>
           <div className="span-2">
             <EntityPicker<ActivityableType>
