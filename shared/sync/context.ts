@@ -49,16 +49,25 @@ export function sleep(ctx: SyncContext, ms: number): Promise<void> {
   return new Promise((resolve) => { ctx.timers.setTimeout(resolve, ms); });
 }
 
-/** Run `fn` over items with at most `limit` at a time; results in input order. */
+/** Run `fn` over items with at most `limit` at a time; results in input order. A failure stops new items. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const i = next++;
-      out[i] = await fn(items[i] as T, i);
+      try {
+        out[i] = await fn(items[i] as T, i);
+      } catch (e) {
+        failed = true;
+        throw e;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  // Settle every worker before failing: nothing of a failed run may still be writing afterwards.
+  const settled = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return out;
 }

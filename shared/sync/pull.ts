@@ -75,6 +75,11 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   report.full = !incremental;
   const generation = ctx.newId();
   const seen = new Set<string>();
+  // server id → lid of every local row, read once (one index scan). Per-page index lookups
+  // (anyOf) cost far more on large stores; nothing else gives rows a server id while we hold the
+  // sender lock, and this pull keeps the map current as it inserts.
+  const known = new Map<string, string>();
+  await db.activities.orderBy('server_id').eachKey((key, cursor) => { known.set(key as string, cursor.primaryKey); });
   let maxUpdated: string | undefined = watermark;
 
   const scope: Record<string, string> = me ? { assigned_user_id: me } : {};
@@ -136,8 +141,9 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   async function writePage(acts: Activity[]): Promise<void> {
     assertAlive(ctx);
     await db.transaction('rw', db.activities, db.outbox, db.conflicts, async () => {
-      const existing = await db.activities.where('server_id').anyOf(acts.map((a) => a.id)).toArray();
-      const byServer = new Map(existing.map((r) => [r.server_id as string, r]));
+      const lids0 = acts.map((a) => known.get(a.id)).filter((l): l is string => l !== undefined);
+      const existing = lids0.length ? (await db.activities.bulkGet(lids0)).filter((r): r is LocalActivity => r !== undefined) : [];
+      const byServer = new Map(existing.filter((r) => r.server_id !== null).map((r) => [r.server_id as string, r]));
       // Our own creates whose answer was lost: recognised by the client marker.
       const markers = acts.filter((a) => !byServer.has(a.id) && typeof a.custom_fields[CLIENT_MARKER] === 'string');
       if (markers.length) {
@@ -147,6 +153,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
           const row = a ? await db.activities.get(op.lid) : undefined;
           if (!a || !row || op.kind !== 'create' || op.state === 'inflight') continue;
           await db.outbox.delete(op.seq);
+          known.set(a.id, row.lid);
           byServer.set(a.id, { ...row, server_id: a.id, base: a });
         }
       }
@@ -162,7 +169,9 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
       for (const a of acts) {
         const e = byServer.get(a.id);
         if (!e) {
-          rows.push(toLocalRow(a, { lid: ctx.newId(), base: a, sync: 'synced', seen_in_pull: generation }));
+          const lid = ctx.newId();
+          known.set(a.id, lid);
+          rows.push(toLocalRow(a, { lid, base: a, sync: 'synced', seen_in_pull: generation }));
           report.inserted++;
           continue;
         }
@@ -225,10 +234,10 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   }
 
   async function sweep(user: string | null): Promise<void> {
-    const known = (await db.activities.orderBy('server_id').uniqueKeys()) as string[];
-    const missing = known.filter((id) => !seen.has(id));
+    const missing = [...known.keys()].filter((id) => !seen.has(id));
     if (!missing.length) return;
-    const rows = await db.activities.where('server_id').anyOf(missing).toArray();
+    const rows = (await db.activities.bulkGet(missing.map((id) => known.get(id) as string)))
+      .filter((r): r is LocalActivity => r !== undefined && r.server_id !== null && !seen.has(r.server_id));
     const gone: LocalActivity[] = [];
     const refresh: Activity[] = [];
     const leftScope: LocalActivity[] = [];

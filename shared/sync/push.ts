@@ -174,40 +174,67 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       progress = true;
       const { op, row } = step;
       // An op that went out alone stays alone (bulk_members = []): in a bulk it would carry another
-      // key, and a server could apply it twice.
-      // Without server idempotency a bulk of unknown outcome is not resent as a whole either: its
-      // members go alone, each checked against the server first.
-      const alone = individual.has(op.bulk_group ?? '') || op.bulk_members?.length === 0 ||
-        (op.maybe_sent === true && (!op.bulk_key || !idempotent()));
-      if (op.bulk_group && !alone) {
+      // key, and a server could apply it twice. Without server idempotency a bulk of unknown
+      // outcome is not resent as a whole either: its members go alone, each checked first.
+      if (!step.claimed) {
         const r = await tryBulk(op, lid);
         if (r === 'sent') continue;
         if (r === 'parked') return progress;
       }
-      const cont = await sendOne(op, row);
+      const cont = await sendOne(op, row, step.claimed === true);
       if (!cont) return progress;
     }
   }
 
-  async function nextStep(lid: string): Promise<Step> {
-    const ops = await opsOf(ctx, lid);
-    const head = ops[0];
-    if (!head) return { kind: 'none' };
-    if (head.state === 'failed') {
-      await blockFollowers(lid, head);
-      return { kind: 'none' };
-    }
-    if (head.state === 'blocked') return { kind: 'none' };
-    const now = ctx.now();
-    if (head.state === 'inflight' && !reclaimable(head, now)) return { kind: 'none' };
-    const row = await db.activities.get(lid);
-    if (!row) return { kind: 'none' };
-    if (row.sync === 'conflict') return { kind: 'none' };
-    if (head.next_attempt_at > now) return { kind: 'wait', until: head.next_attempt_at };
-    // Every op but a create needs the server id: wait for the create (same lid) or, for the copy a
-    // cancel-with-reschedule makes, for the parent's cancel (which maps it and re-queues it).
-    if (head.kind !== 'create' && !row.server_id) return { kind: 'none' };
-    return { kind: 'send', op: head, row };
+  /** An op that went out alone stays alone; see processLid. */
+  function goesAlone(op: OutboxOp): boolean {
+    return !op.bulk_group || individual.has(op.bulk_group) || op.bulk_members?.length === 0 ||
+      (op.maybe_sent === true && (!op.bulk_key || !idempotent()));
+  }
+
+  /**
+   * The lid's next op, read and (unless it may join a bulk request) claimed in one transaction:
+   * one round of local I/O per op keeps the sender close to the network's floor.
+   */
+  async function nextStep(lid: string): Promise<Step & { claimed?: boolean }> {
+    assertAlive(ctx);
+    return db.transaction('rw', db.outbox, db.activities, async (): Promise<Step & { claimed?: boolean }> => {
+      const ops = await opsOf(ctx, lid);
+      const head = ops[0];
+      if (!head) return { kind: 'none' };
+      if (head.state === 'failed') {
+        await blockFollowers(lid, head);
+        return { kind: 'none' };
+      }
+      if (head.state === 'blocked') return { kind: 'none' };
+      const now = ctx.now();
+      if (head.state === 'inflight' && !reclaimable(head, now)) return { kind: 'none' };
+      const row = await db.activities.get(lid);
+      if (!row) return { kind: 'none' };
+      if (row.sync === 'conflict') return { kind: 'none' };
+      if (head.next_attempt_at > now) return { kind: 'wait', until: head.next_attempt_at };
+      // Every op but a create needs the server id: wait for the create (same lid) or, for the copy a
+      // cancel-with-reschedule makes, for the parent's cancel (which maps it and re-queues it).
+      if (head.kind !== 'create' && !row.server_id) return { kind: 'none' };
+      if (!goesAlone(head)) return { kind: 'send', op: head, row };
+      const claimed: OutboxOp = { ...claimFields(head, now), ...singleExtra(head, row) };
+      await db.outbox.put(claimed);
+      return { kind: 'send', op: claimed, row, claimed: true };
+    });
+  }
+
+  function claimFields(cur: OutboxOp, now: number): OutboxOp {
+    return {
+      ...cur, state: 'inflight', lease_until: now + ctx.leaseMs, attempts: cur.attempts + 1,
+      maybe_sent: cur.maybe_sent || cur.state === 'inflight',
+    };
+  }
+
+  function singleExtra(cur: OutboxOp, row: LocalActivity): Partial<OutboxOp> {
+    return {
+      ...(cur.kind === 'reschedule' && cur.sent_count === undefined ? { sent_count: row.base?.rescheduled_count ?? 0 } : {}),
+      ...(cur.bulk_group ? { bulk_members: [] } : {}),
+    };
   }
 
   async function claim(ops: OutboxOp[], extra: (op: OutboxOp) => Partial<OutboxOp> = () => ({})): Promise<OutboxOp[]> {
@@ -219,10 +246,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         for (const op of ops) {
           const cur = await db.outbox.get(op.seq as number);
           if (!cur || (cur.state !== 'queued' && !reclaimable(cur, now))) throw new ClaimLost();
-          const next: OutboxOp = {
-            ...cur, ...extra(cur), state: 'inflight', lease_until: now + ctx.leaseMs, attempts: cur.attempts + 1,
-            maybe_sent: cur.maybe_sent || cur.state === 'inflight',
-          };
+          const next: OutboxOp = { ...claimFields(cur, now), ...extra(cur) };
           await db.outbox.put(next);
           out.push(next);
         }
@@ -236,11 +260,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
 
   // ------------------------------------------------------------------ single op
   /** Returns whether the lid may continue with its next op at once. */
-  async function sendOne(op0: OutboxOp, row: LocalActivity): Promise<boolean> {
-    const [op] = await claim([op0], (cur) => ({
-      ...(cur.kind === 'reschedule' && cur.sent_count === undefined ? { sent_count: row.base?.rescheduled_count ?? 0 } : {}),
-      ...(cur.bulk_group ? { bulk_members: [] } : {}),
-    }));
+  async function sendOne(op0: OutboxOp, row: LocalActivity, claimed = false): Promise<boolean> {
+    const [op] = claimed ? [op0] : await claim([op0], (cur) => singleExtra(cur, row));
     if (!op) return false;
     try {
       const ok = await execute(op, row);
@@ -537,7 +558,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   async function adopt(row: LocalActivity, remote: Activity, remaining: number): Promise<void> {
     // A pull may have stored the same server record under another lid before our answer came:
     // keep ours (it holds the rep's ops and references), drop the copy if it has nothing pending.
-    const dupes = await db.activities.where('server_id').equals(remote.id).toArray();
+    const dupes = row.server_id === remote.id ? [] : await db.activities.where('server_id').equals(remote.id).toArray();
     for (const d of dupes) {
       if (d.lid !== row.lid && (await db.outbox.where('lid').equals(d.lid).count()) === 0) await db.activities.delete(d.lid);
     }
