@@ -108,7 +108,7 @@ async function pushBench(rtt: number) {
     return { ops, activities: byLid.size, requests, longestChain: Math.max(...chains), time, left, failed: report.push?.failed ?? -1 };
   };
   const par = await run(CONCURRENCY, 'bench-push');
-  const seq = await run(1, 'bench-push-seq');
+  const seq = process.env.BENCH_NO_SEQ ? par : await run(1, 'bench-push-seq');
   const floorRoundTrips = Math.max(par.longestChain, Math.ceil(par.requests / CONCURRENCY));
   const floor = floorRoundTrips * rtt;
   return {
@@ -198,12 +198,14 @@ async function localBench() {
   };
 }
 
+// BENCH_ONLY=push|pull|local runs one part (for profiling); the default runs all three.
+const only = process.env.BENCH_ONLY;
 const rttCrm = await startRemote({ latencyMs: LATENCY_MS });
 const rtt = await roundTrip(rttCrm);
 await rttCrm.close();
-const push = await pushBench(rtt);
-const pull = await pullBench();
-const local = await localBench();
+const push = !only || only === 'push' ? await pushBench(rtt) : null;
+const pull = !only || only === 'pull' ? await pullBench() : null;
+const local = !only || only === 'local' ? await localBench() : null;
 console.log(JSON.stringify({
   environment: { runtime: `Node ${process.versions.node}`, indexedDB: 'fake-indexeddb (in-process, not a browser)', addedLatencyMs: LATENCY_MS, crm: 'startCrmServer in a child process', measuredRoundTripMs: rtt, cpus: (await import('node:os')).cpus().length },
   push, pull, local,
