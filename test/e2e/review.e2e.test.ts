@@ -243,5 +243,45 @@ for (const theme of ['light', 'dark'] as const) {
       }
       await dialog.waitFor({ state: 'detached' });
     });
+
+    it.runIf(theme === 'light')('Export calendar: the Activities list\'s current filter (type Demo), closed ones too, alarms kept', async () => {
+      const { page } = app;
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Activities', exact: true }).click();
+      const caption = page.locator('table.list caption');
+      const count = async () => Number(/(\d+) in all/.exec((await caption.textContent()) ?? '')?.[1] ?? Number.NaN);
+      await expect.poll(count).toBeGreaterThan(0);
+      const everything = await count();
+      const serverDemos = await serverActivities(env, { type: 'demo' });
+      await page.getByLabel('Type', { exact: true }).selectOption('demo');
+      // The demos: fewer than everything, and as many as the server has.
+      await expect.poll(count).toBeLessThan(everything);
+      const total = await count();
+      expect(total).toBe(serverDemos.length);
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Export calendar…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Export calendar (.ics)' });
+      await dialog.getByLabel("The Activities list's current filter").check();
+      await dialog.getByLabel('Open activities only').uncheck();
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download .ics' }).click()]);
+      const events = new ICAL.Component(ICAL.parse(await readFile(await download.path(), 'utf8')) as unknown[]).getAllSubcomponents('vevent');
+      const toast = (await page.getByText(/^Exported \d+ events?/).last().textContent()) ?? '';
+      const skipped = Number(/\((\d+) without a due time/.exec(toast)?.[1] ?? 0);
+      expect(events.length + skipped).toBe(total);
+      for (const ev of events) {
+        const e = new ICAL.Event(ev);
+        const start = e.startDate.toJSDate().getTime();
+        // Subjects repeat in the demo data: the same subject AND start time identify the server record.
+        const a = serverDemos.find((x) => x.subject === e.summary && Date.parse(x.due_at ?? '') === start);
+        expect(a, `${e.summary} at ${new Date(start).toISOString()}`).toBeDefined();
+        // Open ones with a reminder carry it as an alarm (at the reminder time); closed ones none.
+        const open = a?.status !== 'completed' && a?.status !== 'cancelled';
+        const alarms = ev.getAllSubcomponents('valarm');
+        expect(alarms.length).toBe(open && a?.reminder_at ? 1 : 0);
+        if (alarms[0] && a?.reminder_at) {
+          const trigger = alarms[0].getFirstPropertyValue('trigger') as ICAL.Duration;
+          expect(start + trigger.toSeconds() * 1000).toBe(Date.parse(a.reminder_at));
+        }
+      }
+    });
   });
 }
