@@ -102,7 +102,7 @@ export function BillableView() {
             </div>
           </div>
           <div className="table-wrap">
-            <table className="list">
+            <table className="list billable-table">
               <caption className="sr-only">Billable time by customer and {PERIOD_LABELS[period].toLowerCase()}</caption>
               <thead>
                 <tr>
