@@ -10,7 +10,7 @@ import { overdueQueue } from '#shared/sync/queries';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
-import { PriorityBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
+import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
 import { formatInZone } from '../calendar/format.ts';
 import { useNow } from '../calendar/hooks.ts';
 import {
@@ -286,6 +286,7 @@ export function OverdueView() {
                       <span className="fb-subject">{item.a.subject}</span>
                       <span className="sr-only">, </span>
                       <span className="fb-first"><TypeBadge type={item.a.type} /></span>
+                      {item.a.status !== 'pending' && <><span className="sr-only">, </span><StatusBadge status={item.a.status} /></>}
                       {item.a.sync !== 'synced' && <span className="sr-only">, </span>}
                       <SyncMark sync={item.a.sync} />
                     </div>
