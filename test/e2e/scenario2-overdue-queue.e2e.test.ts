@@ -20,6 +20,28 @@ const F = 'Check-in Call - Renewal Status';
 const STALE = ['Follow up on brochure request', 'Send logistics case study', 'Research competitor pricing for Acme'];
 const STALE_IDS = [GUIDE_IDS.activityJ, GUIDE_IDS.activityK, GUIDE_IDS.activityL];
 
+/** The server ids the app's local rows (by lid) were synced to, read from its IndexedDB. */
+async function serverIdsOf(run: ScenarioRun, lids: string[]): Promise<Record<string, string>> {
+  return run.app.page.evaluate(async ({ name, lids }) => {
+    const db = await new Promise<IDBDatabase>((res, rej) => {
+      const r = indexedDB.open(name);
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(new Error('open failed'));
+    });
+    const out: Record<string, string> = {};
+    for (const lid of lids) {
+      const row = await new Promise<{ server_id?: string } | undefined>((res) => {
+        const q = db.transaction('activities').objectStore('activities').get(lid);
+        q.onsuccess = () => res(q.result as { server_id?: string } | undefined);
+        q.onerror = () => res(undefined);
+      });
+      if (row?.server_id) out[lid] = row.server_id;
+    }
+    db.close();
+    return out;
+  }, { name: run.app.dbName, lids });
+}
+
 /** Narrow the queue with its filter and put the cursor on the one row, as a rep does before a key. */
 async function focusRow(page: Page, subject: string): Promise<void> {
   await page.getByLabel('Filter overdue activities').fill(subject);
@@ -50,6 +72,8 @@ for (const mode of ['online', 'offline'] as Mode[]) {
   describe(`Scenario 2: overdue queue (${mode})`, () => {
     let run: ScenarioRun | undefined;
     let tomorrow9 = '';
+    let bulkSpread: string[] = [];
+    let bulkDone: string[] = [];
 
     beforeAll(async () => {
       run = await startRun(mode);
@@ -135,6 +159,43 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       for (const subject of STALE) await page.getByRole('option', { name: new RegExp(`^${subject}`) }).waitFor({ state: 'detached' });
     });
 
+    it('bulk-reschedules two over the week and bulk-completes two more, from the keyboard', async () => {
+      const { page } = run!.app;
+      const list = page.getByRole('listbox', { name: 'Overdue activities' });
+      // The first two plain pending rows (an in-progress one can't be rescheduled, a deferred one can't be completed).
+      const pickTopTwo = async () => {
+        const texts = await list.getByRole('option').evaluateAll((els) => els.map((e) => e.textContent ?? ''));
+        const rows = texts.flatMap((t, i) => (/In progress|Deferred|Waiting/.test(t) ? [] : [i])).slice(0, 2);
+        await list.focus();
+        await page.keyboard.press('Home');
+        let at = 0;
+        for (const i of rows) {
+          for (; at < i; at += 1) await page.keyboard.press('j');
+          await page.keyboard.press('x');
+        }
+        return list.locator('[role=option][aria-selected=true]').evaluateAll((els) => els.map((e) => e.id.replace(/^ov-/, '')));
+      };
+      const spread = await pickTopTwo();
+      expect(spread).toHaveLength(2);
+      await page.keyboard.press('r');
+      const reschedule = page.getByRole('dialog', { name: 'Reschedule 2 activities' });
+      // Several selected: "Spread over the week" is the default preset.
+      expect(await reschedule.getByLabel('Spread over the week').isChecked()).toBe(true);
+      await reschedule.getByRole('button', { name: 'Reschedule' }).click();
+      await reschedule.waitFor({ state: 'detached' });
+      for (const lid of spread) await page.locator(`#ov-${lid}`).waitFor({ state: 'detached' });
+
+      const done = await pickTopTwo();
+      await page.keyboard.press('c');
+      const complete = page.getByRole('dialog', { name: 'Complete 2 activities' });
+      await complete.getByLabel('Outcome for all (recommended)').fill('Handled during the overdue review.');
+      await complete.getByRole('button', { name: 'Complete 2' }).click();
+      await complete.waitFor({ state: 'detached' });
+      for (const lid of done) await page.locator(`#ov-${lid}`).waitFor({ state: 'detached' });
+      bulkSpread = spread;
+      bulkDone = done;
+    });
+
     it('the server has each change once, with the right fields', async () => {
       await finishRun(run!);
       const env = run!.env;
@@ -149,6 +210,22 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       });
       for (const id of STALE_IDS) {
         expect(await serverActivity(env, id)).toMatchObject({ status: 'cancelled', cancellation_reason: 'Stale activity, no longer relevant' });
+      }
+      const serverIds = await serverIdsOf(run!, [...bulkSpread, ...bulkDone]);
+      const spread = await Promise.all(bulkSpread.map((lid) => serverActivity(env, serverIds[lid] ?? '')));
+      for (const a of spread) {
+        expect(a).toMatchObject({ status: 'pending', rescheduled_count: 1, is_overdue: false });
+        const local = new TZDate(Date.parse(a.due_at ?? ''), ZONE);
+        // Inside working hours (08:00–18:00 by default) on a weekday.
+        expect(local.getDay()).not.toBe(0);
+        expect(local.getDay()).not.toBe(6);
+        expect(local.getHours()).toBeGreaterThanOrEqual(8);
+        expect(local.getHours()).toBeLessThan(18);
+      }
+      // Spread: two activities land on two different days.
+      expect(new Set(spread.map((a) => a.due_at?.slice(0, 10))).size).toBe(2);
+      for (const lid of bulkDone) {
+        expect(await serverActivity(env, serverIds[lid] ?? '')).toMatchObject({ status: 'completed', outcome: 'Handled during the overdue review.' });
       }
       // Rescheduling, completing and cancelling create nothing new.
       expect(await createdDuringRun(run!)).toEqual([]);
