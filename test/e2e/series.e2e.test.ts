@@ -152,6 +152,7 @@ describe('series view screenshots (dark)', () => {
       await form.getByLabel('Ends').selectOption('until');
       await form.getByLabel('Last date').fill(localInput(daysFrom(nextWeekMonday(), 11)).slice(0, 10));
       await form.getByText('Every weekday (Mon–Fri), until').waitFor();
+      await form.getByRole('list', { name: 'Dates of the series' }).scrollIntoViewIfNeeded();
       await screenshot(app.page, 'series-repeat-form-dark');
       await expectNoSerious(app.page, 'repeat fields (dark)');
       expect(app.errors).toEqual([]);
