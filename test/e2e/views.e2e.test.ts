@@ -306,6 +306,22 @@ describe('settings', () => {
     await app.context.close();
   });
 
+  it('asks for a new token after a 401 and resumes syncing', async () => {
+    const app = await openApp(env, { signIn: false, params: { crm: env.crm.url, token: 'revoked-token' } });
+    const { page } = app;
+    const again = page.getByRole('button', { name: 'Sign in again to sync' });
+    await again.waitFor();
+    await again.click();
+    await page.getByText('The CRM refused your token.').waitFor();
+    const form = page.getByRole('form', { name: 'Sign in to the CRM' });
+    await form.getByLabel('API token').fill(env.crm.token);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await again.waitFor({ state: 'detached' });
+    await waitForFirstSync(page);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+
   it('lets the rep pick who they are when the CRM has no /users/me', async () => {
     const crm = await startCrmServer({ port: 0, demo: true, usersMe: false });
     try {

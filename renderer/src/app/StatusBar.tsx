@@ -18,7 +18,9 @@ export function StatusBar() {
           <span className="pill pill-offline"><span className="dot" aria-hidden="true" />Offline</span>
         )}
         {!session.signedIn && <span className="pill pill-warn">Not signed in</span>}
-        {status.authRequired && <span className="pill pill-warn">Sign in again to sync</span>}
+        {status.authRequired && (
+          <button type="button" className="pill pill-warn pill-button" onClick={() => setView('settings')}>Sign in again to sync</button>
+        )}
         <span className={`pill ${status.pending ? 'pill-pending' : ''}`}>
           {status.pending} pending {status.pending === 1 ? 'change' : 'changes'}
         </span>

@@ -8,6 +8,7 @@ import { useApp } from '../../app/context.tsx';
 import { isHhMm, type HoursRange, type Theme } from '../../app/settings.ts';
 import { useUsers } from '../../data/entities.ts';
 import { crmQueries } from '../../data/remote.ts';
+import { useSyncStatus } from '../../data/useSyncStatus.ts';
 import { SignInForm } from '../../components/SignInForm.tsx';
 import { formatLead } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
@@ -43,13 +44,17 @@ function ServerInfo() {
 
 function Connection() {
   const { session, signOut, currentUser, setCurrentUser, engine } = useApp();
+  const { authRequired } = useSyncStatus();
   const users = useUsers();
   const toast = useUiStore((s) => s.toast);
   const [pick, setPick] = useState('');
   return (
     <section className="card settings-section" aria-labelledby="set-crm">
       <h2 id="set-crm">CRM connection</h2>
-      {session.signedIn ? (
+      {authRequired && (
+        <p className="form-error" role="alert">The CRM refused your token. Enter a new one to resume syncing; nothing you changed is lost.</p>
+      )}
+      {session.signedIn && !authRequired ? (
         <div className="row">
           <p>Signed in to <strong>{session.baseUrl}</strong>{currentUser ? <> as <strong>{currentUser.name}</strong></> : null}.</p>
           <button type="button" className="button" onClick={() => { void signOut().then(() => toast('Signed out. Your local data stays on this device.')); }}>Sign out</button>
