@@ -122,7 +122,7 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
         <section className="detail-section" aria-labelledby="d-when">
           <h3 id="d-when">Details</h3>
           <dl className="detail-grid">
-            <Row label="Due">{formatInstant(a.due_at, tz)} <CustomerLocalTime dueIso={a.due_at} repZone={tz} entity={{ type: a.activityable_type, id: a.activityable_id }} contactId={a.contact_id} /></Row>
+            <Row label="Due"><span className={a.is_overdue ? 'text-danger' : undefined}>{formatInstant(a.due_at, tz)}{a.is_overdue ? ' (overdue)' : ''}</span> <CustomerLocalTime dueIso={a.due_at} repZone={tz} entity={{ type: a.activityable_type, id: a.activityable_id }} contactId={a.contact_id} /></Row>
             <Row label="Duration">{formatMinutes(a.duration_minutes)}</Row>
             <Row label="Reminder">{formatInstant(a.reminder_at, tz)}</Row>
             <Row label={DIRECTORY_TYPE_LABELS[a.activityable_type]}>{entity?.name ?? a.activityable?.name ?? a.activityable_id}</Row>
