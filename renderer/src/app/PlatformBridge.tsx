@@ -46,7 +46,8 @@ export function PlatformBridge() {
       entity_name: names[i]?.name ?? r.activityable?.name ?? null,
       location: r.location,
       phone: contacts[i]?.phone ?? null,
-      customer_time_zone: names[i]?.time_zone ?? null,
+      // The contact's zone first: it is the person on the call (customerZoneOf does the same).
+      customer_time_zone: contacts[i]?.time_zone ?? names[i]?.time_zone ?? null,
     }));
   }, [db, now]);
 

@@ -4,6 +4,7 @@
  */
 import type { Platform, PlatformEvents, ReminderItem, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
+import { dueTimeLabel } from '#shared/domain/index';
 import { createFetchTransport } from '#shared/api/fetch-transport';
 
 type Listener<K extends keyof PlatformEvents> = (payload: PlatformEvents[K]) => void;
@@ -93,7 +94,8 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
 
   function show(item: ReminderItem): void {
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    const when = item.due_at ? new Date(item.due_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+    // Issue 7: the customer's local time beside the rep's when their zone is known.
+    const when = item.due_at ? dueTimeLabel(item.due_at, Intl.DateTimeFormat().resolvedOptions().timeZone, item.customer_time_zone) : '';
     const body = [when && `Due ${when}`, item.entity_name, item.location, item.phone].filter(Boolean).join(' · ');
     const n = new Notification(item.subject, { body, tag: `${item.lid}|${item.reminder_at}` });
     n.onclick = () => {
