@@ -4,8 +4,9 @@
  */
 import { useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { seriesLink } from '#shared/domain/index';
+import { seriesLink, seriesMembers } from '#shared/domain/index';
 import type { LocalActivity } from '#shared/sync/types';
+import { useApp } from '../../app/context.tsx';
 import { ConfirmDialog } from '../Dialog.tsx';
 import { toShownError } from '../errors.ts';
 import { useUiStore } from '../../state/store.ts';
@@ -16,7 +17,15 @@ export function SeriesPanel({ activity }: { activity: LocalActivity }) {
   const series = useSeriesCommands();
   const toast = useUiStore((s) => s.toast);
   const [confirming, setConfirming] = useState(false);
-  const members = useLiveQuery(async () => (link ? series.members(link.seriesId) : []), [series, link?.seriesId]);
+  const { db } = useApp();
+  // Read through the entity index (a series shares its record), not a scan of every activity:
+  // this query re-runs on every local change while the detail is open.
+  const members = useLiveQuery(async () => {
+    if (!link) return [];
+    const rows = await db.activities.where('[activityable_type+activityable_id]').equals([activity.activityable_type, activity.activityable_id])
+      .filter((r) => r.deleted === 0 && seriesLink(r)?.seriesId === link.seriesId).toArray();
+    return seriesMembers(rows, link.seriesId);
+  }, [db, link?.seriesId, activity.activityable_type, activity.activityable_id]);
   if (!link) return null;
   const now = Date.now();
   const future = (members ?? []).filter((m) => m.open === 1 && m.due_ms !== undefined && m.due_ms > now).length;
