@@ -52,6 +52,8 @@ interface Success {
   child?: Activity | null;
 }
 
+type LidStep = Step & { claimed?: boolean };
+
 class ClaimLost extends Error {}
 
 export function opsOf(ctx: SyncContext, lid: string): Promise<OutboxOp[]> {
@@ -167,9 +169,11 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   /** Work one activity's queue as far as it goes now; returns whether anything was attempted. */
   async function processLid(lid: string): Promise<boolean> {
     let progress = false;
+    let carried: LidStep | null = null;
     for (;;) {
       if (report.authRequired || !ctx.alive()) return progress;
-      const step = await nextStep(lid);
+      const step: LidStep = carried ?? await nextStep(lid);
+      carried = null;
       if (step.kind !== 'send') return progress;
       progress = true;
       const { op, row } = step;
@@ -181,8 +185,9 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         if (r === 'sent') continue;
         if (r === 'parked') return progress;
       }
-      const cont = await sendOne(op, row, step.claimed === true);
-      if (!cont) return progress;
+      const next = await sendOne(op, row, step.claimed === true);
+      if (!next) return progress;
+      carried = next;
     }
   }
 
@@ -196,9 +201,14 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
    * The lid's next op, read and (unless it may join a bulk request) claimed in one transaction:
    * one round of local I/O per op keeps the sender close to the network's floor.
    */
-  async function nextStep(lid: string): Promise<Step & { claimed?: boolean }> {
+  async function nextStep(lid: string): Promise<LidStep> {
     assertAlive(ctx);
-    return db.transaction('rw', db.outbox, db.activities, async (): Promise<Step & { claimed?: boolean }> => {
+    return db.transaction('rw', db.outbox, db.activities, () => stepIn(lid));
+  }
+
+  /** Body of nextStep; runs inside a caller's rw transaction over outbox and activities. */
+  async function stepIn(lid: string): Promise<LidStep> {
+    {
       const ops = await opsOf(ctx, lid);
       const head = ops[0];
       if (!head) return { kind: 'none' };
@@ -220,7 +230,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       const claimed: OutboxOp = { ...claimFields(head, now), ...singleExtra(head, row) };
       await db.outbox.put(claimed);
       return { kind: 'send', op: claimed, row, claimed: true };
-    });
+    }
   }
 
   function claimFields(cur: OutboxOp, now: number): OutboxOp {
@@ -260,19 +270,21 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
 
   // ------------------------------------------------------------------ single op
   /** Returns whether the lid may continue with its next op at once. */
-  async function sendOne(op0: OutboxOp, row: LocalActivity, claimed = false): Promise<boolean> {
+  /** Returns the lid's next step (read, and claimed, in the same transaction as this result), or null to stop. */
+  async function sendOne(op0: OutboxOp, row: LocalActivity, claimed = false): Promise<LidStep | null> {
     const [op] = claimed ? [op0] : await claim([op0], (cur) => singleExtra(cur, row));
-    if (!op) return false;
+    if (!op) return null;
+    let ok: Success;
     try {
-      const ok = await execute(op, row);
-      await applySuccess([op], new Map([[op.lid, ok]]), op.child_lid ?? null);
-      report.succeeded++;
-      onProgress();
-      return true;
+      ok = await execute(op, row);
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      return handleFailure(op, row, e);
+      return (await handleFailure(op, row, e)) ? nextStep(op.lid) : null;
     }
+    const next = await applySuccess([op], new Map([[op.lid, ok]]), op.child_lid ?? null, op.lid);
+    report.succeeded++;
+    onProgress();
+    return next;
   }
 
   async function execute(op: OutboxOp, row: LocalActivity): Promise<Success> {
@@ -526,9 +538,9 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   }
 
   // ------------------------------------------------------------------ results
-  async function applySuccess(ops: OutboxOp[], results: Map<string, Success>, childLid: string | null): Promise<void> {
+  async function applySuccess(ops: OutboxOp[], results: Map<string, Success>, childLid: string | null, thenLid?: string): Promise<LidStep | null> {
     assertAlive(ctx);
-    await db.transaction('rw', db.activities, db.outbox, db.conflicts, async () => {
+    return db.transaction('rw', db.activities, db.outbox, db.conflicts, async () => {
       for (const op of ops) await db.outbox.delete(op.seq);
       for (const [lid, s] of results) {
         const row = await db.activities.get(lid);
@@ -551,6 +563,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
           queue.push(childLid);
         }
       }
+      // The lid's next op is read and claimed in this same transaction (one local round per op).
+      return thenLid ? stepIn(thenLid) : null;
     });
   }
 
