@@ -98,14 +98,17 @@ async function pushBench(rtt: number) {
     const transport = counted(createFetchTransport({ baseUrl: crm.url, getToken: () => crm.token }));
     const engine = createSyncEngine({ db, transport, currentUserId: () => ME, concurrency, intervalMs: 0, debounceMs: 3_600_000 });
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     const report = await engine.push();
     const time = ms(t0);
+    const cpu = process.cpuUsage(cpu0);
+    const clientCpuMs = Math.round((cpu.user + cpu.system) / 1000);
     const requests = transport.count;
     const left = await db.outbox.count();
     await engine.stop();
     db.close();
     await crm.close();
-    return { ops, activities: byLid.size, requests, longestChain: Math.max(...chains), time, left, failed: report.push?.failed ?? -1 };
+    return { ops, activities: byLid.size, requests, longestChain: Math.max(...chains), time, clientCpuMs, left, failed: report.push?.failed ?? -1 };
   };
   const par = await run(CONCURRENCY, 'bench-push');
   const seq = process.env.BENCH_NO_SEQ ? par : await run(1, 'bench-push-seq');
@@ -114,6 +117,7 @@ async function pushBench(rtt: number) {
   return {
     ops: par.ops, activities: par.activities, requests: par.requests, concurrency: CONCURRENCY, longestChain: par.longestChain,
     floorRoundTrips, floorMs: Math.round(floor), timeMs: par.time, ratio: round(par.time / floor), target: 1.3,
+    clientCpuMs: par.clientCpuMs,
     sequentialTimeMs: seq.time, sequentialRequests: seq.requests, speedupVsSequential: round(seq.time / par.time, 2),
     leftInOutbox: par.left + seq.left, failed: par.failed + seq.failed,
   };
