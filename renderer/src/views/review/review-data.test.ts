@@ -21,7 +21,7 @@ describe('reviewRows', () => {
     await seedSynced(db, 'overdue-old', { ...old, due_at: '2025-03-01T09:00:00Z' });
     await seedSynced(db, 'next-week-demo', { ...old, type: 'demo', due_at: '2026-12-02T13:00:00Z' });
     await seedSynced(db, 'load-day-13', { ...old, due_at: '2026-12-09T08:00:00Z' });
-    await seedSynced(db, 'done-this-week', { ...old, status: 'completed', due_at: '2026-10-01T09:00:00Z', completed_at: '2026-11-24T10:00:00Z', follow_up_required: true });
+    await seedSynced(db, 'done-this-week', { ...old, status: 'completed', due_at: '2026-10-01T09:00:00Z', completed_at: '2026-11-24T10:00:00Z', updated_at: '2026-11-24T10:00:00Z', follow_up_required: true });
     await seedSynced(db, 'created-this-week', { due_at: null, created_at: '2026-11-25T08:00:00Z', updated_at: '2026-11-25T08:00:00Z' });
     // Left out: done long ago, far future (beyond the two weeks), deleted here.
     await seedSynced(db, 'done-long-ago', { ...old, status: 'completed', due_at: '2026-02-01T09:00:00Z', completed_at: '2026-02-01T10:00:00Z' });

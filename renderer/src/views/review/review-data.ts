@@ -1,7 +1,7 @@
 /**
  * The rows the weekly review looks at, read from indexes rather than the whole store: open
  * overdue ones, everything due from the start of this week to two weeks ahead (next week's prep,
- * the load chart, prep tasks), completed ones, and what was created this week (follow-ups).
+ * the load chart, prep tasks), and everything changed this week (completions, new follow-ups).
  */
 import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
@@ -15,15 +15,16 @@ const DAY_MS = 86_400_000;
 export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: string): Promise<LocalActivity[]> {
   const weeks = reviewWeeks(new Date(nowMs).toISOString(), timeZone);
   const weekStart = Date.parse(weeks.thisWeek.from);
-  const [overdue, window, completed, created] = await Promise.all([
+  const [overdue, window, touched] = await Promise.all([
     db.activities.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false).toArray(),
     // A week before this week's start too: prep tasks for next week may be due early.
     db.activities.where('due_ms').between(weekStart - 7 * DAY_MS, Math.max(Date.parse(weeks.nextWeek.to), nowMs + 15 * DAY_MS)).toArray(),
-    db.activities.where('status').equals('completed').filter((a) => !!a.completed_at && Date.parse(a.completed_at) >= weekStart).toArray(),
-    db.activities.where('created_at').aboveOrEqual(weeks.thisWeek.from).toArray(),
+    // Completed this week and created this week (follow-ups) were both updated this week: one
+    // index range instead of reading every completed activity.
+    db.activities.where('updated_at').aboveOrEqual(weeks.thisWeek.from).toArray(),
   ]);
   const byLid = new Map<string, LocalActivity>();
-  for (const a of [...overdue, ...window, ...completed, ...created]) if (a.deleted === 0) byLid.set(a.lid, a);
+  for (const a of [...overdue, ...window, ...touched]) if (a.deleted === 0) byLid.set(a.lid, a);
   return [...byLid.values()];
 }
 
