@@ -5,8 +5,9 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, format, nextMonday, startOfDay } from 'date-fns';
 import type { Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Activity } from '#shared/domain/index';
-import { axeSerious, openApp, startE2E, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv } from './harness.ts';
+import { axeSerious, openApp, startE2E, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
 
 export const ZONE = 'Europe/Berlin';
 export type Mode = 'online' | 'offline';
@@ -158,7 +159,7 @@ export async function finishRun(run: ScenarioRun): Promise<void> {
     await run.app.goOnline();
   }
   await waitForOutboxEmpty(run.app);
-  await waitForSynced(run.app.page);
+  await run.app.page.getByRole('status', { name: 'Sync status' }).getByText('Syncing…').waitFor({ state: 'detached' });
 }
 
 /** The status bar's pending count is at least n (offline work is queued, not lost). */
@@ -168,25 +169,33 @@ export async function expectPendingAtLeast(page: Page, n: number): Promise<void>
   if (count < n) throw new Error(`expected at least ${n} pending changes while offline, status bar says "${text ?? ''}"`);
 }
 
-/** Waits (on IndexedDB, not a timer) until the app's outbox has no op left. */
-export async function waitForOutboxEmpty(app: AppPage, timeout = 60_000): Promise<void> {
-  await app.page.waitForFunction(async (name) => {
+/** The number of ops in the app's outbox, read from its IndexedDB. */
+export async function outboxCount(app: AppPage): Promise<number> {
+  return app.page.evaluate(async (name) => {
     const db = await new Promise<IDBDatabase>((res, rej) => {
       const r = indexedDB.open(name);
       r.onsuccess = () => res(r.result);
       r.onerror = () => rej(new Error('open failed'));
     });
     try {
-      const n = await new Promise<number>((res, rej) => {
+      return await new Promise<number>((res, rej) => {
         const req = db.transaction('outbox').objectStore('outbox').count();
         req.onsuccess = () => res(req.result);
         req.onerror = () => rej(new Error('count failed'));
       });
-      return n === 0;
     } finally {
       db.close();
     }
-  }, app.dbName, { timeout, polling: 250 });
+  }, app.dbName);
+}
+
+/**
+ * Waits until the app's outbox is empty (polling its IndexedDB: the state itself, not a timer
+ * standing in for it) and the status bar says exactly "0 pending changes".
+ */
+export async function waitForOutboxEmpty(app: AppPage, timeout = 60_000): Promise<void> {
+  await expect.poll(() => outboxCount(app), { timeout, interval: 250 }).toBe(0);
+  await app.page.getByRole('status', { name: 'Sync status' }).getByText(/^0 pending changes$/).waitFor({ timeout });
 }
 
 export async function endRun(run: ScenarioRun | undefined): Promise<void> {
