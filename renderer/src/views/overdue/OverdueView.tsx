@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { ActionNotAllowedError, canPerform } from '#shared/domain/index';
 import { overdueQueue } from '#shared/sync/queries';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
@@ -51,6 +52,7 @@ export function OverdueView() {
   const { rows, directory } = useOverdue(now, onlyMine ? (currentUser?.id ?? null) : null);
   const openActivity = useUiStore((s) => s.openActivity);
   const openOutcome = useUiStore((s) => s.openOutcome);
+  const toast = useUiStore((s) => s.toast);
   const [sort, setSort] = useState<QueueSort>('due');
   const [cursor, setCursor] = useState(0);
   const [anchor, setAnchor] = useState<number | null>(null);
@@ -124,13 +126,23 @@ export function OverdueView() {
   });
 
   /** What an action applies to: the selection (filtered out or not), or the active row when nothing is selected. */
-  const targets = (): Target[] => {
-    if (selected.size > 0) return classified.filter((i) => selected.has(i.a.lid)).map((i) => ({ lid: i.a.lid, subject: i.a.subject }));
-    return active ? [{ lid: active.a.lid, subject: active.a.subject }] : [];
+  const targets = (): Item[] => {
+    if (selected.size > 0) return classified.filter((i) => selected.has(i.a.lid));
+    return active ? [active] : [];
   };
 
+  /** Only what the action table allows goes to a dialog; the rest is named, not silently dropped. */
   const act = (kind: 'complete' | 'reschedule' | 'cancel') => {
-    const t = targets();
+    const all = targets();
+    if (all.length === 0) return;
+    const ok = all.filter((i) => canPerform(i.a.status, kind));
+    const refused = all.filter((i) => !canPerform(i.a.status, kind));
+    if (refused.length) {
+      const first = refused[0] as Item;
+      const why = new ActionNotAllowedError(kind, first.a.status).message;
+      toast(ok.length ? `${refused.length} of ${all.length} left out. ${why}` : why, ok.length ? 'info' : 'error');
+    }
+    const t: Target[] = ok.map((i) => ({ lid: i.a.lid, subject: i.a.subject }));
     if (t.length === 0) return;
     if (kind === 'complete' && t.length === 1 && t[0]) openOutcome(t[0].lid);
     else setDialog({ kind, targets: t });
