@@ -8,17 +8,19 @@ import { useApp } from '../../app/context.tsx';
 const DAY_MS = 86_400_000;
 
 /**
- * Activities due in [startMs, endMs), plus a day before so a long activity that started the
+ * The rep's activities due in [startMs, endMs), plus a day before so a long activity that started the
  * previous evening still shows. Undefined while loading.
  */
 export function useCalendarRange(startMs: number | null, endMs: number | null): LocalActivity[] | undefined {
-  const { db } = useApp();
+  const { db, currentUser } = useApp();
+  // The rep's own calendar (colleagues' activities on shared accounts stay in Activities).
+  const userId = currentUser?.id ?? null;
   return useLiveQuery(
     async () => {
       if (startMs === null || endMs === null) return [];
-      return calendarRange(db, startMs - DAY_MS, endMs);
+      return calendarRange(db, startMs - DAY_MS, endMs, userId ? { assigned_user_id: userId } : {});
     },
-    [db, startMs, endMs],
+    [db, startMs, endMs, userId],
   );
 }
 
