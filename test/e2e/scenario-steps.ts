@@ -26,6 +26,11 @@ export interface FormFields {
 }
 
 /** The open New activity form. */
+/** Screenshot name with the run's mode and theme. */
+export function shotName(run: ScenarioRun, what: string): string {
+  return `${what}-${run.mode}-${run.mode === 'offline' ? 'dark' : 'light'}`;
+}
+
 export function activityForm(page: Page): Locator {
   return page.getByRole('dialog', { name: 'New activity' });
 }
@@ -143,7 +148,8 @@ export async function createdDuringRun(run: ScenarioRun, query: Record<string, s
 export async function startRun(mode: Mode): Promise<ScenarioRun> {
   const env = await startE2E();
   const before = new Set((await serverActivities(env)).map((a) => a.id));
-  const app = await openApp(env, { timezoneId: ZONE });
+  // The offline run uses the dark theme, so both themes get screenshots and axe checks.
+  const app = await openApp(env, { timezoneId: ZONE, colorScheme: mode === 'offline' ? 'dark' : 'light' });
   await waitForFirstSync(app.page);
   if (mode === 'offline') {
     await app.goOffline();
@@ -204,9 +210,8 @@ export async function endRun(run: ScenarioRun | undefined): Promise<void> {
   await run.env.close();
 }
 
-/** No serious or critical axe-core violation on the page as it is now (checked in online runs). */
+/** No serious or critical axe-core violation on the page as it is now (light online, dark offline). */
 export async function expectAccessible(run: ScenarioRun, what: string): Promise<void> {
-  if (run.mode !== 'online') return;
   const violations = await axeSerious(run.app.page);
   if (violations.length) throw new Error(`${what}: ${JSON.stringify(violations, null, 2)}`);
 }

@@ -9,7 +9,7 @@ import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
   activityForm, closeDetail, createActivity, expectAccessible, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
-  createdDuringRun, nextWeekMonday, onlyOne, startRun, type Mode, type ScenarioRun,
+  createdDuringRun, nextWeekMonday, onlyOne, startRun, type Mode, type ScenarioRun, shotName,
 } from './scenario-steps.ts';
 
 const OPPORTUNITY = 'Initech - Workflow Automation Platform';
@@ -80,7 +80,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await page.mouse.up();
       const dialog = page.getByRole('dialog', { name: 'Reschedule activity' });
       await dialog.waitFor();
-      await screenshot(page, `scenario1-drag-${mode}`);
+      await screenshot(page, shotName(run!, 'scenario1-drag'));
       // Where the pointer lands decides the quarter hour; the rep aims for "about 08:00".
       const text = (await dialog.locator('p').first().textContent()) ?? '';
       const to = new RegExp(`^${DISCOVERY}From Mon \\d+ \\w+, 07:00 to Mon \\d+ \\w+, 08:(00|15)$`).exec(text);
@@ -129,7 +129,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await outcome.getByLabel('Customer sentiment/feedback').fill('Positive. Decision makers: CTO (champion), CFO (budget authority), VP Ops (primary user).');
       await outcome.getByLabel('Actual duration (minutes)').fill('52');
       await outcome.getByLabel('Tags').fill('completed, positive');
-      await screenshot(page, `scenario1-outcome-${mode}`);
+      await screenshot(page, shotName(run!, 'scenario1-outcome'));
       await expectAccessible(run!, 'outcome dialog');
       await outcome.getByRole('button', { name: 'Complete', exact: true }).click();
       const confirm = page.getByRole('dialog', { name: "Complete before it's due?" });

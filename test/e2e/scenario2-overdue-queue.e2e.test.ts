@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
-  ZONE, createdDuringRun, endRun, expectAccessible, finishRun, instantAt, serverActivity, startRun, type Mode, type ScenarioRun,
+  ZONE, createdDuringRun, endRun, expectAccessible, finishRun, instantAt, serverActivity, startRun, type Mode, type ScenarioRun, shotName,
 } from './scenario-steps.ts';
 
 const D = 'Pricing Review Call - Enterprise Platform';
@@ -93,7 +93,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await expect.poll(async () => valuesRunDownWithinGroups(await list.getByRole('option').evaluateAll(
         (els) => els.map((e) => e.textContent ?? ''),
       ))).toBe(true);
-      await screenshot(page, `scenario2-queue-${mode}`);
+      await screenshot(page, shotName(run!, 'scenario2-queue'));
       await expectAccessible(run!, 'overdue queue');
     });
 
@@ -149,7 +149,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await page.getByLabel('Filter overdue activities').fill('');
       await page.getByRole('toolbar', { name: 'Actions for 3 selected' }).waitFor();
       await page.getByRole('listbox', { name: 'Overdue activities' }).focus();
-      await screenshot(page, `scenario2-selected-${mode}`);
+      await screenshot(page, shotName(run!, 'scenario2-selected'));
       await expectAccessible(run!, 'overdue queue with a selection');
       await page.keyboard.press('d');
       const dialog = page.getByRole('dialog', { name: 'Cancel 3 activities' });

@@ -12,7 +12,7 @@ import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
   ZONE, activityForm, createActivity, createdDuringRun, dateOnly, endRun, fillActivityForm, finishRun, instantAt, localInput,
-  onlyOne, serverActivity, startRun, type Mode, type ScenarioRun,
+  onlyOne, serverActivity, startRun, type Mode, type ScenarioRun, expectAccessible, shotName,
 } from './scenario-steps.ts';
 
 const QBR = 'QBR - Q4 2025 Performance Review';
@@ -49,7 +49,8 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await dialog.getByLabel('Tags').fill('qbr, completed, expansion-opportunity');
       await dialog.getByLabel('Follow-up required').check();
       await dialog.getByLabel('Follow-up date').fill(followDate);
-      await screenshot(page, `scenario3-outcome-${mode}`);
+      await screenshot(page, shotName(run!, 'scenario3-outcome'));
+      await expectAccessible(run!, 'outcome dialog with follow-up');
       await dialog.getByRole('button', { name: 'Complete & schedule follow-up' }).click();
       await dialog.waitFor({ state: 'detached' });
     });
@@ -63,7 +64,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await expect.poll(() => form.getByRole('combobox', { name: 'Related record: name' }).inputValue()).toBe('Customer 575');
       await expect.poll(() => form.getByRole('combobox', { name: 'Contact: name' }).inputValue()).toBe('Maria Keller');
       expect(await form.getByLabel('Due', { exact: true }).inputValue()).toBe(localInput(new Date(instantAt(followDay, 9))));
-      await screenshot(page, `scenario3-follow-up-prefilled-${mode}`);
+      await screenshot(page, shotName(run!, 'scenario3-follow-up-prefilled'));
       await fillActivityForm(form, {
         type: 'task', subject: TRAINING, priority: 'medium',
         description: 'Coordinate with training team to schedule advanced features workshop for Customer 575. Focus on reporting and automation features.',

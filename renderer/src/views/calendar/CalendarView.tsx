@@ -47,6 +47,13 @@ export function CalendarView() {
   const now = useNow();
   const rows = useCalendarRange(range?.start ?? null, range?.end ?? null);
   const events = useMemo<PlacedEvent[]>(() => toEvents(rows ?? [], now, zone), [rows, now, zone]);
+  // A sync landing mid-drag would re-render the events and drop the drag (or snap the moved event
+  // back while the dialog asks for a reason): hold the events still from drag start to dialog close.
+  const [dragging, setDragging] = useState(false);
+  const held = useRef<PlacedEvent[]>(events);
+  if (!dragging && !move) held.current = events;
+  const onDragStart = () => setDragging(true);
+  const onDragStop = () => setDragging(false);
   const present = useMemo(() => legendTypes(events.map((e) => ({ type: e.extendedProps.type }))), [events]);
   const api = () => calRef.current?.getApi();
 
@@ -169,7 +176,11 @@ export function CalendarView() {
           selectMirror
           eventDurationEditable
           snapDuration="00:15:00"
-          events={events}
+          events={held.current}
+          eventDragStart={onDragStart}
+          eventDragStop={onDragStop}
+          eventResizeStart={onDragStart}
+          eventResizeStop={onDragStop}
           datesSet={onDatesSet}
           select={onSelect}
           eventDrop={onChange}
