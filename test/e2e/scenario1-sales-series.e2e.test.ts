@@ -17,6 +17,9 @@ const DISCOVERY = 'Initial Discovery Call - Requirements Gathering';
 const DEMO = 'Product Demo - Platform Capabilities';
 const FOLLOW_UP = 'Demo Follow-up - Answer Questions';
 
+/** Form and list state follows live queries; on a busy machine that can take a few seconds. */
+const POLL_MS = 15_000;
+
 for (const mode of ['online', 'offline'] as Mode[]) {
   describe(`Scenario 1: sales call series (${mode})`, () => {
     let run: ScenarioRun | undefined;
@@ -50,7 +53,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
 
       const form = activityForm(page);
       // The slot's time is filled in; the rep types the rest.
-      await expect.poll(() => form.getByLabel('Due', { exact: true }).inputValue()).toBe(localInput(new Date(instantAt(monday, 7))));
+      await expect.poll(() => form.getByLabel('Due', { exact: true }).inputValue(), { timeout: POLL_MS }).toBe(localInput(new Date(instantAt(monday, 7))));
       await fillActivityForm(form, {
         type: 'call', subject: DISCOVERY, entity: { type: 'opportunity', name: OPPORTUNITY }, priority: 'high', duration: '45',
         description: 'Understand current challenges, technical environment, stakeholders, decision criteria, timeline, and budget.',

@@ -68,6 +68,9 @@ function valuesRunDownWithinGroups(labels: string[]): boolean {
   return sawValue;
 }
 
+/** Form and list state follows live queries; on a busy machine that can take a few seconds. */
+const POLL_MS = 15_000;
+
 for (const mode of ['online', 'offline'] as Mode[]) {
   describe(`Scenario 2: overdue queue (${mode})`, () => {
     let run: ScenarioRun | undefined;
@@ -92,7 +95,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       // Inside each lateness group the rows now run from the highest opportunity value down.
       await expect.poll(async () => valuesRunDownWithinGroups(await list.getByRole('option').evaluateAll(
         (els) => els.map((e) => e.textContent ?? ''),
-      ))).toBe(true);
+      )), { timeout: POLL_MS }).toBe(true);
       await screenshot(page, shotName(run!, 'scenario2-queue'));
       await expectAccessible(run!, 'overdue queue');
     });

@@ -19,6 +19,9 @@ const QBR = 'QBR - Q4 2025 Performance Review';
 const TRAINING = 'Arrange Advanced Features Training';
 const EXPANSION = 'Expansion Discussion - Additional Departments';
 
+/** Form and list state follows live queries; on a busy machine that can take a few seconds. */
+const POLL_MS = 15_000;
+
 for (const mode of ['online', 'offline'] as Mode[]) {
   describe(`Scenario 3: QBR outcome and follow-ups (${mode})`, () => {
     let run: ScenarioRun | undefined;
@@ -58,11 +61,11 @@ for (const mode of ['online', 'offline'] as Mode[]) {
     it('the follow-up opens prefilled (same customer and contact, 9:00 on the follow-up date) and becomes the training task', async () => {
       const { page } = run!.app;
       const form = activityForm(page);
-      await expect.poll(() => form.getByLabel('Subject', { exact: true }).inputValue()).toBe(`Follow-up - ${QBR}`);
+      await expect.poll(() => form.getByLabel('Subject', { exact: true }).inputValue(), { timeout: POLL_MS }).toBe(`Follow-up - ${QBR}`);
       expect(await form.getByLabel('Type', { exact: true }).inputValue()).toBe('follow_up');
       expect(await form.getByLabel('Related record: type').inputValue()).toBe('customer');
-      await expect.poll(() => form.getByRole('combobox', { name: 'Related record: name' }).inputValue()).toBe('Customer 575');
-      await expect.poll(() => form.getByRole('combobox', { name: 'Contact: name' }).inputValue()).toBe('Maria Keller');
+      await expect.poll(() => form.getByRole('combobox', { name: 'Related record: name' }).inputValue(), { timeout: POLL_MS }).toBe('Customer 575');
+      await expect.poll(() => form.getByRole('combobox', { name: 'Contact: name' }).inputValue(), { timeout: POLL_MS }).toBe('Maria Keller');
       expect(await form.getByLabel('Due', { exact: true }).inputValue()).toBe(localInput(new Date(instantAt(followDay, 9))));
       await screenshot(page, shotName(run!, 'scenario3-follow-up-prefilled'));
       await fillActivityForm(form, {
