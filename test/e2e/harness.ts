@@ -110,7 +110,7 @@ export async function navigate(page: Page, view: 'Calendar' | 'Overdue' | 'Activ
 /** Waits until the status bar says nothing is pending and no sync is running. */
 export async function waitForSynced(page: Page, timeout = 30_000): Promise<void> {
   const bar = page.getByRole('status', { name: 'Sync status' });
-  await bar.getByText('0 pending changes').waitFor({ timeout });
+  await bar.getByText('0 pending changes', { exact: true }).waitFor({ timeout });
   await bar.getByText('Syncing…').waitFor({ state: 'detached', timeout });
 }
 
