@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
+import { queriesBench } from './queries.ts';
 
 interface Remote { url: string; token: string; close(): Promise<void> }
 
@@ -202,7 +203,7 @@ async function localBench() {
   };
 }
 
-// BENCH_ONLY=push|pull|local runs one part (for profiling); the default runs all three.
+// BENCH_ONLY=push|pull|local|queries runs one part (for profiling); the default runs all four.
 const only = process.env.BENCH_ONLY;
 const rttCrm = await startRemote({ latencyMs: LATENCY_MS });
 const rtt = await roundTrip(rttCrm);
@@ -210,7 +211,8 @@ await rttCrm.close();
 const push = !only || only === 'push' ? await pushBench(rtt) : null;
 const pull = !only || only === 'pull' ? await pullBench() : null;
 const local = !only || only === 'local' ? await localBench() : null;
+const queries = !only || only === 'queries' ? await queriesBench() : null;
 console.log(JSON.stringify({
   environment: { runtime: `Node ${process.versions.node}`, indexedDB: 'fake-indexeddb (in-process, not a browser)', addedLatencyMs: LATENCY_MS, crm: 'startCrmServer in a child process', measuredRoundTripMs: rtt, cpus: (await import('node:os')).cpus().length },
-  push, pull, local,
+  push, pull, local, queries,
 }, null, 2));
