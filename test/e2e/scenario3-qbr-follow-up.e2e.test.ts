@@ -18,6 +18,8 @@ import {
 const QBR = 'QBR - Q4 2025 Performance Review';
 const TRAINING = 'Arrange Advanced Features Training';
 const EXPANSION = 'Expansion Discussion - Additional Departments';
+const NOTE = 'QBR Action Items - Customer 575';
+const NOTE_TEXT = 'Action items from QBR:\n1. Arrange advanced features training (Owner: Customer Success)\n2. Discuss expansion to 3 additional departments (Owner: Sales)';
 
 /** Form and list state follows live queries; on a busy machine that can take a few seconds. */
 const POLL_MS = 15_000;
@@ -88,6 +90,18 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await createActivity(page);
     });
 
+    it('logs the action-items note as already done (created completed, as the guide\'s step 5)', async () => {
+      const { page } = run!.app;
+      await page.getByRole('button', { name: 'New activity' }).first().click();
+      const form = activityForm(page);
+      await fillActivityForm(form, {
+        type: 'note', subject: NOTE, entity: { type: 'customer', name: 'Customer 575' }, description: NOTE_TEXT, tags: 'action-items, qbr',
+      });
+      await form.getByLabel('Already done: log it as completed').check();
+      await form.getByLabel('Outcome', { exact: true }).fill('Shared with the account team.');
+      await createActivity(page);
+    });
+
     it('the server has the completed QBR and each follow-up exactly once', async () => {
       await finishRun(run!);
       const qbr = await serverActivity(run!.env, GUIDE_IDS.activityG);
@@ -99,7 +113,13 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       expect([...qbr.tags].sort()).toEqual(['completed', 'expansion-opportunity', 'qbr']);
 
       const created = await createdDuringRun(run!);
-      expect(created).toHaveLength(2);
+      expect(created).toHaveLength(3);
+      const note = onlyOne(created, NOTE);
+      expect(note).toMatchObject({
+        type: 'note', status: 'completed', activityable_type: 'customer', activityable_id: GUIDE_IDS.customer575,
+        description: NOTE_TEXT, outcome: 'Shared with the account team.', reminder_at: null, tags: ['action-items', 'qbr'],
+      });
+      expect(note.completed_at).toEqual(expect.any(String));
       expect(onlyOne(created, TRAINING)).toMatchObject({
         type: 'task', status: 'pending', priority: 'medium', activityable_type: 'customer', activityable_id: GUIDE_IDS.customer575,
         contact_id: GUIDE_IDS.contact223, due_at: instantAt(followDay, 9), tags: ['training', 'customer-success'],

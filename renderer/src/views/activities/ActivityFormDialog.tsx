@@ -18,7 +18,7 @@ import { useUiStore } from '../../state/store.ts';
 import { NO_REPEAT, REPEAT_ERROR_KEYS, RepeatFields, SeriesScopeChooser, repeatRule, seriesIdOf } from '../../components/series/RepeatFields.tsx';
 import { useSeriesCommands } from '../../components/series/useSeries.ts';
 import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
-import { seriesLink, type SeriesScope } from '#shared/domain/index';
+import { seriesLink, toIsoInstant, type SeriesScope } from '#shared/domain/index';
 
 export function ActivityFormDialog() {
   const prefill = useUiStore((s) => s.createPrefill);
@@ -133,6 +133,8 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
   // Issue 7: repeat on create; "this one / this and following" when editing a series member.
   const series = useSeriesCommands();
   const [repeat, setRepeat] = useState(NO_REPEAT);
+  /** Create only: log something that already happened (a visit, a call, a note) as completed. */
+  const [loggedDone, setLoggedDone] = useState(false);
   const [scope, setScope] = useState<SeriesScope>('this');
   const inSeries = !!seriesIdOf(existing);
 
@@ -182,6 +184,14 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
     if (prefill.status) input.status = prefill.status;
     if (prefill.completed_at) input.completed_at = prefill.completed_at;
     if (prefill.outcome) input.outcome = prefill.outcome;
+    if (loggedDone && !repeat.enabled) {
+      // It happened already: completed when it was due (or now), no reminder to fire.
+      input.status = 'completed';
+      const due = typeof input.due_at === 'string' ? input.due_at : null;
+      input.completed_at = due && Date.parse(due) <= Date.now() ? due : toIsoInstant(Date.now());
+      input.reminder_at = null;
+      if (d.outcome.trim()) input.outcome = d.outcome.trim();
+    }
     result = validate(createActivitySchema, input);
     if (!result.ok) { setErrors(result.errors); return; }
     setBusy(true);
@@ -300,7 +310,15 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
           <Field label="Description" errors={err('description')} className="span-2">
             <textarea value={d.description} rows={2} onChange={(e) => set('description', e.target.value)} />
           </Field>
-          {notesOnly && (
+          {!existing && !repeat.enabled && (
+            <div className="field span-2">
+              <label className="check">
+                <input type="checkbox" checked={loggedDone} onChange={(e) => setLoggedDone(e.target.checked)} />
+                Already done: log it as completed
+              </label>
+            </div>
+          )}
+          {(notesOnly || (loggedDone && !existing && !repeat.enabled)) && (
             <Field label="Outcome" errors={err('outcome')} className="span-2">
               <textarea value={d.outcome} rows={4} onChange={(e) => set('outcome', e.target.value)} />
             </Field>
