@@ -78,7 +78,7 @@ export function SyncView() {
         <div className="stat">
           <div className="stat-label">Need attention</div>
           <div className="stat-value">{status.failed + status.conflicts}</div>
-          <div className="muted small">{status.failed} refused · {status.conflicts} conflicts</div>
+          <div className="muted small">{status.failed} refused · {status.conflicts} {status.conflicts === 1 ? 'conflict' : 'conflicts'}</div>
         </div>
       </div>
 
