@@ -25,6 +25,7 @@ export function SettingsView() {
       <Reminders />
       <Hours />
       <Appearance />
+      <Diagnostics />
     </section>
   );
 }
@@ -204,6 +205,36 @@ function Appearance() {
           </label>
         ))}
       </div>
+    </section>
+  );
+}
+
+/** Desktop only: main keeps the logs (electron-log); the rep can hand them to support. */
+function Diagnostics() {
+  const { platform } = useApp();
+  const toast = useUiStore((s) => s.toast);
+  const [busy, setBusy] = useState(false);
+  return (
+    <section className="card settings-section" aria-labelledby="set-diag">
+      <h2 id="set-diag">Diagnostics</h2>
+      {platform.kind === 'electron' ? (
+        <button
+          type="button"
+          className="button"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            platform.exportLogs()
+              .then((path) => toast(path ? `Logs saved to ${path}` : 'Export cancelled.', path ? 'success' : 'info'))
+              .catch((e: unknown) => toast(`Could not export logs: ${e instanceof Error ? e.message : String(e)}`, 'error'))
+              .finally(() => setBusy(false));
+          }}
+        >
+          Export logs
+        </button>
+      ) : (
+        <p className="muted small">Logs are kept by the desktop app; in the browser there is nothing to export.</p>
+      )}
     </section>
   );
 }
