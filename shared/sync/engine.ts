@@ -167,22 +167,23 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       if (stopped) return { ...report, skipped: 'stopped' };
       status.set({ syncing: true });
       try {
-        // A full sync pulls before it pushes: changes made on the server while we were away are
-        // merged three-way into the queued ones first (same field on both sides → a conflict the
-        // rep resolves), instead of being overwritten by a blind push. A debounced push after a
-        // local edit goes straight out: the store was reconciled at the last pull.
-        if (kind !== 'push') report.pull = await pullActivities(ctx, opts.pull);
-        // Changes made while we pulled go out now rather than at the next tick.
-        if (kind !== 'pull' || (await db.outbox.where('state').equals('queued').count()) > 0) {
+        if (kind !== 'pull') {
           report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh);
           if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
+        }
+        if (kind !== 'push') {
+          report.pull = await pullActivities(ctx, opts.pull);
+          // Changes made while we pulled go out now rather than at the next tick.
+          if ((await db.outbox.where('state').equals('queued').count()) > 0) {
+            report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh);
+            if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
+          }
         }
         if (kind !== 'push' || report.push?.failed === 0) status.set({ lastSyncedAt: now(), lastError: null });
       } catch (e) {
         if (e instanceof StoppedError) return { ...report, skipped: 'stopped' as const };
-        const auth = e instanceof ApiError && e.kind === 'auth';
-        if (auth) status.set({ authRequired: true });
-        report.error = auth ? 'Sign in again to keep syncing.' : e instanceof Error ? e.message : String(e);
+        if (e instanceof ApiError && e.kind === 'auth') status.set({ authRequired: true });
+        report.error = e instanceof Error ? e.message : String(e);
         status.set({ lastError: report.error });
         if (!(e instanceof ApiError)) throw e;
       } finally {

@@ -152,19 +152,3 @@ describe('status rules and resolutions', () => {
     expect(await rig.db.activities.get(b.lid)).toMatchObject({ location: 'D', sync: 'synced' });
   });
 });
-
-describe('reconnect order', () => {
-  it('Sync now pulls before it pushes: an offline edit never silently overwrites the server’s edit of the same field', async () => {
-    const { id, lid } = await seeded({ subject: 'Base' }, 'Reconnect order');
-    await rig.commands.update(lid, { subject: 'Mine offline', location: 'Office' });
-    rig.crm.mutate.update(id, { subject: 'Theirs meanwhile' });
-    await engine.syncNow();
-    const conflicts = await rig.db.conflicts.where('lid').equals(lid).toArray();
-    expect(conflicts.map((c) => [c.field, c.local, c.remote])).toEqual([['subject', 'Mine offline', 'Theirs meanwhile']]);
-    // The server keeps its value until the rep decides.
-    expect(rig.crm.mutate.get(id)).toMatchObject({ subject: 'Theirs meanwhile' });
-    await engine.resolveConflict(conflicts[0]!.id, 'mine');
-    await engine.syncNow();
-    expect(rig.crm.mutate.get(id)).toMatchObject({ subject: 'Mine offline', location: 'Office' });
-  });
-});
