@@ -7,7 +7,7 @@ import { addDays, format, nextMonday, startOfDay } from 'date-fns';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Activity } from '#shared/domain/index';
-import { axeSerious, openApp, startE2E, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
+import { axeSerious, openApp, startE2E, waitForDirectory, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
 
 export const ZONE = 'Europe/Berlin';
 export type Mode = 'online' | 'offline';
@@ -151,6 +151,9 @@ export async function startRun(mode: Mode): Promise<ScenarioRun> {
   // The offline run uses the dark theme, so both themes get screenshots and axe checks.
   const app = await openApp(env, { timezoneId: ZONE, colorScheme: mode === 'offline' ? 'dark' : 'light' });
   await waitForFirstSync(app.page);
+  // Offline runs pick customers and opportunities from the directory cache: it must be loaded
+  // before the network goes (it is fetched after the first activity pull, not with it).
+  await waitForDirectory(app.page);
   if (mode === 'offline') {
     await app.goOffline();
     await app.page.getByRole('status', { name: 'Sync status' }).getByText('Offline', { exact: true }).waitFor();
