@@ -206,6 +206,41 @@ describe('push', () => {
     expect([...crm.acts.values()].every((a) => a.status === 'cancelled' && a.cancellation_reason === 'Stale')).toBe(true);
   });
 
+  it('a bulk of unknown outcome is resent only as the exact same request; once a member went alone, the rest go alone too', async () => {
+    const crm = new FakeCrm();
+    let t = Date.parse('2030-03-01T08:00:00Z');
+    // Retry jitter: the first two members draw the longest wait, the third the shortest.
+    const draws = [1, 1, 0];
+    const { db, commands, engine } = setup(crm, {
+      now: () => t, random: () => draws.shift() ?? 0.5, maxInRunWaitMs: 0, backoff: { baseMs: 1_000, maxMs: 1_000, factor: 2 },
+    });
+    const lids: string[] = [];
+    for (let i = 0; i < 3; i++) lids.push((await commands.create({ ...NEW, subject: `R${i}` })).lid);
+    await engine.push();
+    await commands.bulk({ action: 'reschedule', lids, parameters: { new_due_at: '2030-02-09T09:00:00Z' } });
+    let drops = 1;
+    crm.hook = (req) => (req.path.endsWith('/bulk-actions') && drops-- > 0 ? 'commit-then-drop' : undefined);
+    await engine.push();
+    // The third member's retry comes first; its group-mates are still waiting, so it goes alone
+    // (checked against the server first: the lost bulk did apply, so nothing is resent for it).
+    t += 600;
+    await engine.push();
+    expect(await db.outbox.count()).toBe(2);
+    t += 1_000;
+    await engine.push();
+    expect(await db.outbox.count()).toBe(0);
+    // An Idempotency-Key is never reused for a different body (a server refuses that with 422).
+    const bodies = new Map<string, Set<string>>();
+    for (const r of crm.writes()) {
+      const key = r.headers?.['Idempotency-Key'] ?? '';
+      bodies.set(key, (bodies.get(key) ?? new Set()).add(r.body ?? ''));
+    }
+    expect([...bodies.values()].filter((b) => b.size > 1)).toEqual([]);
+    expect(crm.writes().filter((r) => r.path.endsWith('/bulk-actions')).length).toBe(1);
+    for (const a of crm.acts.values()) expect(a).toMatchObject({ due_at: '2030-02-09T09:00:00Z', rescheduled_count: 1 });
+    for (const l of lids) expect(await db.activities.get(l)).toMatchObject({ sync: 'synced', rescheduled_count: 1 });
+  });
+
   it('a bulk whose activities are not all on the server goes out individually, after their creates', async () => {
     const crm = new FakeCrm();
     const { commands, engine } = setup(crm);

@@ -446,9 +446,11 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       }
       return 'parked';
     }
-    if (fixedSet && !waiting && ready.length !== fixedSet.filter((id) => members.some((m) => m.op_id === id)).length) {
+    if (fixedSet && !waiting && ready.length !== fixedSet.length) {
       // A set that may already have been applied is resent exactly, with the same key, or its
-      // members go alone (and are checked against the server first, see execute).
+      // members go alone (and are checked against the server first, see execute). A member that
+      // has since left the outbox (it went alone and succeeded) makes the exact resend impossible:
+      // the same key with fewer ids is a different request, which the server refuses (422).
       return 'individual';
     }
     if (waiting) {

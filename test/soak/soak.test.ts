@@ -162,6 +162,12 @@ async function soak(idempotency: boolean, seed: number): Promise<void> {
   expect(subjects).toBeGreaterThanOrEqual(200);
   expect(kills).toBeGreaterThan(3);
   expect(faults).toBeGreaterThan(50);
+  if (process.env.SOAK_DEBUG) {
+    for (const o of await db.outbox.toArray()) {
+      const { payload: _p, ...rest } = o;
+      console.info('LEFT', JSON.stringify(rest), 'row', JSON.stringify(await db.activities.get(o.lid).then((r) => r && { sync: r.sync, status: r.status, server_id: r.server_id })));
+    }
+  }
   expect(await db.outbox.toArray()).toEqual([]);
   expect(await db.conflicts.toArray()).toEqual([]);
 
@@ -202,11 +208,14 @@ async function soak(idempotency: boolean, seed: number): Promise<void> {
   console.info(`soak idempotency=${idempotency}: ops=${made} activities=${subjects} kills=${kills} requests=${stats.apiRequests} faults=${JSON.stringify(stats.faults)} live=${expected.length}`);
 }
 
+/** SOAK_SEED=n runs other seeds (to hunt rare interleavings); CI runs the fixed ones. */
+const SEED = process.env.SOAK_SEED ? Number(process.env.SOAK_SEED) : null;
+
 describe('fault soak', () => {
   it('ends with the server equal to the model, with server idempotency', async () => {
-    await soak(true, 4242);
+    await soak(true, SEED ?? 4242);
   }, 120_000);
   it('ends with the server equal to the model, without server idempotency', async () => {
-    await soak(false, 777);
+    await soak(false, SEED ?? 777);
   }, 120_000);
 });
