@@ -124,8 +124,12 @@ export interface CrmClient {
   rescheduleActivity(id: string, body: RescheduleActivityInput, idempotencyKey: string): Promise<WriteResult<RemoteActivity>>;
   deleteActivity(id: string, idempotencyKey: string): Promise<WriteResult<null>>;
   bulkAction(body: BulkActionInput, idempotencyKey: string): Promise<WriteResult<BulkResult>>;
-  listEntities(type: EntityCollection, query?: { page?: number; per_page?: number; search?: string }): Promise<Page<RemoteEntity>>;
+  listEntities(type: EntityCollection, query?: { page?: number; per_page?: number; search?: string; customer_id?: string }): Promise<Page<RemoteEntity>>;
   getEntity(type: EntityCollection, id: string): Promise<RemoteEntity>;
+  /** POST /{collection} (the guide's Scenario 3 step 2 creates an opportunity). */
+  createEntity(type: EntityCollection, body: Record<string, unknown>, idempotencyKey: string): Promise<WriteResult<RemoteEntity>>;
+  /** PATCH /{collection}/{id} (Scenario 1 step 5 an opportunity, Scenario 2 step 5 a customer). */
+  updateEntity(type: EntityCollection, id: string, patch: Record<string, unknown>, idempotencyKey: string): Promise<WriteResult<RemoteEntity>>;
   me(): Promise<RemoteUser>;
 }
 
@@ -277,6 +281,14 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
     async getEntity(type, id) {
       const res = await send({ method: 'GET', path: paths.entity(type, id) });
       return parseBody(res, successEnvelope(entitySchema), 'record').data;
+    },
+    async createEntity(type, body, key) {
+      const res = await send({ method: 'POST', path: paths.entities(type), body: json(body) }, key);
+      return write(res, parseBody(res, successEnvelope(entitySchema), 'record').data);
+    },
+    async updateEntity(type, id, patch, key) {
+      const res = await send({ method: 'PATCH', path: paths.entity(type, id), body: json(patch) }, key);
+      return write(res, parseBody(res, successEnvelope(entitySchema), 'record').data);
     },
     async me() {
       const res = await send({ method: 'GET', path: paths.me });

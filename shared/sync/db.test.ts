@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FieldbookDB } from './db.ts';
 import { toLocalRow } from './rows.ts';
 import { serverActivity } from './store-testing.ts';
-import type { ConflictRecord, DirectoryEntity, LocalActivity, OutboxOp } from './types.ts';
+import type { ConflictRecord, DirectoryEntity, EntityOp, LocalActivity, OutboxOp } from './types.ts';
 
 const V1_STORES = {
   activities:
@@ -25,6 +25,12 @@ const V2_STORES = {
     'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, ' +
     '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id+due_ms], *words',
   reminders: 'key, lid',
+};
+const V3_STORES = {
+  activities:
+    'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+    '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id], ' +
+    '[activityable_type+activityable_id+due_ms], *words',
 };
 
 const dated = toLocalRow(serverActivity({ id: 's1', subject: 'Pricing call', activityable_type: 'lead', activityable_id: 'lead-7', assigned_user_id: 'u-9' }), {
@@ -50,9 +56,26 @@ afterEach(async () => {
   await Promise.all(names.splice(0).map((n) => Dexie.delete(n)));
 });
 
+const entityOp = (opId = 'eop-1', entityId = 'fb-local-1'): EntityOp => ({
+  op_id: opId, type: 'opportunity', entity_id: entityId, kind: 'create', payload: { name: 'Expansion', customer_id: 'cus-1' },
+  attempts: 0, next_attempt_at: 0, last_error: null, state: 'queued', created_at: 1,
+});
+
+/** v4: the entity outbox (ordered, unique op ids, per-record index) and the local → server id map. */
+async function expectEntityTablesWork(db: FieldbookDB): Promise<void> {
+  await db.entity_outbox.add(entityOp('eop-1'));
+  await db.entity_outbox.add({ ...entityOp('eop-2'), kind: 'update', payload: { value: 1 } });
+  await db.entity_outbox.add({ ...entityOp('eop-3', 'cus-1'), type: 'customer', kind: 'update', payload: { status: 'at_risk' } });
+  await expect(db.entity_outbox.add(entityOp('eop-1'))).rejects.toMatchObject({ name: 'ConstraintError' });
+  expect((await db.entity_outbox.where('[type+entity_id]').equals(['opportunity', 'fb-local-1']).toArray()).map((o) => o.op_id)).toEqual(['eop-1', 'eop-2']);
+  expect(await db.entity_outbox.where('state').equals('queued').count()).toBe(3);
+  await db.entity_ids.put({ local_id: 'fb-local-1', type: 'opportunity', server_id: 'opp-9' });
+  expect((await db.entity_ids.where('server_id').equals('opp-9').first())?.local_id).toBe('fb-local-1');
+}
+
 /** What every version must still hold after the upgrade, and the v3 indexes over it. */
 async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
-  expect(db.verno).toBe(3);
+  expect(db.verno).toBe(4);
   expect(await db.activities.get('L1')).toEqual(dated);
   expect(await db.activities.get('L2')).toEqual(undated);
   // v3: per-assignee and per-entity lists include undated rows; local deletes are findable.
@@ -119,12 +142,40 @@ describe('schema upgrades', () => {
     }
   });
 
+  it('v3 → v4: every row survives; the entity outbox and id map tables work', async () => {
+    const name = dbName('v3');
+    const old = new Dexie(name);
+    old.version(1).stores(V1_STORES);
+    old.version(2).stores(V2_STORES);
+    old.version(3).stores(V3_STORES);
+    await old.open();
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated]);
+    await old.table('outbox').add(makeOp());
+    await old.table('entities').put(entity);
+    await old.table('reminders').put({ key: 'L1|x', lid: 'L1', fired_at: 4 });
+    old.close();
+
+    const db = new FieldbookDB(name);
+    await db.open();
+    try {
+      await expectCurrentSchemaWorks(db);
+      expect(await db.entities.get(['lead', 'lead-7'])).toEqual(entity);
+      expect(await db.outbox.count()).toBe(1);
+      expect(await db.reminders.get('L1|x')).toEqual({ key: 'L1|x', lid: 'L1', fired_at: 4 });
+      expect(await db.entity_outbox.count()).toBe(0);
+      await expectEntityTablesWork(db);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a fresh database opens at the current version with every table', async () => {
     const db = new FieldbookDB(dbName('fresh'));
     await db.open();
     try {
-      expect(db.verno).toBe(3);
-      expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'conflicts', 'entities', 'outbox', 'reminders', 'sync_meta']);
+      expect(db.verno).toBe(4);
+      expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
+      await expectEntityTablesWork(db);
       await db.activities.bulkPut([dated, undated]);
       await expectCurrentSchemaWorks(db);
       // op_id is unique: the same intent can never be queued twice.

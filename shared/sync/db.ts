@@ -3,7 +3,9 @@
  * upgrade test (shared/sync/db.test.ts).
  */
 import { Dexie, type EntityTable, type DexieOptions } from 'dexie';
-import type { ConflictRecord, DirectoryEntity, LocalActivity, OutboxOp, ReminderRow, SyncMetaRow } from './types.ts';
+import type {
+  ConflictRecord, DirectoryEntity, EntityIdRow, EntityOp, LocalActivity, OutboxOp, ReminderRow, SyncMetaRow,
+} from './types.ts';
 
 export class FieldbookDB extends Dexie {
   activities!: EntityTable<LocalActivity, 'lid'>;
@@ -12,6 +14,8 @@ export class FieldbookDB extends Dexie {
   conflicts!: EntityTable<ConflictRecord, 'id'>;
   sync_meta!: EntityTable<SyncMetaRow, 'key'>;
   reminders!: EntityTable<ReminderRow, 'key'>;
+  entity_outbox!: EntityTable<EntityOp, 'seq'>;
+  entity_ids!: EntityTable<EntityIdRow, 'local_id'>;
 
   constructor(name = 'fieldbook', options?: DexieOptions) {
     super(name, options);
@@ -40,6 +44,12 @@ export class FieldbookDB extends Dexie {
         'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, assigned_user_id, deleted, ' +
         '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id], ' +
         '[activityable_type+activityable_id+due_ms], *words',
+    });
+    // v4: queued writes of directory records (opportunity create, opportunity/customer update)
+    // and the server ids of records created here.
+    this.version(4).stores({
+      entity_outbox: '++seq, &op_id, [type+entity_id], state',
+      entity_ids: 'local_id, server_id',
     });
   }
 }

@@ -21,6 +21,7 @@ import { createSenderLock, type SenderLock } from './lock.ts';
 import { STATUS_FAMILY, writeField, pickMergeable } from './merge.ts';
 import { pullActivities, pullDirectory, type PullOptions, type PullReport } from './pull.ts';
 import { CLIENT_MARKER, opsOf, pushOutbox, type PushReport } from './push.ts';
+import { entityIdResolver, pendingEntityOps, pushEntityOutbox } from './entity-push.ts';
 import { deriveIndexFields, fromLocalRow } from './rows.ts';
 import { createStatusStore, type FailedOpInfo, type StatusListener, type SyncStatus } from './status.ts';
 import type { ConflictRecord, LocalActivity, OpKind, OutboxOp } from './types.ts';
@@ -168,14 +169,15 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       status.set({ syncing: true });
       try {
         if (kind !== 'pull') {
-          report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh);
+          await pushEntityOutbox(ctx, exclusive);
+          report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh, await entityIdResolver(db));
           if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
         }
         if (kind !== 'push') {
           report.pull = await pullActivities(ctx, opts.pull);
           // Changes made while we pulled go out now rather than at the next tick.
           if ((await db.outbox.where('state').equals('queued').count()) > 0) {
-            report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh);
+            report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh, await entityIdResolver(db));
             if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
           }
         }
@@ -230,7 +232,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       op_id: o.op_id, lid: o.lid, kind: o.kind, state: o.state as 'failed' | 'blocked', message: o.last_error,
       status: o.last_status ?? null, attempts: o.attempts, stuck: o.state === 'failed' && o.attempts >= ctx.maxAttempts,
     }));
-    status.set({ pending: total - bad.length, failed, conflicts });
+    status.set({ pending: total - bad.length + (await pendingEntityOps(db)), failed, conflicts });
   }
 
   // ------------------------------------------------------------------ rep decisions

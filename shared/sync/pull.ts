@@ -33,6 +33,7 @@ import { pickMergeable, threeWayMerge } from './merge.ts';
 import { CLIENT_MARKER } from './push.ts';
 import { deriveIndexFields, toLocalRow } from './rows.ts';
 import type { ConflictRecord, DirectoryEntity, LocalActivity, OutboxOp } from './types.ts';
+import { reapplyPendingEntities } from './entity-commands.ts';
 import { wordsOf } from './words.ts';
 
 export interface PullOptions {
@@ -286,6 +287,8 @@ export function toDirectoryEntity(type: DirectoryType, e: RemoteEntity): Directo
     type, id: e.id, name: e.name, email: e.email ?? null, phone: e.phone ?? null, value: e.value ?? null,
     stage: e.stage ?? null, status: e.status ?? null, customer_id: e.customer_id ?? null, time_zone: e.time_zone ?? null,
     words: wordsOf(e.name),
+    // Every field the server sent, for the opportunity/customer edit forms (offline too).
+    details: { ...e },
   };
 }
 
@@ -311,5 +314,7 @@ export async function pullDirectory(ctx: SyncContext): Promise<Record<DirectoryT
     if (stale.length) await ctx.db.entities.bulkDelete(stale);
     counts[type] = seen.size;
   }
+  // Records created or edited here and not yet sent show as the rep left them.
+  await reapplyPendingEntities(ctx.db);
   return counts;
 }

@@ -30,6 +30,14 @@ import type { ConflictRecord, LocalActivity, OutboxOp } from './types.ts';
 /** custom_fields key a create carries so its record can be recognised without server idempotency. */
 export const CLIENT_MARKER = '_fb_op';
 
+/**
+ * Server id of a related record for the activity push (entity-push.ts entityIdResolver): records
+ * created on this device have local ids until their create succeeds; null = not yet, keep waiting.
+ */
+export type EntityIdResolver = (type: string, id: string) => string | null;
+
+const asIs: EntityIdResolver = (_type, id) => id;
+
 export interface PushReport {
   requests: number;
   succeeded: number;
@@ -77,7 +85,7 @@ function bulkDigest(ids: readonly string[]): string {
   return h.toString(36);
 }
 
-export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgress: () => void = () => {}): Promise<PushReport> {
+export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgress: () => void = () => {}, resolveEntityId: EntityIdResolver = asIs): Promise<PushReport> {
   const { db, client } = ctx;
   const report: PushReport = { requests: 0, succeeded: 0, failed: 0, retried: 0, conflicts: 0, authRequired: false, nextRetryAt: null };
   const parked = new Map<string, Set<string>>();
@@ -191,6 +199,13 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     }
   }
 
+  /** The payload with its related record's server id (resolved when sent, never stored); null = not yet known. */
+  function withServerRefs(p: Record<string, unknown>): Record<string, unknown> | null {
+    if (typeof p.activityable_id !== 'string') return p;
+    const id = resolveEntityId(typeof p.activityable_type === 'string' ? p.activityable_type : '', p.activityable_id);
+    return id === null ? null : id === p.activityable_id ? p : { ...p, activityable_id: id };
+  }
+
   /** An op that went out alone stays alone; see processLid. */
   function goesAlone(op: OutboxOp): boolean {
     return !op.bulk_group || individual.has(op.bulk_group) || op.bulk_members?.length === 0 ||
@@ -226,6 +241,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       // Every op but a create needs the server id: wait for the create (same lid) or, for the copy a
       // cancel-with-reschedule makes, for the parent's cancel (which maps it and re-queues it).
       if (head.kind !== 'create' && !row.server_id) return { kind: 'none' };
+      // An activity on a record created here waits until that record's create has succeeded.
+      if (withServerRefs(head.payload) === null) return { kind: 'none' };
       if (!goesAlone(head)) return { kind: 'send', op: head, row };
       const claimed: OutboxOp = { ...claimFields(head, now), ...singleExtra(head, row) };
       await db.outbox.put(claimed);
@@ -295,7 +312,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     const verify = op.maybe_sent === true && (!idempotent() || op.bulk_key !== undefined);
     const p = op.payload;
     if (op.kind === 'create') {
-      const body = withMarker(p as CreateActivityInput, op.op_id);
+      const body = withMarker(withServerRefs(p) as CreateActivityInput, op.op_id);
       if (verify) {
         const found = await findCreated(op, body);
         if (found) return { remote: found };
@@ -307,7 +324,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     if (!sid) throw new Error('push: op without server id');
     if (op.kind === 'update') {
       report.requests++;
-      const res = await client.updateActivity(sid, p, op.op_id);
+      const res = await client.updateActivity(sid, withServerRefs(p) ?? p, op.op_id);
       return { remote: fullRemote(res.data, known) };
     }
     if (op.kind === 'delete') {

@@ -97,6 +97,41 @@ export interface DirectoryEntity {
   time_zone?: string | null;
   /** Lower-cased name words for the picker's prefix search. */
   words: string[];
+  /** The record as the server last sent it (every field), for the edit forms; queued edits go on top. */
+  details?: Record<string, unknown>;
+  /** 1 while local edits of this record wait to be sent (entity outbox). */
+  pending?: 0 | 1;
+}
+
+/** Directory records the rep can create or edit here (the guide's scenario calls). */
+export type EditableEntityType = 'opportunity' | 'customer';
+
+/** One queued write of a directory record. `op_id` is also the request's Idempotency-Key. */
+export interface EntityOp {
+  seq?: number;
+  op_id: string;
+  type: EditableEntityType;
+  /** The record's directory id: its server id, or a local id (see entity-ids.ts) until created. */
+  entity_id: string;
+  kind: 'create' | 'update';
+  /** Validated body as the rep entered it; ids of local records are resolved only when sent. */
+  payload: Record<string, unknown>;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  last_status?: number | null;
+  state: OpState;
+  lease_until?: number;
+  /** A request may have reached the server without a definite answer (see OutboxOp.maybe_sent). */
+  maybe_sent?: boolean;
+  created_at: number;
+}
+
+/** A record created here, once the server has it: local id → server id (kept for queued references). */
+export interface EntityIdRow {
+  local_id: string;
+  type: EditableEntityType;
+  server_id: string;
 }
 
 export type ConflictKind =
