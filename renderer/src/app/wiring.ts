@@ -5,6 +5,7 @@ import { createCommands } from '#shared/sync/commands';
 import type { FieldbookDB } from '#shared/sync/db';
 import { createQueries } from '#shared/sync/queries';
 import { createSyncEngine } from '#shared/sync/engine';
+import { createWorkerEngineProxy, type WorkerHandle } from '../sync-worker/proxy.ts';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 
 export interface WiringContext {
@@ -30,6 +31,48 @@ export function makeQueries(db: FieldbookDB): Queries {
   return createQueries(db);
 }
 
-export function makeEngine(db: FieldbookDB, platform: Platform, currentUserId: () => string | null): SyncEngine {
-  return createSyncEngine({ db, transport: platform.transport, currentUserId });
+/**
+ * Where the engine runs: a dedicated worker unless the page asks otherwise (?syncWorker=off, for
+ * comparison and as an escape hatch) or the runtime has no module workers.
+ */
+export function wantsSyncWorker(search = globalThis.location?.search ?? ''): boolean {
+  if (typeof Worker === 'undefined') return false;
+  return !['off', '0', 'false'].includes(new URLSearchParams(search).get('syncWorker') ?? '');
+}
+
+function spawnSyncWorker(): WorkerHandle {
+  const worker = new Worker(new URL('../sync-worker/worker.ts', import.meta.url), { type: 'module', name: 'fieldbook-sync' });
+  return {
+    endpoint: worker,
+    onError(listener) {
+      worker.addEventListener('error', (ev) => {
+        ev.preventDefault();
+        listener(ev.message || 'the worker script did not load');
+      });
+      worker.addEventListener('messageerror', () => listener('a message from the worker could not be read'));
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+/** Shown on <html data-sync-engine> so tests and support can tell where sync runs. */
+function markBackend(backend: 'worker' | 'in-thread', reason: string | null): void {
+  document.documentElement.dataset.syncEngine = backend;
+  if (reason) console.warn(`Sync runs on the UI thread: ${reason}`);
+}
+
+export function makeEngine(db: FieldbookDB, platform: Platform, currentUserId: () => string | null, useWorker = wantsSyncWorker()): SyncEngine {
+  const inThread = () => createSyncEngine({ db, transport: platform.transport, currentUserId });
+  if (!useWorker) {
+    markBackend('in-thread', null);
+    return inThread();
+  }
+  return createWorkerEngineProxy({
+    spawn: spawnSyncWorker,
+    dbName: db.name,
+    transport: platform.transport,
+    currentUserId,
+    fallback: inThread,
+    onBackend: markBackend,
+  });
 }

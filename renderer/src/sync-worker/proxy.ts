@@ -1,0 +1,222 @@
+/**
+ * The UI thread's side of the sync worker: a SyncEngine port whose methods are calls into the
+ * worker, whose status mirrors the worker's, and which makes the worker's HTTP requests with the
+ * platform transport (so the token and the desktop bridge never leave this thread).
+ *
+ * Calls made while the worker boots wait for it, in order. When the worker cannot start (no
+ * Worker, the script fails to load, the store does not open there) the same port runs the
+ * in-thread engine instead: the UI never sees the difference except through `backend()`.
+ */
+import type { Transport } from '#shared/ipc/platform';
+import { INITIAL_STATUS, type StatusListener } from '#shared/sync/status';
+import type { ConflictChoice, SyncEngine, SyncReport, SyncStatus } from '../app/ports.ts';
+import { invokeEngine } from './invoke.ts';
+import {
+  fromWorkerSchema, parseArgs, parseMessage, parseResult, RemoteError, toWireError,
+  statusFromWire, type Endpoint, type FromWorker, type FromWorkerParsed, type MethodName, type ToWorker, type WorkerEngineOptions,
+} from './protocol.ts';
+
+export interface WorkerHandle {
+  endpoint: Endpoint;
+  /** Calls back when the worker fails to load or throws outside the RPC. */
+  onError(listener: (message: string) => void): void;
+  terminate(): void;
+}
+
+export type EngineBackend = 'booting' | 'worker' | 'in-thread';
+
+export interface WorkerEngineProxyOptions {
+  /** Starts the worker; may throw (no Worker support, CSP refusal): the engine then runs in-thread. */
+  spawn: () => WorkerHandle;
+  dbName: string;
+  transport: Transport;
+  currentUserId: () => string | null;
+  /** The in-thread engine, built only when the worker cannot run. */
+  fallback: () => SyncEngine;
+  engineOptions?: WorkerEngineOptions;
+  /** Where the engine ended up (and, for a fallback, why). */
+  onBackend?: (backend: Exclude<EngineBackend, 'booting'>, reason: string | null) => void;
+  /** Failures the worker reports outside any call (default console.error). */
+  onWorkerError?: (error: Error) => void;
+}
+
+export interface WorkerEngineProxy extends SyncEngine {
+  backend(): EngineBackend;
+}
+
+interface Backend {
+  call(method: MethodName, args: unknown[]): Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerEngineProxy {
+  const listeners = new Set<StatusListener>();
+  let status: SyncStatus = { ...INITIAL_STATUS };
+  let which: EngineBackend = 'booting';
+  let stopped = false;
+  const reportError = opts.onWorkerError ?? ((e: Error) => { console.error(`Sync worker: ${e.message}`); });
+
+  function setStatus(next: SyncStatus): void {
+    status = next;
+    for (const l of [...listeners]) l(status);
+  }
+
+  function report(e: Error): void {
+    reportError(e);
+    setStatus({ ...status, lastError: e.message });
+  }
+
+  function inThread(reason: string): Backend {
+    which = 'in-thread';
+    opts.onBackend?.('in-thread', reason);
+    const local = opts.fallback();
+    setStatus(local.getStatus());
+    const off = local.subscribe(setStatus);
+    return {
+      call: (method, args) => invokeEngine(local, method, args),
+      async stop() {
+        await local.stop();
+        off();
+      },
+    };
+  }
+
+  const backend: Promise<Backend> = new Promise<Backend>((resolve) => {
+    let handle: WorkerHandle;
+    try {
+      handle = opts.spawn();
+    } catch (e) {
+      resolve(inThread(`the sync worker could not start: ${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
+    const { endpoint } = handle;
+    const post = (m: ToWorker) => endpoint.postMessage(m);
+    const calls = new Map<number, { method: MethodName; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+    let callSeq = 0;
+    let ready = false;
+
+    const abandon = (reason: string) => {
+      endpoint.removeEventListener('message', onMessage);
+      handle.terminate();
+      resolve(inThread(reason));
+    };
+
+    const relay = (m: Extract<FromWorker, { t: 'request' }>) => {
+      opts.transport.request(m.req).then(
+        (res) => post({ t: 'response', id: m.id, ok: true, res: { status: res.status, headers: { ...res.headers }, body: res.body } }),
+        (e: unknown) => post({ t: 'response', id: m.id, ok: false, error: toWireError(e) }),
+      );
+    };
+
+    const settle = (m: Extract<FromWorker, { t: 'result' }>) => {
+      const c = calls.get(m.id);
+      if (!c) return;
+      calls.delete(m.id);
+      if (!m.ok) { c.reject(new RemoteError(m.error)); return; }
+      try {
+        c.resolve(parseResult(c.method, m.value));
+      } catch (e) {
+        c.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    };
+
+    function onMessage(ev: { data: unknown }): void {
+      let m: FromWorkerParsed;
+      try {
+        m = parseMessage(fromWorkerSchema, ev.data, 'the sync worker');
+      } catch (e) {
+        report(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
+      switch (m.t) {
+        case 'ready':
+          ready = true;
+          which = 'worker';
+          opts.onBackend?.('worker', null);
+          resolve(workerBackend);
+          return;
+        case 'failed':
+          abandon(`the sync worker could not open the store: ${m.error.message}`);
+          return;
+        case 'status': setStatus(statusFromWire(m.status)); return;
+        case 'result': settle(m); return;
+        case 'request': relay(m); return;
+        case 'error': report(new RemoteError(m.error)); return;
+      }
+    }
+
+    const workerBackend: Backend = {
+      call(method, args) {
+        return new Promise((res, rej) => {
+          const id = ++callSeq;
+          calls.set(id, { method, resolve: res, reject: rej });
+          post({ t: 'call', id, method, args, user: opts.currentUserId() });
+        });
+      },
+      async stop() {
+        try {
+          await workerBackend.call('stop', []);
+        } finally {
+          endpoint.removeEventListener('message', onMessage);
+          handle.terminate();
+          for (const c of calls.values()) c.reject(new Error('The sync engine was stopped.'));
+          calls.clear();
+        }
+      },
+    };
+
+    endpoint.addEventListener('message', onMessage);
+    handle.onError((message) => {
+      // Before ready the worker never ran (script or import failed): run the engine here instead.
+      if (!ready) abandon(`the sync worker failed to load: ${message}`);
+      else report(new Error(message));
+    });
+    post({ t: 'init', dbName: opts.dbName, user: opts.currentUserId(), options: opts.engineOptions ?? {} });
+  });
+
+  /** Calls keep their order: each waits for the backend, then goes out in the order made. */
+  function call<T>(method: MethodName, args: unknown[]): Promise<T> {
+    if (stopped) return Promise.reject(new Error('The sync engine was stopped.'));
+    let checked: unknown[];
+    try {
+      // Checked here too, so a bad argument fails at the caller rather than in the worker.
+      checked = parseArgs(method, args);
+    } catch (e) {
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+    return backend.then((b) => b.call(method, checked)) as Promise<T>;
+  }
+
+  function fire(method: MethodName, args: unknown[] = []): void {
+    if (stopped) return;
+    call(method, args).catch((e: unknown) => report(e instanceof Error ? e : new Error(String(e))));
+  }
+
+  let stopping: Promise<void> | null = null;
+  return {
+    backend: () => which,
+    start: () => fire('start'),
+    stop() {
+      stopped = true;
+      stopping ??= backend.then((b) => b.stop());
+      return stopping;
+    },
+    syncNow: () => call<SyncReport>('syncNow', []),
+    push: () => call<SyncReport>('push', []),
+    pull: (pullOpts) => call<SyncReport>('pull', pullOpts ? [pullOpts] : []),
+    notifyLocalChange: () => fire('notifyLocalChange'),
+    setOnline: (online) => fire('setOnline', [online]),
+    resume: () => fire('resume'),
+    authRestored: () => fire('authRestored'),
+    getStatus: () => status,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => { listeners.delete(listener); };
+    },
+    retryOp: (opId: string, newPayload?: Record<string, unknown>) => call<undefined>('retryOp', newPayload ? [opId, newPayload] : [opId]),
+    discardOp: (opId: string) => call<undefined>('discardOp', [opId]),
+    resolveConflict: (id: string, choice: ConflictChoice) => call<undefined>('resolveConflict', [id, choice]),
+    pullDirectory: () => call<Record<string, number>>('pullDirectory', []),
+    whoAmI: () => call<Awaited<ReturnType<SyncEngine['whoAmI']>>>('whoAmI', []),
+  };
+}
