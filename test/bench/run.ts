@@ -20,6 +20,7 @@ import { createInterface } from 'node:readline';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
 import { queriesBench } from './queries.ts';
+import { searchBrowserBench } from './search-browser.ts';
 
 interface Remote { url: string; token: string; close(): Promise<void> }
 
@@ -203,7 +204,7 @@ async function localBench() {
   };
 }
 
-// BENCH_ONLY=push|pull|local|queries runs one part (for profiling); the default runs all four.
+// BENCH_ONLY=push|pull|local|queries|search runs one part (for profiling); the default runs all five.
 const only = process.env.BENCH_ONLY;
 const rttCrm = await startRemote({ latencyMs: LATENCY_MS });
 const rtt = await roundTrip(rttCrm);
@@ -212,7 +213,9 @@ const push = !only || only === 'push' ? await pushBench(rtt) : null;
 const pull = !only || only === 'pull' ? await pullBench() : null;
 const local = !only || only === 'local' ? await localBench() : null;
 const queries = !only || only === 'queries' ? await queriesBench() : null;
+// Issue 5 in Debian Chromium: typing in search and opening views over 100 000 local activities.
+const searchBrowser = !only || only === 'search' ? await searchBrowserBench() : null;
 console.log(JSON.stringify({
   environment: { runtime: `Node ${process.versions.node}`, indexedDB: 'fake-indexeddb (in-process, not a browser)', addedLatencyMs: LATENCY_MS, crm: 'startCrmServer in a child process', measuredRoundTripMs: rtt, cpus: (await import('node:os')).cpus().length },
-  push, pull, local, queries,
+  push, pull, local, queries, searchBrowser,
 }, null, 2));

@@ -13,6 +13,8 @@ export interface ActivityListResult {
   error: string | null;
   /** True while typing outran the last result. */
   stale: boolean;
+  /** The search text the shown page answers (it lags the box while a newer query runs). */
+  search: string | undefined;
 }
 
 /** The filters as a list query: search only from MIN_SEARCH_LENGTH characters (the guide's rule). */
@@ -37,14 +39,14 @@ export function useActivityList(filters: ActivityFilters): ActivityListResult {
   const deferred = useDeferredValue(filters);
   const result = useLiveQuery(async () => {
     try {
-      return { page: await queries.list(toListQuery(deferred)), error: null };
+      return { page: await queries.list(toListQuery(deferred)), error: null, search: deferred.search };
     } catch (e) {
       const errors = (e as { errors?: Record<string, string[]> }).errors;
       const msg = errors ? Object.values(errors).flat().join(' ') : e instanceof Error ? e.message : String(e);
-      return { page: undefined, error: msg };
+      return { page: undefined, error: msg, search: deferred.search };
     }
   }, [queries, deferred]);
-  return { page: result?.page, error: result?.error ?? null, stale: deferred !== filters };
+  return { page: result?.page, error: result?.error ?? null, stale: deferred !== filters, search: result?.search };
 }
 
 /** One activity by lid (undefined while loading, null when gone). */

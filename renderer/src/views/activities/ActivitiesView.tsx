@@ -23,7 +23,7 @@ export function ActivitiesView() {
   const resetFilters = useUiStore((s) => s.resetFilters);
   const openActivity = useUiStore((s) => s.openActivity);
   const openCreate = useUiStore((s) => s.openCreate);
-  const { page, error, stale } = useActivityList(filters);
+  const { page, error, stale, search: shownSearch } = useActivityList(filters);
   const users = useUsers();
   const items = page?.items;
   const nameKeys = useMemo(
@@ -138,7 +138,8 @@ export function ActivitiesView() {
               <th scope="col"><span className="sr-only">Sync</span></th>
             </tr>
           </thead>
-          <tbody>
+          {/* data-search: the search this list answers, so tests and the bench can tell a stale list. */}
+          <tbody data-search={shownSearch}>
             {(items ?? []).map((a) => (
               <tr key={a.lid} className={a.is_overdue ? 'is-overdue' : ''} data-lid={a.lid}>
                 <td className="subject-cell">

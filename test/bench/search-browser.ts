@@ -1,0 +1,283 @@
+/**
+ * Issue 5 in a real browser: the app in web mode (Vite) in Debian Chromium, 100 000 activities in
+ * the app's own IndexedDB, a rep typing in the Activities search box and opening the views.
+ *
+ * - Typing: keys go in through the keyboard, one character every CADENCE_MS (a brisk typist). Per
+ *   keystroke, the time from its keydown to the frame after the list rendered the result for that
+ *   input (or for a later one: a result the rep already typed past is never shown). The list says
+ *   which search it answers in tbody[data-search].
+ * - Views: the time from the nav click to the frame after the view shows its rows.
+ * - Queries: overdue queue and calendar week in the page, each against a bare Dexie index read of
+ *   the same rows (the "≤ 1.5×" check), and search query time alone (to split query from render).
+ *
+ * The CRM is unreachable while measuring (requests to it fail), so no sync run touches the store.
+ */
+import { resolve } from 'node:path';
+import { setTimeout as pause } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import { GUIDE_IDS } from '../crm-server/index.ts';
+import { navigate, openApp, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
+import type * as DbModule from '../../shared/sync/db.ts';
+import type * as QueriesModule from '../../shared/sync/queries.ts';
+import type * as SeedModule from './search-seed.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+/** A module of this checkout as the Vite dev server serves it to the page. */
+const fsUrl = (rel: string) => `/@fs${resolve(ROOT, rel)}`;
+
+const CADENCE_MS = 150;
+/** Realistic searches over the seeded words (test/bench/search-seed.ts): common, rare, 2–3 words. */
+export const SEARCHES = [
+  'pricing proposal',
+  'customer budget',
+  'kickoff implementation',
+  'demo sap integration',
+  'renewal hartmann',
+  'weber munich',
+  'follow timeline',
+  'koehler dresden',
+];
+const VIEWS = {
+  Calendar: '.fb-cal-wrap[aria-busy="false"] .fc-event',
+  Overdue: '[role="listbox"][aria-busy="false"] [role="option"]',
+  Activities: '.table-wrap[aria-busy="false"] tbody tr',
+} as const;
+type ViewName = keyof typeof VIEWS;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round((s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN) * 10) / 10;
+};
+const stats = (xs: number[]) => ({ samples: xs.length, p50: pct(xs, 50), p95: pct(xs, 95), max: pct(xs, 100) });
+
+/** Page-side state the probes below share (installed once). */
+interface BenchWindow {
+  __bench: {
+    keys: { t0: number; value?: string; ms?: number }[];
+    measuring: boolean;
+    view?: Promise<number>;
+  };
+}
+
+async function installKeystrokeProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as BenchWindow;
+    const b: BenchWindow['__bench'] = { keys: [], measuring: false };
+    w.__bench = b;
+    const isBox = (t: EventTarget | null): t is HTMLInputElement => t instanceof HTMLInputElement && t.id === 'act-search';
+    // keydown's timeStamp is when the browser took the key, before any app code ran.
+    document.addEventListener('keydown', (e) => { if (b.measuring && isBox(e.target)) b.keys.push({ t0: e.timeStamp }); }, true);
+    document.addEventListener('input', (e) => {
+      const k = b.keys.at(-1);
+      if (b.measuring && isBox(e.target) && k && k.value === undefined) k.value = e.target.value;
+    }, true);
+    let shown: string | undefined;
+    new MutationObserver(() => {
+      const rendered = document.querySelector<HTMLElement>('.table-wrap tbody')?.dataset.search;
+      if (rendered === undefined || rendered === shown) return;
+      shown = rendered;
+      const last = b.keys.findLastIndex((k) => k.value === rendered);
+      if (last < 0) return;
+      // After the next frame: layout and paint of the new rows are included.
+      requestAnimationFrame(() => {
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => {
+          const t = performance.now();
+          for (const k of b.keys.slice(0, last + 1)) if (k.ms === undefined) k.ms = t - k.t0;
+        };
+        ch.port2.postMessage(null);
+      });
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-search'] });
+  });
+}
+
+/** Types one search, a key at a time, then waits until the list shows it; returns per-key ms. */
+async function typeSearch(page: Page, text: string): Promise<number[]> {
+  const box = page.locator('#act-search');
+  await box.click();
+  await page.evaluate(() => { const b = (window as unknown as BenchWindow).__bench; b.keys = []; b.measuring = true; });
+  for (const ch of text) {
+    await page.keyboard.type(ch);
+    // Pacing, not synchronisation: a rep's next key comes when it comes, whatever the screen shows.
+    await pause(CADENCE_MS);
+  }
+  await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.keys.every((k) => k.ms !== undefined), undefined, { timeout: 60_000 });
+  const ms = await page.evaluate(() => {
+    const b = (window as unknown as BenchWindow).__bench;
+    b.measuring = false;
+    return b.keys.map((k) => k.ms ?? NaN);
+  });
+  // Clear for the next search (not measured) and wait for the unfiltered list.
+  await box.fill('');
+  await page.locator('.table-wrap[aria-busy="false"] tbody[data-search=""] tr').first().waitFor({ timeout: 60_000 });
+  return ms;
+}
+
+/** Clicks a view's nav entry; the time from the click to the frame after its rows are there. */
+async function openView(page: Page, view: ViewName): Promise<number> {
+  await page.evaluate((selector) => {
+    const b = (window as unknown as BenchWindow).__bench;
+    b.view = new Promise<number>((resolveView) => {
+      let t0: number | undefined;
+      const obs = new MutationObserver(() => {
+        if (t0 === undefined || !document.querySelector(selector)) return;
+        obs.disconnect();
+        const start = t0;
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => resolveView(performance.now() - start);
+          ch.port2.postMessage(null);
+        });
+      });
+      document.addEventListener('click', (e) => { t0 = e.timeStamp; }, { capture: true, once: true });
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+  }, VIEWS[view]);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view, exact: true }).click();
+  return page.evaluate(() => (window as unknown as BenchWindow).__bench.view ?? Promise.reject(new Error('no view probe')));
+}
+
+interface InPageQueryTimes {
+  overdue: { oursMs: number; bareMs: number; rows: number };
+  calendarWeek: { oursMs: number; bareMs: number; rows: number };
+  searchQueryMs: number[];
+}
+
+/** The store's queries timed in the page (medians of 7), against bare index reads of the same rows. */
+async function inPageQueries(page: Page, dbName: string, userId: string, searches: readonly string[]): Promise<InPageQueryTimes> {
+  return page.evaluate(async ({ dbUrl, queriesUrl, dbName, userId, searches }) => {
+    const { FieldbookDB } = (await import(/* @vite-ignore */ dbUrl)) as typeof DbModule;
+    const q = (await import(/* @vite-ignore */ queriesUrl)) as typeof QueriesModule;
+    const db = new FieldbookDB(dbName);
+    const median = async (fn: () => Promise<unknown>) => {
+      await fn();
+      const xs: number[] = [];
+      for (let i = 0; i < 7; i++) {
+        const t0 = performance.now();
+        await fn();
+        xs.push(performance.now() - t0);
+      }
+      return Math.round(([...xs].sort((a, b) => a - b)[3] ?? NaN) * 10) / 10;
+    };
+    const now = Date.now();
+    const weekStart = now - ((now % 604_800_000));
+    const weekEnd = weekStart + 604_800_000;
+    const overdueRows = (await q.overdueQueue(db, now, { assigned_user_id: userId })).length;
+    const calRows = (await q.calendarRange(db, weekStart, weekEnd, { assigned_user_id: userId })).length;
+    const overdue = {
+      oursMs: await median(() => q.overdueQueue(db, now, { assigned_user_id: userId })),
+      bareMs: await median(() => db.activities.where('[assigned_user_id+due_ms]').between([userId, -Infinity], [userId, now], true, false).toArray()),
+      rows: overdueRows,
+    };
+    const calendarWeek = {
+      oursMs: await median(() => q.calendarRange(db, weekStart, weekEnd, { assigned_user_id: userId })),
+      bareMs: await median(() => db.activities.where('[assigned_user_id+due_ms]').between([userId, weekStart], [userId, weekEnd], true, false).toArray()),
+      rows: calRows,
+    };
+    // Every prefix the rep's typing produces, as the list asks for it (default filters, 25 a page).
+    const searchQueryMs: number[] = [];
+    for (const text of searches) {
+      for (let i = 1; i <= text.length; i++) {
+        // As the view's toListQuery builds it: search from 2 characters on.
+        const search = text.slice(0, i).trim();
+        const query = { sort_by: 'due_at', sort_direction: 'asc', page: 1, per_page: 25, ...(search.length >= 2 ? { search } : {}) } as const;
+        const t0 = performance.now();
+        await q.listActivities(db, query, now);
+        searchQueryMs.push(performance.now() - t0);
+      }
+    }
+    db.close();
+    return { overdue, calendarWeek, searchQueryMs };
+  }, {
+    dbUrl: fsUrl('shared/sync/db.ts'), queriesUrl: fsUrl('shared/sync/queries.ts'),
+    dbName, userId, searches,
+  });
+}
+
+export interface SearchBrowserOptions {
+  n?: number;
+  /** Times each view is opened. */
+  viewRounds?: number;
+  /** Times the whole list of searches is typed. */
+  searchRounds?: number;
+}
+
+/** Progress on stderr (stdout carries the JSON). */
+const progress = (msg: string) => process.stderr.write(`[search-browser] ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
+
+export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
+  const n = opts.n ?? 100_000;
+  const env = await startE2E();
+  try {
+    const app = await openApp(env);
+    const { page } = app;
+    // tsx (esbuild keepNames) wraps named functions in page.evaluate bodies in __name(); give the page one.
+    const nameShim = 'globalThis.__name = (f) => f;';
+    await page.addInitScript({ content: nameShim });
+    await page.evaluate(nameShim);
+    await waitForFirstSync(page, 120_000);
+    await waitForDirectory(page, 120_000);
+    const userId = GUIDE_IDS.jane;
+    progress(`seeding ${n} activities`);
+    const seeded = await page.evaluate(async ({ url, dbName, n, userId }) => {
+      const m = (await import(/* @vite-ignore */ url)) as typeof SeedModule;
+      return m.seedActivities({ dbName, n, nowMs: Date.now(), userId });
+    }, { url: fsUrl('test/bench/search-seed.ts'), dbName: app.dbName, n, userId });
+    // The CRM is out of reach from here on: the seeded rows are not on it, and a pull would sweep
+    // them away (and 100 000 GETs are not what this measures). The rep is on the road.
+    await app.context.route(`${env.crm.url}/**`, (route) => route.abort('internetdisconnected'));
+    // A fresh start on the full store, as the rep's next morning. (The sign-in parameters leave the
+    // address bar once used, so the URL is built again.)
+    await page.goto(`${env.webUrl}?${new URLSearchParams({ db: app.dbName, crm: env.crm.url, token: env.crm.token }).toString()}`);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    const stored = await page.evaluate(async ({ url, dbName }) => {
+      const { FieldbookDB } = (await import(/* @vite-ignore */ url)) as typeof DbModule;
+      const db = new FieldbookDB(dbName);
+      const count = await db.activities.count();
+      db.close();
+      return count;
+    }, { url: fsUrl('shared/sync/db.ts'), dbName: app.dbName });
+
+    progress(`store holds ${stored}; opening views`);
+    await installKeystrokeProbe(page);
+    // Warm the views once (module code, FullCalendar), then measure.
+    for (const v of ['Calendar', 'Overdue', 'Activities'] as const) await navigate(page, v);
+    const viewMs: Record<ViewName, number[]> = { Calendar: [], Overdue: [], Activities: [] };
+    for (let i = 0; i < (opts.viewRounds ?? 8); i++) {
+      for (const v of ['Calendar', 'Overdue', 'Activities'] as const) viewMs[v].push(await openView(page, v));
+    }
+
+    progress('typing searches');
+    const keystrokes: number[] = [];
+    for (let r = 0; r < (opts.searchRounds ?? 2); r++) {
+      for (const text of SEARCHES) keystrokes.push(...(await typeSearch(page, text)));
+    }
+    progress('timing queries in the page');
+    const queries = await inPageQueries(page, app.dbName, userId, SEARCHES);
+    const errors = [...app.errors];
+    await app.context.close();
+    const ratio = (x: { oursMs: number; bareMs: number }) => Math.round((x.oursMs / x.bareMs) * 100) / 100;
+    return {
+      environment: 'Debian Chromium (playwright-core), app in web mode (Vite dev server), CRM unreachable while measuring',
+      activities: stored,
+      seed: seeded,
+      typing: {
+        cadenceMs: CADENCE_MS, searches: SEARCHES, rounds: opts.searchRounds ?? 2,
+        inputToRenderedMs: stats(keystrokes),
+        note: 'keydown → the frame after the list shows the result for that input or a later one',
+      },
+      openView: {
+        note: 'nav click → the frame after the view shows its rows',
+        calendar: stats(viewMs.Calendar), overdue: stats(viewMs.Overdue), activities: stats(viewMs.Activities),
+      },
+      queries: {
+        overdueQueueMine: { ...queries.overdue, ratio: ratio(queries.overdue), target: '≤ 1.5' },
+        calendarWeekMine: { ...queries.calendarWeek, ratio: ratio(queries.calendarWeek), target: '≤ 1.5' },
+        searchQueryOnlyMs: stats(queries.searchQueryMs),
+      },
+      pageErrors: errors,
+    };
+  } finally {
+    await env.close();
+  }
+}
