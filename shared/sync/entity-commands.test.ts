@@ -138,8 +138,9 @@ describe('entity commands', () => {
     const { db, commands } = await setup();
     await commands.updateEntity('opportunity', 'opp-9', { value: 150000 });
     const [first] = await db.entity_outbox.toArray();
-    await db.entity_outbox.update(first!.seq, { state: 'failed', attempts: 1, last_error: 'Rejected' });
+    await db.entity_outbox.update(first!.seq, { attempts: 1 });
     await commands.updateEntity('opportunity', 'opp-9', { stage: 'proposal' });
+    await db.entity_outbox.update(first!.seq, { state: 'failed', last_error: 'Rejected' });
     await db.entity_outbox.where('op_id').notEqual(first!.op_id).modify({ state: 'blocked' });
     await commands.discardOp(first!.op_id);
     const row = await db.entities.get(['opportunity', 'opp-9']);
@@ -158,6 +159,22 @@ describe('entity commands', () => {
     await commands.discardOp(op!.op_id);
     expect(await db.entity_outbox.count()).toBe(0);
     expect(await db.entities.get(['opportunity', row.id])).toBeUndefined();
+  });
+
+  it('editing a record whose last op was refused fixes that op and queues it again under a new key', async () => {
+    const { db, commands } = await setup();
+    const row = await commands.createOpportunity(EXPANSION);
+    const [op] = await db.entity_outbox.toArray();
+    await db.entity_outbox.update(op!.seq, { state: 'failed', attempts: 1, last_error: 'The value is too high.', last_status: 422 });
+    await commands.updateEntity('opportunity', row.id, { value: 80000 });
+    const ops = await db.entity_outbox.toArray();
+    expect(ops).toHaveLength(1);
+    expect(ops[0]).toMatchObject({ kind: 'create', state: 'queued', attempts: 0, last_error: null, payload: { ...EXPANSION, value: 80000 } });
+    expect(ops[0]!.op_id).not.toBe(op!.op_id);
+    // Not when the refused op may have reached the server (gave up without an answer).
+    await db.entity_outbox.update(op!.seq, { state: 'failed', maybe_sent: true });
+    await commands.updateEntity('opportunity', row.id, { value: 70000 });
+    expect(await db.entity_outbox.count()).toBe(2);
   });
 
   it('retry puts a failed op and the ones blocked behind it back in the queue', async () => {

@@ -80,8 +80,8 @@ export function localOpportunityRow(id: string, input: CreateOpportunityInput): 
  * Ops of one record that may still be merged: queued, never attempted, not possibly sent. Two such
  * ops in a row are one intent as far as the server can tell (it has seen neither).
  */
-export function mergeable(op: EntityOp | undefined): op is EntityOp {
-  return !!op && op.state === 'queued' && op.attempts === 0 && !op.maybe_sent;
+export function mergeable(op: EntityOp): boolean {
+  return op.state === 'queued' && op.attempts === 0 && !op.maybe_sent;
 }
 
 export function entityOpsOf(db: FieldbookDB, type: EditableEntityType, id: string): Promise<EntityOp[]> {
@@ -134,7 +134,7 @@ export function createEntityCommands(db: FieldbookDB, deps: EntityCommandDeps = 
         if (!cur) throw new EntityNotFoundError(type);
         const ops = await entityOpsOf(db, type, id);
         const last = ops.at(-1);
-        if (mergeable(last)) {
+        if (last && mergeable(last)) {
           // The server has seen neither: one request with both (create + update → create).
           const merged = { ...last.payload, ...payload };
           if (last.kind === 'create') {
@@ -142,6 +142,17 @@ export function createEntityCommands(db: FieldbookDB, deps: EntityCommandDeps = 
             if (!c.ok) throw new ValidationError(c.errors);
           }
           await db.entity_outbox.update(last.seq, { payload: merged });
+        } else if (last && last.state === 'failed' && !last.maybe_sent) {
+          // Edit & retry: the server refused that op (it never applied it), so the fix joins it and
+          // goes out as a new request under a new Idempotency-Key.
+          const merged = { ...last.payload, ...payload };
+          if (last.kind === 'create') {
+            const c = validate(createOpportunitySchema, merged);
+            if (!c.ok) throw new ValidationError(c.errors);
+          }
+          await db.entity_outbox.update(last.seq, {
+            payload: merged, op_id: newId(), state: 'queued', attempts: 0, next_attempt_at: now(), last_error: null, last_status: null,
+          });
         } else {
           await db.entity_outbox.add(newOp(type, id, 'update', payload));
         }

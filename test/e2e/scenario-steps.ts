@@ -15,7 +15,8 @@ export type Mode = 'online' | 'offline';
 export interface FormFields {
   type?: string;
   subject?: string;
-  entity?: { type: string; name: string };
+  /** `search`: what the rep types to find it (default: the name's first word). */
+  entity?: { type: string; name: string; search?: string };
   contact?: string;
   priority?: string;
   /** datetime-local value in the rep's zone, YYYY-MM-DDTHH:mm */
@@ -35,11 +36,11 @@ export function activityForm(page: Page): Locator {
   return page.getByRole('dialog', { name: 'New activity' });
 }
 
-async function pick(dialog: Locator, label: string, type: string | null, name: string): Promise<void> {
+async function pick(dialog: Locator, label: string, type: string | null, name: string, search?: string): Promise<void> {
   if (type) await dialog.getByLabel(`${label}: type`).selectOption(type);
   const input = dialog.getByRole('combobox', { name: `${label}: name` });
   await input.click();
-  await input.fill(name.split(' ')[0] ?? name);
+  await input.fill(search ?? name.split(' ')[0] ?? name);
   await dialog.getByRole('listbox', { name: `${label} results` }).getByRole('option', { name: new RegExp(`^${escapeRe(name)}`) }).click();
 }
 
@@ -51,7 +52,7 @@ function escapeRe(s: string): string {
 export async function fillActivityForm(dialog: Locator, f: FormFields): Promise<void> {
   if (f.type) await dialog.getByLabel('Type', { exact: true }).selectOption(f.type);
   if (f.subject !== undefined) await dialog.getByLabel('Subject', { exact: true }).fill(f.subject);
-  if (f.entity) await pick(dialog, 'Related record', f.entity.type, f.entity.name);
+  if (f.entity) await pick(dialog, 'Related record', f.entity.type, f.entity.name, f.entity.search);
   if (f.contact) await pick(dialog, 'Contact', null, f.contact);
   if (f.priority) await dialog.getByLabel('Priority', { exact: true }).selectOption(f.priority);
   if (f.due) await dialog.getByLabel('Due', { exact: true }).fill(f.due);
@@ -112,6 +113,21 @@ export async function serverActivities(env: E2EEnv, query: Record<string, string
     out.push(...body.data);
     if (page >= body.meta.last_page) return out;
   }
+}
+
+/** A directory record (opportunity, customer, …) as the server has it now. */
+export async function serverEntity(env: E2EEnv, collection: 'opportunities' | 'customers', id: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${env.crm.url}/api/v1/crm/${collection}/${id}`, { headers: { Authorization: `Bearer ${env.crm.token}`, Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`GET ${collection}/${id}: ${res.status}`);
+  return ((await res.json()) as { data: Record<string, unknown> }).data;
+}
+
+/** A customer's opportunities on the server (first 100). */
+export async function serverOpportunitiesOf(env: E2EEnv, customerId: string): Promise<Record<string, unknown>[]> {
+  const q = new URLSearchParams({ per_page: '100', customer_id: customerId });
+  const res = await fetch(`${env.crm.url}/api/v1/crm/opportunities?${q.toString()}`, { headers: { Authorization: `Bearer ${env.crm.token}`, Accept: 'application/json' } });
+  if (!res.ok) throw new Error(`GET opportunities: ${res.status}`);
+  return ((await res.json()) as { data: Record<string, unknown>[] }).data;
 }
 
 /** One server activity by id (the detail shape, with every field). */
@@ -178,7 +194,7 @@ export async function expectPendingAtLeast(page: Page, n: number): Promise<void>
   if (count < n) throw new Error(`expected at least ${n} pending changes while offline, status bar says "${text ?? ''}"`);
 }
 
-/** The number of ops in the app's outbox, read from its IndexedDB. */
+/** The number of ops in the app's outboxes (activities and directory records), read from its IndexedDB. */
 export async function outboxCount(app: AppPage): Promise<number> {
   return app.page.evaluate(async (name) => {
     const db = await new Promise<IDBDatabase>((res, rej) => {
@@ -186,12 +202,14 @@ export async function outboxCount(app: AppPage): Promise<number> {
       r.onsuccess = () => res(r.result);
       r.onerror = () => rej(new Error('open failed'));
     });
+    const count = (store: string) => new Promise<number>((res, rej) => {
+      if (!db.objectStoreNames.contains(store)) { res(0); return; }
+      const req = db.transaction(store).objectStore(store).count();
+      req.onsuccess = () => res(req.result);
+      req.onerror = () => rej(new Error('count failed'));
+    });
     try {
-      return await new Promise<number>((res, rej) => {
-        const req = db.transaction('outbox').objectStore('outbox').count();
-        req.onsuccess = () => res(req.result);
-        req.onerror = () => rej(new Error('count failed'));
-      });
+      return (await count('outbox')) + (await count('entity_outbox'));
     } finally {
       db.close();
     }

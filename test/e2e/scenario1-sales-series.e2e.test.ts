@@ -9,13 +9,15 @@ import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
   activityForm, closeDetail, createActivity, expectAccessible, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
-  createdDuringRun, nextWeekMonday, onlyOne, startRun, type Mode, type ScenarioRun, shotName,
+  createdDuringRun, nextWeekMonday, onlyOne, serverEntity, startRun, type Mode, type ScenarioRun, shotName,
 } from './scenario-steps.ts';
 
 const OPPORTUNITY = 'Initech - Workflow Automation Platform';
 const DISCOVERY = 'Initial Discovery Call - Requirements Gathering';
 const DEMO = 'Product Demo - Platform Capabilities';
 const FOLLOW_UP = 'Demo Follow-up - Answer Questions';
+const DISCOVERY_NOTES = 'Requirements gathered. Integration with Salesforce + SAP required. 500 users. Mobile critical. Budget $150-200K. Q1 timeline.';
+const NEXT_STEP = 'Prepare demo focusing on integration capabilities';
 
 /** Form and list state follows live queries; on a busy machine that can take a few seconds. */
 const POLL_MS = 15_000;
@@ -142,8 +144,51 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await closeDetail(page);
     });
 
+    it('updates the opportunity from what the discovery call found (Edit opportunity on the call\'s related record)', async () => {
+      const { page } = run!.app;
+      await page.getByRole('button', { name: new RegExp(`${DISCOVERY} ?, Call`) }).click();
+      const detail = page.getByRole('dialog', { name: DISCOVERY });
+      await detail.getByRole('button', { name: 'Edit opportunity' }).click();
+      const form = page.getByRole('dialog', { name: 'Edit opportunity' });
+      // A value that is not a number is named on its field, and nothing is queued.
+      await form.getByLabel('Value', { exact: true }).fill('about 175k');
+      await form.getByRole('button', { name: 'Save opportunity' }).click();
+      await form.getByText('Enter the value as a number, e.g. 175000.').waitFor();
+      expect(await form.getByLabel('Value', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+      await form.getByLabel('Value', { exact: true }).fill('175000.00');
+      // Changing the field takes its error away until the next save checks it again.
+      await form.getByText('Enter the value as a number, e.g. 175000.').waitFor({ state: 'detached' });
+      await form.getByLabel('Probability (%)').fill('40');
+      for (const flag of ['Budget confirmed', 'Authority confirmed', 'Need confirmed', 'Timeline confirmed']) await form.getByLabel(flag).check();
+      await form.getByLabel('Discovery notes').fill(DISCOVERY_NOTES);
+      await form.getByLabel('Next step').fill(NEXT_STEP);
+      await screenshot(page, shotName(run!, 'scenario1-edit-opportunity'));
+      await expectAccessible(run!, 'edit opportunity dialog');
+      await form.getByRole('button', { name: 'Save opportunity' }).click();
+      await form.waitFor({ state: 'detached' });
+      if (run!.mode === 'offline') {
+        // Kept here until the connection is back, and marked so.
+        await detail.getByTitle('Changes to this record are not yet synced').waitFor();
+        await screenshot(page, shotName(run!, 'scenario1-related-pending'));
+        await detail.getByRole('button', { name: 'Edit opportunity' }).click();
+        const again = page.getByRole('dialog', { name: 'Edit opportunity' });
+        expect(await again.getByLabel('Value', { exact: true }).inputValue()).toBe('175000');
+        expect(await again.getByLabel('Timeline confirmed').isChecked()).toBe(true);
+        await again.getByRole('status').getByText('Not yet synced').waitFor();
+        await screenshot(page, shotName(run!, 'scenario1-edit-opportunity-pending'));
+        await again.getByRole('button', { name: 'Back' }).click();
+        await again.waitFor({ state: 'detached' });
+      }
+      await closeDetail(page);
+    });
+
     it('syncs each record exactly once with the right fields', async () => {
       await finishRun(run!);
+      expect(await serverEntity(run!.env, 'opportunities', GUIDE_IDS.newOpportunity)).toMatchObject({
+        name: OPPORTUNITY, value: 175000, probability: 40,
+        budget_confirmed: true, authority_confirmed: true, need_confirmed: true, timeline_confirmed: true,
+        discovery_notes: DISCOVERY_NOTES, next_step: NEXT_STEP,
+      });
       const list = await createdDuringRun(run!, { activityable_id: GUIDE_IDS.newOpportunity });
       expect(list).toHaveLength(3);
       const discovery = onlyOne(list, DISCOVERY);

@@ -11,12 +11,14 @@ import type { Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
-  ZONE, createdDuringRun, endRun, expectAccessible, finishRun, instantAt, serverActivity, startRun, type Mode, type ScenarioRun, shotName,
+  ZONE, closeDetail, createdDuringRun, endRun, expectAccessible, finishRun, instantAt, serverActivity, serverEntity, startRun,
+  type Mode, type ScenarioRun, shotName,
 } from './scenario-steps.ts';
 
 const D = 'Pricing Review Call - Enterprise Platform';
 const E = 'Update Customer Documentation - Contact Changes';
 const F = 'Check-in Call - Renewal Status';
+const AT_RISK_NOTES = 'Customer unresponsive for 14 days. Multiple missed calls. May be evaluating alternatives.';
 const STALE = ['Follow up on brochure request', 'Send logistics case study', 'Research competitor pricing for Acme'];
 const STALE_IDS = [GUIDE_IDS.activityJ, GUIDE_IDS.activityK, GUIDE_IDS.activityL];
 
@@ -140,6 +142,27 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await page.getByRole('option', { name: new RegExp(`^${F}`) }).waitFor({ state: 'detached' });
     });
 
+    it('marks the unresponsive customer at risk (Edit customer on the cancelled call\'s related record)', async () => {
+      const { page } = run!.app;
+      await navigate(page, 'Activities');
+      await page.getByRole('searchbox', { name: 'Search' }).fill('Check-in Call Renewal');
+      await page.getByRole('button', { name: F, exact: true }).click();
+      const detail = page.getByRole('dialog', { name: F });
+      await detail.getByRole('button', { name: 'Edit customer' }).click();
+      const form = page.getByRole('dialog', { name: 'Edit customer' });
+      await form.getByLabel('Status', { exact: true }).selectOption('at_risk');
+      await form.getByLabel('Notes', { exact: true }).fill(AT_RISK_NOTES);
+      await form.getByLabel('Tags', { exact: true }).fill('at-risk, unresponsive');
+      await screenshot(page, shotName(run!, 'scenario2-edit-customer'));
+      await expectAccessible(run!, 'edit customer dialog');
+      await form.getByRole('button', { name: 'Save customer' }).click();
+      await form.waitFor({ state: 'detached' });
+      if (run!.mode === 'offline') await detail.getByTitle('Changes to this record are not yet synced').waitFor();
+      await closeDetail(page);
+      await page.getByRole('searchbox', { name: 'Search' }).fill('');
+      await navigate(page, 'Overdue');
+    });
+
     it('bulk-cancels the stale ones: select with x, cancel with d and a reason', async () => {
       const { page } = run!.app;
       // One of them is a colleague's (the guide's L): look at everyone's queue.
@@ -230,6 +253,9 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       for (const lid of bulkDone) {
         expect(await serverActivity(env, serverIds[lid] ?? '')).toMatchObject({ status: 'completed', outcome: 'Handled during the overdue review.' });
       }
+      expect(await serverEntity(env, 'customers', GUIDE_IDS.customer423)).toMatchObject({
+        status: 'at_risk', notes: AT_RISK_NOTES, tags: ['at-risk', 'unresponsive'],
+      });
       // Rescheduling, completing and cancelling create nothing new.
       expect(await createdDuringRun(run!)).toEqual([]);
     });

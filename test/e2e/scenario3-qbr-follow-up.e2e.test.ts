@@ -2,8 +2,9 @@
  * The guide's Scenario 3, "Post-Meeting Follow-up Workflow": complete the QBR with the outcome
  * template, actual duration, tags and a follow-up date, then "Complete & schedule follow-up" opens
  * a prefilled activity (same customer and contact, 9:00 on the follow-up date) that becomes the
- * training task, and the expansion call is scheduled from New activity. Once online, once offline
- * until the end; then the server's records.
+ * training task; from its customer the rep creates the expansion opportunity, and the expansion call
+ * is scheduled on that new opportunity from New activity (offline: picked by its local id, sent with
+ * its server id). Once online, once offline until the end; then the server's records.
  */
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
@@ -12,13 +13,15 @@ import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
   ZONE, activityForm, createActivity, createdDuringRun, dateOnly, endRun, fillActivityForm, finishRun, instantAt, localInput,
-  onlyOne, serverActivity, startRun, type Mode, type ScenarioRun, expectAccessible, shotName,
+  onlyOne, serverActivity, serverOpportunitiesOf, startRun, type Mode, type ScenarioRun, expectAccessible, shotName, closeDetail,
 } from './scenario-steps.ts';
 
 const QBR = 'QBR - Q4 2025 Performance Review';
 const TRAINING = 'Arrange Advanced Features Training';
 const EXPANSION = 'Expansion Discussion - Additional Departments';
 const NOTE = 'QBR Action Items - Customer 575';
+const OPPORTUNITY = 'Customer 575 - Department Expansion + Premium Support';
+const OPPORTUNITY_TEXT = 'Expand to 3 additional departments (250 additional users) + premium support tier upgrade.';
 const NOTE_TEXT = 'Action items from QBR:\n1. Arrange advanced features training (Owner: Customer Success)\n2. Discuss expansion to 3 additional departments (Owner: Sales)';
 
 /** Form and list state follows live queries; on a busy machine that can take a few seconds. */
@@ -75,14 +78,44 @@ for (const mode of ['online', 'offline'] as Mode[]) {
         description: 'Coordinate with training team to schedule advanced features workshop for Customer 575. Focus on reporting and automation features.',
         tags: 'training, customer-success',
       });
-      await createActivity(page);
+      // The app shows the new task; the rep stays there for the next step.
+      await form.getByRole('button', { name: 'Create activity' }).click();
+      await form.waitFor({ state: 'detached' });
+      await page.getByRole('dialog', { name: TRAINING }).waitFor();
     });
 
-    it('schedules the expansion call from New activity', async () => {
+    it('creates the expansion opportunity from the customer (New opportunity on the task\'s related record)', async () => {
+      const { page } = run!.app;
+      const detail = page.getByRole('dialog', { name: TRAINING });
+      await detail.getByRole('button', { name: 'New opportunity' }).click();
+      const form = page.getByRole('dialog', { name: 'New opportunity' });
+      // The customer is filled in from where the rep started.
+      await expect.poll(() => form.getByRole('combobox', { name: 'Customer: name' }).inputValue(), { timeout: POLL_MS }).toBe('Customer 575');
+      // Without a name nothing is created, and the form says which field.
+      await form.getByRole('button', { name: 'Create opportunity' }).click();
+      await form.getByText('Enter a name.').waitFor();
+      expect(await form.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+      await form.getByLabel('Name', { exact: true }).fill(OPPORTUNITY);
+      await form.getByText('Enter a name.').waitFor({ state: 'detached' });
+      expect(await form.getByText('Please check the highlighted fields.').count()).toBe(0);
+      await form.getByLabel('Value', { exact: true }).fill('85000.00');
+      await form.getByLabel('Expected close date').fill('2026-02-28');
+      await form.getByLabel('Stage', { exact: true }).selectOption('qualification');
+      await form.getByLabel('Description', { exact: true }).fill(OPPORTUNITY_TEXT);
+      await form.getByLabel('Source', { exact: true }).fill('qbr_meeting');
+      await form.getByLabel('Tags', { exact: true }).fill('expansion, upsell');
+      await screenshot(page, shotName(run!, 'scenario3-new-opportunity'));
+      await expectAccessible(run!, 'new opportunity dialog');
+      await form.getByRole('button', { name: 'Create opportunity' }).click();
+      await form.waitFor({ state: 'detached' });
+      await closeDetail(page);
+    });
+
+    it('schedules the expansion call on the new opportunity from New activity', async () => {
       const { page } = run!.app;
       await page.getByRole('button', { name: 'New activity' }).first().click();
       await fillActivityForm(activityForm(page), {
-        type: 'call', subject: EXPANSION, entity: { type: 'opportunity', name: 'Customer 575 - Additional Departments' },
+        type: 'call', subject: EXPANSION, entity: { type: 'opportunity', name: OPPORTUNITY, search: 'Department Expansion' },
         contact: 'Maria Keller', priority: 'high', due: localInput(new Date(instantAt(followDay, 14))), duration: '45',
         description: 'Discuss expansion plan, user requirements for new departments, timeline, and premium support benefits.',
         tags: 'expansion, upsell',
@@ -124,8 +157,16 @@ for (const mode of ['online', 'offline'] as Mode[]) {
         type: 'task', status: 'pending', priority: 'medium', activityable_type: 'customer', activityable_id: GUIDE_IDS.customer575,
         contact_id: GUIDE_IDS.contact223, due_at: instantAt(followDay, 9), tags: ['training', 'customer-success'],
       });
+      const opportunities = (await serverOpportunitiesOf(run!.env, GUIDE_IDS.customer575)).filter((o) => o.name === OPPORTUNITY);
+      expect(opportunities).toHaveLength(1);
+      const opportunity = opportunities[0] ?? {};
+      expect(opportunity).toMatchObject({
+        customer_id: GUIDE_IDS.customer575, value: 85000, expected_close_date: '2026-02-28', stage: 'qualification',
+        description: OPPORTUNITY_TEXT, source: 'qbr_meeting', tags: ['expansion', 'upsell'],
+      });
+      expect(created.filter((a) => a.activityable_id === opportunity.id)).toHaveLength(1);
       expect(onlyOne(created, EXPANSION)).toMatchObject({
-        type: 'call', status: 'pending', priority: 'high', activityable_type: 'opportunity', activityable_id: GUIDE_IDS.expansionOpportunity,
+        type: 'call', status: 'pending', priority: 'high', activityable_type: 'opportunity', activityable_id: opportunity.id,
         contact_id: GUIDE_IDS.contact223, due_at: instantAt(followDay, 14), duration_minutes: 45, tags: ['expansion', 'upsell'],
       });
     });

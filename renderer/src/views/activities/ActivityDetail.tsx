@@ -14,6 +14,7 @@ import { toShownError } from '../../components/errors.ts';
 import { useUiStore } from '../../state/store.ts';
 import { SeriesPanel } from '../../components/series/SeriesPanel.tsx';
 import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
+import { RelatedRecordActions, type RelatedDialog } from '../../components/entities/RelatedRecordActions.tsx';
 
 const ACTION_LABELS: Record<Action, string> = {
   update: 'Edit', complete: 'Complete', cancel: 'Cancel', reschedule: 'Reschedule', delete: 'Delete', recreate: 'Recreate',
@@ -56,6 +57,7 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
   const contact = useEntity('contact', a.contact_id);
   const assignee = useEntity('user', a.assigned_user_id);
   const [sub, setSub] = useState<'cancel' | 'reschedule' | 'delete' | null>(null);
+  const [related, setRelated] = useState<RelatedDialog>(null);
   const allowed = new Set(availableActions(a.status));
   const failedOp = ops?.find((o) => o.state === 'failed');
 
@@ -125,7 +127,10 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
             <Row label="Due"><span className={a.is_overdue ? 'text-danger' : undefined}>{formatInstant(a.due_at, tz)}{a.is_overdue ? ' (overdue)' : ''}</span> <CustomerLocalTime dueIso={a.due_at} repZone={tz} entity={{ type: a.activityable_type, id: a.activityable_id }} contactId={a.contact_id} /></Row>
             <Row label="Duration">{formatMinutes(a.duration_minutes)}</Row>
             <Row label="Reminder">{formatInstant(a.reminder_at, tz)}</Row>
-            <Row label={DIRECTORY_TYPE_LABELS[a.activityable_type]}>{entity?.name ?? a.activityable?.name ?? a.activityable_id}</Row>
+            <Row label={DIRECTORY_TYPE_LABELS[a.activityable_type]}>
+              {entity?.name ?? a.activityable?.name ?? a.activityable_id}
+              <RelatedRecordActions type={a.activityable_type} id={a.activityable_id} entity={entity ?? null} open={related} onOpen={setRelated} />
+            </Row>
             <Row label="Contact">{a.contact_id ? contact?.name ?? a.contact?.name ?? a.contact_id : '—'}</Row>
             <Row label="Assigned to">{a.assigned_user_id === currentUser?.id ? `${currentUser.name} (me)` : assignee?.name ?? a.assigned_user?.name ?? a.assigned_user_id}</Row>
             <Row label="Location">{a.location ?? '—'}</Row>

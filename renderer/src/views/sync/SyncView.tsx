@@ -11,6 +11,7 @@ import { toShownError } from '../../components/errors.ts';
 import { formatInstant } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
 import { EditRetryDialog } from './EditRetryDialog.tsx';
+import { EntityIssues } from './EntityIssues.tsx';
 
 const KIND_LABELS: Record<OutboxOp['kind'], string> = {
   create: 'Create', update: 'Edit', complete: 'Complete', cancel: 'Cancel', reschedule: 'Reschedule', delete: 'Delete',
@@ -106,6 +107,8 @@ export function SyncView() {
           </article>
         ))}
       </section>
+
+      <EntityIssues />
 
       <section className="card flush" aria-labelledby="conflicts-title">
         <h2 id="conflicts-title" className="card-title">Conflicts</h2>

@@ -1,0 +1,44 @@
+/**
+ * Beside an activity's related record: its "not yet synced" mark, and what the rep may do to it
+ * here (Edit opportunity, Edit customer, New opportunity for a customer) with the dialogs.
+ */
+import type { ActivityableType } from '#shared/domain/index';
+import type { DirectoryEntity } from '#shared/sync/types';
+import { EditCustomerDialog, EditOpportunityDialog, NewOpportunityDialog } from './EntityDialogs.tsx';
+
+export type RelatedDialog = 'edit' | 'new-opportunity' | null;
+
+export interface RelatedRecordActionsProps {
+  type: ActivityableType;
+  id: string;
+  /** The directory row (null when the directory does not have it: then nothing can be edited). */
+  entity: DirectoryEntity | null;
+  open: RelatedDialog;
+  onOpen: (d: RelatedDialog) => void;
+}
+
+export function RelatedRecordActions({ type, id, entity, open, onOpen }: RelatedRecordActionsProps) {
+  if (!entity || (type !== 'opportunity' && type !== 'customer')) return null;
+  const close = () => onOpen(null);
+  return (
+    <>
+    <span className="related-actions">
+      {entity.pending === 1 && (
+        <span className="sync-mark sync-pending" title="Changes to this record are not yet synced">
+          <span className="dot" aria-hidden="true" />
+          <span>Not yet synced</span>
+        </span>
+      )}
+      <button type="button" className="button small" onClick={() => onOpen('edit')}>
+        {type === 'opportunity' ? 'Edit opportunity' : 'Edit customer'}
+      </button>
+      {type === 'customer' && (
+        <button type="button" className="button small" onClick={() => onOpen('new-opportunity')}>New opportunity</button>
+      )}
+    </span>
+      {open === 'edit' && type === 'opportunity' && <EditOpportunityDialog id={id} onClose={close} />}
+      {open === 'edit' && type === 'customer' && <EditCustomerDialog id={id} onClose={close} />}
+      {open === 'new-opportunity' && <NewOpportunityDialog customerId={id} onClose={close} />}
+    </>
+  );
+}

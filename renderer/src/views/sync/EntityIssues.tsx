@@ -1,0 +1,66 @@
+/** Refused changes to opportunities and customers (the entity outbox), each with Retry and Discard. */
+import { useState } from 'react';
+import type { EntityOp } from '#shared/sync/types';
+import { ConfirmDialog } from '../../components/Dialog.tsx';
+import { toShownError } from '../../components/errors.ts';
+import { useEntityCommands, useEntityIssues } from '../../data/entity-edits.ts';
+import { useUiStore } from '../../state/store.ts';
+
+const WHAT: Record<EntityOp['type'], string> = { opportunity: 'opportunity', customer: 'customer' };
+
+function label(op: EntityOp): string {
+  return op.kind === 'create' ? `New ${WHAT[op.type]}` : `Edit ${WHAT[op.type]}`;
+}
+
+export function EntityIssues() {
+  const issues = useEntityIssues();
+  const commands = useEntityCommands();
+  const toast = useUiStore((s) => s.toast);
+  const [discard, setDiscard] = useState<{ op: EntityOp; name: string } | null>(null);
+
+  async function attempt(what: string, fn: () => Promise<void>) {
+    try {
+      await fn();
+      toast(what, 'success');
+    } catch (e) {
+      toast(toShownError(e).message, 'error');
+    }
+  }
+
+  if (!issues?.length) return null;
+  return (
+    <section className="card flush" aria-labelledby="entity-failed-title">
+      <h2 id="entity-failed-title" className="card-title">Refused changes to opportunities and customers</h2>
+      {issues.map(({ op, name }) => (
+        <article key={op.op_id} className="issue" aria-label={`${label(op)}: ${name}`}>
+          <div className="issue-head">
+            <div><strong>{label(op)}</strong> · {name}</div>
+            <span className="muted small">
+              {op.state === 'blocked' ? 'Waiting behind a refused change' : `${op.attempts} attempt${op.attempts === 1 ? '' : 's'}`}
+              {op.last_status ? ` · HTTP ${op.last_status}` : ''}
+            </span>
+          </div>
+          {op.state === 'failed' && <p className="issue-message">{op.last_error ?? 'The CRM refused this change.'}</p>}
+          <div className="action-bar">
+            <button type="button" className="button small" disabled={op.state !== 'failed'} onClick={() => { void attempt('Queued again.', () => commands.retryOp(op.op_id)); }}>Retry</button>
+            <button type="button" className="button small danger-text" onClick={() => setDiscard({ op, name })}>Discard</button>
+          </div>
+        </article>
+      ))}
+      {discard && (
+        <ConfirmDialog
+          title="Discard this change?"
+          message={<p>{label(discard.op)} “{discard.name}” will be thrown away{discard.op.kind === 'create' ? '' : ' and the record goes back to the CRM’s version'}. This cannot be undone.</p>}
+          confirmLabel="Discard change"
+          danger
+          onCancel={() => setDiscard(null)}
+          onConfirm={() => {
+            const op = discard.op;
+            setDiscard(null);
+            void attempt('Change discarded.', () => commands.discardOp(op.op_id));
+          }}
+        />
+      )}
+    </section>
+  );
+}
