@@ -168,24 +168,23 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       if (stopped) return { ...report, skipped: 'stopped' };
       status.set({ syncing: true });
       try {
-        if (kind !== 'pull') {
+        // A sync pulls before it pushes: what changed on the server while the rep was offline is
+        // merged three-way into the queued changes first (the same field changed on both sides
+        // becomes a conflict the rep resolves) instead of being overwritten by a blind push. A
+        // debounced push after a local edit goes straight out: the store was rebased at the last pull.
+        if (kind !== 'push') report.pull = await pullActivities(ctx, opts.pull);
+        // After a pull, push what is queued (including changes made while we pulled).
+        if (kind !== 'pull' || (await db.outbox.where('state').equals('queued').count()) > 0) {
           await pushEntityOutbox(ctx, exclusive);
           report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh, await entityIdResolver(db));
           if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
         }
-        if (kind !== 'push') {
-          report.pull = await pullActivities(ctx, opts.pull);
-          // Changes made while we pulled go out now rather than at the next tick.
-          if ((await db.outbox.where('state').equals('queued').count()) > 0) {
-            report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh, await entityIdResolver(db));
-            if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
-          }
-        }
         if (kind !== 'push' || report.push?.failed === 0) status.set({ lastSyncedAt: now(), lastError: null });
       } catch (e) {
         if (e instanceof StoppedError) return { ...report, skipped: 'stopped' as const };
-        if (e instanceof ApiError && e.kind === 'auth') status.set({ authRequired: true });
-        report.error = e instanceof Error ? e.message : String(e);
+        const auth = e instanceof ApiError && e.kind === 'auth';
+        if (auth) status.set({ authRequired: true });
+        report.error = auth ? 'Sign in again to keep syncing.' : e instanceof Error ? e.message : String(e);
         status.set({ lastError: report.error });
         if (!(e instanceof ApiError)) throw e;
       } finally {

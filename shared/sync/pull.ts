@@ -28,7 +28,8 @@ import { ApiError, type Page, type RemoteEntity } from '../api/client.ts';
 import {
   instantMs, isOpen, isPartialRemote, normalizeRemote, type Activity, type DirectoryType, type RemoteActivity,
 } from '../domain/index.ts';
-import { assertAlive, mapLimit, yieldToEventLoop, type SyncContext } from './context.ts';
+import { backoffDelay } from './backoff.ts';
+import { assertAlive, mapLimit, sleep, yieldToEventLoop, type SyncContext } from './context.ts';
 import { pickMergeable, threeWayMerge } from './merge.ts';
 import { CLIENT_MARKER } from './push.ts';
 import { deriveIndexFields, toLocalRow } from './rows.ts';
@@ -62,6 +63,27 @@ export interface PullReport {
   followed: number;
 }
 
+/** Tries per GET before a transient failure (5xx, 429, timeout) ends the pull. */
+const GET_ATTEMPTS = 4;
+
+/**
+ * A GET is safe to repeat: a transient failure is retried in the run with backoff (honouring
+ * Retry-After, within the run's wait limit), so one lost page on a poor network does not cost the
+ * whole pull, and the push that follows a pull is not held back by it.
+ */
+export async function retryGet<T>(ctx: SyncContext, get: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await get();
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.kind !== 'transient' || attempt >= GET_ATTEMPTS) throw e;
+      const delay = backoffDelay(attempt, ctx.random, e.retryAfterMs, ctx.backoff);
+      if (delay > ctx.maxInRunWaitMs) throw e;
+      await sleep(ctx, delay);
+    }
+  }
+}
+
 const META_WATERMARK = 'pull.watermark';
 const META_COUNT = 'pull.count';
 const DEFAULT_FULL_EVERY = 6;
@@ -82,6 +104,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   const known = new Map<string, string>();
   await db.activities.orderBy('server_id').eachKey((key, cursor) => { known.set(key as string, cursor.primaryKey); });
   let maxUpdated: string | undefined = watermark;
+  const awaited = await awaitedCopies();
 
   const scope: Record<string, string> = me ? { assigned_user_id: me } : {};
   // On a full scan, send updated_since=epoch: a server that honours it echoes it (and still returns everything).
@@ -108,11 +131,11 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   // ---------------------------------------------------------------------------------------------
   async function scanList(query: Record<string, string | undefined>, keep: (a: Activity) => boolean): Promise<void> {
     const q = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string>;
-    const first = await client.listActivities({ ...q, page: 1, per_page: ctx.pageSize });
+    const first = await retryGet(ctx, () => client.listActivities({ ...q, page: 1, per_page: ctx.pageSize }));
     await handlePage(first, keep);
     const pages = Array.from({ length: Math.max(0, first.meta.last_page - 1) }, (_, i) => i + 2);
     await mapLimit(pages, ctx.concurrency, async (page) => {
-      const res = await client.listActivities({ ...q, page, per_page: ctx.pageSize });
+      const res = await retryGet(ctx, () => client.listActivities({ ...q, page, per_page: ctx.pageSize }));
       await handlePage(res, keep);
     });
   }
@@ -124,7 +147,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
     report.detailFetches += partial.length;
     const details = new Map<string, RemoteActivity>();
     await mapLimit(partial, ctx.concurrency, async (item) => {
-      details.set(item.id, (await client.getActivity(item.id)).data);
+      details.set(item.id, (await retryGet(ctx, () => client.getActivity(item.id))).data);
     });
     const acts: Activity[] = [];
     for (const item of page.items) {
@@ -170,6 +193,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
       for (const a of acts) {
         const e = byServer.get(a.id);
         if (!e) {
+          if (awaited(a)) continue;
           const lid = ctx.newId();
           known.set(a.id, lid);
           rows.push(toLocalRow(a, { lid, base: a, sync: 'synced', seen_in_pull: generation }));
@@ -204,6 +228,29 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
         await db.conflicts.bulkPut(conflicts);
       }
     });
+  }
+
+  /**
+   * The copies a cancel-with-reschedule of unknown outcome (maybe sent, or in flight for a sender
+   * that died) may have made on the server. When that cancel settles, the push maps its copy to
+   * the local child row (push.ts findChild, same matching rule); inserted here as a row of its own,
+   * the copy would look taken and the child's queued changes would wait for ever. So such a record
+   * is not stored until then.
+   */
+  async function awaitedCopies(): Promise<(a: Activity) => boolean> {
+    const cancels = (await db.outbox.toArray()).filter((o) =>
+      o.kind === 'cancel' && o.child_lid && (o.maybe_sent === true || o.state === 'inflight') &&
+      o.payload.reschedule === true && typeof o.payload.reschedule_date === 'string');
+    const matchers: ((a: Activity) => boolean)[] = [];
+    for (const op of cancels) {
+      const [parent, child] = await db.activities.bulkGet([op.lid, op.child_lid as string]);
+      if (!parent || !child || child.server_id) continue;
+      const due = instantMs(op.payload.reschedule_date as string);
+      matchers.push((a) => a.status === 'pending' && a.activityable_type === parent.activityable_type &&
+        a.activityable_id === parent.activityable_id && a.type === parent.type && a.subject === parent.subject &&
+        !!a.due_at && instantMs(a.due_at) === due);
+    }
+    return (a) => matchers.some((m) => m(a));
   }
 
   /** Queued updates must not send back values the server has since changed and the rep did not. */
@@ -244,7 +291,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
     const leftScope: LocalActivity[] = [];
     await mapLimit(rows, ctx.concurrency, async (row) => {
       try {
-        const a = normalizeRemote((await client.getActivity(row.server_id as string)).data);
+        const a = normalizeRemote((await retryGet(ctx, () => client.getActivity(row.server_id as string))).data);
         if (user && a.assigned_user_id !== user && !isOpen(a.status)) leftScope.push(row);
         else refresh.push(a);
       } catch (e) {
@@ -305,10 +352,10 @@ export async function pullDirectory(ctx: SyncContext): Promise<Record<DirectoryT
       await ctx.db.entities.bulkPut(rows);
       await yieldToEventLoop(ctx);
     };
-    const first = await ctx.client.listEntities(collection, { page: 1, per_page: ctx.pageSize });
+    const first = await retryGet(ctx, () => ctx.client.listEntities(collection, { page: 1, per_page: ctx.pageSize }));
     await write(first);
     const pages = Array.from({ length: Math.max(0, first.meta.last_page - 1) }, (_, i) => i + 2);
-    await mapLimit(pages, ctx.concurrency, async (page) => write(await ctx.client.listEntities(collection, { page, per_page: ctx.pageSize })));
+    await mapLimit(pages, ctx.concurrency, async (page) => write(await retryGet(ctx, () => ctx.client.listEntities(collection, { page, per_page: ctx.pageSize }))));
     assertAlive(ctx);
     const stale = (await ctx.db.entities.where('type').equals(type).primaryKeys()).filter(([, id]) => !seen.has(id));
     if (stale.length) await ctx.db.entities.bulkDelete(stale);

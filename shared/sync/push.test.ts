@@ -65,8 +65,14 @@ describe('push', () => {
       await commands.complete(a.lid, { outcome: 'x' });
       await commands.update(a.lid, { description: 'notes' });
     }
-    // Slow every request a little so overlaps can happen.
-    crm.hook = () => new Promise((r) => { setTimeout(() => r(undefined), 3); });
+    // The first requests wait until three are in flight at once (they can only get there if the
+    // sender runs activities in parallel); after that everything passes.
+    const three = deferred();
+    crm.hook = async () => {
+      if (crm.inflight >= 3) three.resolve();
+      await three.promise;
+      return undefined;
+    };
     const report = await engine.push();
     expect(report.push?.succeeded).toBe(24);
     expect(crm.maxPerActivity).toBe(1);
@@ -269,6 +275,32 @@ describe('push', () => {
     expect(crm.writes().filter((r) => r.method === 'POST').length).toBe(1);
     expect((await db.activities.get(a.lid))?.server_id).toBe(mine[0]!.id);
     expect(mine[0]!.custom_fields._fb_op).toBe((JSON.parse(crm.writes()[0]!.body!) as { custom_fields: { _fb_op: string } }).custom_fields._fb_op);
+  });
+
+  it('without server idempotency, a cancel-with-reschedule whose answer was lost: the sync after it maps the server’s copy to the local copy', async () => {
+    const crm = new FakeCrm({ idempotency: false });
+    let t = Date.parse('2030-03-01T08:00:00Z');
+    const { db, commands, engine } = setup(crm, { now: () => t, maxInRunWaitMs: 0 });
+    const a = await commands.create(NEW);
+    await engine.push();
+    const out = await commands.cancel(a.lid, { reason: 'Moved', reschedule: true, reschedule_date: '2030-02-08T10:00:00Z' });
+    const copy = out.rescheduled!.lid;
+    await commands.update(copy, { location: 'Office' });
+    let drops = 1;
+    crm.hook = (req) => (req.path.endsWith('/cancel') && drops-- > 0 ? 'commit-then-drop' : undefined);
+    await engine.push();
+    expect((await db.outbox.toArray()).find((o) => o.kind === 'cancel')).toMatchObject({ maybe_sent: true, state: 'queued' });
+    // The next sync pulls first: the server's copy must wait for the cancel to settle, not be
+    // stored as a record of its own (the cancel's check would then see it as taken).
+    t += 60_000;
+    const report = await engine.syncNow();
+    expect(report.error).toBeNull();
+    expect(await db.outbox.count()).toBe(0);
+    const serverCopy = [...crm.acts.values()].find((x) => x.status === 'pending');
+    expect(serverCopy).toMatchObject({ due_at: '2030-02-08T10:00:00Z', location: 'Office' });
+    expect(crm.writes().filter((r) => r.path.endsWith('/cancel')).length).toBe(1);
+    expect(await db.activities.get(copy)).toMatchObject({ server_id: serverCopy!.id, sync: 'synced' });
+    expect(await db.activities.where('server_id').equals(serverCopy!.id).count()).toBe(1);
   });
 
   it('with server idempotency, the same create is resent with the same key and replayed', async () => {

@@ -8,6 +8,8 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UpdateActivityInput } from '#shared/domain/index';
 import type { SyncEngine } from '#shared/sync/engine';
+import { createFetchTransport } from '#shared/api/fetch-transport';
+import type { HttpRequest, Transport } from '#shared/ipc/platform';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
 import { ME, startRig, type Rig } from './harness.ts';
 
@@ -150,5 +152,45 @@ describe('status rules and resolutions', () => {
     expect(rig.crm.mutate.get(a.id)?.subject).toBe('Mine');
     expect(rig.crm.mutate.get(b.id)?.location).toBe('D');
     expect(await rig.db.activities.get(b.lid)).toMatchObject({ location: 'D', sync: 'synced' });
+  });
+});
+
+describe('reconnect order', () => {
+  it('Sync now pulls before it pushes: an offline edit never silently overwrites the server’s edit of the same field', async () => {
+    const { id, lid } = await seeded({ subject: 'Base' }, 'Reconnect order');
+    await rig.commands.update(lid, { subject: 'Mine offline', location: 'Office' });
+    rig.crm.mutate.update(id, { subject: 'Theirs meanwhile' });
+    await engine.syncNow();
+    const conflicts = await rig.db.conflicts.where('lid').equals(lid).toArray();
+    expect(conflicts.map((c) => [c.field, c.local, c.remote])).toEqual([['subject', 'Mine offline', 'Theirs meanwhile']]);
+    // The server keeps its value until the rep decides.
+    expect(rig.crm.mutate.get(id)).toMatchObject({ subject: 'Theirs meanwhile' });
+    await engine.resolveConflict(conflicts[0]!.id, 'mine');
+    await engine.syncNow();
+    expect(rig.crm.mutate.get(id)).toMatchObject({ subject: 'Mine offline', location: 'Office' });
+  });
+
+  it('a page lost to a transient error is fetched again, so the pull (and the push after it) completes', async () => {
+    const { id, lid } = await seeded({ location: 'Phone' }, 'Lossy reconnect');
+    await rig.commands.update(lid, { location: 'Office' });
+    // The first activity list request after reconnecting gets a 503.
+    const inner = createFetchTransport({ baseUrl: rig.crm.url, getToken: () => rig.crm.token });
+    let lost = 0;
+    const lossy: Transport = {
+      request: (req: HttpRequest) => {
+        if (lost === 0 && req.method === 'GET' && /\/activities(\?|$)/.test(req.path)) {
+          lost++;
+          return Promise.resolve({ status: 503, headers: {}, body: JSON.stringify({ success: false, message: 'Try again' }) });
+        }
+        return inner.request(req);
+      },
+    };
+    const other = rig.engine({ transport: lossy, debounceMs: 3_600_000, backoff: { baseMs: 5, maxMs: 20, factor: 2 } });
+    const report = await other.syncNow();
+    await other.stop();
+    expect(lost).toBe(1);
+    expect(report.error).toBeNull();
+    expect(report.pull?.pages).toBeGreaterThan(0);
+    expect(rig.crm.mutate.get(id)).toMatchObject({ location: 'Office' });
   });
 });

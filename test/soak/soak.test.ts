@@ -167,6 +167,7 @@ async function soak(idempotency: boolean, seed: number): Promise<void> {
       const { payload: _p, ...rest } = o;
       console.info('LEFT', JSON.stringify(rest), 'row', JSON.stringify(await db.activities.get(o.lid).then((r) => r && { sync: r.sync, status: r.status, server_id: r.server_id })));
     }
+    for (const c of await db.conflicts.toArray()) console.info('CONFLICT', JSON.stringify({ ...c, base: c.field === '*' ? '…' : c.base, local: c.field === '*' ? '…' : c.local }));
   }
   expect(await db.outbox.toArray()).toEqual([]);
   expect(await db.conflicts.toArray()).toEqual([]);
