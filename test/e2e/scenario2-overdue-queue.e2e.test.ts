@@ -158,6 +158,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await form.getByRole('button', { name: 'Save customer' }).click();
       await form.waitFor({ state: 'detached' });
       if (run!.mode === 'offline') await detail.getByTitle('Changes to this record are not yet synced').waitFor();
+      await screenshot(page, shotName(run!, 'scenario2-related-record'));
       await closeDetail(page);
       await page.getByRole('searchbox', { name: 'Search' }).fill('');
       await navigate(page, 'Overdue');

@@ -1,6 +1,7 @@
 /** The offline directory (leads, customers, opportunities, contacts, users) for pickers and names. */
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { DirectoryType } from '#shared/domain/index';
+import { isLocalEntityId } from '#shared/sync/entity-commands';
 import type { DirectoryEntity } from '#shared/sync/types';
 import { useApp } from '../app/context.tsx';
 
@@ -11,8 +12,15 @@ export function useEntitySearch(type: DirectoryType, text: string, limit = 20): 
 }
 
 export function useEntity(type: DirectoryType | null | undefined, id: string | null | undefined): DirectoryEntity | null | undefined {
-  const { queries } = useApp();
-  return useLiveQuery(async () => (type && id ? ((await queries.getEntity(type, id)) ?? null) : null), [queries, type, id]);
+  const { queries, db } = useApp();
+  return useLiveQuery(async () => {
+    if (!type || !id) return null;
+    const found = await queries.getEntity(type, id);
+    if (found || !isLocalEntityId(id)) return found ?? null;
+    // A record created here that the server has since given its own id (rows still on the local id follow it).
+    const moved = await db.entity_ids.get(id);
+    return moved ? (await queries.getEntity(type, moved.server_id)) ?? null : null;
+  }, [queries, db, type, id]);
 }
 
 /** Every user in the directory, by name (assignee filter, who-am-I picker). */

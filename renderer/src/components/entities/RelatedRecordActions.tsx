@@ -10,14 +10,13 @@ export type RelatedDialog = 'edit' | 'new-opportunity' | null;
 
 export interface RelatedRecordActionsProps {
   type: ActivityableType;
-  id: string;
-  /** The directory row (null when the directory does not have it: then nothing can be edited). */
+  /** The directory row, null when the directory does not have it (then nothing can be edited). Its id may differ from the activity's: a record created here moves to its server id. */
   entity: DirectoryEntity | null;
   open: RelatedDialog;
   onOpen: (d: RelatedDialog) => void;
 }
 
-export function RelatedRecordActions({ type, id, entity, open, onOpen }: RelatedRecordActionsProps) {
+export function RelatedRecordActions({ type, entity, open, onOpen }: RelatedRecordActionsProps) {
   if (!entity || (type !== 'opportunity' && type !== 'customer')) return null;
   const close = () => onOpen(null);
   return (
@@ -36,9 +35,9 @@ export function RelatedRecordActions({ type, id, entity, open, onOpen }: Related
         <button type="button" className="button small" onClick={() => onOpen('new-opportunity')}>New opportunity</button>
       )}
     </span>
-      {open === 'edit' && type === 'opportunity' && <EditOpportunityDialog id={id} onClose={close} />}
-      {open === 'edit' && type === 'customer' && <EditCustomerDialog id={id} onClose={close} />}
-      {open === 'new-opportunity' && <NewOpportunityDialog customerId={id} onClose={close} />}
+      {open === 'edit' && type === 'opportunity' && <EditOpportunityDialog id={entity.id} onClose={close} />}
+      {open === 'edit' && type === 'customer' && <EditCustomerDialog id={entity.id} onClose={close} />}
+      {open === 'new-opportunity' && <NewOpportunityDialog customerId={entity.id} onClose={close} />}
     </>
   );
 }

@@ -129,7 +129,7 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
             <Row label="Reminder">{formatInstant(a.reminder_at, tz)}</Row>
             <Row label={DIRECTORY_TYPE_LABELS[a.activityable_type]}>
               {entity?.name ?? a.activityable?.name ?? a.activityable_id}
-              <RelatedRecordActions type={a.activityable_type} id={a.activityable_id} entity={entity ?? null} open={related} onOpen={setRelated} />
+              <RelatedRecordActions type={a.activityable_type} entity={entity ?? null} open={related} onOpen={setRelated} />
             </Row>
             <Row label="Contact">{a.contact_id ? contact?.name ?? a.contact?.name ?? a.contact_id : '—'}</Row>
             <Row label="Assigned to">{a.assigned_user_id === currentUser?.id ? `${currentUser.name} (me)` : assignee?.name ?? a.assigned_user?.name ?? a.assigned_user_id}</Row>
