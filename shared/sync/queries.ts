@@ -297,8 +297,13 @@ function onlyOrderable(c: Criteria, sortBy: SortField): boolean {
   return keys.every((k) => sortBy === 'due_at' && (k === 'dueLo' || k === 'dueHi'));
 }
 
-/** GET /activities, locally: every filter, sort and paging option of the guide. */
-export async function listActivities(db: FieldbookDB, query: ListQueryInput = {}, nowMs: number = Date.now()): Promise<Page<LocalActivity>> {
+/**
+ * GET /activities, locally: every filter, sort and paging option of the guide. `signal`: a search
+ * the rep has typed past stops between its index reads (it rejects with the signal's reason).
+ */
+export async function listActivities(
+  db: FieldbookDB, query: ListQueryInput = {}, nowMs: number = Date.now(), signal?: AbortSignal,
+): Promise<Page<LocalActivity>> {
   const q = parseOrThrow(listQuerySchema, query);
   const perPage = Math.min(q.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
   const page = q.page ?? 1;
@@ -306,10 +311,127 @@ export async function listActivities(db: FieldbookDB, query: ListQueryInput = {}
   const dir = q.sort_direction ?? 'asc';
   const c = criteriaOf(q, nowMs);
   if (onlyOrderable(c, sortBy)) return orderedPage(db, c, sortBy, dir, page, perPage, nowMs);
+  if (c.words) return searchPage(db, c, sortBy, dir, page, perPage, nowMs, signal);
   const rows = await narrowest(db, c);
   rows.sort(compareActivities(sortBy, dir));
   const start = (page - 1) * perPage;
   return { items: rows.slice(start, start + perPage).map((r) => fresh(r, nowMs)), meta: pageMeta(rows.length, page, perPage) };
+}
+
+// ─── Search (as the rep types: one query per keystroke over up to 100 000 rows) ───
+
+/**
+ * Below this many matches, reading the rows and sorting them is cheaper than walking a sort
+ * index; above it, only the page's rows are read.
+ */
+const SEARCH_ROWS_CAP = 400;
+
+/**
+ * The keys of the live rows matching `c`, from key-only index reads (no row is read): every
+ * candidate index read of the criteria, intersected, the longest query word first (usually the
+ * rarest). Stops early once few keys are left; `exact` says whether every criterion was applied
+ * (if not, or if some criterion has no exact index read, the rows must still be filtered).
+ */
+async function searchKeys(db: FieldbookDB, c: Criteria, signal?: AbortSignal): Promise<{ keys: Set<string>; exact: boolean }> {
+  const byLength = { ...c, words: [...(c.words ?? [])].sort((a, b) => b.length - a.length) };
+  const candidates = candidateCollections(db, byLength);
+  let keys: Set<string> | undefined;
+  let used = 0;
+  for (const x of candidates) {
+    const found = await x.primaryKeys();
+    signal?.throwIfAborted();
+    const before = keys;
+    keys = before ? new Set(found.filter((k) => before.has(k))) : new Set(found);
+    used++;
+    if (keys.size <= SEARCH_ROWS_CAP) break;
+  }
+  // updated_since has no exact index read (updated_at strings need not share one format).
+  const exact = used === candidates.length && c.updatedSinceMs === undefined;
+  return { keys: keys ?? new Set(), exact };
+}
+
+/**
+ * The first `need` keys of `order` (an index read in sort order) that are in `live`. The index is
+ * read keys-only, a prefix at a time: the first read's share of matches sizes the next, so a page
+ * of a common word costs a short read, not the whole index. `all`: the whole index was read
+ * (every match in it is then in `hits`).
+ */
+async function firstInOrder(
+  order: () => ActivityCollection, live: ReadonlySet<string>, need: number, signal?: AbortSignal,
+): Promise<{ hits: string[]; all: boolean }> {
+  let take = Math.max(need * 2, 256);
+  for (;;) {
+    const keys = await order().limit(take).primaryKeys();
+    signal?.throwIfAborted();
+    const hits = keys.filter((k) => live.has(k));
+    const all = keys.length < take;
+    if (all || hits.length >= need) return { hits, all };
+    const share = Math.max(hits.length, 1) / keys.length;
+    take = Math.max(take * 2, Math.ceil((need / share) * 1.25));
+  }
+}
+
+/**
+ * A page of matches of an exact key set, in the guide's sort order, reading only the page's rows.
+ * Index order is the comparator's order (ties by primary key, i.e. lid, in the read's
+ * direction); undated rows, in no due index, come last in lid order.
+ */
+async function pageOfKeys(
+  db: FieldbookDB, live: ReadonlySet<string>, sortBy: SortField, dir: SortDirection, skip: number, perPage: number, signal?: AbortSignal,
+): Promise<string[]> {
+  const t = db.activities;
+  const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
+  let need = skip + perPage;
+  const out: string[] = [];
+  const segments: (() => Promise<string[]>)[] = [];
+  if (sortBy === 'due_at') {
+    let dated: Set<string> = new Set();
+    segments.push(async () => {
+      const r = await firstInOrder(directed(() => t.orderBy('due_ms')), live, need, signal);
+      dated = new Set(r.hits);
+      return r.hits;
+    });
+    // Reached only when the dated matches ran out, i.e. the whole due index was read.
+    segments.push(() => {
+      const undated = [...live].filter((k) => !dated.has(k)).sort();
+      return Promise.resolve(dir === 'desc' ? undated.reverse() : undated);
+    });
+  } else if (sortBy === 'created_at') {
+    segments.push(async () => (await firstInOrder(directed(() => t.orderBy('created_at')), live, need, signal)).hits);
+  } else {
+    const ranks = dir === 'asc' ? [...PRIORITIES] : [...PRIORITIES].reverse();
+    for (const p of ranks) segments.push(async () => (await firstInOrder(directed(() => t.where('priority').equals(p)), live, need, signal)).hits);
+  }
+  for (const segment of segments) {
+    if (need <= 0) break;
+    const hits = await segment();
+    out.push(...hits.slice(0, need));
+    need -= Math.min(need, hits.length);
+  }
+  return out.slice(skip, skip + perPage);
+}
+
+/**
+ * A search page: matching keys from key-only reads of the word index (and the other filters'
+ * indexes), then either the few matching rows read and sorted, or only the page's rows read in
+ * the order of the sort's index. The total is exact either way.
+ */
+async function searchPage(
+  db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number, signal?: AbortSignal,
+): Promise<Page<LocalActivity>> {
+  signal?.throwIfAborted();
+  const { keys, exact } = await searchKeys(db, c, signal);
+  const start = (page - 1) * perPage;
+  if (!exact || keys.size <= SEARCH_ROWS_CAP) {
+    const rows = (await db.activities.bulkGet([...keys])).filter((r): r is LocalActivity => r !== undefined && matches(r, c));
+    rows.sort(compareActivities(sortBy, dir));
+    return { items: rows.slice(start, start + perPage).map((r) => fresh(r, nowMs)), meta: pageMeta(rows.length, page, perPage) };
+  }
+  for (const r of await deletedRows(db)) keys.delete(r.lid);
+  const pageKeys = await pageOfKeys(db, keys, sortBy, dir, start, perPage, signal);
+  signal?.throwIfAborted();
+  const rows = (await db.activities.bulkGet(pageKeys)).filter((r): r is LocalActivity => r !== undefined);
+  return { items: rows.map((r) => fresh(r, nowMs)), meta: pageMeta(keys.size, page, perPage) };
 }
 
 /** GET /activities/search?q=: every query word must start a word of the subject or description. */
@@ -324,21 +446,35 @@ export interface OverdueOptions {
 }
 
 /**
- * Open activities due before now, oldest first: one read of the [open+due_ms] index (or
- * [assigned_user_id+due_ms] for one rep), filtered in memory.
+ * Open activities due before now, oldest first: one read of the [open+due_ms] index, filtered in
+ * memory. For one rep, the keys of that range and of the rep's [assigned_user_id+due_ms] range
+ * before now are intersected first (key-only reads), so only the rep's open rows are read, not
+ * every row of theirs ever done (most past activities are completed).
  */
 export async function overdueQueue(db: FieldbookDB, nowMs: number, opts: OverdueOptions = {}): Promise<LocalActivity[]> {
   const t = db.activities;
   const u = opts.assigned_user_id;
-  let read = u !== undefined
-    ? t.where('[assigned_user_id+due_ms]').between([u, -Infinity], [u, nowMs], true, false)
-    : t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false);
-  if (opts.limit !== undefined && u === undefined) {
-    // Deleted rows are the only ones dropped: read just enough past the limit to cover them.
-    const dead = await t.where('deleted').equals(1).count();
-    read = read.limit(opts.limit + dead);
+  const openBefore = () => t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false);
+  let rows: LocalActivity[];
+  if (u !== undefined) {
+    const [open, mine] = await Promise.all([
+      openBefore().primaryKeys(),
+      t.where('[assigned_user_id+due_ms]').between([u, -Infinity], [u, nowMs], true, false).primaryKeys(),
+    ]);
+    const mineSet = new Set(mine);
+    // [open+due_ms] order is the queue's order (due time, then lid).
+    const lids = open.filter((k) => mineSet.has(k));
+    rows = (await t.bulkGet(lids)).filter((r): r is LocalActivity => r !== undefined && r.assigned_user_id === u);
+  } else {
+    let read = openBefore();
+    if (opts.limit !== undefined) {
+      // Deleted rows are the only ones dropped: read just enough past the limit to cover them.
+      const dead = await t.where('deleted').equals(1).count();
+      read = read.limit(opts.limit + dead);
+    }
+    rows = await read.toArray();
   }
-  const rows = (await read.toArray()).filter((r) => r.deleted === 0 && r.open === 1);
+  rows = rows.filter((r) => r.deleted === 0 && r.open === 1 && r.due_ms !== undefined && r.due_ms < nowMs);
   return (opts.limit !== undefined ? rows.slice(0, opts.limit) : rows).map((r) => fresh(r, nowMs));
 }
 
@@ -440,7 +576,7 @@ export async function searchEntities(db: FieldbookDB, type: DirectoryType, prefi
 export function createQueries(db: FieldbookDB, clock: { now?: () => number } = {}) {
   const now = clock.now ?? Date.now;
   return {
-    list: (query: ListQueryInput = {}) => listActivities(db, query, now()),
+    list: (query: ListQueryInput = {}, opts: { signal?: AbortSignal } = {}) => listActivities(db, query, now(), opts.signal),
     search: (q: string, paging: Paging = {}) => searchActivities(db, q, paging, now()),
     overdueQueue: (nowMs: number = now(), opts: OverdueOptions = {}) => overdueQueue(db, nowMs, opts),
     calendarRange: (fromMs: number, toMs: number, opts: RangeOptions = {}) => calendarRange(db, fromMs, toMs, opts, now()),

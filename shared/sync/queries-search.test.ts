@@ -1,0 +1,184 @@
+/**
+ * Search over a store big enough that common words match more rows than SEARCH_ROWS_CAP: the
+ * page then comes from key-only index reads plus the page's rows. Every answer is checked against
+ * a plain filter-and-sort of all rows, for every sort, direction, page and filter mix.
+ */
+import 'fake-indexeddb/auto';
+import type { DBCore } from 'dexie';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACTIVITY_STATUSES, ACTIVITY_TYPES, PRIORITIES, listQuerySchema, type ListQueryInput,
+} from '../domain/index.ts';
+import type { FieldbookDB } from './db.ts';
+import { compareActivities, listActivities, overdueQueue } from './queries.ts';
+import { toLocalRow } from './rows.ts';
+import { freshDb, serverActivity } from './store-testing.ts';
+import type { LocalActivity } from './types.ts';
+import { queryWords } from './words.ts';
+
+const NOW = Date.parse('2026-03-10T12:00:00Z');
+const N = 3000;
+const VOCAB = ['call', 'calendar', 'pricing', 'proposal', 'review', 'renewal', 'demo', 'contract', 'visit', 'quote', 'zebra'];
+
+let db: FieldbookDB;
+let rows: LocalActivity[];
+/** What the store was asked: index queries (with or without row values) and rows fetched by key. */
+const log: { queries: { index: string; values: boolean }[]; rowsByKey: number; onQuery?: () => void } = { queries: [], rowsByKey: 0 };
+
+beforeAll(async () => {
+  db = freshDb('queries-search');
+  db.use({
+    stack: 'dbcore',
+    name: 'record-reads',
+    create: (down: DBCore): DBCore => ({
+      ...down,
+      table: (name) => {
+        const t = down.table(name);
+        if (name !== 'activities') return t;
+        return {
+          ...t,
+          query: (req) => {
+            log.queries.push({ index: req.query.index.name ?? '', values: !!req.values });
+            log.onQuery?.();
+            return t.query(req);
+          },
+          getMany: (req) => ((log.rowsByKey += req.keys.length), t.getMany(req)),
+        };
+      },
+    }),
+  });
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  // Few distinct due and created values: many ties, so the lid tie-break is exercised.
+  rows = Array.from({ length: N }, (_, i) => {
+    const a = serverActivity({
+      id: `s${i}`,
+      type: pick(ACTIVITY_TYPES), status: pick(ACTIVITY_STATUSES), priority: pick(PRIORITIES),
+      assigned_user_id: pick(['u-1', 'u-2', 'u-3']),
+      // "zebra" only in the first ~1%: a rare word.
+      subject: `${pick(VOCAB.slice(0, 10))} ${pick(VOCAB.slice(0, 10))}${i % 97 === 0 ? ' zebra' : ''}`,
+      description: rnd() < 0.3 ? `${pick(VOCAB.slice(0, 10))} notes` : null,
+      due_at: rnd() < 0.12 ? null : new Date(NOW + Math.floor((rnd() - 0.6) * 40) * 86_400_000).toISOString(),
+      created_at: new Date(NOW - Math.floor(rnd() * 60) * 3_600_000).toISOString(),
+    });
+    // lids not in creation or due order.
+    const lid = `L${String((i * 7919) % 10007).padStart(5, '0')}`;
+    return toLocalRow(a, { lid, base: a, sync: 'synced', deleted: i % 41 === 0 ? 1 : 0 });
+  });
+  await db.activities.bulkPut(rows);
+});
+afterAll(async () => {
+  await db.delete();
+});
+
+/** The answer by brute force: filter every row in memory, sort with the guide's comparator. */
+function reference(input: ListQueryInput): { lids: string[]; total: number } {
+  const q = listQuerySchema.parse(input);
+  const words = queryWords(q.search ?? '');
+  const from = q.due_date_from ? Date.parse(`${q.due_date_from}T00:00:00Z`) : -Infinity;
+  const to = q.due_date_to ? Date.parse(`${q.due_date_to}T00:00:00Z`) + 86_400_000 : Infinity;
+  const hits = rows.filter((r) => r.deleted === 0
+    && words.every((w) => r.words.some((x) => x.startsWith(w)))
+    && (!q.type || r.type === q.type)
+    && (!q.priority || r.priority === q.priority)
+    && (!q.assigned_user_id || r.assigned_user_id === q.assigned_user_id)
+    && (!q.status || (q.status === 'overdue' ? r.open === 1 && r.due_ms !== undefined && r.due_ms < NOW : r.status === q.status))
+    && (from === -Infinity && to === Infinity ? true : r.due_ms !== undefined && r.due_ms >= from && r.due_ms < to));
+  hits.sort(compareActivities(q.sort_by ?? 'due_at', q.sort_direction ?? 'asc'));
+  const perPage = q.per_page ?? 25;
+  const start = ((q.page ?? 1) - 1) * perPage;
+  return { lids: hits.slice(start, start + perPage).map((r) => r.lid), total: hits.length };
+}
+
+async function check(query: ListQueryInput): Promise<void> {
+  const got = await listActivities(db, query, NOW);
+  const want = reference(query);
+  expect({ lids: got.items.map((r) => r.lid), total: got.meta.total }, JSON.stringify(query)).toEqual(want);
+}
+
+describe('search over many matches', () => {
+  it('the fixture has common words past the row cap and a rare one under it', () => {
+    expect(reference({ search: 'ca' }).total).toBeGreaterThan(1000);
+    expect(reference({ search: 'zebra' }).total).toBeLessThan(50);
+    expect(reference({ search: 'zebra' }).total).toBeGreaterThan(10);
+  });
+
+  it.each(['ca', 'call', 'pr', 'pricing pro', 're demo', 'zebra', 'zebra ca', 'nothing'])('"%s": every sort, direction and page', async (search) => {
+    for (const sort_by of ['due_at', 'created_at', 'priority'] as const) {
+      for (const sort_direction of ['asc', 'desc'] as const) {
+        const total = reference({ search }).total;
+        const last = Math.max(1, Math.ceil(total / 100));
+        for (const page of new Set([1, 2, last, last + 1])) await check({ search, sort_by, sort_direction, per_page: 100, page });
+        await check({ search, sort_by, sort_direction });
+      }
+    }
+  });
+
+  it.each([
+    { search: 'ca', status: 'pending' },
+    { search: 'ca', status: 'overdue' },
+    { search: 'pr', type: 'call', sort_by: 'priority', sort_direction: 'desc' },
+    { search: 're', assigned_user_id: 'u-2', due_date_from: '2026-03-01', due_date_to: '2026-03-31', page: 2, per_page: 10 },
+    { search: 'ca', priority: 'high', sort_by: 'created_at' },
+  ] as ListQueryInput[])('with filters: %o', async (query) => {
+    await check(query);
+  });
+
+  it('a common word reads only the page of rows, never every match', async () => {
+    const dead = rows.filter((r) => r.deleted === 1).length;
+    for (const sort_by of ['due_at', 'created_at', 'priority'] as const) {
+      log.queries.length = 0;
+      log.rowsByKey = 0;
+      const page = await listActivities(db, { search: 'ca', sort_by, per_page: 25 }, NOW);
+      expect(page.items).toHaveLength(25);
+      expect(page.meta.total).toBeGreaterThan(1000);
+      // Index reads are key-only; the rows read are the page's plus the few deleted ones.
+      expect(log.queries.filter((x) => x.values), sort_by).toEqual([]);
+      expect(log.rowsByKey).toBeLessThanOrEqual(25 + dead);
+    }
+  });
+
+  it('a search the rep typed past stops between its reads, before reading any row', async () => {
+    const gone = new AbortController();
+    gone.abort(new Error('typed past'));
+    log.queries.length = 0;
+    await expect(listActivities(db, { search: 'ca' }, NOW, gone.signal)).rejects.toThrow('typed past');
+    expect(log.queries).toEqual([]);
+    // Aborted while its first index read runs: no further read, no row read.
+    const late = new AbortController();
+    log.queries.length = 0;
+    log.rowsByKey = 0;
+    log.onQuery = () => late.abort(new Error('typed past'));
+    try {
+      await expect(listActivities(db, { search: 'ca re' }, NOW, late.signal)).rejects.toThrow('typed past');
+    } finally {
+      delete log.onQuery;
+    }
+    expect(log.queries).toHaveLength(1);
+    expect(log.rowsByKey).toBe(0);
+  });
+
+  it('few matches are read as rows and sorted, without walking a sort index', async () => {
+    log.queries.length = 0;
+    await check({ search: 'zebra', sort_by: 'created_at', sort_direction: 'desc' });
+    expect(log.queries.map((x) => x.index)).toEqual(['words']);
+  });
+});
+
+describe('overdue queue for one rep', () => {
+  it("is the rep's open rows due before now, oldest first, and reads only those rows", async () => {
+    const due = rows.filter((r) => r.open === 1 && r.due_ms !== undefined && r.due_ms < NOW && r.assigned_user_id === 'u-2');
+    const want = due.filter((r) => r.deleted === 0).sort(compareActivities('due_at', 'asc')).map((r) => r.lid);
+    expect(want.length).toBeGreaterThan(100);
+    log.queries.length = 0;
+    log.rowsByKey = 0;
+    const got = await overdueQueue(db, NOW, { assigned_user_id: 'u-2' });
+    expect(got.map((r) => r.lid)).toEqual(want);
+    expect(got.every((r) => r.is_overdue)).toBe(true);
+    // Key-only index reads; the rows read are the queue's (and its locally deleted ones).
+    expect(log.queries.filter((x) => x.values)).toEqual([]);
+    expect(log.rowsByKey).toBe(due.length);
+    expect((await overdueQueue(db, NOW, { assigned_user_id: 'u-2', limit: 5 })).map((r) => r.lid)).toEqual(want.slice(0, 5));
+  });
+});
