@@ -1,5 +1,5 @@
 /** Live reads of activities for the views (Dexie liveQuery through the shared queries). */
-import { useDeferredValue } from 'react';
+import { useDeferredValue, useRef } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { MIN_SEARCH_LENGTH, type ListQueryInput } from '#shared/domain/index';
 import type { Page } from '#shared/sync/queries';
@@ -37,10 +37,18 @@ export function useActivityList(filters: ActivityFilters): ActivityListResult {
   const { queries } = useApp();
   // Typing stays responsive: the list re-queries with the deferred value.
   const deferred = useDeferredValue(filters);
+  // The query of the filters before: once the rep has typed past them, it stops between reads
+  // instead of competing with the newest one (its result would not be shown anyway).
+  const running = useRef<{ filters: ActivityFilters; abort: AbortController } | null>(null);
   const result = useLiveQuery(async () => {
+    if (running.current && running.current.filters !== deferred) running.current.abort.abort();
+    const abort = new AbortController();
+    running.current = { filters: deferred, abort };
     try {
-      return { page: await queries.list(toListQuery(deferred)), error: null, search: deferred.search };
+      return { page: await queries.list(toListQuery(deferred), { signal: abort.signal }), error: null, search: deferred.search };
     } catch (e) {
+      // Superseded: this subscription is already gone; nothing is shown from it.
+      if (abort.signal.aborted) return { page: undefined, error: null, search: deferred.search };
       const errors = (e as { errors?: Record<string, string[]> }).errors;
       const msg = errors ? Object.values(errors).flat().join(' ') : e instanceof Error ? e.message : String(e);
       return { page: undefined, error: msg, search: deferred.search };
