@@ -56,6 +56,8 @@ export interface SeedOptions {
   /** The rep (most activities are theirs, the rest spread over the directory's users). */
   userId: string;
   seed?: number;
+  /** Share of the activities assigned to the rep (default 0.1). */
+  ownShare?: number;
 }
 
 export interface SeedResult {
@@ -69,7 +71,11 @@ export async function seedActivities(opts: SeedOptions): Promise<SeedResult> {
   const seed = opts.seed ?? 5;
   const t0 = performance.now();
   const newId = monotonicFactory(seededRng(seed));
-  const activities = generateActivities(opts.n, { seed, nowMs: opts.nowMs, spreadDays: 540, assignedUserId: opts.userId }, (ms) => newId(ms).toLowerCase());
+  // One rep's device: their own ~10 000 (about 9 a day over three years) among colleagues' on
+  // the accounts they follow; a rep with 60 activities a day would not be a realistic calendar.
+  const activities = generateActivities(opts.n, {
+    seed, nowMs: opts.nowMs, spreadDays: 540, assignedUserId: opts.userId, assignedShare: opts.ownShare ?? 0.1,
+  }, (ms) => newId(ms).toLowerCase());
   const rng = seededRng(seed + 1);
   const word = zipfPicker(rng, NOTE_WORDS);
   const rows: LocalActivity[] = activities.map((a) => {
