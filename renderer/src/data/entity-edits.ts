@@ -26,8 +26,14 @@ export function useEntityWithEdits(type: EditableEntityType, id: string | null |
   }, [db, type, id]);
 }
 
+export interface EntityIssue {
+  op: EntityOp;
+  /** The record's name as shown here. */
+  name: string;
+}
+
 /** Entity ops the server refused (or that wait behind one), for the Sync view. */
-export function useEntityIssues(): { op: EntityOp; name: string }[] | undefined {
+export function useEntityIssues(): EntityIssue[] | undefined {
   const { db } = useApp();
   return useLiveQuery(async () => {
     const bad = await db.entity_outbox.where('state').anyOf('failed', 'blocked').sortBy('seq');

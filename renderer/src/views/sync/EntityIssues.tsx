@@ -1,9 +1,9 @@
-/** Refused changes to opportunities and customers (the entity outbox), each with Retry and Discard. */
+/** Refused changes to opportunities and customers (the entity outbox), each with Retry and Discard; shown inside Sync's "Refused changes". */
 import { useState } from 'react';
 import type { EntityOp } from '#shared/sync/types';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { toShownError } from '../../components/errors.ts';
-import { useEntityCommands, useEntityIssues } from '../../data/entity-edits.ts';
+import { useEntityCommands, type EntityIssue } from '../../data/entity-edits.ts';
 import { useUiStore } from '../../state/store.ts';
 
 const WHAT: Record<EntityOp['type'], string> = { opportunity: 'opportunity', customer: 'customer' };
@@ -12,11 +12,10 @@ function label(op: EntityOp): string {
   return op.kind === 'create' ? `New ${WHAT[op.type]}` : `Edit ${WHAT[op.type]}`;
 }
 
-export function EntityIssues() {
-  const issues = useEntityIssues();
+export function EntityIssues({ issues }: { issues: readonly EntityIssue[] | undefined }) {
   const commands = useEntityCommands();
   const toast = useUiStore((s) => s.toast);
-  const [discard, setDiscard] = useState<{ op: EntityOp; name: string } | null>(null);
+  const [discard, setDiscard] = useState<EntityIssue | null>(null);
 
   async function attempt(what: string, fn: () => Promise<void>) {
     try {
@@ -29,8 +28,7 @@ export function EntityIssues() {
 
   if (!issues?.length) return null;
   return (
-    <section className="card flush" aria-labelledby="entity-failed-title">
-      <h2 id="entity-failed-title" className="card-title">Refused changes to opportunities and customers</h2>
+    <>
       {issues.map(({ op, name }) => (
         <article key={op.op_id} className="issue" aria-label={`${label(op)}: ${name}`}>
           <div className="issue-head">
@@ -61,6 +59,6 @@ export function EntityIssues() {
           }}
         />
       )}
-    </section>
+    </>
   );
 }

@@ -12,6 +12,7 @@ import { formatInstant } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
 import { EditRetryDialog } from './EditRetryDialog.tsx';
 import { EntityIssues } from './EntityIssues.tsx';
+import { useEntityIssues } from '../../data/entity-edits.ts';
 
 const KIND_LABELS: Record<OutboxOp['kind'], string> = {
   create: 'Create', update: 'Edit', complete: 'Complete', cancel: 'Cancel', reschedule: 'Reschedule', delete: 'Delete',
@@ -29,6 +30,8 @@ export function SyncView() {
   const { engine, settings, session } = useApp();
   const status = useSyncStatus();
   const issues = useSyncIssues();
+  const entityIssues = useEntityIssues();
+  const entityRefused = entityIssues?.filter((i) => i.op.state === 'failed').length ?? 0;
   const toast = useUiStore((s) => s.toast);
   const openActivity = useUiStore((s) => s.openActivity);
   const [discard, setDiscard] = useState<OutboxOp | null>(null);
@@ -78,8 +81,8 @@ export function SyncView() {
         </div>
         <div className="stat">
           <div className="stat-label">Need attention</div>
-          <div className="stat-value">{status.failed + status.conflicts}</div>
-          <div className="muted small">{status.failed} refused · {status.conflicts} {status.conflicts === 1 ? 'conflict' : 'conflicts'}</div>
+          <div className="stat-value">{status.failed + entityRefused + status.conflicts}</div>
+          <div className="muted small">{status.failed + entityRefused} refused · {status.conflicts} {status.conflicts === 1 ? 'conflict' : 'conflicts'}</div>
         </div>
       </div>
 
@@ -89,7 +92,7 @@ export function SyncView() {
 
       <section className="card flush" aria-labelledby="failed-title">
         <h2 id="failed-title" className="card-title">Refused changes</h2>
-        {issues?.failed.length === 0 && <p className="empty">Nothing refused by the CRM.</p>}
+        {issues?.failed.length === 0 && entityIssues?.length === 0 && <p className="empty">Nothing refused by the CRM.</p>}
         {issues?.failed.map((op) => (
           <article key={op.op_id} className="issue" aria-label={`${KIND_LABELS[op.kind]}: ${op.subject}`}>
             <div className="issue-head">
@@ -106,9 +109,8 @@ export function SyncView() {
             </div>
           </article>
         ))}
+        <EntityIssues issues={entityIssues} />
       </section>
-
-      <EntityIssues />
 
       <section className="card flush" aria-labelledby="conflicts-title">
         <h2 id="conflicts-title" className="card-title">Conflicts</h2>
