@@ -18,12 +18,15 @@ import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOpt
 const ME = GUIDE_IDS.jane;
 
 type Hook = (req: HttpRequest) => 'commit-then-drop' | HttpResponse | undefined;
+/** Rewrites an answer before the app sees it (e.g. a server that drops unknown fields). */
+type After = (req: HttpRequest, res: HttpResponse) => HttpResponse;
 
 interface Rig {
   crm: CrmServer;
   db: FieldbookDB;
   log: HttpRequest[];
   setHook(h: Hook | null): void;
+  setAfter(a: After | null): void;
   engine(): SyncEngine;
   commands: ReturnType<typeof createCommands>;
   entities: ReturnType<typeof createEntityCommands>;
@@ -40,6 +43,7 @@ async function rig(server: CrmServerOptions = {}): Promise<Rig> {
   const inner = createFetchTransport({ baseUrl: crm.url, getToken: () => crm.token, defaultTimeoutMs: 5_000 });
   const log: HttpRequest[] = [];
   let hook: Hook | null = null;
+  let after: After | null = null;
   const transport: Transport = {
     async request(req) {
       log.push(req);
@@ -47,7 +51,7 @@ async function rig(server: CrmServerOptions = {}): Promise<Rig> {
       if (h && h !== 'commit-then-drop') return h;
       const res = await inner.request(req);
       if (h === 'commit-then-drop') throw new TransportError('timeout', 'no answer');
-      return res;
+      return after ? after(req, res) : res;
     },
   };
   // The directory as a pull would have stored it (the pickers' source).
@@ -64,6 +68,7 @@ async function rig(server: CrmServerOptions = {}): Promise<Rig> {
   return {
     crm, db, log,
     setHook: (h) => { hook = h; },
+    setAfter: (a) => { after = a; },
     engine() {
       const e = createSyncEngine({ db, transport, currentUserId: () => ME, intervalMs: 0, debounceMs: 10_000, pull: { followEntities: false } });
       engines.push(e);
@@ -176,6 +181,30 @@ describe('entity push', () => {
     });
   }
 
+  it('without idempotency and without the marker echoed (a server that drops unknown fields), one unknown same-name record is ours', async () => {
+    const r = await rig({ idempotency: false });
+    // An older same-name opportunity the app already knows (in its directory) must not be taken for ours.
+    const older = r.crm.store;
+    void older;
+    await r.entities.createOpportunity(EXPANSION);
+    let dropped = 0;
+    r.setHook((q) => (q.method === 'POST' && q.path.endsWith('/opportunities') && dropped++ === 0 ? 'commit-then-drop' : undefined));
+    r.setAfter((q, res) => {
+      if (q.method !== 'GET' || !q.path.includes('/opportunities')) return res;
+      const body = JSON.parse(res.body) as { data: Record<string, unknown>[] };
+      for (const item of body.data) delete item.custom_fields;
+      return { ...res, body: JSON.stringify(body) };
+    });
+    const e = r.engine();
+    await e.push();
+    const [op] = await r.db.entity_outbox.toArray();
+    await r.db.entity_outbox.update(op!.seq!, { next_attempt_at: 0 });
+    await e.push();
+    expect(await serverOpportunities(r.crm, EXPANSION.name)).toHaveLength(1);
+    expect(writes(r.log).filter((w) => w === 'POST /opportunities')).toHaveLength(1);
+    expect(await r.db.entity_outbox.count()).toBe(0);
+  });
+
   it('a refused update fails with the server\'s message, blocks the record\'s later ops and keeps the data; retry sends it', async () => {
     const r = await rig();
     const opp = DIRECTORY.opportunities[0]!;
@@ -210,7 +239,7 @@ describe('entity push', () => {
     r.setHook((q) => (q.method === 'PATCH' ? { status: 401, headers: {}, body: '{"success":false,"message":"Unauthenticated."}' } : undefined));
     const e = r.engine();
     const report = await e.push();
-    expect(report.error).toBe('Unauthenticated.');
+    expect(report.error).toBe('Sign in again to keep syncing.');
     expect(e.getStatus().authRequired).toBe(true);
     expect(writes(r.log)).toEqual([`PATCH /customers/${GUIDE_IDS.customer575}`]);
     expect(await r.db.entity_outbox.toArray()).toEqual([expect.objectContaining({ state: 'queued', attempts: 0, last_status: 401 })]);
