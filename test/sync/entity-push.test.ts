@@ -184,8 +184,11 @@ describe('entity push', () => {
   it('without idempotency and without the marker echoed (a server that drops unknown fields), one unknown same-name record is ours', async () => {
     const r = await rig({ idempotency: false });
     // An older same-name opportunity the app already knows (in its directory) must not be taken for ours.
-    const older = r.crm.store;
-    void older;
+    const res = await fetch(`${r.crm.url}/api/v1/crm/opportunities`, {
+      method: 'POST', headers: { Authorization: `Bearer ${r.crm.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(EXPANSION),
+    });
+    const older = ((await res.json()) as { data: { id: string; name: string } }).data;
+    await r.db.entities.put(toDirectoryEntity('opportunity', older));
     await r.entities.createOpportunity(EXPANSION);
     let dropped = 0;
     r.setHook((q) => (q.method === 'POST' && q.path.endsWith('/opportunities') && dropped++ === 0 ? 'commit-then-drop' : undefined));
@@ -198,11 +201,14 @@ describe('entity push', () => {
     const e = r.engine();
     await e.push();
     const [op] = await r.db.entity_outbox.toArray();
-    await r.db.entity_outbox.update(op!.seq!, { next_attempt_at: 0 });
+    await r.db.entity_outbox.update(op!.seq, { next_attempt_at: 0 });
     await e.push();
-    expect(await serverOpportunities(r.crm, EXPANSION.name)).toHaveLength(1);
+    const onServer = await serverOpportunities(r.crm, EXPANSION.name);
+    expect(onServer).toHaveLength(2);
+    const ours = onServer.find((o) => o.id !== older.id);
     expect(writes(r.log).filter((w) => w === 'POST /opportunities')).toHaveLength(1);
     expect(await r.db.entity_outbox.count()).toBe(0);
+    expect(await r.db.entities.get(['opportunity', ours!.id as string])).toMatchObject({ pending: 0 });
   });
 
   it('a refused update fails with the server\'s message, blocks the record\'s later ops and keeps the data; retry sends it', async () => {
@@ -210,8 +216,7 @@ describe('entity push', () => {
     const opp = DIRECTORY.opportunities[0]!;
     await r.entities.updateEntity('opportunity', opp.id, { probability: 40 });
     const [first] = await r.db.entity_outbox.toArray();
-    await r.db.entity_outbox.update(first!.seq, { attempts: 0, maybe_sent: false, state: 'queued' });
-    // A second, unmergeable op behind it (as after an attempt).
+    // As after a refused attempt: the next edit cannot merge into it and queues behind it.
     await r.db.entity_outbox.update(first!.seq, { attempts: 1 });
     await r.entities.updateEntity('opportunity', opp.id, { next_step: 'Prepare demo' });
     r.setHook((q) => (q.method === 'PATCH'
