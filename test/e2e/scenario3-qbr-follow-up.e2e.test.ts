@@ -114,6 +114,17 @@ for (const mode of ['online', 'offline'] as Mode[]) {
     it('schedules the expansion call on the new opportunity from New activity', async () => {
       const { page } = run!.app;
       await page.getByRole('button', { name: 'New activity' }).first().click();
+      if (run!.mode === 'offline') {
+        // Created here and not yet on the CRM: pickable at once, and marked so.
+        const form = activityForm(page);
+        await form.getByLabel('Related record: type').selectOption('opportunity');
+        const input = form.getByRole('combobox', { name: 'Related record: name' });
+        await input.click();
+        await input.fill('Department Expansion');
+        await form.getByRole('listbox', { name: 'Related record results' })
+          .getByRole('option', { name: `${OPPORTUNITY} qualification · not yet synced` }).waitFor();
+        await screenshot(page, shotName(run!, 'scenario3-pick-new-opportunity'));
+      }
       await fillActivityForm(activityForm(page), {
         type: 'call', subject: EXPANSION, entity: { type: 'opportunity', name: OPPORTUNITY, search: 'Department Expansion' },
         contact: 'Maria Keller', priority: 'high', due: localInput(new Date(instantAt(followDay, 14))), duration: '45',

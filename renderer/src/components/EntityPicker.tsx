@@ -111,7 +111,7 @@ export function EntityPicker<T extends DirectoryType>({
                   onMouseDown={(ev) => { ev.preventDefault(); pick(i); }}
                 >
                   <span>{e.name}</span>
-                  <span className="muted small">{e.email ?? e.stage ?? e.id}</span>
+                  <span className="muted small">{e.email ?? e.stage ?? e.id}{e.pending === 1 ? ' · not yet synced' : ''}</span>
                 </li>
               ))}
             </ul>
