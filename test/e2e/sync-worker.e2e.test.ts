@@ -64,6 +64,9 @@ describe('sync in the dedicated worker', () => {
     await pulledRow.waitFor();
     const afterPull = (await workerRequests(worker)).slice(before);
     expect(afterPull.some((r) => r.startsWith(`GET ${ACTIVITIES}?`))).toBe(true);
+    // The notices came through the worker's batching channel (change-batching.ts).
+    const notices = await worker.evaluate(() => (globalThis as unknown as { fieldbookSyncWorker: { changeNotices: () => { sent: number } | null } }).fieldbookSyncWorker.changeNotices());
+    expect(notices?.sent).toBeGreaterThan(0);
 
     // Created on the UI thread (commands write the store there); the worker sends it.
     const made = `Made in the UI ${Date.now()}`;

@@ -19,6 +19,8 @@ export interface SyncHostOptions {
   createEngine?: (opts: SyncEngineOptions) => SyncEngine;
   /** Sees every request the engine makes (the worker counts them for diagnostics). */
   onRequest?: (req: HttpRequest) => void;
+  /** Runs once the engine has stopped, before stop answers (the worker flushes held change notices). */
+  onStopped?: () => void;
 }
 
 export interface SyncHost {
@@ -73,6 +75,7 @@ export function startSyncHost(endpoint: Endpoint, opts: SyncHostOptions): SyncHo
       if (m.method === 'stop') {
         unsubscribe?.();
         db?.close();
+        opts.onStopped?.();
       }
       post({ t: 'result', id: m.id, ok: true, value });
     } catch (e) {

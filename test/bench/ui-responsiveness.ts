@@ -1,0 +1,201 @@
+/**
+ * Issue 4, "the UI thread must stay responsive during a large pull": the app in web mode (Vite) in
+ * Debian Chromium pulls 20 000 activities into an empty store from the stand-in CRM, once with the
+ * sync engine in its dedicated worker and once on the UI thread (?syncWorker=off). During each
+ * pull the page's main thread is watched:
+ *
+ * - long tasks (PerformanceObserver 'longtask': every task over 50 ms): count, total, max;
+ * - frame gaps: the time between consecutive requestAnimationFrame callbacks (16.7 ms when idle);
+ * - input latency: a real click (through the browser's input pipeline) every CLICK_EVERY_MS on the
+ *   view's heading, from the event's timeStamp (when the browser took it) to the next frame.
+ *
+ * The window runs from the first "Syncing…" to "Synced" with every activity in the store, with the
+ * Calendar (the start view) or the Activities list open (BENCH_UI_VIEWS). Runs alternate worker /
+ * in-thread (BENCH_UI_RUNS pairs per view, default 1; the median by long-task total is shown)
+ * after one unmeasured warm-up load (Vite compiles modules on first request). A measurement, not a
+ * timed test: nothing here passes or fails.
+ */
+import { setTimeout as pause } from 'node:timers/promises';
+import type { Page } from 'playwright-core';
+import { GUIDE_IDS } from '../crm-server/index.ts';
+import { navigate, startE2E, waitForFirstSync, type E2EEnv } from '../e2e/harness.ts';
+
+const ACTIVITIES = 20_000;
+const LATENCY_MS = 50;
+const CLICK_EVERY_MS = 100;
+const SPREAD_DAYS = 730;
+
+interface Probe {
+  recording: boolean;
+  longTasks: number[];
+  frameGaps: number[];
+  clicks: number[];
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round((s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN) * 10) / 10;
+};
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+
+/**
+ * Installed before any app script runs; records only while `recording` is set. Plain JS text: a
+ * function passed from here would carry the TypeScript loader's helpers, which the page lacks.
+ */
+const PROBE = `(() => {
+  const probe = { recording: false, longTasks: [], frameGaps: [], clicks: [] };
+  window.__uiProbe = probe;
+  new PerformanceObserver((list) => {
+    if (probe.recording) for (const e of list.getEntries()) probe.longTasks.push(e.duration);
+  }).observe({ type: 'longtask' });
+  let last = -1;
+  const frame = (t) => {
+    if (probe.recording && last >= 0) probe.frameGaps.push(t - last);
+    last = t;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  // timeStamp: when the browser took the input, before any page code ran.
+  document.addEventListener('pointerdown', (e) => {
+    if (!probe.recording) return;
+    const t0 = e.timeStamp;
+    requestAnimationFrame(() => { probe.clicks.push(performance.now() - t0); });
+  }, true);
+})();`;
+
+/** Activities in the page's IndexedDB store (raw IndexedDB, so the probe needs nothing of the app). */
+function storedActivities(page: Page, dbName: string): Promise<number> {
+  return page.evaluate((name) => new Promise<number>((resolve, reject) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => reject(open.error ?? new Error('open failed'));
+    open.onsuccess = () => {
+      const db = open.result;
+      const req = db.transaction('activities').objectStore('activities').count();
+      req.onsuccess = () => { db.close(); resolve(req.result); };
+      req.onerror = () => { db.close(); reject(req.error ?? new Error('count failed')); };
+    };
+  }), dbName);
+}
+
+let seq = 0;
+
+/** A fresh context and store with the probe installed before the app's first script. */
+async function openProbed(env: E2EEnv, mode: 'worker' | 'in-thread') {
+  const context = await env.browser.newContext({ viewport: { width: 1360, height: 860 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+  await context.addInitScript({ content: PROBE });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
+  const dbName = `bench-ui-${process.pid}-${++seq}`;
+  const q = new URLSearchParams({ db: dbName, crm: env.crm.url, token: env.crm.token });
+  if (mode === 'in-thread') q.set('syncWorker', 'off');
+  await page.goto(`${env.webUrl}?${q.toString()}`);
+  return { context, page, dbName, errors };
+}
+
+type View = 'Calendar' | 'Activities';
+
+async function measure(env: E2EEnv, mode: 'worker' | 'in-thread', view: View) {
+  const app = await openProbed(env, mode);
+  const { page } = app;
+  await page.getByRole('navigation', { name: 'Main' }).waitFor();
+  if (view !== 'Calendar') await navigate(page, view);
+  const bar = page.getByRole('status', { name: 'Sync status' });
+  await bar.getByText('Syncing…').waitFor({ timeout: 60_000 });
+  const t0 = Date.now();
+  await page.evaluate(() => { (window as unknown as { __uiProbe: Probe }).__uiProbe.recording = true; });
+  const engine = await page.evaluate(() => document.documentElement.dataset.syncEngine);
+
+  // Clicks on the view's heading (harmless) until the pull has finished.
+  let done = false;
+  const heading = page.getByRole('heading', { level: 1 }).first();
+  const clicking = (async () => {
+    while (!done) {
+      await heading.click({ timeout: 60_000 }).catch(() => undefined);
+      await pause(CLICK_EVERY_MS);
+    }
+  })();
+  await waitForFirstSync(page, 300_000);
+  // "Synced" follows the whole pull; the count makes sure it really was all of it.
+  const stored = await storedActivities(page, app.dbName);
+  if (stored < ACTIVITIES) throw new Error(`${mode}: the first sync stored ${stored} of ${ACTIVITIES} activities`);
+  const probe = await page.evaluate(() => {
+    const p = (window as unknown as { __uiProbe: Probe }).__uiProbe;
+    p.recording = false;
+    return { longTasks: p.longTasks, frameGaps: p.frameGaps, clicks: p.clicks };
+  });
+  const pullMs = Date.now() - t0;
+  done = true;
+  await clicking;
+  const errors = [...app.errors];
+  await app.context.close();
+  const total = probe.longTasks.reduce((a, b) => a + b, 0);
+  return {
+    engine, pullMs, stored,
+    longTasks: { count: probe.longTasks.length, totalMs: round(total), maxMs: round(Math.max(0, ...probe.longTasks)), shareOfPull: round(total / pullMs, 3) },
+    frameGapMs: { samples: probe.frameGaps.length, p50: pct(probe.frameGaps, 50), p95: pct(probe.frameGaps, 95), max: pct(probe.frameGaps, 100) },
+    clickToFrameMs: { samples: probe.clicks.length, p50: pct(probe.clicks, 50), p95: pct(probe.clicks, 95), max: pct(probe.clicks, 100) },
+    pageErrors: errors,
+  };
+}
+
+type Run = Awaited<ReturnType<typeof measure>>;
+
+/** The run with the median long-task total. */
+function median(runs: Run[]): Run {
+  return [...runs].sort((a, b) => a.longTasks.totalMs - b.longTasks.totalMs)[Math.floor((runs.length - 1) / 2)] as Run;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
+const brief = (r: Run) => ({ pullMs: r.pullMs, longTaskTotalMs: r.longTasks.totalMs, longTaskMaxMs: r.longTasks.maxMs, frameGapP95: r.frameGapMs.p95, clickP95: r.clickToFrameMs.p95 });
+
+async function compare(env: E2EEnv, view: View, pairs: number) {
+  const worker: Run[] = [];
+  const inThread: Run[] = [];
+  for (let i = 0; i < pairs; i++) {
+    worker.push(await measure(env, 'worker', view));
+    inThread.push(await measure(env, 'in-thread', view));
+  }
+  const w = median(worker);
+  const t = median(inThread);
+  return {
+    worker: w,
+    inThread: t,
+    ...(pairs > 1 ? { allRuns: { worker: worker.map(brief), inThread: inThread.map(brief) } } : {}),
+    inThreadOverWorker: {
+      longTaskTotal: ratio(t.longTasks.totalMs, w.longTasks.totalMs),
+      longTaskMax: ratio(t.longTasks.maxMs, w.longTasks.maxMs),
+      frameGapP95: ratio(t.frameGapMs.p95 ?? 0, w.frameGapMs.p95 ?? 0),
+      frameGapMax: ratio(t.frameGapMs.max ?? 0, w.frameGapMs.max ?? 0),
+      clickToFrameP95: ratio(t.clickToFrameMs.p95 ?? 0, w.clickToFrameMs.p95 ?? 0),
+      pullTime: ratio(t.pullMs, w.pullMs),
+    },
+  };
+}
+
+export async function uiResponsivenessBench() {
+  const pairs = Number(process.env.BENCH_UI_RUNS ?? 1);
+  const views = (process.env.BENCH_UI_VIEWS ?? 'Calendar,Activities').split(',') as View[];
+  const env = await startE2E({ crm: { latencyMs: LATENCY_MS } });
+  try {
+    // Due dates over ±2 years (~14 a day): a rep's four years of history, not 20 000 in one quarter.
+    env.crm.seedActivities(ACTIVITIES, { assignedUserId: GUIDE_IDS.jane, assignedShare: 1, seed: 11, spreadDays: SPREAD_DAYS });
+    // Warm-up: Vite compiles the app and the worker on first request; not measured.
+    const warm = await openProbed(env, 'worker');
+    await waitForFirstSync(warm.page, 300_000);
+    await warm.context.close();
+    const byView: Record<string, Awaited<ReturnType<typeof compare>>> = {};
+    for (const view of views) byView[view] = await compare(env, view, pairs);
+    return {
+      activities: ACTIVITIES, spreadDays: SPREAD_DAYS, addedLatencyMs: LATENCY_MS, clickEveryMs: CLICK_EVERY_MS, runsPerMode: pairs,
+      browser: 'Debian Chromium (headless) via playwright-core, web mode on the Vite dev server (React development build)',
+      window: 'first "Syncing…" to "Synced" with every activity stored (the app\'s first sync after sign-in), the named view open',
+      cpus: (await import('node:os')).cpus().length,
+      loadAverageAtEnd: (await import('node:os')).loadavg().map((x) => round(x, 2)),
+      ...byView,
+    };
+  } finally {
+    await env.close();
+  }
+}
