@@ -136,11 +136,10 @@ describe('installChangeBatching', () => {
   });
 });
 
-/** Whether an interval tree holds [from, to] inside one of its ranges (string keys). */
-function rangeCovers(tree: { from: unknown; to: unknown; l?: unknown; r?: unknown } | null | undefined, from: string, to: string): boolean {
-  if (!tree || typeof tree.from !== 'string' || typeof tree.to !== 'string') {
-    return !!tree && (rangeCovers(tree.l as typeof tree, from, to) || rangeCovers(tree.r as typeof tree, from, to));
-  }
-  if (tree.from <= from && to <= tree.to) return true;
-  return rangeCovers(tree.l as typeof tree, from, to) || rangeCovers(tree.r as typeof tree, from, to);
+/** Whether an interval tree (Dexie's RangeSet shape) holds [from, to] inside one of its ranges. */
+function rangeCovers(tree: unknown, from: string, to: string): boolean {
+  if (!tree || typeof tree !== 'object') return false;
+  const t = tree as { from?: unknown; to?: unknown; l?: unknown; r?: unknown };
+  if (typeof t.from === 'string' && typeof t.to === 'string' && t.from <= from && to <= t.to) return true;
+  return rangeCovers(t.l, from, to) || rangeCovers(t.r, from, to);
 }
