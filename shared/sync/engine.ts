@@ -95,7 +95,8 @@ const defaultTimers: Timers = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-type RunKind = 'push' | 'pull' | 'sync';
+/** 'edit': the debounced run after a local change (a quick incremental pull, then the push). */
+type RunKind = 'push' | 'pull' | 'sync' | 'edit';
 
 /** Fields an op of each kind sets (for conflict resolution: which ops carry a field). */
 const OP_FIELDS: Record<Exclude<OpKind, 'update' | 'create' | 'delete'>, readonly string[]> = {
@@ -170,16 +171,19 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       try {
         // A sync pulls before it pushes: what changed on the server while the rep was offline is
         // merged three-way into the queued changes first (the same field changed on both sides
-        // becomes a conflict the rep resolves) instead of being overwritten by a blind push. A
-        // debounced push after a local edit goes straight out: the store was rebased at the last pull.
-        if (kind !== 'push') report.pull = await pullActivities(ctx, opts.pull);
+        // becomes a conflict the rep resolves) instead of being overwritten by a blind push. The
+        // debounced run after a local edit looks too, where that is cheap: one incremental page
+        // (updated_since) of what changed since the last pull; without that extension it pushes
+        // on the last pull's rebase.
+        if (kind === 'sync' || kind === 'pull') report.pull = await pullActivities(ctx, opts.pull);
+        if (kind === 'edit') report.pull = await pullActivities(ctx, { ...opts.pull, followEntities: false, incrementalOnly: true });
         // After a pull, push what is queued (including changes made while we pulled).
         if (kind !== 'pull' || (await db.outbox.where('state').equals('queued').count()) > 0) {
           await pushEntityOutbox(ctx, exclusive);
           report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh, await entityIdResolver(db));
           if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
         }
-        if (kind !== 'push' || report.push?.failed === 0) status.set({ lastSyncedAt: now(), lastError: null });
+        if ((kind !== 'push' && kind !== 'edit') || report.push?.failed === 0) status.set({ lastSyncedAt: now(), lastError: null });
       } catch (e) {
         if (e instanceof StoppedError) return { ...report, skipped: 'stopped' as const };
         const auth = e instanceof ApiError && e.kind === 'auth';
@@ -382,7 +386,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     if (stopped) return;
     scheduleStatusRefresh();
     if (debounce !== null) timers.clearTimeout(debounce);
-    debounce = timers.setTimeout(() => { debounce = null; void schedule('push').catch(reportError); }, opts.debounceMs ?? 2_000);
+    debounce = timers.setTimeout(() => { debounce = null; void schedule('edit').catch(reportError); }, opts.debounceMs ?? 2_000);
   }
 
   return {

@@ -46,6 +46,12 @@ export interface PullOptions {
   maxFollowed?: number;
   /** Full scan every Nth pull (incremental in between, when the server honours updated_since). */
   fullEvery?: number;
+  /**
+   * Only an incremental pull (the quick look before pushing a local edit); where the server does
+   * not honour updated_since, or nothing was pulled yet, nothing is fetched. Does not count
+   * towards the full-scan rhythm.
+   */
+  incrementalOnly?: boolean;
 }
 
 export interface PullReport {
@@ -96,6 +102,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   const watermark = (await db.sync_meta.get(META_WATERMARK))?.value as string | undefined;
   const incremental = !opts.full && !!watermark && client.extensions().updatedSince && count % (opts.fullEvery ?? DEFAULT_FULL_EVERY) !== 0;
   report.full = !incremental;
+  if (opts.incrementalOnly && !incremental) return { ...report, full: false };
   const generation = ctx.newId();
   const seen = new Set<string>();
   // server id → lid of every local row, read once (one index scan). Per-page index lookups
@@ -123,7 +130,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
 
   assertAlive(ctx);
   await db.sync_meta.bulkPut([
-    { key: META_COUNT, value: count + 1 },
+    { key: META_COUNT, value: opts.incrementalOnly ? count : count + 1 },
     ...(maxUpdated ? [{ key: META_WATERMARK, value: maxUpdated }] : []),
   ]);
   return report;

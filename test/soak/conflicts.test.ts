@@ -170,6 +170,28 @@ describe('reconnect order', () => {
     expect(rig.crm.mutate.get(id)).toMatchObject({ subject: 'Mine offline', location: 'Office' });
   });
 
+  it('an edit made online looks first (one incremental page) before it is pushed: a server change of the same field since the last pull is a conflict', async () => {
+    const { id, lid } = await seeded({ location: 'Phone' }, 'Edit online');
+    const quick = rig.engine({ debounceMs: 5 });
+    await quick.syncNow(); // learns that the server honours updated_since
+    const before = rig.crm.stats().apiRequests;
+    rig.crm.mutate.update(id, { location: 'Zoom', subject: 'Edit online (theirs)' });
+    await rig.commands.update(lid, { location: 'Office' });
+    const conflicted = new Promise<void>((resolve) => {
+      const off = quick.subscribe((st) => { if (!st.syncing && st.conflicts.some((c) => c.lid === lid)) { off(); resolve(); } });
+    });
+    quick.notifyLocalChange();
+    await conflicted;
+    await quick.stop();
+    const conflicts = await rig.db.conflicts.where('lid').equals(lid).toArray();
+    expect(conflicts.map((c) => [c.field, c.local, c.remote])).toEqual([['location', 'Office', 'Zoom']]);
+    // Their other change merged in silently; the server kept its value; the look cost one request.
+    expect(await rig.db.activities.get(lid)).toMatchObject({ subject: 'Edit online (theirs)', location: 'Office', sync: 'conflict' });
+    expect(rig.crm.mutate.get(id)).toMatchObject({ location: 'Zoom' });
+    expect(rig.crm.stats().apiRequests - before).toBe(1);
+    await engine.resolveConflict(conflicts[0]!.id, 'theirs');
+  });
+
   it('a page lost to a transient error is fetched again, so the pull (and the push after it) completes', async () => {
     const { id, lid } = await seeded({ location: 'Phone' }, 'Lossy reconnect');
     await rig.commands.update(lid, { location: 'Office' });
