@@ -102,6 +102,7 @@ export function startSyncHost(endpoint: Endpoint, opts: SyncHostOptions): SyncHo
     }
     if (m.t === 'init') init(m).catch((e: unknown) => post({ t: 'failed', error: toWireError(e) }));
     else if (m.t === 'call') void call(m);
+    else if (m.t === 'user') user = m.user;
     else respond(m);
   }
 

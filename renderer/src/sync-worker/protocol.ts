@@ -2,8 +2,8 @@
  * The messages between the UI thread and the sync worker, as zod schemas. Both ends parse every
  * message they receive: a malformed one is reported and dropped, never half-applied.
  *
- * UI → worker: init (which store, who the rep is), call (an engine method), response (the answer
- * to a transport request). Worker → UI: ready / failed (boot), status (every change), result (of
+ * UI → worker: init (which store, who the rep is), call (an engine method, with who the rep is
+ * now), user (the rep changed between calls), response (the answer to a transport request). Worker → UI: ready / failed (boot), status (every change), result (of
  * a call), request (an HTTP request for the UI thread to make: the token and the desktop bridge
  * stay there), error (something in the worker failed outside any call).
  */
@@ -113,6 +113,8 @@ const userSchema = z.string().nullable();
 export const toWorkerSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('init'), dbName: z.string().min(1), user: userSchema, options: engineOptionsSchema }),
   z.object({ t: z.literal('call'), id: z.number().int(), method: z.enum(METHOD_NAMES), args: z.array(z.unknown()), user: userSchema }),
+  /** The rep changed (Settings) between calls: the worker's timer-started runs use the new scope. */
+  z.object({ t: z.literal('user'), user: userSchema }),
   z.discriminatedUnion('ok', [
     z.object({ t: z.literal('response'), id: z.number().int(), ok: z.literal(true), res: httpResponseSchema }),
     z.object({ t: z.literal('response'), id: z.number().int(), ok: z.literal(false), error: wireErrorSchema }),

@@ -94,6 +94,8 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
     const calls = new Map<number, { method: MethodName; resolve: (v: unknown) => void; reject: (e: Error) => void }>();
     let callSeq = 0;
     let ready = false;
+    let sentUser = opts.currentUserId();
+    const currentUser = () => { sentUser = opts.currentUserId(); return sentUser; };
 
     const abandon = (reason: string) => {
       endpoint.removeEventListener('message', onMessage);
@@ -138,7 +140,11 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
         case 'failed':
           abandon(`the sync worker could not open the store: ${m.error.message}`);
           return;
-        case 'status': setStatus(statusFromWire(m.status)); return;
+        case 'status':
+          setStatus(statusFromWire(m.status));
+          // Who the rep is may change without a call (Settings): runs the worker starts itself need it.
+          if (opts.currentUserId() !== sentUser) post({ t: 'user', user: currentUser() });
+          return;
         case 'result': settle(m); return;
         case 'request': relay(m); return;
         case 'error': report(new RemoteError(m.error)); return;
@@ -150,7 +156,7 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
         return new Promise((res, rej) => {
           const id = ++callSeq;
           calls.set(id, { method, resolve: res, reject: rej });
-          post({ t: 'call', id, method, args, user: opts.currentUserId() });
+          post({ t: 'call', id, method, args, user: currentUser() });
         });
       },
       async stop() {
@@ -171,7 +177,7 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
       if (!ready) abandon(`the sync worker failed to load: ${message}`);
       else report(new Error(message));
     });
-    post({ t: 'init', dbName: opts.dbName, user: opts.currentUserId(), options: opts.engineOptions ?? {} });
+    post({ t: 'init', dbName: opts.dbName, user: currentUser(), options: opts.engineOptions ?? {} });
   });
 
   /** Calls keep their order: each waits for the backend, then goes out in the order made. */

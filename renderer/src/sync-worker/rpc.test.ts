@@ -64,6 +64,8 @@ function until(engine: SyncEngine, pred: (s: SyncStatus) => boolean): Promise<Sy
 
 interface Rig {
   proxy: ReturnType<typeof createWorkerEngineProxy>;
+  /** The worker's end (tests may listen in). */
+  workerPort: MessagePort;
   crm: FakeCrm;
   db: FieldbookDB;
   workerRequests: HttpRequest[];
@@ -119,7 +121,7 @@ function rig(opts: { host?: Partial<SyncHostOptions>; proxy?: Partial<WorkerEngi
     db.close();
   });
   return {
-    proxy, crm, db, workerRequests, backends, workerErrors,
+    proxy, crm, db, workerRequests, backends, workerErrors, workerPort: worker,
     terminated: () => terminated,
     fireError: (m) => errorListener?.(m),
   };
@@ -239,6 +241,37 @@ describe('sync engine through the worker RPC', () => {
     releaseFirst();
     expect(await dir).toEqual({ customers: 1 });
     expect(order).toEqual(['me', 'dir']);
+  });
+
+  it('the worker\'s engine scopes its runs to the rep the UI names, also when it changes between calls', async () => {
+    let seen: (() => string | null) | null = null;
+    let inWorker: CoreSyncEngine | null = null;
+    const capture = (o: Parameters<typeof createSyncEngine>[0]): CoreSyncEngine => {
+      seen = o.currentUserId;
+      inWorker = createSyncEngine({ ...o, intervalMs: 0, pull: { followEntities: false } });
+      return inWorker;
+    };
+    let rep: string | null = null;
+    const r = rig({ host: { createEngine: capture }, proxy: { currentUserId: () => rep } });
+    await r.proxy.whoAmI();
+    const scope = (): string | null => {
+      const get: (() => string | null) | null = seen;
+      if (!get) throw new Error('the worker built no engine');
+      return get();
+    };
+    expect(scope()).toBeNull();
+    rep = 'u-1';
+    await r.proxy.syncNow();
+    expect(scope()).toBe('u-1');
+    // Picked in Settings: no call follows, but the next status the worker sends (here from a change
+    // inside the worker, as a timer-started run makes) brings it along.
+    rep = 'u-2';
+    const changed = new Promise<void>((resolve) => {
+      r.workerPort.addEventListener('message', (ev) => { if ((ev.data as { t?: string }).t === 'user') resolve(); });
+    });
+    (inWorker as CoreSyncEngine | null)?.setOnline(false);
+    await changed;
+    expect(scope()).toBe('u-2');
   });
 
   it('an engine error reaches the caller with its message; a bad argument fails at the caller', async () => {
