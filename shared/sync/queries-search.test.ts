@@ -10,14 +10,14 @@ import {
   ACTIVITY_STATUSES, ACTIVITY_TYPES, PRIORITIES, listQuerySchema, type ListQueryInput,
 } from '../domain/index.ts';
 import type { FieldbookDB } from './db.ts';
-import { compareActivities, listActivities, overdueQueue } from './queries.ts';
+import { compareActivities, listActivities, overdueQueue, totalActivities } from './queries.ts';
 import { toLocalRow } from './rows.ts';
 import { freshDb, serverActivity } from './store-testing.ts';
 import type { LocalActivity } from './types.ts';
 import { queryWords } from './words.ts';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
-const N = 3000;
+const N = 6000;
 const VOCAB = ['call', 'calendar', 'pricing', 'proposal', 'review', 'renewal', 'demo', 'contract', 'visit', 'quote', 'zebra'];
 
 let db: FieldbookDB;
@@ -98,9 +98,10 @@ async function check(query: ListQueryInput): Promise<void> {
 }
 
 describe('search over many matches', () => {
-  it('the fixture has common words past the row cap and a rare one under it', () => {
-    expect(reference({ search: 'ca' }).total).toBeGreaterThan(1000);
-    expect(reference({ search: 'zebra' }).total).toBeLessThan(50);
+  it('the fixture has common words past the key cap and a rare one under the row cap', () => {
+    expect(reference({ search: 'ca' }).total).toBeGreaterThan(2000);
+    expect(reference({ search: 'pr' }).total).toBeGreaterThan(2000);
+    expect(reference({ search: 'zebra' }).total).toBeLessThan(100);
     expect(reference({ search: 'zebra' }).total).toBeGreaterThan(10);
   });
 
@@ -132,18 +133,54 @@ describe('search over many matches', () => {
       log.rowsByKey = 0;
       const page = await listActivities(db, { search: 'ca', sort_by, per_page: 25 }, NOW);
       expect(page.items).toHaveLength(25);
-      expect(page.meta.total).toBeGreaterThan(1000);
+      expect(page.meta.total).toBeGreaterThan(2000);
       // Index reads are key-only; the rows read are the page's plus the few deleted ones.
       expect(log.queries.filter((x) => x.values), sort_by).toEqual([]);
       expect(log.rowsByKey).toBeLessThanOrEqual(25 + dead);
     }
   });
 
+  it.each(['ca', 'pr', 're demo', 'ca re', 'zebra ca'])('"%s" as the rep types (lazyTotal): same pages; total exact or a lower bound', async (search) => {
+    for (const sort_by of ['due_at', 'created_at', 'priority'] as const) {
+      for (const sort_direction of ['asc', 'desc'] as const) {
+        const total = reference({ search }).total;
+        const last = Math.max(1, Math.ceil(total / 100));
+        for (const page of new Set([1, 2, last])) {
+          const query = { search, sort_by, sort_direction, per_page: 100, page };
+          const got = await listActivities(db, query, NOW, { lazyTotal: true });
+          const want = reference(query);
+          expect(got.items.map((r) => r.lid), JSON.stringify(query)).toEqual(want.lids);
+          if (got.meta.total_pending) {
+            // At least one more match exists past this page.
+            expect(got.meta.total).toBe(page * 100 + 1);
+            expect(want.total).toBeGreaterThanOrEqual(got.meta.total);
+            expect(got.meta.last_page).toBe(page + 1);
+          } else {
+            expect(got.meta.total).toBe(want.total);
+          }
+        }
+        expect(await totalActivities(db, { search, sort_by, sort_direction }, NOW)).toBe(total);
+      }
+    }
+  });
+
+  it('as the rep types, a common word costs a page of rows: no read of its keys, no exact total', async () => {
+    log.queries.length = 0;
+    log.rowsByKey = 0;
+    const page = await listActivities(db, { search: 'ca', per_page: 25 }, NOW, { lazyTotal: true });
+    expect(page.items.map((r) => r.lid)).toEqual(reference({ search: 'ca', per_page: 25 }).lids);
+    expect(page.meta.total_pending).toBe(true);
+    expect(log.queries.map((x) => x.index)).toEqual(['due_ms']);
+    expect(log.rowsByKey).toBe(0);
+    // Without lazyTotal the total is exact (the guide's meta), whatever it costs.
+    expect((await listActivities(db, { search: 'ca', per_page: 25 }, NOW)).meta.total).toBe(reference({ search: 'ca' }).total);
+  });
+
   it('a search the rep typed past stops between its reads, before reading any row', async () => {
     const gone = new AbortController();
     gone.abort(new Error('typed past'));
     log.queries.length = 0;
-    await expect(listActivities(db, { search: 'ca' }, NOW, gone.signal)).rejects.toThrow('typed past');
+    await expect(listActivities(db, { search: 'ca' }, NOW, { signal: gone.signal })).rejects.toThrow('typed past');
     expect(log.queries).toEqual([]);
     // Aborted while its first index read runs: no further read, no row read.
     const late = new AbortController();
@@ -151,7 +188,7 @@ describe('search over many matches', () => {
     log.rowsByKey = 0;
     log.onQuery = () => late.abort(new Error('typed past'));
     try {
-      await expect(listActivities(db, { search: 'ca re' }, NOW, late.signal)).rejects.toThrow('typed past');
+      await expect(listActivities(db, { search: 'ca re' }, NOW, { signal: late.signal })).rejects.toThrow('typed past');
     } finally {
       delete log.onQuery;
     }

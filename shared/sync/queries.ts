@@ -19,6 +19,18 @@ export interface PageMeta {
   per_page: number;
   total: number;
   last_page: number;
+  /**
+   * Only with `lazyTotal`: counting every match was left out (it costs more than the page), so
+   * `total` is a lower bound that shows one more page; totalActivities gives the exact one.
+   */
+  total_pending?: true;
+}
+
+export interface ListOptions {
+  /** A search the rep has typed past stops between its reads (rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** As the rep types: return the page without an exact total when only that is expensive. */
+  lazyTotal?: boolean;
 }
 
 export interface Page<T> {
@@ -297,12 +309,9 @@ function onlyOrderable(c: Criteria, sortBy: SortField): boolean {
   return keys.every((k) => sortBy === 'due_at' && (k === 'dueLo' || k === 'dueHi'));
 }
 
-/**
- * GET /activities, locally: every filter, sort and paging option of the guide. `signal`: a search
- * the rep has typed past stops between its index reads (it rejects with the signal's reason).
- */
+/** GET /activities, locally: every filter, sort and paging option of the guide. */
 export async function listActivities(
-  db: FieldbookDB, query: ListQueryInput = {}, nowMs: number = Date.now(), signal?: AbortSignal,
+  db: FieldbookDB, query: ListQueryInput = {}, nowMs: number = Date.now(), opts: ListOptions = {},
 ): Promise<Page<LocalActivity>> {
   const q = parseOrThrow(listQuerySchema, query);
   const perPage = Math.min(q.per_page ?? DEFAULT_PER_PAGE, MAX_PER_PAGE);
@@ -311,7 +320,7 @@ export async function listActivities(
   const dir = q.sort_direction ?? 'asc';
   const c = criteriaOf(q, nowMs);
   if (onlyOrderable(c, sortBy)) return orderedPage(db, c, sortBy, dir, page, perPage, nowMs);
-  if (c.words) return searchPage(db, c, sortBy, dir, page, perPage, nowMs, signal);
+  if (c.words) return searchPage(db, c, sortBy, dir, page, perPage, nowMs, opts);
   const rows = await narrowest(db, c);
   rows.sort(compareActivities(sortBy, dir));
   const start = (page - 1) * perPage;
@@ -327,14 +336,32 @@ export async function listActivities(
 const SEARCH_ROWS_CAP = 400;
 
 /**
- * The keys of the live rows matching `c`, from key-only index reads (no row is read): every
- * candidate index read of the criteria, intersected, the longest query word first (usually the
- * rarest). Stops early once few keys are left; `exact` says whether every criterion was applied
- * (if not, or if some criterion has no exact index read, the rows must still be filtered).
+ * Above this many index entries a word's keys are not read while typing (a key read of tens of
+ * thousands of entries costs far more than a page): see searchPage.
  */
-async function searchKeys(db: FieldbookDB, c: Criteria, signal?: AbortSignal): Promise<{ keys: Set<string>; exact: boolean }> {
-  const byLength = { ...c, words: [...(c.words ?? [])].sort((a, b) => b.length - a.length) };
-  const candidates = candidateCollections(db, byLength);
+const SEARCH_KEYS_CAP = 2000;
+
+const wordRange = (db: FieldbookDB, w: string) => db.activities.where('words').startsWith(w);
+
+/**
+ * The keys of the live rows matching `c`, from key-only index reads (no row is read): the query
+ * words' ranges of the word index, rarest first (sized by native counts, which read nothing),
+ * then the other filters' index reads, intersected. Stops once few keys are left. With `keyCap`,
+ * only word ranges up to that size are read (null when every word is larger). `exact` says
+ * whether every criterion was applied; if not, the rows must still be filtered.
+ */
+async function searchKeys(
+  db: FieldbookDB, c: Criteria, signal?: AbortSignal, keyCap = Infinity,
+): Promise<{ keys: Set<string>; exact: boolean } | null> {
+  const words = c.words ?? [];
+  const counts = await Promise.all(words.map((w) => wordRange(db, w).count()));
+  signal?.throwIfAborted();
+  const byCount = words.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((x, y) => x.n - y.n);
+  const usable = byCount.filter((x) => x.n <= keyCap).map((x) => x.w);
+  if (words.length > 0 && usable.length === 0) return null;
+  const all = candidateCollections(db, { ...c, words: usable });
+  // Under a cap only the words are read: the other filters' ranges can be just as large.
+  const candidates = keyCap === Infinity ? all : all.slice(0, usable.length);
   let keys: Set<string> | undefined;
   let used = 0;
   for (const x of candidates) {
@@ -346,7 +373,7 @@ async function searchKeys(db: FieldbookDB, c: Criteria, signal?: AbortSignal): P
     if (keys.size <= SEARCH_ROWS_CAP) break;
   }
   // updated_since has no exact index read (updated_at strings need not share one format).
-  const exact = used === candidates.length && c.updatedSinceMs === undefined;
+  const exact = used === all.length && usable.length === words.length && c.updatedSinceMs === undefined;
   return { keys: keys ?? new Set(), exact };
 }
 
@@ -412,16 +439,81 @@ async function pageOfKeys(
 }
 
 /**
- * A search page: matching keys from key-only reads of the word index (and the other filters'
- * indexes), then either the few matching rows read and sorted, or only the page's rows read in
- * the order of the sort's index. The total is exact either way.
+ * The first `need` rows of `order` (a read in sort order) that pass `keep`, reading rows a prefix
+ * at a time sized by the share kept so far.
+ */
+async function firstRowsInOrder(
+  order: () => ActivityCollection, keep: (r: LocalActivity) => boolean, need: number, signal?: AbortSignal,
+): Promise<LocalActivity[]> {
+  let take = Math.max(need * 2, 64);
+  for (;;) {
+    const rows = await order().limit(take).toArray();
+    signal?.throwIfAborted();
+    const hits = rows.filter(keep);
+    if (rows.length < take || hits.length >= need) return hits;
+    const share = Math.max(hits.length, 1) / rows.length;
+    take = Math.max(take * 4, Math.ceil((need / share) * 1.25));
+  }
+}
+
+/**
+ * The first `need` matches in sort order when every query word is common: rows are read in the
+ * sort index's order and filtered in memory, so a page costs about need ÷ (share of matches)
+ * rows. Undated rows (in no due index) come last in lid order and are read only when reached.
+ */
+async function walkMatches(
+  db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, need: number, signal?: AbortSignal,
+): Promise<LocalActivity[]> {
+  const t = db.activities;
+  const keep = (r: LocalActivity) => matches(r, c);
+  const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
+  const reads: (() => ActivityCollection)[] = sortBy === 'due_at'
+    ? [directed(() => t.orderBy('due_ms'))]
+    : sortBy === 'created_at'
+      ? [directed(() => t.orderBy('created_at'))]
+      : (dir === 'asc' ? [...PRIORITIES] : [...PRIORITIES].reverse()).map((p) => directed(() => t.where('priority').equals(p)));
+  const out: LocalActivity[] = [];
+  for (const read of reads) {
+    const hits = await firstRowsInOrder(read, keep, need - out.length, signal);
+    out.push(...hits.slice(0, need - out.length));
+    if (out.length >= need) return out;
+  }
+  if (sortBy === 'due_at') {
+    const [all, dated] = await Promise.all([t.toCollection().primaryKeys(), t.where('due_ms').between(-Infinity, Infinity).primaryKeys()]);
+    signal?.throwIfAborted();
+    const datedSet = new Set(dated);
+    const undated = all.filter((k) => !datedSet.has(k));
+    if (dir === 'desc') undated.reverse();
+    for (let i = 0; i < undated.length && out.length < need; i += 500) {
+      const rows = await t.bulkGet(undated.slice(i, i + 500));
+      signal?.throwIfAborted();
+      out.push(...rows.filter((r): r is LocalActivity => r !== undefined && keep(r)).slice(0, need - out.length));
+    }
+  }
+  return out;
+}
+
+/**
+ * A search page. Rare words: matching keys from key-only reads of the word index (and the other
+ * filters' indexes), then either the few matching rows read and sorted, or only the page's rows
+ * read in the order of the sort's index; the total is exact. Every word common and `lazyTotal`:
+ * rows in sort order are read until the page (and one more match) is found; the total is then a
+ * lower bound (meta.total_pending) unless the read reached the end.
  */
 async function searchPage(
-  db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number, signal?: AbortSignal,
+  db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number, opts: ListOptions,
 ): Promise<Page<LocalActivity>> {
+  const { signal } = opts;
   signal?.throwIfAborted();
-  const { keys, exact } = await searchKeys(db, c, signal);
   const start = (page - 1) * perPage;
+  const found = await searchKeys(db, c, signal, opts.lazyTotal ? SEARCH_KEYS_CAP : Infinity);
+  if (!found) {
+    const hits = await walkMatches(db, c, sortBy, dir, start + perPage + 1, signal);
+    const items = hits.slice(start, start + perPage).map((r) => fresh(r, nowMs));
+    if (hits.length <= start + perPage) return { items, meta: pageMeta(hits.length, page, perPage) };
+    return { items, meta: { ...pageMeta(start + perPage + 1, page, perPage), total_pending: true } };
+  }
+  const { keys, exact } = found;
   if (!exact || keys.size <= SEARCH_ROWS_CAP) {
     const rows = (await db.activities.bulkGet([...keys])).filter((r): r is LocalActivity => r !== undefined && matches(r, c));
     rows.sort(compareActivities(sortBy, dir));
@@ -432,6 +524,11 @@ async function searchPage(
   signal?.throwIfAborted();
   const rows = (await db.activities.bulkGet(pageKeys)).filter((r): r is LocalActivity => r !== undefined);
   return { items: rows.map((r) => fresh(r, nowMs)), meta: pageMeta(keys.size, page, perPage) };
+}
+
+/** The exact number of activities a list query matches (for a page that came with total_pending). */
+export async function totalActivities(db: FieldbookDB, query: ListQueryInput = {}, nowMs: number = Date.now(), signal?: AbortSignal): Promise<number> {
+  return (await listActivities(db, { ...query, page: 1, per_page: 1 }, nowMs, { signal })).meta.total;
 }
 
 /** GET /activities/search?q=: every query word must start a word of the subject or description. */
@@ -576,7 +673,8 @@ export async function searchEntities(db: FieldbookDB, type: DirectoryType, prefi
 export function createQueries(db: FieldbookDB, clock: { now?: () => number } = {}) {
   const now = clock.now ?? Date.now;
   return {
-    list: (query: ListQueryInput = {}, opts: { signal?: AbortSignal } = {}) => listActivities(db, query, now(), opts.signal),
+    list: (query: ListQueryInput = {}, opts: ListOptions = {}) => listActivities(db, query, now(), opts),
+    total: (query: ListQueryInput = {}, opts: { signal?: AbortSignal } = {}) => totalActivities(db, query, now(), opts.signal),
     search: (q: string, paging: Paging = {}) => searchActivities(db, q, paging, now()),
     overdueQueue: (nowMs: number = now(), opts: OverdueOptions = {}) => overdueQueue(db, nowMs, opts),
     calendarRange: (fromMs: number, toMs: number, opts: RangeOptions = {}) => calendarRange(db, fromMs, toMs, opts, now()),

@@ -71,8 +71,9 @@ export async function seedActivities(opts: SeedOptions): Promise<SeedResult> {
   const seed = opts.seed ?? 5;
   const t0 = performance.now();
   const newId = monotonicFactory(seededRng(seed));
-  // One rep's device: their own ~10 000 (about 9 a day over three years) among colleagues' on
-  // the accounts they follow; a rep with 60 activities a day would not be a realistic calendar.
+  // One rep's device: their own among colleagues' on the accounts they follow. ownShare goes to
+  // the rep and the rest is spread over the directory's four users (the rep included), so at
+  // the default about a third (~32 000, some 30 a day over three years) are the rep's.
   const activities = generateActivities(opts.n, {
     seed, nowMs: opts.nowMs, spreadDays: 540, assignedUserId: opts.userId, assignedShare: opts.ownShare ?? 0.1,
   }, (ms) => newId(ms).toLowerCase());

@@ -1,5 +1,5 @@
 /** Live reads of activities for the views (Dexie liveQuery through the shared queries). */
-import { useDeferredValue, useRef } from 'react';
+import { useCallback, useDeferredValue, useRef } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { MIN_SEARCH_LENGTH, type ListQueryInput } from '#shared/domain/index';
 import type { Page } from '#shared/sync/queries';
@@ -33,28 +33,59 @@ export function toListQuery(f: ActivityFilters): ListQueryInput {
   return q;
 }
 
+/**
+ * A signal per query key: asking for a new key aborts the query of the key before (once the rep
+ * has typed past it, it stops between reads instead of competing with the newest one; its result
+ * would not be shown anyway). Re-runs of the same key (the store changed) are left alone.
+ */
+function useSupersede<K>(): (key: K) => AbortSignal {
+  const running = useRef<{ key: K; abort: AbortController } | null>(null);
+  return useCallback((key: K) => {
+    if (running.current && running.current.key !== key) running.current.abort.abort();
+    const abort = new AbortController();
+    running.current = { key, abort };
+    return abort.signal;
+  }, []);
+}
+
+function errorMessage(e: unknown): string {
+  const errors = (e as { errors?: Record<string, string[]> }).errors;
+  return errors ? Object.values(errors).flat().join(' ') : e instanceof Error ? e.message : String(e);
+}
+
 export function useActivityList(filters: ActivityFilters): ActivityListResult {
   const { queries } = useApp();
   // Typing stays responsive: the list re-queries with the deferred value.
   const deferred = useDeferredValue(filters);
-  // The query of the filters before: once the rep has typed past them, it stops between reads
-  // instead of competing with the newest one (its result would not be shown anyway).
-  const running = useRef<{ filters: ActivityFilters; abort: AbortController } | null>(null);
+  const listSignal = useSupersede<ActivityFilters>();
+  const totalSignal = useSupersede<ActivityFilters>();
   const result = useLiveQuery(async () => {
-    if (running.current && running.current.filters !== deferred) running.current.abort.abort();
-    const abort = new AbortController();
-    running.current = { filters: deferred, abort };
+    const signal = listSignal(deferred);
     try {
-      return { page: await queries.list(toListQuery(deferred), { signal: abort.signal }), error: null, search: deferred.search };
+      // lazyTotal: a common word's page comes without counting every match (see below).
+      return { page: await queries.list(toListQuery(deferred), { signal, lazyTotal: true }), error: null, search: deferred.search, of: deferred };
     } catch (e) {
       // Superseded: this subscription is already gone; nothing is shown from it.
-      if (abort.signal.aborted) return { page: undefined, error: null, search: deferred.search };
-      const errors = (e as { errors?: Record<string, string[]> }).errors;
-      const msg = errors ? Object.values(errors).flat().join(' ') : e instanceof Error ? e.message : String(e);
-      return { page: undefined, error: msg, search: deferred.search };
+      return { page: undefined, error: signal.aborted ? null : errorMessage(e), search: deferred.search, of: deferred };
     }
   }, [queries, deferred]);
-  return { page: result?.page, error: result?.error ?? null, stale: deferred !== filters, search: result?.search };
+  const pending = result?.page?.meta.total_pending === true && result.of === deferred;
+  // The exact total, after the page is on screen: only the pager shows it.
+  const total = useLiveQuery(async () => {
+    if (!pending) return undefined;
+    const signal = totalSignal(deferred);
+    try {
+      return { of: deferred, total: await queries.total(toListQuery(deferred), { signal }) };
+    } catch {
+      return undefined;
+    }
+  }, [queries, deferred, pending]);
+  let page = result?.page;
+  if (page?.meta.total_pending && total && total.of === result?.of) {
+    const { total_pending: _counted, ...meta } = page.meta;
+    page = { ...page, meta: { ...meta, total: total.total, last_page: Math.max(1, Math.ceil(total.total / meta.per_page)) } };
+  }
+  return { page, error: result?.error ?? null, stale: deferred !== filters, search: result?.search };
 }
 
 /** One activity by lid (undefined while loading, null when gone). */

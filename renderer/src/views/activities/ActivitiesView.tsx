@@ -115,7 +115,7 @@ export function ActivitiesView() {
 
       <div className="table-wrap" aria-busy={stale || !page}>
         <table className="list">
-          <caption className="sr-only">Activities{meta ? `, ${meta.total} in all` : ''}</caption>
+          <caption className="sr-only">Activities{meta && !meta.total_pending ? `, ${meta.total} in all` : ''}</caption>
           <colgroup>
             <col />
             <col style={{ width: 115 }} />
@@ -162,7 +162,8 @@ export function ActivitiesView() {
       {meta && (
         <nav className="pager" aria-label="Pages">
           <span className="muted small">
-            {meta.total === 0 ? 'No activities' : `${(meta.current_page - 1) * meta.per_page + 1}–${Math.min(meta.current_page * meta.per_page, meta.total)} of ${meta.total}`}
+            {meta.total === 0 ? 'No activities'
+              : `${(meta.current_page - 1) * meta.per_page + 1}–${Math.min(meta.current_page * meta.per_page, meta.total)} of ${meta.total_pending ? 'many (counting…)' : meta.total}`}
           </span>
           <div className="actions row-tight">
             <label className="sr-only" htmlFor="act-per-page">Rows per page</label>
@@ -170,7 +171,7 @@ export function ActivitiesView() {
               {[25, 50, 100].map((n) => <option key={n} value={n}>{n} per page</option>)}
             </select>
             <button type="button" className="button small" disabled={meta.current_page <= 1} onClick={() => setFilters({ page: meta.current_page - 1 })}>Previous</button>
-            <span className="small">Page {meta.current_page} of {meta.last_page}</span>
+            <span className="small">Page {meta.current_page}{meta.total_pending ? '' : ` of ${meta.last_page}`}</span>
             <button type="button" className="button small" disabled={meta.current_page >= meta.last_page} onClick={() => setFilters({ page: meta.current_page + 1 })}>Next</button>
           </div>
         </nav>
