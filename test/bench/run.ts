@@ -21,6 +21,7 @@ import type { HttpRequest, Transport } from '#shared/ipc/platform';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
 import { queriesBench } from './queries.ts';
 import { searchBrowserBench } from './search-browser.ts';
+import { uiResponsivenessBench } from './ui-responsiveness.ts';
 
 interface Remote { url: string; token: string; close(): Promise<void> }
 
@@ -204,7 +205,7 @@ async function localBench() {
   };
 }
 
-// BENCH_ONLY=push|pull|local|queries|search runs one part (for profiling); the default runs all five.
+// BENCH_ONLY=push|pull|local|queries|search|ui runs one part (for profiling); the default runs all six.
 const only = process.env.BENCH_ONLY;
 const rttCrm = await startRemote({ latencyMs: LATENCY_MS });
 const rtt = await roundTrip(rttCrm);
@@ -215,7 +216,9 @@ const local = !only || only === 'local' ? await localBench() : null;
 const queries = !only || only === 'queries' ? await queriesBench() : null;
 // Issue 5 in Debian Chromium: typing in search and opening views over 100 000 local activities.
 const searchBrowser = !only || only === 'search' ? await searchBrowserBench() : null;
+// Issue 4 in Debian Chromium: UI-thread responsiveness during a 20 000 pull, engine in the worker vs in-thread (BENCH_ONLY=ui).
+const uiResponsiveness = !only || only === 'ui' ? await uiResponsivenessBench() : null;
 console.log(JSON.stringify({
   environment: { runtime: `Node ${process.versions.node}`, indexedDB: 'fake-indexeddb (in-process, not a browser)', addedLatencyMs: LATENCY_MS, crm: 'startCrmServer in a child process', measuredRoundTripMs: rtt, cpus: (await import('node:os')).cpus().length },
-  push, pull, local, queries, searchBrowser,
+  push, pull, local, queries, searchBrowser, uiResponsiveness,
 }, null, 2));

@@ -107,12 +107,14 @@ async function measure(env: E2EEnv, mode: 'worker' | 'in-thread', view: View) {
   await page.evaluate(() => { (window as unknown as { __uiProbe: Probe }).__uiProbe.recording = true; });
   const engine = await page.evaluate(() => document.documentElement.dataset.syncEngine);
 
-  // Clicks on the view's heading (harmless) until the pull has finished.
+  // Clicks on the view's heading (harmless) until the pull has finished: raw mouse input at a fixed
+  // point (a locator click would first run its own checks in the busy page).
   let done = false;
-  const heading = page.getByRole('heading', { level: 1 }).first();
+  const box = await page.getByRole('heading', { level: 1 }).first().boundingBox();
+  if (!box) throw new Error('the view has no heading to click');
   const clicking = (async () => {
     while (!done) {
-      await heading.click({ timeout: 60_000 }).catch(() => undefined);
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
       await pause(CLICK_EVERY_MS);
     }
   })();
