@@ -97,7 +97,11 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
     let sentUser = opts.currentUserId();
     const currentUser = () => { sentUser = opts.currentUserId(); return sentUser; };
 
+    let abandoned = false;
     const abandon = (reason: string) => {
+      // Once: a failed boot may also raise an error event; one fallback engine, not two.
+      if (abandoned) return;
+      abandoned = true;
       endpoint.removeEventListener('message', onMessage);
       handle.terminate();
       resolve(inThread(reason));

@@ -341,18 +341,21 @@ describe('in-thread fallback', () => {
     let listener: ((m: string) => void) | null = null;
     const crm = new FakeCrm();
     const db = freshDb('rpc-load');
+    let fallbacks = 0;
     cleanups.push(() => db.close());
     const proxy = createWorkerEngineProxy({
       spawn: () => ({ endpoint: ui, onError: (l) => { listener = l; }, terminate: () => undefined }),
       dbName: db.name, transport: crm, currentUserId: () => 'me',
-      fallback: () => createSyncEngine({ db, transport: crm, currentUserId: () => 'me', intervalMs: 0, pull: { followEntities: false } }),
+      fallback: () => { fallbacks++; return createSyncEngine({ db, transport: crm, currentUserId: () => 'me', intervalMs: 0, pull: { followEntities: false } }); },
       onWorkerError: onError,
     });
     cleanups.push(() => proxy.stop());
     const pending = proxy.syncNow();
     expect(proxy.backend()).toBe('booting');
     (listener as ((m: string) => void) | null)?.('404 worker.js');
+    (listener as ((m: string) => void) | null)?.('404 worker.js (reported twice)');
     expect((await pending).error).toBeNull();
+    expect(fallbacks).toBe(1);
     expect(proxy.backend()).toBe('in-thread');
     expect(onError).not.toHaveBeenCalled();
   });
