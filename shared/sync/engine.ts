@@ -162,6 +162,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
 
   async function run(kind: RunKind): Promise<SyncReport> {
     const report: SyncReport = { push: null, pull: null, error: null };
+    let entityRetryAt: number | null = null;
     if (stopped) return { ...report, skipped: 'stopped' };
     if (!status.get().online) return { ...report, skipped: 'offline' };
     if (status.get().authRequired) return { ...report, skipped: 'auth' };
@@ -178,8 +179,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         if (kind === 'sync' || kind === 'pull') report.pull = await pullActivities(ctx, opts.pull);
         if (kind === 'edit') report.pull = await pullActivities(ctx, { ...opts.pull, followEntities: false, incrementalOnly: true });
         // After a pull, push what is queued (including changes made while we pulled).
-        if (kind !== 'pull' || (await db.outbox.where('state').equals('queued').count()) > 0) {
-          await pushEntityOutbox(ctx, exclusive);
+        if (kind !== 'pull' || (await db.outbox.where('state').equals('queued').count()) > 0 || (await pendingEntityOps(db)) > 0) {
+          entityRetryAt = (await pushEntityOutbox(ctx, exclusive)).nextRetryAt;
           report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh, await entityIdResolver(db));
           if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
         }
@@ -195,7 +196,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         status.set({ syncing: false });
         if (!stopped) {
           await refreshStatus();
-          armTimer(report.push?.nextRetryAt ?? null);
+          // The next retry either outbox is waiting for (an entity change too has its own backoff).
+          const retries = [report.push?.nextRetryAt ?? null, entityRetryAt].filter((t): t is number => t !== null);
+          armTimer(retries.length ? Math.min(...retries) : null);
         }
       }
       return report;

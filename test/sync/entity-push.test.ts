@@ -157,6 +157,22 @@ describe('entity push', () => {
     expect(r.crm.mutate.get((await r.db.activities.get(call.lid))!.server_id!)?.activityable_id).toBe(sid);
   });
 
+  it('an entity change that hit a transient error is retried at its own backoff time (no interval timer needed)', async () => {
+    const r = await rig();
+    await r.entities.updateEntity('customer', GUIDE_IDS.customer575, { status: 'at_risk' });
+    let failures = 1;
+    r.setHook((q) => (q.method === 'PATCH' && failures-- > 0 ? { status: 503, headers: {}, body: '{"success":false,"message":"Down for maintenance"}' } : undefined));
+    const e = r.engine(); // intervalMs 0: no periodic sync, so only the retry timer can send it again
+    const patches = () => writes(r.log).filter((w) => w.startsWith('PATCH'));
+    const done = new Promise<void>((resolve) => {
+      const off = e.subscribe((st) => { if (!st.syncing && st.pending === 0 && patches().length >= 2) { off(); resolve(); } });
+    });
+    e.start();
+    await done;
+    expect(patches()).toEqual([`PATCH /customers/${GUIDE_IDS.customer575}`, `PATCH /customers/${GUIDE_IDS.customer575}`]);
+    expect(await r.db.entity_outbox.count()).toBe(0);
+  });
+
   for (const idempotency of [true, false]) {
     it(`a create whose answer was lost is not duplicated (server idempotency ${idempotency ? 'on' : 'off'})`, async () => {
       const r = await rig({ idempotency });
