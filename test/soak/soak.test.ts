@@ -51,7 +51,7 @@ async function soak(idempotency: boolean, seed: number): Promise<void> {
   interface Instance { engine: SyncEngine; dead: boolean }
   const newEngine = (): Instance => {
     let sent = 0;
-    const killAt = 5 + Math.floor(random() * 150);
+    const killAt = 5 + Math.floor(random() * 100);
     const inst = { dead: false } as Instance;
     const transport: Transport = {
       request(req: HttpRequest) {
@@ -139,6 +139,15 @@ async function soak(idempotency: boolean, seed: number): Promise<void> {
     }
     await randomOp();
     inst.engine.notifyLocalChange();
+  }
+  // The rep stops; engines go on pushing and dying at random points (how much was sent during the
+  // rep's work depends on the machine's speed, so the kills must not depend on it alone).
+  for (let i = 0; i < 40 && (await db.outbox.count()) > 0; i++) {
+    if (inst.dead) {
+      await inst.engine.stop();
+      inst = newEngine();
+    }
+    await inst.engine.push();
   }
   await inst.engine.stop();
 
