@@ -75,8 +75,10 @@ async function expectEntityTablesWork(db: FieldbookDB): Promise<void> {
 
 /** What every version must still hold after the upgrade, and the v3 indexes over it. */
 async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
-  expect(db.verno).toBe(4);
+  expect(db.verno).toBe(5);
   expect(await db.activities.get('L1')).toEqual(dated);
+  // v5: one assignee's open rows by due time (L2 is undated, so in no due index).
+  expect(await db.activities.where('[assigned_user_id+open+due_ms]').between(['u-9', 1, -Infinity], ['u-9', 1, Infinity]).primaryKeys()).toEqual(['L1']);
   expect(await db.activities.get('L2')).toEqual(undated);
   // v3: per-assignee and per-entity lists include undated rows; local deletes are findable.
   expect((await db.activities.where('assigned_user_id').equals('u-9').primaryKeys()).sort()).toEqual(['L1', 'L2']);
@@ -169,11 +171,40 @@ describe('schema upgrades', () => {
     }
   });
 
+  it('v4 → v5: every row, queued op and entity op survives; the rep\'s overdue index covers old rows', async () => {
+    const name = dbName('v4');
+    const old = new Dexie(name);
+    old.version(1).stores(V1_STORES);
+    old.version(2).stores(V2_STORES);
+    old.version(3).stores(V3_STORES);
+    old.version(4).stores({ entity_outbox: '++seq, &op_id, [type+entity_id], state', entity_ids: 'local_id, server_id' });
+    await old.open();
+    const done = toLocalRow(serverActivity({ id: 's3', status: 'completed', completed_at: '2025-12-20T15:00:00Z', assigned_user_id: 'u-8' }), { lid: 'L3', base: null, sync: 'synced' });
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, done]);
+    await old.table('outbox').add(makeOp());
+    await old.table('entity_outbox').add(entityOp('eop-9'));
+    old.close();
+
+    const db = new FieldbookDB(name);
+    await db.open();
+    try {
+      await expectCurrentSchemaWorks(db);
+      expect(await db.activities.get('L3')).toEqual(done);
+      expect(await db.outbox.count()).toBe(1);
+      expect((await db.entity_outbox.toArray()).map((o) => o.op_id)).toEqual(['eop-9']);
+      // Rows written before v5 are indexed: u-8's completed L3 is in its done range, not its open one.
+      expect(await db.activities.where('[assigned_user_id+open+due_ms]').between(['u-8', 0, -Infinity], ['u-8', 0, Infinity]).primaryKeys()).toEqual(['L3']);
+      expect(await db.activities.where('[assigned_user_id+open+due_ms]').between(['u-8', 1, -Infinity], ['u-8', 1, Infinity]).count()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a fresh database opens at the current version with every table', async () => {
     const db = new FieldbookDB(dbName('fresh'));
     await db.open();
     try {
-      expect(db.verno).toBe(4);
+      expect(db.verno).toBe(5);
       expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
       await expectEntityTablesWork(db);
       await db.activities.bulkPut([dated, undated]);

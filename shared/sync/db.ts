@@ -51,6 +51,14 @@ export class FieldbookDB extends Dexie {
       entity_outbox: '++seq, &op_id, [type+entity_id], state',
       entity_ids: 'local_id, server_id',
     });
+    // v5: the rep's overdue queue as one exact range (open rows of one assignee by due time);
+    // with [assigned_user_id+due_ms] it read every done activity of theirs too.
+    this.version(5).stores({
+      activities:
+        'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+        '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+        '[activityable_type+activityable_id+due_ms], *words',
+    });
   }
 }
 

@@ -543,35 +543,22 @@ export interface OverdueOptions {
 }
 
 /**
- * Open activities due before now, oldest first: one read of the [open+due_ms] index, filtered in
- * memory. For one rep, the keys of that range and of the rep's [assigned_user_id+due_ms] range
- * before now are intersected first (key-only reads), so only the rep's open rows are read, not
- * every row of theirs ever done (most past activities are completed).
+ * Open activities due before now, oldest first: one read of the [open+due_ms] index, or for one
+ * rep of [assigned_user_id+open+due_ms] (exactly the rep's open rows, not every done one of
+ * theirs), filtered in memory for local deletes.
  */
 export async function overdueQueue(db: FieldbookDB, nowMs: number, opts: OverdueOptions = {}): Promise<LocalActivity[]> {
   const t = db.activities;
   const u = opts.assigned_user_id;
-  const openBefore = () => t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false);
-  let rows: LocalActivity[];
-  if (u !== undefined) {
-    const [open, mine] = await Promise.all([
-      openBefore().primaryKeys(),
-      t.where('[assigned_user_id+due_ms]').between([u, -Infinity], [u, nowMs], true, false).primaryKeys(),
-    ]);
-    const mineSet = new Set(mine);
-    // [open+due_ms] order is the queue's order (due time, then lid).
-    const lids = open.filter((k) => mineSet.has(k));
-    rows = (await t.bulkGet(lids)).filter((r): r is LocalActivity => r !== undefined && r.assigned_user_id === u);
-  } else {
-    let read = openBefore();
-    if (opts.limit !== undefined) {
-      // Deleted rows are the only ones dropped: read just enough past the limit to cover them.
-      const dead = await t.where('deleted').equals(1).count();
-      read = read.limit(opts.limit + dead);
-    }
-    rows = await read.toArray();
+  let read = u !== undefined
+    ? t.where('[assigned_user_id+open+due_ms]').between([u, 1, -Infinity], [u, 1, nowMs], true, false)
+    : t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false);
+  if (opts.limit !== undefined) {
+    // Deleted rows are the only ones dropped: read just enough past the limit to cover them.
+    const dead = await t.where('deleted').equals(1).count();
+    read = read.limit(opts.limit + dead);
   }
-  rows = rows.filter((r) => r.deleted === 0 && r.open === 1 && r.due_ms !== undefined && r.due_ms < nowMs);
+  const rows = (await read.toArray()).filter((r) => r.deleted === 0 && r.open === 1);
   return (opts.limit !== undefined ? rows.slice(0, opts.limit) : rows).map((r) => fresh(r, nowMs));
 }
 
