@@ -1,5 +1,5 @@
 /** Live reads of activities for the views (Dexie liveQuery through the shared queries). */
-import { useCallback, useDeferredValue, useRef } from 'react';
+import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { MIN_SEARCH_LENGTH, type ListQueryInput } from '#shared/domain/index';
 import type { Page } from '#shared/sync/queries';
@@ -53,6 +53,19 @@ function errorMessage(e: unknown): string {
   return errors ? Object.values(errors).flat().join(' ') : e instanceof Error ? e.message : String(e);
 }
 
+/** How long the filters stay unchanged before an expensive exact total is counted. */
+const TOTAL_AFTER_MS = 400;
+
+/** `value` once it has not changed for `ms` (until then, the value before). */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
 export function useActivityList(filters: ActivityFilters): ActivityListResult {
   const { queries } = useApp();
   // Typing stays responsive: the list re-queries with the deferred value.
@@ -69,8 +82,10 @@ export function useActivityList(filters: ActivityFilters): ActivityListResult {
       return { page: undefined, error: signal.aborted ? null : errorMessage(e), search: deferred.search, of: deferred };
     }
   }, [queries, deferred]);
-  const pending = result?.page?.meta.total_pending === true && result.of === deferred;
-  // The exact total, after the page is on screen: only the pager shows it.
+  const settled = useSettled(deferred, TOTAL_AFTER_MS);
+  const pending = result?.page?.meta.total_pending === true && result.of === deferred && settled === deferred;
+  // The exact total, once the page is on screen and the rep stopped typing: only the pager shows
+  // it, and its reads (every match's key) would otherwise hold up the next keystroke's page.
   const total = useLiveQuery(async () => {
     if (!pending) return undefined;
     const signal = totalSignal(deferred);
