@@ -172,11 +172,10 @@ async function inPageQueries(page: Page, dbName: string, userId: string, searche
     const weekStart = now - ((now % 604_800_000));
     const weekEnd = weekStart + 604_800_000;
     const t = db.activities;
-    const mineLids = (await q.overdueQueue(db, now, { assigned_user_id: userId })).map((r) => r.lid);
     const overdueMine = await pair(
       () => q.overdueQueue(db, now, { assigned_user_id: userId }),
-      () => t.bulkGet(mineLids),
-      'bulkGet of exactly the same rows (no index holds just them)',
+      () => t.where('[assigned_user_id+open+due_ms]').between([userId, 1, -Infinity], [userId, 1, now], true, false).toArray(),
+      '[assigned_user_id+open+due_ms] range read (schema v5)',
     );
     const overdueAll = await pair(
       () => q.overdueQueue(db, now),
