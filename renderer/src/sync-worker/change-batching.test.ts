@@ -19,15 +19,19 @@ function manualTimers() {
   };
   return {
     timers,
+    /** The clock: at a timer's due time while it runs. */
+    time: () => now,
     advance(ms: number) {
-      now += ms;
+      const end = now + ms;
       for (;;) {
         due.sort((a, b) => a.at - b.at);
         const next = due[0];
-        if (!next || next.at > now) return;
+        if (!next || next.at > end) break;
         due.shift();
+        now = next.at;
         next.fn();
       }
+      now = end;
     },
   };
 }
@@ -43,7 +47,7 @@ describe('change batcher', () => {
   it('sends the first change at once, then one merged notice per window while changes keep coming', () => {
     const sent: ChangedParts[] = [];
     const t = manualTimers();
-    const b = createChangeBatcher((p) => sent.push(p), 500, t.timers);
+    const b = createChangeBatcher((p) => sent.push(p), 500, 500, t.timers);
     b.setMerge(mergeLists);
     b.post({ a: [1] });
     expect(sent).toEqual([{ a: [1] }]);
@@ -62,10 +66,29 @@ describe('change batcher', () => {
     expect(b.stats()).toEqual({ sent: 4, merged: 1 });
   });
 
+  it('the window doubles while the burst goes on, up to the cap, and starts small again after a quiet one', () => {
+    const sent: { at: number; parts: ChangedParts }[] = [];
+    const t = manualTimers();
+    const b = createChangeBatcher((p) => sent.push({ at: t.time(), parts: p }), 250, 1_000, t.timers);
+    b.setMerge(mergeLists);
+    const step = (ms: number) => t.advance(ms);
+    // A write every 50 ms for 4 s.
+    for (let i = 0; i < 80; i++) { b.post({ a: [i] }); step(50); }
+    expect(sent.map((s) => s.at)).toEqual([0, 250, 750, 1750, 2750, 3750]);
+    step(1_000);
+    expect(sent.at(-1)?.at).toBe(4_750);
+    step(1_000);
+    b.post({ a: [100] });
+    b.post({ a: [101] });
+    step(250);
+    // Quiet since 4 750: the next write goes out at once, the one after it within the first 250 ms.
+    expect(sent.slice(-2).map((s) => s.at)).toEqual([6_000, 6_250]);
+  });
+
   it('flush sends what is held; without a merge (Dexie not loaded yet) nothing is held', () => {
     const sent: ChangedParts[] = [];
     const t = manualTimers();
-    const b = createChangeBatcher((p) => sent.push(p), 500, t.timers);
+    const b = createChangeBatcher((p) => sent.push(p), 500, 500, t.timers);
     b.post({ a: [1] });
     b.post({ a: [2] });
     expect(sent).toEqual([{ a: [1] }, { a: [2] }]);
@@ -90,7 +113,7 @@ describe('installChangeBatching', () => {
       postMessage(m: unknown) { posted.push({ name: this.name, m }); }
     }
     const scope: { BroadcastChannel?: new (name: string) => { postMessage(m: unknown): void } } = { BroadcastChannel: FakeChannel };
-    const batcher = installChangeBatching(10_000, scope);
+    const batcher = installChangeBatching(10_000, 10_000, scope);
     batcher?.setMerge(mergeLists);
     const Ctor = scope.BroadcastChannel;
     if (!Ctor) throw new Error('no channel');
@@ -112,7 +135,7 @@ describe('installChangeBatching', () => {
   it('merges Dexie range sets into one set per key, leaving the originals alone', () => {
     const sent: ChangedParts[] = [];
     const t = manualTimers();
-    const b = createChangeBatcher((p) => sent.push(p), 500, t.timers);
+    const b = createChangeBatcher((p) => sent.push(p), 500, 500, t.timers);
     b.setMerge((into, parts) => {
       const acc = into ?? {};
       for (const [k, r] of Object.entries(parts)) {

@@ -4,7 +4,10 @@
  * page at a time, so a 20 000-activity pull would re-run (and re-render) the UI's views hundreds
  * of times: that, not the engine, kept the UI thread busy. The worker therefore batches those
  * messages: the first change after a quiet spell goes out at once (a single edit still shows
- * immediately), later ones within `windowMs` are merged into one message per window.
+ * immediately), later ones are merged into one message per window. The window starts at
+ * `windowMs` and doubles while the burst goes on, up to `maxWindowMs`: a heavy view (a calendar
+ * week of hundreds of events) re-renders every couple of seconds during a long pull instead of
+ * twice a second, and a short burst still shows within the first window.
  *
  * Installed by replacing BroadcastChannel in the worker's own global scope for Dexie's channel
  * only, before Dexie creates it (worker.ts imports this module first). Merging uses Dexie's own
@@ -32,8 +35,9 @@ export interface ChangeBatcher {
   stats(): { sent: number; merged: number };
 }
 
-export function createChangeBatcher(send: (parts: ChangedParts) => void, windowMs: number, timers: BatcherTimers = globalThis): ChangeBatcher {
+export function createChangeBatcher(send: (parts: ChangedParts) => void, windowMs: number, maxWindowMs = windowMs, timers: BatcherTimers = globalThis): ChangeBatcher {
   let merge: MergeParts | null = null;
+  let window = windowMs;
   let held: ChangedParts | null = null;
   let timer: unknown = null;
   let sent = 0;
@@ -43,19 +47,20 @@ export function createChangeBatcher(send: (parts: ChangedParts) => void, windowM
 
   function tick(): void {
     timer = null;
-    if (!held) return;
+    if (!held) { window = windowMs; return; }
     const parts = held;
     held = null;
     out(parts);
-    // Still busy: keep one message per window until a window passes with nothing new.
-    timer = timers.setTimeout(tick, windowMs);
+    // Still busy: one message per window, the window growing, until one passes with nothing new.
+    window = Math.min(maxWindowMs, window * 2);
+    timer = timers.setTimeout(tick, window);
   }
 
   return {
     post(parts) {
       if (!merge || timer === null) {
         out(parts);
-        if (merge) timer = timers.setTimeout(tick, windowMs);
+        if (merge) { window = windowMs; timer = timers.setTimeout(tick, window); }
         return;
       }
       if (held) merged++;
@@ -64,6 +69,7 @@ export function createChangeBatcher(send: (parts: ChangedParts) => void, windowM
     flush() {
       if (timer !== null) timers.clearTimeout(timer);
       timer = null;
+      window = windowMs;
       if (held) {
         const parts = held;
         held = null;
@@ -81,11 +87,11 @@ interface ChannelLike {
 type ChannelCtor = new (name: string) => ChannelLike;
 
 /** Swap in a BroadcastChannel whose Dexie channel posts through a batcher. Returns it (null: no BroadcastChannel here). */
-export function installChangeBatching(windowMs: number, scope: { BroadcastChannel?: ChannelCtor } = globalThis): ChangeBatcher | null {
+export function installChangeBatching(windowMs: number, maxWindowMs: number, scope: { BroadcastChannel?: ChannelCtor } = globalThis): ChangeBatcher | null {
   const Native = scope.BroadcastChannel;
   if (!Native) return null;
   let dexieChannel: ChannelLike | null = null;
-  const batcher = createChangeBatcher((parts) => dexieChannel?.postMessage(parts), windowMs);
+  const batcher = createChangeBatcher((parts) => dexieChannel?.postMessage(parts), windowMs, maxWindowMs);
   class BatchingChannel extends Native {
     private readonly batched: boolean;
     constructor(name: string) {

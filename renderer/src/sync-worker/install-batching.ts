@@ -4,7 +4,9 @@
  */
 import { installChangeBatching } from './change-batching.ts';
 
-/** At most one change notice per this many ms while a pull keeps writing. */
-export const CHANGE_WINDOW_MS = 500;
+/** The first merged change notice of a burst follows within this many ms… */
+export const CHANGE_WINDOW_MS = 250;
+/** …and while a pull keeps writing, the windows grow to this. */
+export const CHANGE_MAX_WINDOW_MS = 2_000;
 
-export const changeBatcher = installChangeBatching(CHANGE_WINDOW_MS);
+export const changeBatcher = installChangeBatching(CHANGE_WINDOW_MS, CHANGE_MAX_WINDOW_MS);
