@@ -17,7 +17,7 @@ import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { dateAtLocalTime } from '../outcome/outcome-model.ts';
 import {
-  TYPE_COLOURS, legendTypes, shownDuration, slotWarnings, toEvents, type LoadWarning, type PlacedEvent,
+  KEY_MOVE_SHORTCUTS, TYPE_COLOURS, keyMove, legendTypes, shownDuration, slotWarnings, toEvents, type LoadWarning, type PlacedEvent,
 } from './calendar-model.ts';
 import { dateFnsTimeZonePlugin } from './fc-timezone.ts';
 import { dayInZone } from './format.ts';
@@ -109,10 +109,41 @@ export function CalendarView() {
     openActivity(String(arg.event.extendedProps.lid));
   };
 
+  // The keyboard's drag and resize (Alt+arrows on a focused activity), read through a ref: the
+  // listener is attached once per event element and must see this render's rows.
+  const onEventKey = useRef<(el: HTMLElement, e: KeyboardEvent) => void>(() => {});
+  onEventKey.current = (el, e) => {
+    const lid = el.dataset.lid;
+    const activity = rows?.find((a) => a.lid === lid);
+    if (!lid || !activity?.due_at || el.dataset.editable !== 'true' || move) return;
+    const oldStart = new Date(activity.due_at);
+    const shown = shownDuration(activity.duration_minutes);
+    const next = keyMove(e, oldStart, shown, zone);
+    if (!next) return;
+    e.preventDefault();
+    e.stopPropagation();
+    setMove({
+      lid,
+      subject: activity.subject,
+      oldStart,
+      newStart: next.start,
+      oldMinutes: activity.duration_minutes,
+      newMinutes: next.minutes === shown ? (activity.duration_minutes ?? shown) : next.minutes,
+      warnings: slotWarnings({ start: next.start, end: new Date(next.start.getTime() + next.minutes * 60_000) }, rows ?? [], zone, lid),
+      // Nothing moved on screen; cancelling puts the rep back on the activity.
+      revert: () => el.focus(),
+      byKeyboard: true,
+    });
+  };
+
   const onEventMount = (arg: EventMountArg) => {
     // FullCalendar renders events as <a tabindex=0> without a role; its text (time, subject and
     // the hidden details) is the name, so what is heard matches what is seen.
     arg.el.setAttribute('role', 'button');
+    arg.el.dataset.lid = String(arg.event.extendedProps.lid);
+    arg.el.dataset.editable = String(arg.event.startEditable);
+    if (arg.event.startEditable) arg.el.setAttribute('aria-keyshortcuts', KEY_MOVE_SHORTCUTS);
+    arg.el.addEventListener('keydown', (e) => onEventKey.current(arg.el, e));
   };
 
   return (
@@ -203,7 +234,11 @@ export function CalendarView() {
           <li><span className="fb-swatch fb-swatch-overdue" aria-hidden="true">⚠</span>Overdue</li>
           <li><span className="fb-unsynced-dot" aria-hidden="true" />Not yet synced</li>
         </ul>
-        <span className="muted small">Click an empty slot to add; drag to reschedule; drag the bottom edge to change duration.</span>
+        <span className="muted small">
+          Click an empty slot to add; drag to reschedule; drag the bottom edge to change duration. Keyboard: on an
+          activity, <kbd>Alt</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> moves 15 min, <kbd>Alt</kbd>+<kbd>←</kbd>/<kbd>→</kbd> a day,
+          {' '}<kbd>Alt</kbd>+<kbd>Shift</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> changes the duration.
+        </span>
       </div>
 
       {move && <MoveDialog move={move} onDone={() => setMove(null)} />}

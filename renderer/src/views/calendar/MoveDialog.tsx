@@ -10,6 +10,7 @@ import { useUiStore } from '../../state/store.ts';
 import { formatMinutes, type LoadWarning } from './calendar-model.ts';
 import { shownError, type ShownError } from './errors.ts';
 import { formatInZone } from './format.ts';
+import { fromLocalInput, toLocalInput } from '../../components/format.ts';
 import { useInitialFocus } from './focus.ts';
 
 export interface PendingMove {
@@ -21,6 +22,8 @@ export interface PendingMove {
   newMinutes: number;
   warnings: LoadWarning[];
   revert: () => void;
+  /** Opened with Alt+arrows: the new time is focused first, so the rep can fine-tune it by keyboard. */
+  byKeyboard?: boolean;
 }
 
 export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => void }) {
@@ -29,10 +32,16 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ShownError | null>(null);
-  const reasonRef = useInitialFocus<HTMLInputElement>();
   const zone = settings.timeZone;
+  // The new time stays editable (a drag lands on the nearest quarter hour; keyboard moves step).
+  const [when, setWhen] = useState(() => toLocalInput(move.newStart.toISOString(), zone));
+  const chosen = fromLocalInput(when, zone);
+  const newStart = chosen ? new Date(chosen) : move.newStart;
   const moved = move.newStart.getTime() !== move.oldStart.getTime();
   const resized = move.oldMinutes !== move.newMinutes;
+  const reasonRef = useInitialFocus<HTMLInputElement>(moved && !move.byKeyboard);
+  const whenRef = useInitialFocus<HTMLInputElement>(moved && move.byKeyboard === true);
+  const durationRef = useInitialFocus<HTMLButtonElement>(!moved);
 
   const cancel = () => {
     move.revert();
@@ -45,14 +54,19 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
     try {
       if (moved) {
         const r = reason.trim();
+        if (!chosen) {
+          setError({ message: 'Enter the new date and time.', fields: {} });
+          setBusy(false);
+          return;
+        }
         await commands.reschedule(move.lid, {
-          new_due_at: `${move.newStart.toISOString().slice(0, 19)}Z`,
+          new_due_at: `${newStart.toISOString().slice(0, 19)}Z`,
           update_reminder: true,
           ...(r ? { reason: r } : {}),
         });
       }
       if (resized) await commands.update(move.lid, { duration_minutes: move.newMinutes });
-      toast(moved ? `Rescheduled "${move.subject}" to ${formatInZone(move.newStart, zone, 'EEE d MMM, HH:mm')}.` : `"${move.subject}" now lasts ${formatMinutes(move.newMinutes)}.`, 'success');
+      toast(moved ? `Rescheduled "${move.subject}" to ${formatInZone(newStart, zone, 'EEE d MMM, HH:mm')}.` : `"${move.subject}" now lasts ${formatMinutes(move.newMinutes)}.`, 'success');
       onDone();
     } catch (e) {
       setError(shownError(e));
@@ -68,7 +82,7 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
       footer={
         <>
           <button type="button" className="button" onClick={cancel}>Don't change</button>
-          <button type="button" className="button primary" disabled={busy} onClick={() => void confirm()}>
+          <button type="button" className="button primary" disabled={busy} onClick={() => void confirm()} ref={durationRef}>
             {moved ? 'Reschedule' : 'Save duration'}
           </button>
         </>
@@ -81,7 +95,7 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
           {moved ? (
             <>
               From {formatInZone(move.oldStart, zone, 'EEE d MMM, HH:mm')} to{' '}
-              <strong>{formatInZone(move.newStart, zone, 'EEE d MMM, HH:mm')}</strong>
+              <strong>{formatInZone(newStart, zone, 'EEE d MMM, HH:mm')}</strong>
             </>
           ) : null}
           {resized ? (
@@ -92,6 +106,11 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
           ) : null}
         </p>
         {move.warnings.length > 0 && <WarningList warnings={move.warnings} />}
+        {moved && (
+          <Field label="New date and time" errors={error?.fields.new_due_at}>
+            <input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} ref={whenRef} required />
+          </Field>
+        )}
         {moved && (
           <Field label="Reason (optional)" errors={error?.fields.reason}>
             <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} ref={reasonRef} placeholder="e.g. Customer asked for a later slot" />

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_TYPES } from '#shared/domain/index';
 import {
-  DEFAULT_DURATION_MINUTES, TYPE_COLOURS, contrastRatio, legendTypes, slotWarnings, toEvents, type CalendarActivity,
+  DEFAULT_DURATION_MINUTES, TYPE_COLOURS, contrastRatio, keyMove, legendTypes, slotWarnings, toEvents, type CalendarActivity,
 } from './calendar-model.ts';
 
 const zone = 'Europe/Berlin';
@@ -95,5 +95,33 @@ describe('slotWarnings', () => {
   it('ignores closed activities', () => {
     const day = [8, 9, 10, 11, 12].map((h) => act({ status: 'completed', due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
     expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, zone)).toEqual([]);
+  });
+});
+
+describe('keyMove (the keyboard drag and resize)', () => {
+  const k = (key: string, mods: { shiftKey?: boolean; ctrlKey?: boolean } = {}) => ({ key, altKey: true, shiftKey: false, ctrlKey: false, metaKey: false, ...mods });
+  const start = new Date('2026-03-27T09:00:00Z'); // Fri 10:00 in Berlin; the clocks go forward on Sunday
+
+  it('Alt+↑/↓ moves by the drag snap of 15 minutes', () => {
+    expect(keyMove(k('ArrowDown'), start, 30, zone)).toEqual({ start: new Date('2026-03-27T09:15:00Z'), minutes: 30 });
+    expect(keyMove(k('ArrowUp'), start, 30, zone)).toEqual({ start: new Date('2026-03-27T08:45:00Z'), minutes: 30 });
+  });
+
+  it('Alt+←/→ moves a day at the same wall-clock time in the rep zone, across the DST change', () => {
+    const monday = keyMove(k('ArrowRight'), new Date('2026-03-28T09:00:00Z'), 30, zone); // Sat 10:00 CET
+    expect(monday?.start.toISOString()).toBe('2026-03-29T08:00:00.000Z'); // Sun 10:00 CEST
+    expect(keyMove(k('ArrowLeft'), start, 30, zone)?.start.toISOString()).toBe('2026-03-26T09:00:00.000Z');
+  });
+
+  it('Alt+Shift+↑/↓ changes the duration by 15 minutes, never below 15', () => {
+    expect(keyMove(k('ArrowDown', { shiftKey: true }), start, 30, zone)).toEqual({ start, minutes: 45 });
+    expect(keyMove(k('ArrowUp', { shiftKey: true }), start, 15, zone)).toEqual({ start, minutes: 15 });
+  });
+
+  it('ignores other keys, plain arrows and Ctrl/Cmd combinations (the browser and FullCalendar keep them)', () => {
+    expect(keyMove(k('Enter'), start, 30, zone)).toBeNull();
+    expect(keyMove({ ...k('ArrowDown'), altKey: false }, start, 30, zone)).toBeNull();
+    expect(keyMove(k('ArrowDown', { ctrlKey: true }), start, 30, zone)).toBeNull();
+    expect(keyMove(k('ArrowLeft', { shiftKey: true }), start, 30, zone)).toBeNull();
   });
 });

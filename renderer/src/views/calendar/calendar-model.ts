@@ -4,7 +4,7 @@
  * Kept free of React and FullCalendar so it is unit-tested in Node.
  */
 import { tz } from '@date-fns/tz';
-import { isSameDay } from 'date-fns';
+import { addDays, addMinutes, isSameDay } from 'date-fns';
 import {
   ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, PRIORITY_LABELS, isOpen, isOverdue,
   type ActivityStatus, type ActivityType, type Priority,
@@ -223,4 +223,30 @@ function luminance(hex: string): number {
     return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
   };
   return 0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255);
+}
+
+/** What a key press on a focused calendar activity asks for (the keyboard's drag and resize). */
+export interface KeyMove {
+  /** New start (a move), same wall-clock time on another day for Alt+←/→. */
+  start: Date;
+  /** New planned duration in minutes (a resize), else the shown one. */
+  minutes: number;
+}
+
+export const KEY_MOVE_SHORTCUTS = 'Alt+ArrowUp Alt+ArrowDown Alt+ArrowLeft Alt+ArrowRight Alt+Shift+ArrowUp Alt+Shift+ArrowDown';
+
+/**
+ * Alt+↑/↓ moves 15 minutes (the drag's snap), Alt+←/→ a day (same time in the rep's zone, across
+ * DST too), Alt+Shift+↑/↓ shortens or lengthens by 15 minutes (never below 15). Anything else: null.
+ */
+export function keyMove(
+  key: { key: string; altKey: boolean; shiftKey: boolean; ctrlKey: boolean; metaKey: boolean },
+  start: Date, minutes: number, zone: string,
+): KeyMove | null {
+  if (!key.altKey || key.ctrlKey || key.metaKey) return null;
+  const step = key.key === 'ArrowUp' ? -1 : key.key === 'ArrowDown' ? 1 : 0;
+  if (key.shiftKey) return step ? { start, minutes: Math.max(15, minutes + 15 * step) } : null;
+  if (step) return { start: addMinutes(start, 15 * step), minutes };
+  const days = key.key === 'ArrowLeft' ? -1 : key.key === 'ArrowRight' ? 1 : 0;
+  return days ? { start: new Date(addDays(start, days, { in: tz(zone) }).getTime()), minutes } : null;
 }
