@@ -176,6 +176,20 @@ describe('search over many matches', () => {
     expect((await listActivities(db, { search: 'ca', per_page: 25 }, NOW)).meta.total).toBe(reference({ search: 'ca' }).total);
   });
 
+  it('as the rep types, common words are walked for an early page and read as keys for a deep one', async () => {
+    for (const [page, walked] of [[1, true], [12, false]] as const) {
+      log.queries.length = 0;
+      const query = { search: 'ca re', per_page: 25, page };
+      const got = await listActivities(db, query, NOW, { lazyTotal: true });
+      expect(got.items.map((r) => r.lid)).toEqual(reference(query).lids);
+      // Walking reads rows in due order; deep down, finding 300 matches that way costs more than
+      // both words' keys, which also give the exact total.
+      expect(log.queries.some((x) => x.index === 'words'), `page ${page}`).toBe(!walked);
+      if (!walked) expect(got.meta).toMatchObject({ total: reference(query).total, current_page: page });
+      expect(got.meta.total_pending === true).toBe(walked);
+    }
+  });
+
   it('a search the rep typed past stops between its reads, before reading any row', async () => {
     const gone = new AbortController();
     gone.abort(new Error('typed past'));

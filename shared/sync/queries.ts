@@ -343,22 +343,36 @@ const SEARCH_KEYS_CAP = 2000;
 
 const wordRange = (db: FieldbookDB, w: string) => db.activities.where('words').startsWith(w);
 
+/** About how many index keys cost as much to read as one row (rows carry their base snapshot). */
+const KEYS_PER_ROW = 10;
+
 /**
  * The keys of the live rows matching `c`, from key-only index reads (no row is read): the query
  * words' ranges of the word index, rarest first (sized by native counts, which read nothing),
  * then the other filters' index reads, intersected. Stops once few keys are left. With `keyCap`,
- * only word ranges up to that size are read (null when every word is larger). `exact` says
- * whether every criterion was applied; if not, the rows must still be filtered.
+ * only word ranges up to that size are read; when every word is larger, null (walk the rows in
+ * sort order instead) unless the words look rare together, so that finding `need` matches by
+ * walking would read more than the keys cost. `exact` says whether every criterion was applied;
+ * if not, the rows must still be filtered.
  */
 async function searchKeys(
-  db: FieldbookDB, c: Criteria, signal?: AbortSignal, keyCap = Infinity,
+  db: FieldbookDB, c: Criteria, signal?: AbortSignal, keyCap = Infinity, need = 0,
 ): Promise<{ keys: Set<string>; exact: boolean } | null> {
   const words = c.words ?? [];
   const counts = await Promise.all(words.map((w) => wordRange(db, w).count()));
   signal?.throwIfAborted();
   const byCount = words.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((x, y) => x.n - y.n);
-  const usable = byCount.filter((x) => x.n <= keyCap).map((x) => x.w);
-  if (words.length > 0 && usable.length === 0) return null;
+  let usable = byCount.filter((x) => x.n <= keyCap).map((x) => x.w);
+  if (words.length > 0 && usable.length === 0) {
+    // Share of rows matching, as if the words were independent (the dated rows stand in for all).
+    const rows = Math.max(1, await db.activities.orderBy('due_ms').count());
+    signal?.throwIfAborted();
+    const share = byCount.reduce((p, x) => p * Math.min(1, x.n / rows), 1);
+    const walkRows = need / Math.max(share, 1e-9);
+    const keyCost = byCount.slice(0, 2).reduce((sum, x) => sum + x.n, 0) / KEYS_PER_ROW;
+    if (walkRows <= keyCost) return null;
+    usable = byCount.map((x) => x.w);
+  }
   const all = candidateCollections(db, { ...c, words: usable });
   // Under a cap only the words are read: the other filters' ranges can be just as large.
   const candidates = keyCap === Infinity ? all : all.slice(0, usable.length);
@@ -506,7 +520,7 @@ async function searchPage(
   const { signal } = opts;
   signal?.throwIfAborted();
   const start = (page - 1) * perPage;
-  const found = await searchKeys(db, c, signal, opts.lazyTotal ? SEARCH_KEYS_CAP : Infinity);
+  const found = await searchKeys(db, c, signal, opts.lazyTotal ? SEARCH_KEYS_CAP : Infinity, start + perPage + 1);
   if (!found) {
     const hits = await walkMatches(db, c, sortBy, dir, start + perPage + 1, signal);
     const items = hits.slice(start, start + perPage).map((r) => fresh(r, nowMs));
