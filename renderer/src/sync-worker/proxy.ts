@@ -7,6 +7,7 @@
  * Worker, the script fails to load, the store does not open there) the same port runs the
  * in-thread engine instead: the UI never sees the difference except through `backend()`.
  */
+import { Dexie } from 'dexie';
 import type { Transport } from '#shared/ipc/platform';
 import { INITIAL_STATUS, type StatusListener } from '#shared/sync/status';
 import type { ConflictChoice, SyncEngine, SyncReport, SyncStatus } from '../app/ports.ts';
@@ -194,7 +195,9 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
     } catch (e) {
       return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
-    return backend.then((b) => b.call(method, checked)) as Promise<T>;
+    // Commands call notifyLocalChange inside their Dexie transaction: promise work started there
+    // would be tracked as part of it and end it early ("Transaction has already completed").
+    return Dexie.ignoreTransaction(() => backend.then((b) => b.call(method, checked))) as Promise<T>;
   }
 
   function fire(method: MethodName, args: unknown[] = []): void {
