@@ -23,7 +23,13 @@ const VOCAB = ['call', 'calendar', 'pricing', 'proposal', 'review', 'renewal', '
 let db: FieldbookDB;
 let rows: LocalActivity[];
 /** What the store was asked: index queries (with or without row values) and rows fetched by key. */
-const log: { queries: { index: string; values: boolean }[]; rowsByKey: number; onQuery?: () => void } = { queries: [], rowsByKey: 0 };
+const log: {
+  queries: { index: string; values: boolean }[];
+  rowsByKey: number;
+  steps: number;
+  onQuery?: () => void;
+  onCursor?: () => void;
+} = { queries: [], rowsByKey: 0, steps: 0 };
 
 beforeAll(async () => {
   db = freshDb('queries-search');
@@ -43,6 +49,16 @@ beforeAll(async () => {
             return t.query(req);
           },
           getMany: (req) => ((log.rowsByKey += req.keys.length), t.getMany(req)),
+          openCursor: async (req) => {
+            log.onCursor?.();
+            const cursor = await t.openCursor(req);
+            if (!cursor) return cursor;
+            // Counts the steps a walk takes (keys it is handed).
+            const start = cursor.start.bind(cursor);
+            return Object.assign(Object.create(cursor) as typeof cursor, {
+              start: (onNext: () => void) => start(() => { log.steps++; onNext(); }),
+            });
+          },
         };
       },
     }),
@@ -159,9 +175,10 @@ describe('search over many matches', () => {
             expect(got.meta.total).toBe(want.total);
           }
         }
-        expect(await totalActivities(db, { search, sort_by, sort_direction }, NOW)).toBe(total);
       }
     }
+    // The exact total (a key walk) does not depend on the sort.
+    expect(await totalActivities(db, { search }, NOW)).toBe(reference({ search }).total);
   });
 
   it('as the rep types, a common word costs a page of rows: no read of its keys, no exact total', async () => {
@@ -188,6 +205,25 @@ describe('search over many matches', () => {
       if (!walked) expect(got.meta).toMatchObject({ total: reference(query).total, current_page: page });
       expect(got.meta.total_pending === true).toBe(walked);
     }
+  });
+
+  it('the exact total of a common search stops walking keys as soon as the rep types on', async () => {
+    expect(await totalActivities(db, { search: 'ca re' }, NOW)).toBe(reference({ search: 'ca re' }).total);
+    expect(await totalActivities(db, { search: 'ca', status: 'pending' }, NOW)).toBe(reference({ search: 'ca', status: 'pending' }).total);
+    log.steps = 0;
+    await totalActivities(db, { search: 'ca' }, NOW);
+    const fullWalk = log.steps;
+    expect(fullWalk).toBeGreaterThan(2000);
+    // Aborted once its key walk has begun: it stops at the next key, not at the end of the range.
+    const late = new AbortController();
+    log.onCursor = () => late.abort(new Error('typed on'));
+    log.steps = 0;
+    try {
+      await expect(totalActivities(db, { search: 'ca' }, NOW, late.signal)).rejects.toThrow('typed on');
+    } finally {
+      delete log.onCursor;
+    }
+    expect(log.steps).toBeLessThan(5);
   });
 
   it('a search the rep typed past stops between its reads, before reading any row', async () => {

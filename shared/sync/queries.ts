@@ -540,9 +540,36 @@ async function searchPage(
   return { items: rows.map((r) => fresh(r, nowMs)), meta: pageMeta(keys.size, page, perPage) };
 }
 
-/** The exact number of activities a list query matches (for a page that came with total_pending). */
+/**
+ * The exact number of activities a list query matches (for a page that came with total_pending).
+ * A words-only search walks its word ranges' keys with a cursor, rarest word first, and stops at
+ * the next key once `signal` aborts: a single key read of tens of thousands of entries could not
+ * be stopped and would hold up the next keystroke's page. Other queries count as the list does.
+ */
 export async function totalActivities(db: FieldbookDB, query: ListQueryInput = {}, nowMs: number = Date.now(), signal?: AbortSignal): Promise<number> {
-  return (await listActivities(db, { ...query, page: 1, per_page: 1 }, nowMs, { signal })).meta.total;
+  const q = parseOrThrow(listQuerySchema, query);
+  const c = criteriaOf(q, nowMs);
+  if (!c.words || Object.keys(c).some((k) => k !== 'words')) {
+    return (await listActivities(db, { ...query, page: 1, per_page: 1 }, nowMs, { signal })).meta.total;
+  }
+  const words = c.words;
+  const counts = await Promise.all(words.map((w) => wordRange(db, w).count()));
+  const byCount = words.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((x, y) => x.n - y.n);
+  let keys: Set<string> | undefined;
+  for (const { w } of byCount) {
+    const before = keys;
+    const next = new Set<string>();
+    await wordRange(db, w).eachPrimaryKey((k, cursor) => {
+      // Dexie hands its IndexedDB cursor wrapper here; stop() ends the walk (a throw would not).
+      if (signal?.aborted) (cursor as typeof cursor & { stop(): void }).stop();
+      else if (!before || before.has(k)) next.add(k);
+    });
+    signal?.throwIfAborted();
+    keys = next;
+  }
+  const live = keys ?? new Set<string>();
+  for (const r of await deletedRows(db)) live.delete(r.lid);
+  return live.size;
 }
 
 /** GET /activities/search?q=: every query word must start a word of the subject or description. */
