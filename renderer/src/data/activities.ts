@@ -1,5 +1,5 @@
 /** Live reads of activities for the views (Dexie liveQuery through the shared queries). */
-import { useCallback, useDeferredValue, useEffect, useRef, useState } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { MIN_SEARCH_LENGTH, type ListQueryInput } from '#shared/domain/index';
 import type { Page } from '#shared/sync/queries';
@@ -38,14 +38,16 @@ export function toListQuery(f: ActivityFilters): ListQueryInput {
  * has typed past it, it stops between reads instead of competing with the newest one; its result
  * would not be shown anyway). Re-runs of the same key (the store changed) are left alone.
  */
-function useSupersede<K>(): (key: K) => AbortSignal {
+function useSupersede<K>(): { signal: (key: K) => AbortSignal; cancel: () => void } {
   const running = useRef<{ key: K; abort: AbortController } | null>(null);
-  return useCallback((key: K) => {
+  const signal = useCallback((key: K) => {
     if (running.current && running.current.key !== key) running.current.abort.abort();
     const abort = new AbortController();
     running.current = { key, abort };
     return abort.signal;
   }, []);
+  const cancel = useCallback(() => running.current?.abort.abort(), []);
+  return useMemo(() => ({ signal, cancel }), [signal, cancel]);
 }
 
 function errorMessage(e: unknown): string {
@@ -70,8 +72,10 @@ export function useActivityList(filters: ActivityFilters): ActivityListResult {
   const { queries } = useApp();
   // Typing stays responsive: the list re-queries with the deferred value.
   const deferred = useDeferredValue(filters);
-  const listSignal = useSupersede<ActivityFilters>();
-  const totalSignal = useSupersede<ActivityFilters>();
+  const { signal: listSignal } = useSupersede<ActivityFilters>();
+  const { signal: totalSignal, cancel: cancelTotal } = useSupersede<ActivityFilters>();
+  // A count still walking keys for the filters before stops as soon as they change.
+  useEffect(() => cancelTotal, [deferred, cancelTotal]);
   const result = useLiveQuery(async () => {
     const signal = listSignal(deferred);
     try {
