@@ -31,7 +31,7 @@ import {
 import { backoffDelay } from './backoff.ts';
 import { assertAlive, mapLimit, sleep, yieldToEventLoop, type SyncContext } from './context.ts';
 import { pickMergeable, threeWayMerge } from './merge.ts';
-import { CLIENT_MARKER } from './push.ts';
+import { CLIENT_MARKER, isRescheduledCopy } from './push.ts';
 import { deriveIndexFields, toLocalRow } from './rows.ts';
 import type { ConflictRecord, DirectoryEntity, LocalActivity, OutboxOp } from './types.ts';
 import { reapplyPendingEntities } from './entity-commands.ts';
@@ -240,7 +240,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   /**
    * The copies a cancel-with-reschedule of unknown outcome (maybe sent, or in flight for a sender
    * that died) may have made on the server. When that cancel settles, the push maps its copy to
-   * the local child row (push.ts findChild, same matching rule); inserted here as a row of its own,
+   * the local child row (push.ts findChild, same rule: isRescheduledCopy); inserted here as a row of its own,
    * the copy would look taken and the child's queued changes would wait for ever. So such a record
    * is not stored until then.
    */
@@ -252,10 +252,8 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
     for (const op of cancels) {
       const [parent, child] = await db.activities.bulkGet([op.lid, op.child_lid as string]);
       if (!parent || !child || child.server_id) continue;
-      const due = instantMs(op.payload.reschedule_date as string);
-      matchers.push((a) => a.status === 'pending' && a.activityable_type === parent.activityable_type &&
-        a.activityable_id === parent.activityable_id && a.type === parent.type && a.subject === parent.subject &&
-        !!a.due_at && instantMs(a.due_at) === due);
+      const date = op.payload.reschedule_date as string;
+      matchers.push((a) => isRescheduledCopy(a, parent, date));
     }
     return (a) => matchers.some((m) => m(a));
   }

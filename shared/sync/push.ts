@@ -408,8 +408,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   async function findChild(op: OutboxOp, row: LocalActivity, cancelled: Activity): Promise<Activity | null> {
     const input = op.payload as CancelActivityInput;
     if (op.kind !== 'cancel' || !input.reschedule || !input.reschedule_date || !op.child_lid) return null;
-    const due = instantMs(input.reschedule_date);
     const day = utcDay(input.reschedule_date);
+    const parent = { activityable_type: cancelled.activityable_type, activityable_id: cancelled.activityable_id, type: cancelled.type, subject: row.subject };
     for (let page = 1; page <= 50; page++) {
       report.requests++;
       const res = await client.listActivities({
@@ -417,7 +417,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         due_date_from: day, due_date_to: day, per_page: 100, page,
       });
       for (const item of res.items) {
-        if (item.subject !== row.subject || item.status !== 'pending' || !item.due_at || instantMs(item.due_at) !== due) continue;
+        if (!isRescheduledCopy(item, parent, input.reschedule_date)) continue;
         const taken = await db.activities.where('server_id').equals(item.id).count();
         if (taken === 0) return isPartialRemote(item) ? normalizeRemote((await client.getActivity(item.id)).data) : normalizeRemote(item);
       }
@@ -732,6 +732,20 @@ function classify(status: number): ApiError['kind'] {
 
 function withMarker(body: CreateActivityInput, opId: string): CreateActivityInput {
   return { ...body, custom_fields: { ...(body.custom_fields ?? {}), [CLIENT_MARKER]: opId } };
+}
+
+type CopyFields = 'activityable_type' | 'activityable_id' | 'type' | 'subject';
+
+/**
+ * The matching rule for the copy a cancel-with-reschedule made on the server (its answer lost):
+ * same related record, type and subject as the cancelled activity, pending, due at reschedule_date.
+ * Used by the push (findChild) and by the pull, which leaves such a copy alone until the cancel settles.
+ */
+export function isRescheduledCopy(
+  a: Partial<Pick<Activity, CopyFields | 'status' | 'due_at'>>, parent: Pick<Activity, CopyFields>, rescheduleDate: string,
+): boolean {
+  return a.status === 'pending' && a.activityable_type === parent.activityable_type && a.activityable_id === parent.activityable_id &&
+    a.type === parent.type && a.subject === parent.subject && !!a.due_at && instantMs(a.due_at) === instantMs(rescheduleDate);
 }
 
 /** Does the server record already show this op's effect? (Only asked after an attempt of unknown outcome.) */
