@@ -48,7 +48,23 @@ export type OpState =
   | 'blocked';
 
 /** One intent in the outbox. `op_id` is also the request's Idempotency-Key. */
-export interface OutboxOp {
+/** How far a queued write has got with the server; the same bookkeeping for activity and entity ops. */
+export interface Delivery {
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  last_status?: number | null;
+  state: OpState;
+  lease_until?: number;
+  /**
+   * Sync engine bookkeeping: a request for this op may have reached the server without a definite
+   * answer (timeout, reset, 502/504, sender killed). Such an op is never merged or rewritten, and
+   * without server idempotency it is checked against the server before any resend.
+   */
+  maybe_sent?: boolean;
+}
+
+export interface OutboxOp extends Delivery {
   /** Auto-increment: global order of intents. */
   seq?: number;
   op_id: string;
@@ -63,18 +79,6 @@ export interface OutboxOp {
   bulk_action?: BulkAction;
   /** For cancel with reschedule: the lid of the local copy the server's rescheduled_activity maps to. */
   child_lid?: string;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  last_status?: number | null;
-  state: OpState;
-  lease_until?: number;
-  /**
-   * Sync engine bookkeeping: a request for this op may have reached the server without a definite
-   * answer (timeout, reset, 502/504, sender killed). Such an op is never merged or rewritten, and
-   * without server idempotency it is checked against the server before any resend.
-   */
-  maybe_sent?: boolean;
   /** Server rescheduled_count when a reschedule was first sent (tells whether it was applied). */
   sent_count?: number;
   /** Idempotency-Key of the bulk request this op went out in; a retry resends the same set. */
@@ -107,7 +111,7 @@ export interface DirectoryEntity {
 export type EditableEntityType = 'opportunity' | 'customer';
 
 /** One queued write of a directory record. `op_id` is also the request's Idempotency-Key. */
-export interface EntityOp {
+export interface EntityOp extends Delivery {
   seq?: number;
   op_id: string;
   type: EditableEntityType;
@@ -116,14 +120,6 @@ export interface EntityOp {
   kind: 'create' | 'update';
   /** Validated body as the rep entered it; ids of local records are resolved only when sent. */
   payload: Record<string, unknown>;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
-  last_status?: number | null;
-  state: OpState;
-  lease_until?: number;
-  /** A request may have reached the server without a definite answer (see OutboxOp.maybe_sent). */
-  maybe_sent?: boolean;
   created_at: number;
 }
 
