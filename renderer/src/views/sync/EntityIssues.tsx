@@ -2,9 +2,8 @@
 import { useState } from 'react';
 import type { EntityOp } from '#shared/sync/types';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
-import { toShownError } from '../../components/errors.ts';
 import { useEntityCommands, type EntityIssue } from '../../data/entity-edits.ts';
-import { useUiStore } from '../../state/store.ts';
+import { useAttempt } from './attempt.ts';
 
 const WHAT: Record<EntityOp['type'], string> = { opportunity: 'opportunity', customer: 'customer' };
 
@@ -14,17 +13,9 @@ function label(op: EntityOp): string {
 
 export function EntityIssues({ issues }: { issues: readonly EntityIssue[] | undefined }) {
   const commands = useEntityCommands();
-  const toast = useUiStore((s) => s.toast);
   const [discard, setDiscard] = useState<EntityIssue | null>(null);
 
-  async function attempt(what: string, fn: () => Promise<void>) {
-    try {
-      await fn();
-      toast(what, 'success');
-    } catch (e) {
-      toast(toShownError(e).message, 'error');
-    }
-  }
+  const attempt = useAttempt();
 
   if (!issues?.length) return null;
   return (

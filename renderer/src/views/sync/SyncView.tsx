@@ -7,9 +7,9 @@ import { useApp } from '../../app/context.tsx';
 import { useSyncIssues } from '../../data/activities.ts';
 import { useSyncStatus } from '../../data/useSyncStatus.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
-import { toShownError } from '../../components/errors.ts';
 import { formatInstant } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
+import { useAttempt } from './attempt.ts';
 import { EditRetryDialog } from './EditRetryDialog.tsx';
 import { EntityIssues } from './EntityIssues.tsx';
 import { useEntityIssues } from '../../data/entity-edits.ts';
@@ -39,14 +39,7 @@ export function SyncView() {
   const tz = settings.timeZone;
   const noEngine = !engine;
 
-  async function attempt(what: string, fn: () => Promise<void>) {
-    try {
-      await fn();
-      toast(what, 'success');
-    } catch (e) {
-      toast(toShownError(e).message, 'error');
-    }
-  }
+  const attempt = useAttempt();
 
   return (
     <section className="view" aria-labelledby="sync-title">
