@@ -49,6 +49,18 @@ function without(err: ShownError | null, field: string): ShownError | null {
 }
 
 /** The queued-changes note of an edit form (offline edits wait; a refused one says why). */
+/** A form's values and its per-field errors; changing a field clears that field's error. */
+function useFormFields<F extends object>(initial: F) {
+  const [f, setF] = useState(initial);
+  const [err, setErr] = useState<ShownError | null>(null);
+  const set = <K extends keyof F>(k: K, v: F[K]) => {
+    setF((cur) => ({ ...cur, [k]: v }));
+    setErr((e) => without(e, String(k)));
+  };
+  const fe = (k: string) => err?.fields[k];
+  return { f, set, err, setErr, fe };
+}
+
 function PendingNote({ ops }: { ops: readonly EntityOp[] }) {
   if (!ops.length) return null;
   const failed = ops.find((o) => o.state === 'failed');
@@ -94,13 +106,7 @@ export function NewOpportunityDialog({ customerId, onClose, onCreated }: NewOppo
   const commands = useEntityCommands();
   const toast = useUiStore((s) => s.toast);
   const [customer, setCustomer] = useState<EntityValue<'customer'> | null>(customerId ? { type: 'customer', id: customerId } : null);
-  const [f, setF] = useState({ name: '', value: '', expected_close_date: '', stage: 'qualification', probability: '', description: '', source: '', tags: '' });
-  const [err, setErr] = useState<ShownError | null>(null);
-  const set = (k: keyof typeof f, v: string) => {
-    setF((cur) => ({ ...cur, [k]: v }));
-    setErr((e) => without(e, k));
-  };
-  const fe = (k: string) => err?.fields[k];
+  const { f, set, err, setErr, fe } = useFormFields({ name: '', value: '', expected_close_date: '', stage: 'qualification', probability: '', description: '', source: '', tags: '' });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -210,13 +216,7 @@ function EditOpportunityForm({ row, ops, initial, onClose }: { row: DirectoryEnt
   const toast = useUiStore((s) => s.toast);
   // The form keeps what it opened with; later live updates do not overwrite the rep's typing.
   const [before] = useState(initial);
-  const [f, setF] = useState(initial);
-  const [err, setErr] = useState<ShownError | null>(null);
-  const set = <K extends keyof OpportunityForm>(k: K, v: OpportunityForm[K]) => {
-    setF((cur) => ({ ...cur, [k]: v }));
-    setErr((e) => without(e, k));
-  };
-  const fe = (k: string) => err?.fields[k];
+  const { f, set, err, setErr, fe } = useFormFields(initial);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -302,13 +302,7 @@ function EditCustomerForm({ row, ops, initial, onClose }: { row: DirectoryEntity
   const commands = useEntityCommands();
   const toast = useUiStore((s) => s.toast);
   const [before] = useState(initial);
-  const [f, setF] = useState(initial);
-  const [err, setErr] = useState<ShownError | null>(null);
-  const set = (k: keyof CustomerForm, v: string) => {
-    setF((cur) => ({ ...cur, [k]: v }));
-    setErr((e) => without(e, k));
-  };
-  const fe = (k: string) => err?.fields[k];
+  const { f, set, err, setErr, fe } = useFormFields(initial);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
