@@ -12,9 +12,11 @@
  *
  * The CRM is unreachable while measuring (requests to it fail), so no sync run touches the store.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, openApp, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
 import type * as DbModule from '../../shared/sync/db.ts';
@@ -24,6 +26,13 @@ import type * as SeedModule from './search-seed.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 /** A module of this checkout as the Vite dev server serves it to the page. */
 const fsUrl = (rel: string) => `/@fs${resolve(ROOT, rel)}`;
+
+/**
+ * The browser benches run React's production build, as the packaged app does (BENCH_REACT=development
+ * for the development build, whose per-element checks multiply render times).
+ */
+export const REACT_PRODUCTION = process.env.BENCH_REACT !== 'development';
+export const REACT_BUILD_NOTE = `React ${REACT_PRODUCTION ? 'production' : 'development'} build`;
 
 const CADENCE_MS = 150;
 /** Realistic searches over the seeded words (test/bench/search-seed.ts): common, rare, 2–3 words. */
@@ -92,7 +101,7 @@ async function installKeystrokeProbe(page: Page): Promise<void> {
 }
 
 /** Types one search, a key at a time, then waits until the list shows it; returns per-key ms. */
-async function typeSearch(page: Page, text: string): Promise<number[]> {
+async function typeSearch(page: Page, text: string): Promise<{ value: string; ms: number }[]> {
   const box = page.locator('#act-search');
   await box.click();
   await page.evaluate(() => { const b = (window as unknown as BenchWindow).__bench; b.keys = []; b.measuring = true; });
@@ -105,7 +114,7 @@ async function typeSearch(page: Page, text: string): Promise<number[]> {
   const ms = await page.evaluate(() => {
     const b = (window as unknown as BenchWindow).__bench;
     b.measuring = false;
-    return b.keys.map((k) => k.ms ?? NaN);
+    return b.keys.map((k) => ({ value: k.value ?? '', ms: k.ms ?? NaN }));
   });
   // Clear for the next search (not measured) and wait for the unfiltered list.
   await box.fill('');
@@ -208,6 +217,19 @@ async function inPageQueries(page: Page, dbName: string, userId: string, searche
   });
 }
 
+/** Starts Chromium's sampling profiler on the page; the returned function writes the profile. */
+async function startProfile(context: BrowserContext, page: Page): Promise<(file: string) => Promise<void>> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  return async (file) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    await writeFile(file, JSON.stringify(profile));
+    progress(`CPU profile written to ${file} (open it in Chrome DevTools)`);
+  };
+}
+
 export interface SearchBrowserOptions {
   n?: number;
   /** Times each view is opened. */
@@ -226,9 +248,12 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
   const n = opts.n ?? envInt('BENCH_SEARCH_N') ?? 100_000;
   const viewRounds = opts.viewRounds ?? envInt('BENCH_SEARCH_VIEW_ROUNDS') ?? 6;
   const searchRounds = opts.searchRounds ?? envInt('BENCH_SEARCH_ROUNDS') ?? 1;
-  const env = await startE2E();
+  const env = await startE2E({ production: REACT_PRODUCTION });
+  const profileDir = await mkdtemp(resolve(tmpdir(), 'fieldbook-bench-'));
   try {
-    const app = await openApp(env);
+    // IndexedDB on disk, as in Electron: off the record it lives in memory, where a count or a key
+    // read of 100 000 entries costs a fraction of what it costs on a rep's laptop.
+    const app = await openApp(env, { userDataDir: profileDir });
     const { page } = app;
     // tsx (esbuild keepNames) wraps named functions in page.evaluate bodies in __name(); give the page one.
     const nameShim = 'globalThis.__name = (f) => f;';
@@ -262,27 +287,36 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
     // Warm the views once (module code, FullCalendar), then measure.
     for (const v of ['Calendar', 'Overdue', 'Activities'] as const) await navigate(page, v);
     const viewMs: Record<ViewName, number[]> = { Calendar: [], Overdue: [], Activities: [] };
+    // BENCH_VIEW_PROFILE=file.cpuprofile: a CPU profile of the views opening.
+    const viewProfile = process.env.BENCH_VIEW_PROFILE ? await startProfile(app.context, page) : undefined;
     for (let i = 0; i < viewRounds; i++) {
       for (const v of ['Calendar', 'Overdue', 'Activities'] as const) viewMs[v].push(await openView(page, v));
     }
+    if (viewProfile) await viewProfile(process.env.BENCH_VIEW_PROFILE ?? '');
 
     progress('typing searches');
-    const keystrokes: number[] = [];
+    const keys: { value: string; ms: number }[] = [];
+    // BENCH_SEARCH_PROFILE=file.cpuprofile: a CPU profile of the typing (open it in Chrome's DevTools).
+    const typingProfile = process.env.BENCH_SEARCH_PROFILE ? await startProfile(app.context, page) : undefined;
     for (let r = 0; r < searchRounds; r++) {
-      for (const text of SEARCHES) keystrokes.push(...(await typeSearch(page, text)));
+      for (const text of SEARCHES) keys.push(...(await typeSearch(page, text)));
     }
+    if (typingProfile) await typingProfile(process.env.BENCH_SEARCH_PROFILE ?? '');
+    const keystrokes = keys.map((k) => k.ms);
     progress('timing queries in the page');
     const queries = await inPageQueries(page, app.dbName, userId, SEARCHES);
     const errors = [...app.errors];
     await app.context.close();
     const ratio = (x: { oursMs: number; bareMs: number }) => Math.round((x.oursMs / x.bareMs) * 100) / 100;
     return {
-      environment: 'Debian Chromium (playwright-core), app in web mode (Vite dev server), CRM unreachable while measuring',
+      environment: `Debian Chromium (playwright-core), profile on disk (IndexedDB on disk, as in Electron), app in web mode (Vite dev server, ${REACT_BUILD_NOTE}), CRM unreachable while measuring`,
       activities: stored,
       seed: seeded,
       typing: {
         cadenceMs: CADENCE_MS, searches: SEARCHES, rounds: searchRounds,
         inputToRenderedMs: stats(keystrokes),
+        // BENCH_SEARCH_DETAIL=1: every keystroke's box value and time.
+        ...(process.env.BENCH_SEARCH_DETAIL ? { perKey: keys.map((k) => `${k.value}: ${Math.round(k.ms)}`) } : {}),
         note: 'keydown → the frame after the list shows the result for that input or a later one',
       },
       openView: {
@@ -294,10 +328,12 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
         overdueQueueAll: { ...queries.overdueAll, ratio: ratio(queries.overdueAll), target: '≤ 1.5' },
         calendarWeekMine: { ...queries.calendarWeek, ratio: ratio(queries.calendarWeek), target: '≤ 1.5' },
         searchQueryOnlyMs: stats(queries.searchQueryMs),
+        ...(process.env.BENCH_SEARCH_DETAIL ? { searchQueryPerPrefix: SEARCHES.flatMap((t) => [...t].map((_, i) => t.slice(0, i + 1))).map((v, i) => `${v}: ${Math.round(queries.searchQueryMs[i] ?? NaN)}`) } : {}),
       },
       pageErrors: errors,
     };
   } finally {
     await env.close();
+    await rm(profileDir, { recursive: true, force: true });
   }
 }

@@ -19,6 +19,7 @@ import { setTimeout as pause } from 'node:timers/promises';
 import type { Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, startE2E, waitForFirstSync, type E2EEnv } from '../e2e/harness.ts';
+import { REACT_BUILD_NOTE, REACT_PRODUCTION } from './search-browser.ts';
 
 const ACTIVITIES = 20_000;
 const LATENCY_MS = 50;
@@ -179,7 +180,7 @@ async function compare(env: E2EEnv, view: View, pairs: number) {
 export async function uiResponsivenessBench() {
   const pairs = Number(process.env.BENCH_UI_RUNS ?? 1);
   const views = (process.env.BENCH_UI_VIEWS ?? 'Calendar,Activities').split(',') as View[];
-  const env = await startE2E({ crm: { latencyMs: LATENCY_MS } });
+  const env = await startE2E({ crm: { latencyMs: LATENCY_MS }, production: REACT_PRODUCTION });
   try {
     // Due dates over ±2 years (~14 a day): a rep's four years of history, not 20 000 in one quarter.
     env.crm.seedActivities(ACTIVITIES, { assignedUserId: GUIDE_IDS.jane, assignedShare: 1, seed: 11, spreadDays: SPREAD_DAYS });
@@ -191,7 +192,7 @@ export async function uiResponsivenessBench() {
     for (const view of views) byView[view] = await compare(env, view, pairs);
     return {
       activities: ACTIVITIES, spreadDays: SPREAD_DAYS, addedLatencyMs: LATENCY_MS, clickEveryMs: CLICK_EVERY_MS, runsPerMode: pairs,
-      browser: 'Debian Chromium (headless) via playwright-core, web mode on the Vite dev server (React development build)',
+      browser: `Debian Chromium (headless) via playwright-core, web mode on the Vite dev server (${REACT_BUILD_NOTE})`,
       window: 'first "Syncing…" to "Synced" with every activity stored (the app\'s first sync after sign-in), the named view open',
       cpus: (await import('node:os')).cpus().length,
       loadAverageAtEnd: (await import('node:os')).loadavg().map((x) => round(x, 2)),
