@@ -1,11 +1,12 @@
 /** Live reads of activities for the views (Dexie liveQuery through the shared queries). */
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { MIN_SEARCH_LENGTH, type ListQueryInput } from '#shared/domain/index';
 import type { Page } from '#shared/sync/queries';
 import type { LocalActivity, OutboxOp, ConflictRecord } from '#shared/sync/types';
 import { useApp } from '../app/context.tsx';
 import type { ActivityFilters } from '../state/store.ts';
+import { useLatestLiveQuery } from './latest-live-query.ts';
 
 export interface ActivityListResult {
   page: Page<LocalActivity> | undefined;
@@ -70,41 +71,38 @@ function useSettled<T>(value: T, ms: number): T {
 
 export function useActivityList(filters: ActivityFilters): ActivityListResult {
   const { queries } = useApp();
-  // Typing stays responsive: the list re-queries with the deferred value.
-  const deferred = useDeferredValue(filters);
-  const { signal: listSignal } = useSupersede<ActivityFilters>();
-  const { signal: totalSignal, cancel: cancelTotal } = useSupersede<ActivityFilters>();
-  // A count still walking keys for the filters before stops as soon as they change.
-  useEffect(() => cancelTotal, [deferred, cancelTotal]);
-  const result = useLiveQuery(async () => {
-    const signal = listSignal(deferred);
+  // One query at a time, the newest input next: typing never starves the list (see LatestLiveQuery).
+  const result = useLatestLiveQuery(filters, async (f, signal) => {
     try {
       // lazyTotal: a common word's page comes without counting every match (see below).
-      return { page: await queries.list(toListQuery(deferred), { signal, lazyTotal: true }), error: null, search: deferred.search, of: deferred };
+      return { page: await queries.list(toListQuery(f), { signal, lazyTotal: true }), error: null };
     } catch (e) {
-      // Superseded: this subscription is already gone; nothing is shown from it.
-      return { page: undefined, error: signal.aborted ? null : errorMessage(e), search: deferred.search, of: deferred };
+      // Aborted: this input was replaced; nothing is shown from it.
+      return { page: undefined, error: signal.aborted ? null : errorMessage(e) };
     }
-  }, [queries, deferred]);
-  const settled = useSettled(deferred, TOTAL_AFTER_MS);
-  const pending = result?.page?.meta.total_pending === true && result.of === deferred && settled === deferred;
+  });
+  const { signal: totalSignal, cancel: cancelTotal } = useSupersede<ActivityFilters>();
+  // A count still walking keys for the filters before stops as soon as they change.
+  useEffect(() => cancelTotal, [filters, cancelTotal]);
+  const settled = useSettled(filters, TOTAL_AFTER_MS);
+  const pending = result?.value.page?.meta.total_pending === true && result.key === filters && settled === filters;
   // The exact total, once the page is on screen and the rep stopped typing: only the pager shows
   // it, and its reads (every match's key) would otherwise hold up the next keystroke's page.
   const total = useLiveQuery(async () => {
     if (!pending) return undefined;
-    const signal = totalSignal(deferred);
+    const signal = totalSignal(filters);
     try {
-      return { of: deferred, total: await queries.total(toListQuery(deferred), { signal }) };
+      return { of: filters, total: await queries.total(toListQuery(filters), { signal }) };
     } catch {
       return undefined;
     }
-  }, [queries, deferred, pending]);
-  let page = result?.page;
-  if (page?.meta.total_pending && total && total.of === result?.of) {
+  }, [queries, filters, pending]);
+  let page = result?.value.page;
+  if (page?.meta.total_pending && total && total.of === result?.key) {
     const { total_pending: _counted, ...meta } = page.meta;
     page = { ...page, meta: { ...meta, total: total.total, last_page: Math.max(1, Math.ceil(total.total / meta.per_page)) } };
   }
-  return { page, error: result?.error ?? null, stale: deferred !== filters, search: result?.search };
+  return { page, error: result?.value.error ?? null, stale: result?.key !== filters, search: result?.key.search };
 }
 
 /** One activity by lid (undefined while loading, null when gone). */
