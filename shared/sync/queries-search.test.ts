@@ -26,10 +26,12 @@ let rows: LocalActivity[];
 const log: {
   queries: { index: string; values: boolean }[];
   rowsByKey: number;
+  /** Native counts: on disk each walks its whole range, so the typing path must not ask for one. */
+  counts: number;
   steps: number;
   onQuery?: () => void;
   onCursor?: () => void;
-} = { queries: [], rowsByKey: 0, steps: 0 };
+} = { queries: [], rowsByKey: 0, counts: 0, steps: 0 };
 
 beforeAll(async () => {
   db = freshDb('queries-search');
@@ -49,6 +51,7 @@ beforeAll(async () => {
             return t.query(req);
           },
           getMany: (req) => ((log.rowsByKey += req.keys.length), t.getMany(req)),
+          count: (req) => (log.counts++, t.count(req)),
           openCursor: async (req) => {
             log.onCursor?.();
             const cursor = await t.openCursor(req);
@@ -156,7 +159,7 @@ describe('search over many matches', () => {
     }
   });
 
-  it.each(['ca', 'pr', 're demo', 'ca re', 'zebra ca'])('"%s" as the rep types (lazyTotal): same pages; total exact or a lower bound', async (search) => {
+  it.each(['ca', 'pr', 're demo', 'ca re', 'zebra', 'zebra ca', 'nothing'])('"%s" as the rep types (lazyTotal): same pages; total exact or a lower bound', async (search) => {
     for (const sort_by of ['due_at', 'created_at', 'priority'] as const) {
       for (const sort_direction of ['asc', 'desc'] as const) {
         const total = reference({ search }).total;
@@ -179,6 +182,51 @@ describe('search over many matches', () => {
     }
     // The exact total (a key walk) does not depend on the sort.
     expect(await totalActivities(db, { search }, NOW)).toBe(reference({ search }).total);
+  });
+
+  it.each([
+    { search: 'ca', status: 'pending' },
+    { search: 'pr', type: 'call', sort_by: 'priority', sort_direction: 'desc' },
+    { search: 'zebra', assigned_user_id: 'u-2' },
+    { search: 're', assigned_user_id: 'u-2', due_date_from: '2026-03-01', due_date_to: '2026-03-31', page: 2, per_page: 10 },
+    {},
+    { sort_by: 'priority', sort_direction: 'desc', per_page: 50 },
+    { sort_by: 'created_at' },
+    { due_date_from: '2026-03-01', due_date_to: '2026-03-31' },
+  ] as ListQueryInput[])('as the rep types (lazyTotal) with filters %o: the same page; total exact or a lower bound', async (query) => {
+    const got = await listActivities(db, query, NOW, { lazyTotal: true });
+    const want = reference(query);
+    expect(got.items.map((r) => r.lid)).toEqual(want.lids);
+    if (got.meta.total_pending) expect(want.total).toBeGreaterThanOrEqual(got.meta.total);
+    else expect(got.meta.total).toBe(want.total);
+    expect(await totalActivities(db, query, NOW)).toBe(want.total);
+  });
+
+  it('as the rep types nothing is counted: a first page says "more" with one extra row', async () => {
+    for (const query of [{}, { sort_by: 'priority' }, { sort_by: 'created_at', sort_direction: 'desc' }, { search: 'ca' }, { search: 'zebra' }] as ListQueryInput[]) {
+      log.counts = 0;
+      const got = await listActivities(db, { ...query, per_page: 25 }, NOW, { lazyTotal: true });
+      expect(got.items.map((r) => r.lid), JSON.stringify(query)).toEqual(reference({ ...query, per_page: 25 }).lids);
+      expect(log.counts, JSON.stringify(query)).toBe(0);
+    }
+    // Without lazyTotal (the guide's meta), the plain list is counted.
+    log.counts = 0;
+    expect((await listActivities(db, { per_page: 25 }, NOW)).meta.total).toBe(reference({}).total);
+    expect(log.counts).toBeGreaterThan(0);
+  });
+
+  it('as the rep types, a rare word is a bounded read of its keys and then only its rows', async () => {
+    const zebraRows = rows.filter((r) => r.words.some((w) => w.startsWith('zebra'))).length;
+    log.queries.length = 0;
+    log.rowsByKey = 0;
+    const got = await listActivities(db, { search: 'zebra ca', per_page: 25 }, NOW, { lazyTotal: true });
+    expect(got.items.map((r) => r.lid)).toEqual(reference({ search: 'zebra ca', per_page: 25 }).lids);
+    // Rare: the total is exact from its rows.
+    expect(got.meta.total_pending).toBeUndefined();
+    expect(got.meta.total).toBe(reference({ search: 'zebra ca' }).total);
+    // A short walk in due order first, then zebra's keys (the longer word is tried first): ca's never.
+    expect(log.queries.filter((x) => x.index === 'words')).toEqual([{ index: 'words', values: false }]);
+    expect(log.rowsByKey).toBe(zebraRows);
   });
 
   it('as the rep types, a common word costs a page of rows: no read of its keys, no exact total', async () => {

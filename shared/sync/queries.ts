@@ -239,15 +239,17 @@ function indexSegment(
 /**
  * Without filters (or only a due range when sorting by due date) the sort order IS an index
  * order, so a page is read from that index instead of reading every row. The total comes from
- * the table's count (cheap) except for a due range, which is counted on its index.
+ * the table's count, or the due range's on its index. On disk a count walks every entry (100 000
+ * cost about what reading their keys does), so with `lazy` the first page comes without it: one
+ * row more than the page says whether there are more (meta.total_pending).
  */
 async function orderedPage(
-  fdb: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number,
+  fdb: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number, lazy = false,
 ): Promise<Page<LocalActivity>> {
   const t = fdb.activities;
   const dead = await deletedRows(fdb);
   const segments: Segment[] = [];
-  let total: number;
+  let countTotal: () => Promise<number>;
   if (sortBy === 'due_at') {
     const lo = c.dueLo ?? -Infinity;
     const hi = c.dueHi ?? Infinity;
@@ -257,19 +259,31 @@ async function orderedPage(
     const dated = indexSegment(t, read, deadDated, dir);
     segments.push(dated);
     if (hasDueRange(c)) {
-      total = await dated.count();
+      countTotal = () => dated.count();
     } else {
-      total = (await t.count()) - dead.length;
+      countTotal = async () => (await t.count()) - dead.length;
       segments.push(undatedSegment(fdb, dead, dir));
     }
   } else if (sortBy === 'created_at') {
-    total = (await t.count()) - dead.length;
+    countTotal = async () => (await t.count()) - dead.length;
     segments.push(indexSegment(t, () => t.orderBy('created_at'), dead, dir));
   } else {
-    total = (await t.count()) - dead.length;
+    countTotal = async () => (await t.count()) - dead.length;
     const ranks = dir === 'asc' ? [...PRIORITIES] : [...PRIORITIES].reverse();
     for (const p of ranks) segments.push(indexSegment(t, () => t.where('priority').equals(p), dead.filter((r) => r.priority === p), dir));
   }
+  if (lazy && page === 1) {
+    const items: LocalActivity[] = [];
+    for (const s of segments) {
+      const want = perPage + 1 - items.length;
+      if (want <= 0) break;
+      items.push(...(await s.page(0, want)));
+    }
+    const shown = items.slice(0, perPage).map((r) => fresh(r, nowMs));
+    if (items.length <= perPage) return { items: shown, meta: pageMeta(items.length, page, perPage) };
+    return { items: shown, meta: { ...pageMeta(perPage + 1, page, perPage), total_pending: true } };
+  }
+  const total = await countTotal();
   const items: LocalActivity[] = [];
   let skip = (page - 1) * perPage;
   for (const s of segments) {
@@ -319,7 +333,7 @@ export async function listActivities(
   const sortBy = q.sort_by ?? 'due_at';
   const dir = q.sort_direction ?? 'asc';
   const c = criteriaOf(q, nowMs);
-  if (onlyOrderable(c, sortBy)) return orderedPage(db, c, sortBy, dir, page, perPage, nowMs);
+  if (onlyOrderable(c, sortBy)) return orderedPage(db, c, sortBy, dir, page, perPage, nowMs, opts.lazyTotal === true);
   if (c.words) return searchPage(db, c, sortBy, dir, page, perPage, nowMs, opts);
   const rows = await narrowest(db, c);
   rows.sort(compareActivities(sortBy, dir));
@@ -336,49 +350,40 @@ export async function listActivities(
 const SEARCH_ROWS_CAP = 400;
 
 /**
- * Above this many index entries a word's keys are not read while typing (a key read of tens of
- * thousands of entries costs far more than a page): see searchPage.
+ * As the rep types, a word's range is sized by reading at most this many of its keys. On disk a
+ * count walks the whole range (it costs about what reading the keys does), so it is not used to
+ * size anything on the typing path: a bounded read stops early, and a rare word's keys are then
+ * already in hand.
  */
-const SEARCH_KEYS_CAP = 2000;
+const SEARCH_KEYS_CAP = 3000;
+
+/** Rows a first walk in sort order reads (a common word's early page lies within it). */
+const QUICK_WALK_ROWS = 600;
+
+/**
+ * Rows a walk in sort order may read in all before the words' keys are read in full instead (on
+ * disk about 35 µs a row, against 8–13 µs a key counted or read: a common word's range is tens
+ * of thousands of keys, so a long walk is still the cheaper way).
+ */
+const WALK_ROWS_BUDGET = 12_000;
 
 const wordRange = (db: FieldbookDB, w: string) => db.activities.where('words').startsWith(w);
 
-/** About how many index keys cost as much to read as one row (rows carry their base snapshot). */
-const KEYS_PER_ROW = 10;
-
 /**
  * The keys of the live rows matching `c`, from key-only index reads (no row is read): the query
- * words' ranges of the word index, rarest first (sized by native counts, which read nothing),
- * then the other filters' index reads, intersected. Stops once few keys are left. With `keyCap`,
- * only word ranges up to that size are read; when every word is larger, null (walk the rows in
- * sort order instead) unless the words look rare together, so that finding `need` matches by
- * walking would read more than the keys cost. `exact` says whether every criterion was applied;
- * if not, the rows must still be filtered.
+ * words' ranges of the word index, rarest first (by their counts), then the other filters' index
+ * reads, intersected. Stops once few keys are left. `exact` says whether every criterion was
+ * applied; if not, the rows must still be filtered.
  */
-async function searchKeys(
-  db: FieldbookDB, c: Criteria, signal?: AbortSignal, keyCap = Infinity, need = 0,
-): Promise<{ keys: Set<string>; exact: boolean } | null> {
+async function searchKeys(db: FieldbookDB, c: Criteria, signal?: AbortSignal): Promise<{ keys: Set<string>; exact: boolean }> {
   const words = c.words ?? [];
   const counts = await Promise.all(words.map((w) => wordRange(db, w).count()));
   signal?.throwIfAborted();
-  const byCount = words.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((x, y) => x.n - y.n);
-  let usable = byCount.filter((x) => x.n <= keyCap).map((x) => x.w);
-  if (words.length > 0 && usable.length === 0) {
-    // Share of rows matching, as if the words were independent (the dated rows stand in for all).
-    const rows = Math.max(1, await db.activities.orderBy('due_ms').count());
-    signal?.throwIfAborted();
-    const share = byCount.reduce((p, x) => p * Math.min(1, x.n / rows), 1);
-    const walkRows = need / Math.max(share, 1e-9);
-    const keyCost = byCount.slice(0, 2).reduce((sum, x) => sum + x.n, 0) / KEYS_PER_ROW;
-    if (walkRows <= keyCost) return null;
-    usable = byCount.map((x) => x.w);
-  }
-  const all = candidateCollections(db, { ...c, words: usable });
-  // Under a cap only the words are read: the other filters' ranges can be just as large.
-  const candidates = keyCap === Infinity ? all : all.slice(0, usable.length);
+  const byCount = words.map((w, i) => ({ w, n: counts[i] ?? 0 })).sort((x, y) => x.n - y.n).map((x) => x.w);
+  const all = candidateCollections(db, { ...c, words: byCount });
   let keys: Set<string> | undefined;
   let used = 0;
-  for (const x of candidates) {
+  for (const x of all) {
     const found = await x.primaryKeys();
     signal?.throwIfAborted();
     const before = keys;
@@ -387,8 +392,22 @@ async function searchKeys(
     if (keys.size <= SEARCH_ROWS_CAP) break;
   }
   // updated_since has no exact index read (updated_at strings need not share one format).
-  const exact = used === all.length && usable.length === words.length && c.updatedSinceMs === undefined;
+  const exact = used === all.length && c.updatedSinceMs === undefined;
   return { keys: keys ?? new Set(), exact };
+}
+
+/**
+ * The keys of the first query word found rare (at most SEARCH_KEYS_CAP index entries), trying the
+ * longest words first (a longer prefix tends to match fewer rows); null when every word is common.
+ */
+async function rareWordKeys(db: FieldbookDB, words: readonly string[], signal?: AbortSignal): Promise<string[] | null> {
+  for (const w of [...words].sort((a, b) => b.length - a.length)) {
+    const keys = await wordRange(db, w).limit(SEARCH_KEYS_CAP + 1).primaryKeys();
+    signal?.throwIfAborted();
+    // A row with two words under the prefix is listed twice.
+    if (keys.length <= SEARCH_KEYS_CAP) return [...new Set(keys)];
+  }
+  return null;
 }
 
 /**
@@ -454,19 +473,20 @@ async function pageOfKeys(
 
 /**
  * The first `need` rows of `order` (a read in sort order) that pass `keep`, reading rows a prefix
- * at a time sized by the share kept so far.
+ * at a time sized by the share kept so far; null once `budget` rows were read without finding them.
  */
 async function firstRowsInOrder(
-  order: () => ActivityCollection, keep: (r: LocalActivity) => boolean, need: number, signal?: AbortSignal,
-): Promise<LocalActivity[]> {
-  let take = Math.max(need * 2, 64);
+  order: () => ActivityCollection, keep: (r: LocalActivity) => boolean, need: number, signal?: AbortSignal, budget = Infinity,
+): Promise<{ hits: LocalActivity[]; read: number } | null> {
+  let take = Math.min(Math.max(need * 2, 64), budget);
   for (;;) {
     const rows = await order().limit(take).toArray();
     signal?.throwIfAborted();
     const hits = rows.filter(keep);
-    if (rows.length < take || hits.length >= need) return hits;
+    if (rows.length < take || hits.length >= need) return { hits, read: rows.length };
+    if (take >= budget) return null;
     const share = Math.max(hits.length, 1) / rows.length;
-    take = Math.max(take * 4, Math.ceil((need / share) * 1.25));
+    take = Math.min(budget, Math.max(take * 4, Math.ceil((need / share) * 1.25)));
   }
 }
 
@@ -474,10 +494,11 @@ async function firstRowsInOrder(
  * The first `need` matches in sort order when every query word is common: rows are read in the
  * sort index's order and filtered in memory, so a page costs about need ÷ (share of matches)
  * rows. Undated rows (in no due index) come last in lid order and are read only when reached.
+ * Null when that takes more than `budget` rows (the words are rare together).
  */
 async function walkMatches(
-  db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, need: number, signal?: AbortSignal,
-): Promise<LocalActivity[]> {
+  db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, need: number, signal?: AbortSignal, budget = Infinity,
+): Promise<LocalActivity[] | null> {
   const t = db.activities;
   const keep = (r: LocalActivity) => matches(r, c);
   const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
@@ -487,9 +508,12 @@ async function walkMatches(
       ? [directed(() => t.orderBy('created_at'))]
       : (dir === 'asc' ? [...PRIORITIES] : [...PRIORITIES].reverse()).map((p) => directed(() => t.where('priority').equals(p)));
   const out: LocalActivity[] = [];
+  let left = budget;
   for (const read of reads) {
-    const hits = await firstRowsInOrder(read, keep, need - out.length, signal);
-    out.push(...hits.slice(0, need - out.length));
+    const found = await firstRowsInOrder(read, keep, need - out.length, signal, left);
+    if (!found) return null;
+    left -= found.read;
+    out.push(...found.hits.slice(0, need - out.length));
     if (out.length >= need) return out;
   }
   if (sortBy === 'due_at') {
@@ -508,11 +532,12 @@ async function walkMatches(
 }
 
 /**
- * A search page. Rare words: matching keys from key-only reads of the word index (and the other
- * filters' indexes), then either the few matching rows read and sorted, or only the page's rows
- * read in the order of the sort's index; the total is exact. Every word common and `lazyTotal`:
- * rows in sort order are read until the page (and one more match) is found; the total is then a
- * lower bound (meta.total_pending) unless the read reached the end.
+ * A search page. The exact way: matching keys from key-only reads of the word index (and the
+ * other filters' indexes), then either the few matching rows read and sorted, or only the page's
+ * rows read in the order of the sort's index. As the rep types (`lazyTotal`), cheaper ways first:
+ * a short walk of rows in sort order (a common word's page; the total is then a lower bound,
+ * meta.total_pending, unless the walk reached the end); else a rare word's rows, read and sorted
+ * (exact); else a longer walk; only words rare together take the exact way.
  */
 async function searchPage(
   db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number, opts: ListOptions,
@@ -520,18 +545,33 @@ async function searchPage(
   const { signal } = opts;
   signal?.throwIfAborted();
   const start = (page - 1) * perPage;
-  const found = await searchKeys(db, c, signal, opts.lazyTotal ? SEARCH_KEYS_CAP : Infinity, start + perPage + 1);
-  if (!found) {
-    const hits = await walkMatches(db, c, sortBy, dir, start + perPage + 1, signal);
-    const items = hits.slice(start, start + perPage).map((r) => fresh(r, nowMs));
-    if (hits.length <= start + perPage) return { items, meta: pageMeta(hits.length, page, perPage) };
-    return { items, meta: { ...pageMeta(start + perPage + 1, page, perPage), total_pending: true } };
-  }
-  const { keys, exact } = found;
-  if (!exact || keys.size <= SEARCH_ROWS_CAP) {
-    const rows = (await db.activities.bulkGet([...keys])).filter((r): r is LocalActivity => r !== undefined && matches(r, c));
+  const need = start + perPage + 1;
+  const sorted = (rows: LocalActivity[]) => {
     rows.sort(compareActivities(sortBy, dir));
     return { items: rows.slice(start, start + perPage).map((r) => fresh(r, nowMs)), meta: pageMeta(rows.length, page, perPage) };
+  };
+  if (opts.lazyTotal) {
+    const walked = (hits: LocalActivity[]): Page<LocalActivity> => {
+      const items = hits.slice(start, start + perPage).map((r) => fresh(r, nowMs));
+      if (hits.length < need) return { items, meta: pageMeta(hits.length, page, perPage) };
+      return { items, meta: { ...pageMeta(need, page, perPage), total_pending: true } };
+    };
+    const quick = await walkMatches(db, c, sortBy, dir, need, signal, QUICK_WALK_ROWS);
+    if (quick) return walked(quick);
+    const rare = await rareWordKeys(db, c.words ?? [], signal);
+    if (rare) {
+      const rows = await db.activities.bulkGet(rare);
+      signal?.throwIfAborted();
+      return sorted(rows.filter((r): r is LocalActivity => r !== undefined && matches(r, c)));
+    }
+    const long = await walkMatches(db, c, sortBy, dir, need, signal, WALK_ROWS_BUDGET);
+    if (long) return walked(long);
+  }
+  const { keys, exact } = await searchKeys(db, c, signal);
+  if (!exact || keys.size <= SEARCH_ROWS_CAP) {
+    const rows = await db.activities.bulkGet([...keys]);
+    signal?.throwIfAborted();
+    return sorted(rows.filter((r): r is LocalActivity => r !== undefined && matches(r, c)));
   }
   for (const r of await deletedRows(db)) keys.delete(r.lid);
   const pageKeys = await pageOfKeys(db, keys, sortBy, dir, start, perPage, signal);
