@@ -4,15 +4,15 @@
  * a plain filter-and-sort of all rows, for every sort, direction, page and filter mix.
  */
 import 'fake-indexeddb/auto';
-import type { DBCore } from 'dexie';
+import { liveQuery, type DBCore } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTIVITY_STATUSES, ACTIVITY_TYPES, PRIORITIES, listQuerySchema, type ListQueryInput,
 } from '../domain/index.ts';
 import type { FieldbookDB } from './db.ts';
-import { compareActivities, listActivities, overdueQueue, totalActivities } from './queries.ts';
+import { compareActivities, forgetKnownMatches, listActivities, overdueQueue, totalActivities } from './queries.ts';
 import { toLocalRow } from './rows.ts';
-import { freshDb, serverActivity } from './store-testing.ts';
+import { freshDb, seedSynced, serverActivity } from './store-testing.ts';
 import type { LocalActivity } from './types.ts';
 import { queryWords } from './words.ts';
 
@@ -217,6 +217,7 @@ describe('search over many matches', () => {
 
   it('as the rep types, a rare word is a bounded read of its keys and then only its rows', async () => {
     const zebraRows = rows.filter((r) => r.words.some((w) => w.startsWith('zebra'))).length;
+    forgetKnownMatches(db);
     log.queries.length = 0;
     log.rowsByKey = 0;
     const got = await listActivities(db, { search: 'zebra ca', per_page: 25 }, NOW, { lazyTotal: true });
@@ -227,6 +228,30 @@ describe('search over many matches', () => {
     // A short walk in due order first, then zebra's keys (the longer word is tried first): ca's never.
     expect(log.queries.filter((x) => x.index === 'words')).toEqual([{ index: 'words', values: false }]);
     expect(log.rowsByKey).toBe(zebraRows);
+  });
+
+  it('the next key of a rare search is answered from memory: every sort and page, nothing read but two watch rows', async () => {
+    forgetKnownMatches(db);
+    await listActivities(db, { search: 'zebra', per_page: 25 }, NOW, { lazyTotal: true });
+    for (const query of [
+      { search: 'zebra c' }, { search: 'zebra ca', sort_by: 'priority', sort_direction: 'desc' },
+      { search: 'zebra cal', per_page: 5, page: 2 }, { search: 'zebra call', sort_by: 'created_at' },
+    ] as ListQueryInput[]) {
+      log.queries.length = 0;
+      log.rowsByKey = 0;
+      const got = await listActivities(db, query, NOW, { lazyTotal: true });
+      const want = reference(query);
+      expect({ lids: got.items.map((r) => r.lid), total: got.meta.total }, JSON.stringify(query)).toEqual(want);
+      // One key of each word's range and one row: what a live query needs to watch.
+      expect(log.queries.filter((x) => x.index === 'words' && !x.values).length).toBe(queryWords(query.search ?? '').length);
+      expect(log.queries.filter((x) => x.values)).toEqual([{ index: '', values: true }]);
+      expect(log.rowsByKey).toBe(0);
+    }
+    // A wider search, or other filters, is not answered from memory.
+    log.rowsByKey = 0;
+    const wider = await listActivities(db, { search: 'zebra', assigned_user_id: 'u-1' }, NOW, { lazyTotal: true });
+    expect(wider.items.map((r) => r.lid)).toEqual(reference({ search: 'zebra', assigned_user_id: 'u-1' }).lids);
+    expect(log.rowsByKey).toBeGreaterThan(0);
   });
 
   it('as the rep types, a common word costs a page of rows: no read of its keys, no exact total', async () => {
@@ -275,6 +300,7 @@ describe('search over many matches', () => {
   });
 
   it('a search the rep typed past stops between its reads, before reading any row', async () => {
+    forgetKnownMatches(db);
     const gone = new AbortController();
     gone.abort(new Error('typed past'));
     log.queries.length = 0;
@@ -317,5 +343,35 @@ describe('overdue queue for one rep', () => {
     expect(log.queries).toEqual([{ index: '[assigned_user_id+open+due_ms]', values: true }]);
     expect(log.rowsByKey).toBe(0);
     expect((await overdueQueue(db, NOW, { assigned_user_id: 'u-2', limit: 5 })).map((r) => r.lid)).toEqual(want.slice(0, 5));
+  });
+});
+
+describe('a search answered from memory', () => {
+  it('is not used once the store changed, and stays live in a live query', async () => {
+    const store = freshDb('queries-search-memory');
+    try {
+      await seedSynced(store, 'a1', { subject: 'Hartmann renewal' });
+      await seedSynced(store, 'a2', { subject: 'Hartmann pricing' });
+      const lids = async (search: string) => (await listActivities(store, { search }, NOW, { lazyTotal: true })).items.map((r) => r.lid);
+      expect(await lids('hart')).toEqual(['a1', 'a2']);
+      // A new match after the wider search: a narrower one must see it.
+      await seedSynced(store, 'a3', { subject: 'Hartmann renewal call' });
+      expect(await lids('hart ren')).toEqual(['a1', 'a3']);
+
+      // Live: the narrower search is answered from memory, and an edit to a match still re-runs it.
+      const seen: string[][] = [];
+      let next: (() => void) | undefined;
+      const sub = liveQuery(() => lids('hart renewal')).subscribe((v) => { seen.push(v); next?.(); });
+      const answer = () => new Promise<void>((resolve) => { next = resolve; });
+      await answer();
+      expect(seen.at(-1)).toEqual(['a1', 'a3']);
+      const again = answer();
+      await store.activities.update('a3', { deleted: 1 });
+      await again;
+      expect(seen.at(-1)).toEqual(['a1']);
+      sub.unsubscribe();
+    } finally {
+      await store.delete();
+    }
   });
 });

@@ -3,7 +3,7 @@ import type { DBCore, DBCoreQueryRequest } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError, type Activity, type ListQueryInput } from '../domain/index.ts';
 import type { FieldbookDB } from './db.ts';
-import { createQueries, listActivities, type Queries } from './queries.ts';
+import { createQueries, forgetKnownMatches, listActivities, type Queries } from './queries.ts';
 import { toLocalRow } from './rows.ts';
 import { freshDb, serverActivity } from './store-testing.ts';
 
@@ -252,6 +252,7 @@ describe('index use', () => {
   }
 
   it('search reads the word index, never the whole table', async () => {
+    forgetKnownMatches(db);
     const r = await readsOf(() => q.search('proposal pricing'));
     expect(r).toContain('activities:words');
     expect(r).not.toContain('activities:');

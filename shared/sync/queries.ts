@@ -370,6 +370,48 @@ const WALK_ROWS_BUDGET = 12_000;
 const wordRange = (db: FieldbookDB, w: string) => db.activities.where('words').startsWith(w);
 
 /**
+ * The last search whose every match was read (a rare word's rows, filtered), per store. The rep's
+ * next key usually narrows it ("demo sap" → "demo sap i"): every match of the narrower search is
+ * among these rows, so it is answered from memory without reading the store. Any write to the
+ * store (here or from another context: Dexie tells every context) makes it unusable.
+ */
+interface KnownMatches { c: Criteria; rows: LocalActivity[]; writes: number }
+const knownMatches = new WeakMap<FieldbookDB, KnownMatches>();
+let writesSeen = 0;
+Dexie.on('storagemutated', () => { writesSeen++; });
+
+/** Drops the remembered matches (tests that count reads start from a cold store). */
+export function forgetKnownMatches(db: FieldbookDB): void {
+  knownMatches.delete(db);
+}
+
+const NARROWING_SAME: readonly (keyof Criteria)[] = [
+  'type', 'status', 'priority', 'assigned_user_id', 'activityable_type', 'activityable_id', 'dueLo', 'dueHi', 'updatedSinceMs',
+];
+
+/**
+ * In a live query, what a search reads is what it watches; one answered from memory reads nothing,
+ * so it would never run again. These two one-row reads watch what the search would have: each
+ * word's range of the word index (a row gaining or losing a matching word) and the primary keys
+ * spanning its matches (an edit to one of them).
+ */
+async function observeAsSearched(db: FieldbookDB, words: readonly string[], rows: readonly LocalActivity[]): Promise<void> {
+  const lids = rows.map((r) => r.lid).sort();
+  const [lo, hi] = [lids[0], lids.at(-1)];
+  await Promise.all([
+    ...words.map((w) => wordRange(db, w).limit(1).primaryKeys()),
+    lo !== undefined && hi !== undefined ? db.activities.where(':id').between(lo, hi, true, true).limit(1).toArray() : undefined,
+  ]);
+}
+
+/** True when every match of `c` also matches `wider`: the same filters, and each of its words extended. */
+function narrows(c: Criteria, wider: Criteria): boolean {
+  if (NARROWING_SAME.some((k) => c[k] !== wider[k])) return false;
+  const words = c.words ?? [];
+  return (wider.words ?? []).every((w) => words.some((x) => x.startsWith(w)));
+}
+
+/**
  * The keys of the live rows matching `c`, from key-only index reads (no row is read): the query
  * words' ranges of the word index, rarest first (by their counts), then the other filters' index
  * reads, intersected. Stops once few keys are left. `exact` says whether every criterion was
@@ -546,7 +588,18 @@ async function searchPage(
   signal?.throwIfAborted();
   const start = (page - 1) * perPage;
   const need = start + perPage + 1;
+  const known = knownMatches.get(db);
+  if (known && known.writes === writesSeen && narrows(c, known.c)) {
+    // Answered from memory; the narrower set is remembered for the next key.
+    const rows = known.rows.filter((r) => matches(r, c));
+    rows.sort(compareActivities(sortBy, dir));
+    knownMatches.set(db, { c, rows, writes: known.writes });
+    await observeAsSearched(db, c.words ?? [], rows);
+    signal?.throwIfAborted();
+    return { items: rows.slice(start, start + perPage).map((r) => fresh(r, nowMs)), meta: pageMeta(rows.length, page, perPage) };
+  }
   const sorted = (rows: LocalActivity[]) => {
+    knownMatches.set(db, { c, rows, writes: writesSeen });
     rows.sort(compareActivities(sortBy, dir));
     return { items: rows.slice(start, start + perPage).map((r) => fresh(r, nowMs)), meta: pageMeta(rows.length, page, perPage) };
   };
