@@ -96,6 +96,7 @@ export function toEvents(activities: readonly CalendarActivity[], nowMs: number,
     if (overdue) classNames.push('fb-overdue');
     if (a.status === 'completed') classNames.push('fb-completed');
     if (unsynced) classNames.push('fb-unsynced');
+    const details = eventDetails(a, startMs, endMs, overdue, unsynced, zone);
     out.push({
       id: a.lid,
       title: a.subject,
@@ -109,8 +110,8 @@ export function toEvents(activities: readonly CalendarActivity[], nowMs: number,
       editable: canDrag(a.status),
       extendedProps: {
         lid: a.lid, overdue, unsynced, type: a.type,
-        accessibleName: accessibleName(a, startMs, endMs, overdue, unsynced, zone),
-        details: eventDetails(a, startMs, endMs, overdue, unsynced, zone),
+        accessibleName: nameWith(a, details),
+        details,
       },
     });
   }
@@ -121,15 +122,25 @@ function canDrag(status: ActivityStatus): boolean {
   return status === 'pending' || status === 'deferred' || status === 'waiting';
 }
 
-const timeFmt = (zone: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-
-/** Everything about an event in one line: type, subject, time, status, and the marks shown as icons. */
-export function accessibleName(
-  a: CalendarActivity, startMs: number, endMs: number, overdue: boolean, unsynced: boolean, zone: string,
-): string {
-  return `${ACTIVITY_TYPE_LABELS[a.type]}: ${a.subject}, ${eventDetails(a, startMs, endMs, overdue, unsynced, zone)}`;
+/**
+ * Formatters per zone, made once: building an Intl.DateTimeFormat costs far more than using one,
+ * and a busy week has a few hundred events to name.
+ */
+const formatters = new Map<string, { start: Intl.DateTimeFormat; end: Intl.DateTimeFormat }>();
+function formattersFor(zone: string) {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = {
+      start: new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
+      end: new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }),
+    };
+    formatters.set(zone, f);
+  }
+  return f;
 }
+
+/** Everything about an event in one line: type, subject, and the details (time, status, marks shown as icons). */
+const nameWith = (a: CalendarActivity, details: string) => `${ACTIVITY_TYPE_LABELS[a.type]}: ${a.subject}, ${details}`;
 
 /** The part of the name not shown as text on the event (the subject and time are). */
 export function eventDetails(
@@ -137,7 +148,7 @@ export function eventDetails(
 ): string {
   const parts = [
     ACTIVITY_TYPE_LABELS[a.type],
-    `${timeFmt(zone).format(startMs)} to ${new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }).format(endMs)}`,
+    `${formattersFor(zone).start.format(startMs)} to ${formattersFor(zone).end.format(endMs)}`,
     `${PRIORITY_LABELS[a.priority]} priority`,
     ACTIVITY_STATUS_LABELS[a.status],
   ];
