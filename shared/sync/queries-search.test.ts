@@ -299,6 +299,25 @@ describe('search over many matches', () => {
     expect(log.steps).toBeLessThan(5);
   });
 
+  it('the plain list\'s exact total reads keys a chunk at a time (no native count) and stops between chunks', async () => {
+    log.counts = 0;
+    log.queries.length = 0;
+    expect(await totalActivities(db, {}, NOW)).toBe(reference({}).total);
+    expect(log.counts).toBe(0);
+    // N rows in chunks of 2500 keys (plus the deleted-rows read).
+    const chunks = log.queries.filter((x) => x.index === '').length;
+    expect(chunks).toBe(Math.floor(N / 2500) + 1);
+    const late = new AbortController();
+    log.queries.length = 0;
+    log.onQuery = () => { if (log.queries.length >= 2) late.abort(new Error('typed on')); };
+    try {
+      await expect(totalActivities(db, {}, NOW, late.signal)).rejects.toThrow('typed on');
+    } finally {
+      delete log.onQuery;
+    }
+    expect(log.queries.filter((x) => x.index === '').length).toBeLessThan(chunks);
+  });
+
   it('a search the rep typed past stops between its reads, before reading any row', async () => {
     forgetKnownMatches(db);
     const gone = new AbortController();
