@@ -32,4 +32,14 @@ describe('reviewRows', () => {
     const rows = await reviewRows(db, NOW, ZONE);
     expect(rows.map((r) => r.lid).sort()).toEqual(['created-this-week', 'done-this-week', 'load-day-13', 'next-week-demo', 'overdue-old']);
   });
+
+  it("is the rep's own week: a colleague's activities on shared accounts are left out", async () => {
+    const db = freshDb('review-own');
+    open.push(db);
+    await seedSynced(db, 'mine', { assigned_user_id: 'u-me', due_at: '2026-11-30T09:00:00Z' });
+    await seedSynced(db, 'theirs', { assigned_user_id: 'u-colleague', due_at: '2026-11-30T10:00:00Z' });
+    expect((await reviewRows(db, NOW, ZONE, 'u-me')).map((r) => r.lid)).toEqual(['mine']);
+    // Before the rep is known (not signed in yet), nothing is left out.
+    expect((await reviewRows(db, NOW, ZONE)).map((r) => r.lid).sort()).toEqual(['mine', 'theirs']);
+  });
 });

@@ -12,7 +12,8 @@ import { useApp } from '../../app/context.tsx';
 
 const DAY_MS = 86_400_000;
 
-export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: string): Promise<LocalActivity[]> {
+/** `userId`: the rep whose week it is (a colleague's activities on shared accounts are theirs to review). */
+export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: string, userId?: string): Promise<LocalActivity[]> {
   const weeks = reviewWeeks(new Date(nowMs).toISOString(), timeZone);
   const weekStart = Date.parse(weeks.thisWeek.from);
   const [overdue, window, touched] = await Promise.all([
@@ -24,7 +25,9 @@ export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: strin
     db.activities.where('updated_at').aboveOrEqual(weeks.thisWeek.from).toArray(),
   ]);
   const byLid = new Map<string, LocalActivity>();
-  for (const a of [...overdue, ...window, ...touched]) if (a.deleted === 0) byLid.set(a.lid, a);
+  for (const a of [...overdue, ...window, ...touched]) {
+    if (a.deleted === 0 && (userId === undefined || a.assigned_user_id === userId)) byLid.set(a.lid, a);
+  }
   return [...byLid.values()];
 }
 
@@ -39,10 +42,11 @@ export function useMinuteClock(): number {
 }
 
 export function useWeeklyReview(nowMs: number): WeeklyReview<LocalActivity> | undefined {
-  const { db, settings } = useApp();
+  const { db, settings, currentUser } = useApp();
   const zone = settings.timeZone;
+  const userId = currentUser?.id;
   return useLiveQuery(async () => {
-    const rows = await reviewRows(db, nowMs, zone);
+    const rows = await reviewRows(db, nowMs, zone, userId);
     return weeklyReview(rows, { now: new Date(nowMs).toISOString(), timeZone: zone });
-  }, [db, nowMs, zone]);
+  }, [db, nowMs, zone, userId]);
 }
