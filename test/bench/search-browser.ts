@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
-import { navigate, openApp, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
+import { navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
 import type * as DbModule from '../../shared/sync/db.ts';
 import type * as QueriesModule from '../../shared/sync/queries.ts';
 import type * as SeedModule from './search-seed.ts';
@@ -62,7 +62,8 @@ const stats = (xs: number[]) => ({ samples: xs.length, p50: pct(xs, 50), p95: pc
 /** Page-side state the probes below share (installed once). */
 interface BenchWindow {
   __bench: {
-    keys: { t0: number; value?: string; ms?: number }[];
+    /** Per keystroke: keydown time, the box's value after it, when the list showed it, when the box did. */
+    keys: { t0: number; value?: string; ms?: number; echoMs?: number }[];
     measuring: boolean;
     view?: Promise<number>;
   };
@@ -78,7 +79,15 @@ async function installKeystrokeProbe(page: Page): Promise<void> {
     document.addEventListener('keydown', (e) => { if (b.measuring && isBox(e.target)) b.keys.push({ t0: e.timeStamp }); }, true);
     document.addEventListener('input', (e) => {
       const k = b.keys.at(-1);
-      if (b.measuring && isBox(e.target) && k && k.value === undefined) k.value = e.target.value;
+      if (b.measuring && isBox(e.target) && k && k.value === undefined) {
+        k.value = e.target.value;
+        // The frame after the input event: the typed character is on screen.
+        requestAnimationFrame(() => {
+          const ch = new MessageChannel();
+          ch.port1.onmessage = () => { k.echoMs = performance.now() - k.t0; };
+          ch.port2.postMessage(null);
+        });
+      }
     }, true);
     let shown: string | undefined;
     new MutationObserver(() => {
@@ -101,7 +110,7 @@ async function installKeystrokeProbe(page: Page): Promise<void> {
 }
 
 /** Types one search, a key at a time, then waits until the list shows it; returns per-key ms. */
-async function typeSearch(page: Page, text: string): Promise<{ value: string; ms: number }[]> {
+async function typeSearch(page: Page, text: string): Promise<{ value: string; ms: number; echoMs: number }[]> {
   const box = page.locator('#act-search');
   await box.click();
   await page.evaluate(() => { const b = (window as unknown as BenchWindow).__bench; b.keys = []; b.measuring = true; });
@@ -110,11 +119,11 @@ async function typeSearch(page: Page, text: string): Promise<{ value: string; ms
     // Pacing, not synchronisation: a rep's next key comes when it comes, whatever the screen shows.
     await pause(CADENCE_MS);
   }
-  await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.keys.every((k) => k.ms !== undefined), undefined, { timeout: 60_000 });
+  await page.waitForFunction(() => (window as unknown as BenchWindow).__bench.keys.every((k) => k.ms !== undefined && k.echoMs !== undefined), undefined, { timeout: 60_000 });
   const ms = await page.evaluate(() => {
     const b = (window as unknown as BenchWindow).__bench;
     b.measuring = false;
-    return b.keys.map((k) => ({ value: k.value ?? '', ms: k.ms ?? NaN }));
+    return b.keys.map((k) => ({ value: k.value ?? '', ms: k.ms ?? NaN, echoMs: k.echoMs ?? NaN }));
   });
   // Clear for the next search (not measured) and wait for the unfiltered list.
   await box.fill('');
@@ -293,9 +302,14 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
       for (const v of ['Calendar', 'Overdue', 'Activities'] as const) viewMs[v].push(await openView(page, v));
     }
     if (viewProfile) await viewProfile(process.env.BENCH_VIEW_PROFILE ?? '');
+    // What a crowded week looks like (this week of the rep's, at 100 000 activities).
+    await navigate(page, 'Calendar');
+    await page.locator(VIEWS.Calendar).first().waitFor();
+    await screenshot(page, 'bench-calendar-100k');
+    await navigate(page, 'Activities');
 
     progress('typing searches');
-    const keys: { value: string; ms: number }[] = [];
+    const keys: { value: string; ms: number; echoMs: number }[] = [];
     // BENCH_SEARCH_PROFILE=file.cpuprofile: a CPU profile of the typing (open it in Chrome's DevTools).
     const typingProfile = process.env.BENCH_SEARCH_PROFILE ? await startProfile(app.context, page) : undefined;
     for (let r = 0; r < searchRounds; r++) {
@@ -315,9 +329,10 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
       typing: {
         cadenceMs: CADENCE_MS, searches: SEARCHES, rounds: searchRounds,
         inputToRenderedMs: stats(keystrokes),
+        inputToEchoMs: stats(keys.map((k) => k.echoMs)),
         // BENCH_SEARCH_DETAIL=1: every keystroke's box value and time.
         ...(process.env.BENCH_SEARCH_DETAIL ? { perKey: keys.map((k) => `${k.value}: ${Math.round(k.ms)}`) } : {}),
-        note: 'keydown → the frame after the list shows the result for that input or a later one',
+        note: 'inputToRenderedMs: keydown → the frame after the list shows the result for that input or a later one; inputToEchoMs: keydown → the frame after the character is in the box',
       },
       openView: {
         note: 'nav click → the frame after the view shows its rows',
