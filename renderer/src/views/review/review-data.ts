@@ -16,13 +16,20 @@ const DAY_MS = 86_400_000;
 export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: string, userId?: string): Promise<LocalActivity[]> {
   const weeks = reviewWeeks(new Date(nowMs).toISOString(), timeZone);
   const weekStart = Date.parse(weeks.thisWeek.from);
+  // A week before this week's start too: prep tasks for next week may be due early.
+  const [lo, hi] = [weekStart - 7 * DAY_MS, Math.max(Date.parse(weeks.nextWeek.to), nowMs + 15 * DAY_MS)];
+  const t = db.activities;
+  // The rep's own rows from the per-assignee indexes (on a shared store, colleagues' rows are most).
   const [overdue, window, touched] = await Promise.all([
-    db.activities.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false).toArray(),
-    // A week before this week's start too: prep tasks for next week may be due early.
-    db.activities.where('due_ms').between(weekStart - 7 * DAY_MS, Math.max(Date.parse(weeks.nextWeek.to), nowMs + 15 * DAY_MS)).toArray(),
+    userId === undefined
+      ? t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false).toArray()
+      : t.where('[assigned_user_id+open+due_ms]').between([userId, 1, -Infinity], [userId, 1, nowMs], true, false).toArray(),
+    userId === undefined
+      ? t.where('due_ms').between(lo, hi).toArray()
+      : t.where('[assigned_user_id+due_ms]').between([userId, lo], [userId, hi]).toArray(),
     // Completed this week and created this week (follow-ups) were both updated this week: one
     // index range instead of reading every completed activity.
-    db.activities.where('updated_at').aboveOrEqual(weeks.thisWeek.from).toArray(),
+    t.where('updated_at').aboveOrEqual(weeks.thisWeek.from).toArray(),
   ]);
   const byLid = new Map<string, LocalActivity>();
   for (const a of [...overdue, ...window, ...touched]) {
