@@ -75,7 +75,7 @@ async function expectEntityTablesWork(db: FieldbookDB): Promise<void> {
 
 /** What every version must still hold after the upgrade, and the v3 indexes over it. */
 async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
-  expect(db.verno).toBe(5);
+  expect(db.verno).toBe(6);
   expect(await db.activities.get('L1')).toEqual(dated);
   // v5: one assignee's open rows by due time (L2 is undated, so in no due index).
   expect(await db.activities.where('[assigned_user_id+open+due_ms]').between(['u-9', 1, -Infinity], ['u-9', 1, Infinity]).primaryKeys()).toEqual(['L1']);
@@ -200,11 +200,45 @@ describe('schema upgrades', () => {
     }
   });
 
+  it('v5 → v6: completed rows written before get completed_ms, so completions are found by time', async () => {
+    const name = dbName('v5');
+    const old = new Dexie(name);
+    old.version(1).stores(V1_STORES);
+    old.version(2).stores(V2_STORES);
+    old.version(3).stores(V3_STORES);
+    old.version(4).stores({ entity_outbox: '++seq, &op_id, [type+entity_id], state', entity_ids: 'local_id, server_id' });
+    old.version(5).stores({
+      activities:
+        'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+        '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+        '[activityable_type+activityable_id+due_ms], *words',
+    });
+    await old.open();
+    // As v5 wrote them: no completed_ms.
+    const { completed_ms: _none, ...done } = toLocalRow(serverActivity({ id: 's4', status: 'completed', completed_at: '2025-12-20T15:00:00Z' }), { lid: 'L4', base: null, sync: 'synced' });
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, done]);
+    await old.table('outbox').add(makeOp());
+    old.close();
+
+    const db = new FieldbookDB(name);
+    await db.open();
+    try {
+      await expectCurrentSchemaWorks(db);
+      expect(await db.activities.get('L4')).toEqual({ ...done, completed_ms: Date.parse('2025-12-20T15:00:00Z') });
+      expect(await db.activities.where('completed_ms').between(Date.parse('2025-12-20T00:00:00Z'), Date.parse('2025-12-21T00:00:00Z')).primaryKeys()).toEqual(['L4']);
+      // Open rows are left as they were.
+      expect(await db.activities.get(dated.lid)).toEqual(dated);
+      expect(await db.outbox.count()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a fresh database opens at the current version with every table', async () => {
     const db = new FieldbookDB(dbName('fresh'));
     await db.open();
     try {
-      expect(db.verno).toBe(5);
+      expect(db.verno).toBe(6);
       expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
       await expectEntityTablesWork(db);
       await db.activities.bulkPut([dated, undated]);

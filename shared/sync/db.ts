@@ -6,6 +6,7 @@ import { Dexie, type EntityTable, type DexieOptions } from 'dexie';
 import type {
   ConflictRecord, DirectoryEntity, EntityIdRow, EntityOp, LocalActivity, OutboxOp, ReminderRow, SyncMetaRow,
 } from './types.ts';
+import { completedMs } from './rows.ts';
 
 export class FieldbookDB extends Dexie {
   activities!: EntityTable<LocalActivity, 'lid'>;
@@ -59,6 +60,19 @@ export class FieldbookDB extends Dexie {
         '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
         '[activityable_type+activityable_id+due_ms], *words',
     });
+    // v6: completions by time (the weekly review's "completed this week", Billable's date range),
+    // which otherwise meant reading every row updated since, or every completed one.
+    this.version(6)
+      .stores({
+        activities:
+          'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+          '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+          '[activityable_type+activityable_id+due_ms], *words',
+      })
+      .upgrade((tx) => tx.table<LocalActivity, string>('activities').where('status').equals('completed').modify((row) => {
+        const ms = completedMs(row.completed_at);
+        if (ms !== undefined) row.completed_ms = ms;
+      }));
   }
 }
 

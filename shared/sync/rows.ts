@@ -10,14 +10,23 @@ import { wordsOf } from './words.ts';
 export interface IndexFields {
   open: 0 | 1;
   due_ms?: number;
+  completed_ms?: number;
   words: string[];
 }
 
-/** The derived fields the Dexie indexes read (open, due_ms, words). */
-export function deriveIndexFields(a: Pick<Activity, 'status' | 'due_at' | 'subject' | 'description'>): IndexFields {
+/** completed_at in epoch ms, or undefined (then the row is in no completed_ms index). */
+export function completedMs(completedAt: string | null | undefined): number | undefined {
+  const ms = completedAt ? Date.parse(completedAt) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** The derived fields the Dexie indexes read (open, due_ms, completed_ms, words). */
+export function deriveIndexFields(a: Pick<Activity, 'status' | 'due_at' | 'completed_at' | 'subject' | 'description'>): IndexFields {
   const out: IndexFields = { open: isOpen(a.status) ? 1 : 0, words: wordsOf(a.subject, a.description) };
   const ms = a.due_at ? Date.parse(a.due_at) : Number.NaN;
   if (Number.isFinite(ms)) out.due_ms = ms;
+  const done = completedMs(a.completed_at);
+  if (done !== undefined) out.completed_ms = done;
   return out;
 }
 
@@ -48,7 +57,7 @@ export function toLocalRow(activity: Activity, opts: ToLocalRowOptions): LocalAc
   return row;
 }
 
-const LOCAL_ONLY_KEYS = ['lid', 'server_id', 'base', 'sync', 'deleted', 'open', 'due_ms', 'words', 'seen_in_pull'] as const;
+const LOCAL_ONLY_KEYS = ['lid', 'server_id', 'base', 'sync', 'deleted', 'open', 'due_ms', 'completed_ms', 'words', 'seen_in_pull'] as const;
 
 /**
  * The guide's Activity for a local row: `id` is the server id, or the lid while the server

@@ -29,6 +29,8 @@ export interface LocalActivity extends Omit<Activity, 'id'> {
   open: 0 | 1;
   /** due_at in epoch ms; absent when there is no due date (so range indexes skip it). */
   due_ms?: number;
+  /** completed_at in epoch ms (schema v6); absent until completed. */
+  completed_ms?: number;
   /** Lower-cased words of subject and description, for the word index. */
   words: string[];
   /** Pull bookkeeping for mark-and-sweep. */

@@ -41,7 +41,11 @@ export function BillableView() {
   const rangeError = !fromIso || !toIso ? 'Pick both dates.' : Date.parse(fromIso) >= Date.parse(toIso) ? 'The end date must be on or after the start date.' : null;
 
   const data = useLiveQuery(async () => {
-    const rows = await db.activities.where('status').equals('completed').filter((a) => a.deleted === 0 && a.is_billable).toArray();
+    // Completed in the range, from the completed_ms index (schema v6): not every completion ever.
+    const range = fromIso && toIso && Date.parse(fromIso) < Date.parse(toIso)
+      ? db.activities.where('completed_ms').between(Date.parse(fromIso), Date.parse(toIso), true, false)
+      : db.activities.where('status').equals('completed');
+    const rows = await range.filter((a) => a.deleted === 0 && a.status === 'completed' && a.is_billable).toArray();
     const keys = (list: (readonly [string, string])[]) => [...new Set(list.map(([t, i]) => `${t}\u0000${i}`))]
       .map((k) => k.split('\u0000') as [DirectoryType, string]);
     const related = await db.entities.bulkGet(keys(rows.map((a) => [a.activityable_type, a.activityable_id] as const)));
@@ -50,7 +54,7 @@ export function BillableView() {
     const entities = new Map<string, DirectoryEntity>();
     for (const e of [...related, ...parents]) if (e) entities.set(`${e.type}:${e.id}`, e);
     return { rows, entities };
-  }, [db]);
+  }, [db, fromIso, toIso]);
 
   const opts = useMemo(() => ({
     timeZone: zone,
