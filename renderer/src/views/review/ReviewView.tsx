@@ -77,9 +77,17 @@ function Subject({ a }: { a: LocalActivity }) {
   );
 }
 
-function OverdueStep({ items, now }: { items: LocalActivity[]; now: number }) {
+/**
+ * Overdue rows drawn in the review at most (oldest first). A rep far behind works the rest in the
+ * Overdue queue, which is virtualized: thousands of rows here took seconds to open.
+ */
+const OVERDUE_SHOWN = 200;
+
+function OverdueStep({ items: allItems, now }: { items: LocalActivity[]; now: number }) {
   const { commands, settings } = useApp();
   const toast = useUiStore((s) => s.toast);
+  const setView = useUiStore((s) => s.setView);
+  const items = allItems.length > OVERDUE_SHOWN ? allItems.slice(0, OVERDUE_SHOWN) : allItems;
   const zone = settings.timeZone;
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -103,9 +111,15 @@ function OverdueStep({ items, now }: { items: LocalActivity[]; now: number }) {
   }
 
   return (
-    <Step n={1} id="review-overdue" title="Overdue: reschedule or cancel" count={items.length}>
+    <Step n={1} id="review-overdue" title="Overdue: reschedule or cancel" count={allItems.length}>
       {items.length === 0 ? <p className="muted">Nothing overdue.</p> : (
         <>
+          {allItems.length > items.length && (
+            <p className="muted small">
+              The {items.length} oldest of {allItems.length} are shown here.{' '}
+              <button type="button" className="button link" onClick={() => setView('overdue')}>Work them all in Overdue</button>
+            </p>
+          )}
           <div className="review-toolbar" role="toolbar" aria-label="Overdue actions">
             <span className="muted small" aria-live="polite">{selected.length} selected</span>
             {presets.map((p) => (
@@ -125,7 +139,7 @@ function OverdueStep({ items, now }: { items: LocalActivity[]; now: number }) {
             <thead>
               <tr>
                 <th scope="col" className="check-col">
-                  <input type="checkbox" aria-label="Select all overdue" checked={all}
+                  <input type="checkbox" aria-label={allItems.length > items.length ? 'Select all shown' : 'Select all overdue'} checked={all}
                     onChange={(e) => setPicked(e.target.checked ? new Set(items.map((a) => a.lid)) : new Set())} />
                 </th>
                 <th scope="col">Activity</th>
