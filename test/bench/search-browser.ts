@@ -299,7 +299,10 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
     // Warm the views once (module code, FullCalendar), then measure.
     for (const v of VIEW_NAMES) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: v, exact: true }).click();
-      await page.locator(VIEWS[v]).first().waitFor({ timeout: 120_000 });
+      await page.locator(VIEWS[v]).first().waitFor({ timeout: 120_000 }).catch(async (e: unknown) => {
+        await screenshot(page, `bench-failed-${v}`);
+        throw new Error(`${v} did not show its rows; page errors: ${JSON.stringify(app.errors)}`, { cause: e });
+      });
     }
     const viewMs = Object.fromEntries(VIEW_NAMES.map((v) => [v, [] as number[]])) as Record<ViewName, number[]>;
     // BENCH_VIEW_PROFILE=file.cpuprofile: a CPU profile of the views opening.

@@ -17,16 +17,12 @@ describe('reviewRows', () => {
   it('reads what the review needs from indexes and leaves out old closed work and local deletes', async () => {
     const db = freshDb('review');
     open.push(db);
-    // On another record than the completion below (whose record's activities are all read).
-    const old = { created_at: '2026-01-01T09:00:00Z', updated_at: '2026-01-01T09:00:00Z', activityable_id: 'cus-other' };
+    const old = { created_at: '2026-01-01T09:00:00Z', updated_at: '2026-01-01T09:00:00Z' };
     await seedSynced(db, 'overdue-old', { ...old, due_at: '2025-03-01T09:00:00Z' });
     await seedSynced(db, 'next-week-demo', { ...old, type: 'demo', due_at: '2026-12-02T13:00:00Z' });
     await seedSynced(db, 'load-day-13', { ...old, due_at: '2026-12-09T08:00:00Z' });
-    await seedSynced(db, 'done-this-week', { ...old, activityable_id: 'cus-1', status: 'completed', due_at: '2026-10-01T09:00:00Z', completed_at: '2026-11-24T10:00:00Z', updated_at: '2026-11-24T10:00:00Z', follow_up_required: true });
-    // Its follow-up: undated, on the same record (cus-1), found through the record's index.
+    await seedSynced(db, 'done-this-week', { ...old, status: 'completed', due_at: '2026-10-01T09:00:00Z', completed_at: '2026-11-24T10:00:00Z', updated_at: '2026-11-24T10:00:00Z', follow_up_required: true });
     await seedSynced(db, 'created-this-week', { due_at: null, created_at: '2026-11-25T08:00:00Z', updated_at: '2026-11-25T08:00:00Z' });
-    // Updated this week but neither due nor completed in range, nor on that record: not needed.
-    await seedSynced(db, 'edited-this-week', { ...old, due_at: null, updated_at: '2026-11-25T09:00:00Z' });
     // Left out: done long ago, far future (beyond the two weeks), deleted here.
     await seedSynced(db, 'done-long-ago', { ...old, status: 'completed', due_at: '2026-02-01T09:00:00Z', completed_at: '2026-02-01T10:00:00Z' });
     await seedSynced(db, 'far-future', { ...old, due_at: '2027-03-01T09:00:00Z' });

@@ -1,8 +1,7 @@
 /**
  * The rows the weekly review looks at, read from indexes rather than the whole store: open
  * overdue ones, everything due from the start of this week to two weeks ahead (next week's prep,
- * the load chart, prep tasks), what was completed this week, and the activities on the records of
- * completions that ask for a follow-up (whether one exists).
+ * the load chart, prep tasks), and everything changed this week (completions, new follow-ups).
  */
 import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
@@ -21,26 +20,20 @@ export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: strin
   const [lo, hi] = [weekStart - 7 * DAY_MS, Math.max(Date.parse(weeks.nextWeek.to), nowMs + 15 * DAY_MS)];
   const t = db.activities;
   // The rep's own rows from the per-assignee indexes (on a shared store, colleagues' rows are most).
-  const [overdue, window, completed] = await Promise.all([
+  const [overdue, window, touched] = await Promise.all([
     userId === undefined
       ? t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false).toArray()
       : t.where('[assigned_user_id+open+due_ms]').between([userId, 1, -Infinity], [userId, 1, nowMs], true, false).toArray(),
     userId === undefined
       ? t.where('due_ms').between(lo, hi).toArray()
       : t.where('[assigned_user_id+due_ms]').between([userId, lo], [userId, hi]).toArray(),
-    // Completed this week (schema v6 index), whatever their due date.
-    t.where('completed_ms').aboveOrEqual(weekStart).toArray(),
+    // Completed this week and created this week (follow-ups) were both updated this week: one
+    // index range instead of reading every completed activity.
+    t.where('updated_at').aboveOrEqual(weeks.thisWeek.from).toArray(),
   ]);
-  const mine = (a: LocalActivity) => a.deleted === 0 && (userId === undefined || a.assigned_user_id === userId);
-  // A follow-up of a completion is on the same record: those records' activities, by index.
-  const records = [...new Set(completed.filter((a) => mine(a) && a.follow_up_required).map((a) => `${a.activityable_type}\u0000${a.activityable_id}`))];
-  const related = await Promise.all(records.map((k) => {
-    const [type = '', id = ''] = k.split('\u0000');
-    return t.where('[activityable_type+activityable_id]').equals([type, id]).toArray();
-  }));
   const byLid = new Map<string, LocalActivity>();
-  for (const a of [...overdue, ...window, ...completed, ...related.flat()]) {
-    if (mine(a)) byLid.set(a.lid, a);
+  for (const a of [...overdue, ...window, ...touched]) {
+    if (a.deleted === 0 && (userId === undefined || a.assigned_user_id === userId)) byLid.set(a.lid, a);
   }
   return [...byLid.values()];
 }
