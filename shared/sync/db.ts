@@ -60,8 +60,8 @@ export class FieldbookDB extends Dexie {
         '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
         '[activityable_type+activityable_id+due_ms], *words',
     });
-    // v6: completions by time (the weekly review's "completed this week", Billable's date range),
-    // which otherwise meant reading every row updated since, or every completed one.
+    // v6: completions by time, for Billable's date range (which otherwise read every completion
+    // ever). The weekly review does not use it yet: see review-data.ts.
     this.version(6)
       .stores({
         activities:
