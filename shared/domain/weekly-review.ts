@@ -75,6 +75,11 @@ export const PREP_TYPES: readonly ActivityType[] = ['demo', 'presentation', 'pro
 
 const PREP_WORDS = /\b(prep|prepare|preparation)\b/i;
 
+/** A task tagged or titled as preparation ("prep", "prepare", "preparation"). */
+export function isPrepTask(a: Pick<Activity, 'type' | 'tags' | 'subject'>): boolean {
+  return a.type === 'task' && (a.tags.some((t) => PREP_WORDS.test(t)) || PREP_WORDS.test(a.subject));
+}
+
 /**
  * Whether `candidate` prepares `target`: it links to it (custom_fields.prep_for), or it is a
  * task on the same record, tagged or titled as prep, due no later than the target.
@@ -82,10 +87,8 @@ const PREP_WORDS = /\b(prep|prepare|preparation)\b/i;
 export function isPrepFor(candidate: ReviewItem, target: ReviewItem): boolean {
   if (candidate.status === 'cancelled' || sameActivity(candidate, target)) return false;
   if (refersTo(candidate.custom_fields[PREP_FOR_FIELD], target)) return true;
-  if (candidate.type !== 'task') return false;
+  if (!isPrepTask(candidate)) return false;
   if (candidate.activityable_type !== target.activityable_type || candidate.activityable_id !== target.activityable_id) return false;
-  const looksLikePrep = candidate.tags.some((t) => PREP_WORDS.test(t)) || PREP_WORDS.test(candidate.subject);
-  if (!looksLikePrep) return false;
   return !candidate.due_at || !target.due_at || instantMs(candidate.due_at) <= instantMs(target.due_at);
 }
 

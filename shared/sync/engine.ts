@@ -22,7 +22,7 @@ import { STATUS_FAMILY, writeField, pickMergeable } from './merge.ts';
 import { pullActivities, pullDirectory, type PullOptions, type PullReport } from './pull.ts';
 import { CLIENT_MARKER, opsOf, pushOutbox, type PushReport } from './push.ts';
 import { entityIdResolver, pendingEntityOps, pushEntityOutbox } from './entity-push.ts';
-import { deriveIndexFields, fromLocalRow } from './rows.ts';
+import { fromLocalRow, reindexed } from './rows.ts';
 import { createStatusStore, type FailedOpInfo, type StatusListener, type SyncStatus } from './status.ts';
 import type { ConflictRecord, LocalActivity, OpKind, OutboxOp } from './types.ts';
 
@@ -364,7 +364,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       const left = await db.conflicts.where('lid').equals(c.lid).count();
       const remaining = await db.outbox.where('lid').equals(c.lid).count();
       await db.activities.put({
-        ...nextRow, ...deriveIndexFields(nextRow),
+        ...reindexed(nextRow),
         sync: left ? 'conflict' : remaining ? 'pending' : 'synced',
       });
     });
@@ -458,7 +458,7 @@ function checkPayload(kind: OpKind, payload: Record<string, unknown>): Record<st
 
 function withFields(row: LocalActivity, a: Activity): LocalActivity {
   const { id: _id, ...fields } = a;
-  return { ...row, ...fields, ...deriveIndexFields(a) };
+  return reindexed({ ...row, ...fields });
 }
 
 /** The server snapshot with queued intents applied, as the rep would see it. Invalid steps are skipped. */

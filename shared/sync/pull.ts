@@ -32,7 +32,7 @@ import { backoffDelay } from './backoff.ts';
 import { assertAlive, mapLimit, sleep, yieldToEventLoop, type SyncContext } from './context.ts';
 import { pickMergeable, threeWayMerge } from './merge.ts';
 import { CLIENT_MARKER, isRescheduledCopy } from './push.ts';
-import { deriveIndexFields, toLocalRow } from './rows.ts';
+import { reindexed, toLocalRow } from './rows.ts';
 import type { ConflictRecord, DirectoryEntity, LocalActivity, OutboxOp } from './types.ts';
 import { reapplyPendingEntities } from './entity-commands.ts';
 import { wordsOf } from './words.ts';
@@ -225,7 +225,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
         }
         const merged = { ...e, ...m.merged };
         rows.push({
-          ...merged, ...deriveIndexFields(merged), base: a, seen_in_pull: generation,
+          ...reindexed(merged), base: a, seen_in_pull: generation,
           sync: m.conflicts.length ? 'conflict' : e.sync,
         });
       }

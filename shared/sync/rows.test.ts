@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveIndexFields, fromLocalRow, toLocalRow, withActivity } from './rows.ts';
+import { deriveIndexFields, fromLocalRow, linkKeys, prepTaskKey, reindexed, toLocalRow, withActivity } from './rows.ts';
 import { serverActivity } from './store-testing.ts';
 
 describe('toLocalRow / fromLocalRow', () => {
@@ -40,5 +40,27 @@ describe('withActivity', () => {
     const next = withActivity(row, { ...a, id: 'ignored', status: 'completed', subject: 'Closed', due_at: null }, 'pending');
     expect(next).toMatchObject({ lid: 'L1', server_id: 'srv-1', base: a, deleted: 1, seen_in_pull: 'p', sync: 'pending', open: 0, words: ['closed'] });
     expect(next).not.toHaveProperty('due_ms');
+  });
+});
+
+describe('reindexed', () => {
+  it('derives the index fields again and drops the ones that no longer apply', () => {
+    const a = serverActivity({ id: 'srv-2', status: 'completed', completed_at: '2025-12-20T15:00:00Z', custom_fields: { follow_up_of: 'srv-1' } });
+    const row = toLocalRow(a, { lid: 'L2', base: a, sync: 'synced' });
+    expect(row).toMatchObject({ due_ms: Date.parse('2025-12-20T14:00:00Z'), completed_ms: Date.parse('2025-12-20T15:00:00Z'), links: ['srv-1'] });
+    const next = reindexed({ ...row, due_at: null, completed_at: null, custom_fields: {}, subject: 'Renamed' });
+    for (const k of ['due_ms', 'completed_ms', 'links']) expect(next).not.toHaveProperty(k);
+    expect(next.words).toEqual(['renamed']);
+  });
+});
+
+describe('linkKeys', () => {
+  it('names what the row links to, and the record for a task that looks like preparation', () => {
+    const on = { activityable_type: 'customer', activityable_id: 'c1' } as const;
+    expect(linkKeys(serverActivity({ ...on, custom_fields: { follow_up_of: 'srv-1', prep_for: 'L7' } }))).toEqual(['srv-1', 'L7']);
+    expect(linkKeys(serverActivity({ ...on, type: 'task', subject: 'Prepare demo deck' }))).toEqual([prepTaskKey('customer', 'c1')]);
+    expect(linkKeys(serverActivity({ ...on, type: 'task', subject: 'Deck', tags: ['prep'] }))).toEqual(['prep:customer:c1']);
+    // A call titled "prep" is not a prep task; an empty link names nothing.
+    expect(linkKeys(serverActivity({ ...on, type: 'call', subject: 'Prep call', custom_fields: { follow_up_of: '' } }))).toBeUndefined();
   });
 });

@@ -3,7 +3,7 @@
  * `server_id`, sync bookkeeping, derived index fields). Commands and the sync engine both write
  * rows through these, so the index fields can never drift from the data they index.
  */
-import { isOpen, type Activity } from '../domain/index.ts';
+import { FOLLOW_UP_OF_FIELD, isOpen, isPrepTask, PREP_FOR_FIELD, type Activity } from '../domain/index.ts';
 import type { LocalActivity, SyncState } from './types.ts';
 import { wordsOf } from './words.ts';
 
@@ -12,6 +12,32 @@ export interface IndexFields {
   due_ms?: number;
   completed_ms?: number;
   words: string[];
+  links?: string[];
+}
+
+/** The `links` key of a prep-looking task on a record (see deriveIndexFields). */
+export function prepTaskKey(activityableType: string, activityableId: string): string {
+  return `prep:${activityableType}:${activityableId}`;
+}
+
+type IndexSource = Pick<
+  Activity,
+  'status' | 'due_at' | 'completed_at' | 'subject' | 'description' | 'type' | 'tags' | 'custom_fields' | 'activityable_type' | 'activityable_id'
+>;
+
+/**
+ * What the row may be evidence of for the weekly review, so it can be found by key instead of by
+ * reading a whole record: the activities it links to (custom_fields.follow_up_of, prep_for) and,
+ * for a task that looks like preparation, prepTaskKey of its record. Undefined when none.
+ */
+export function linkKeys(a: IndexSource): string[] | undefined {
+  const keys: string[] = [];
+  for (const field of [FOLLOW_UP_OF_FIELD, PREP_FOR_FIELD]) {
+    const v = a.custom_fields[field];
+    if (typeof v === 'string' && v.length > 0) keys.push(v);
+  }
+  if (isPrepTask(a)) keys.push(prepTaskKey(a.activityable_type, a.activityable_id));
+  return keys.length > 0 ? keys : undefined;
 }
 
 /** completed_at in epoch ms, or undefined (then the row is in no completed_ms index). */
@@ -20,14 +46,28 @@ export function completedMs(completedAt: string | null | undefined): number | un
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** The derived fields the Dexie indexes read (open, due_ms, completed_ms, words). */
-export function deriveIndexFields(a: Pick<Activity, 'status' | 'due_at' | 'completed_at' | 'subject' | 'description'>): IndexFields {
+/** The derived fields the Dexie indexes read (open, due_ms, completed_ms, words, links). */
+export function deriveIndexFields(a: IndexSource): IndexFields {
   const out: IndexFields = { open: isOpen(a.status) ? 1 : 0, words: wordsOf(a.subject, a.description) };
   const ms = a.due_at ? Date.parse(a.due_at) : Number.NaN;
   if (Number.isFinite(ms)) out.due_ms = ms;
   const done = completedMs(a.completed_at);
   if (done !== undefined) out.completed_ms = done;
+  const links = linkKeys(a);
+  if (links) out.links = links;
   return out;
+}
+
+const OPTIONAL_INDEX_KEYS = ['due_ms', 'completed_ms', 'links'] as const;
+
+/**
+ * `row` with its index fields derived again from its own fields. One that no longer applies is
+ * dropped (due_ms after due_at was cleared), which spreading deriveIndexFields over it would keep.
+ */
+export function reindexed<T extends LocalActivity>(row: T): T {
+  const copy: T = { ...row };
+  for (const k of OPTIONAL_INDEX_KEYS) delete copy[k];
+  return { ...copy, ...deriveIndexFields(row) };
 }
 
 export interface ToLocalRowOptions {
@@ -57,7 +97,7 @@ export function toLocalRow(activity: Activity, opts: ToLocalRowOptions): LocalAc
   return row;
 }
 
-const LOCAL_ONLY_KEYS = ['lid', 'server_id', 'base', 'sync', 'deleted', 'open', 'due_ms', 'completed_ms', 'words', 'seen_in_pull'] as const;
+const LOCAL_ONLY_KEYS = ['lid', 'server_id', 'base', 'sync', 'deleted', 'open', 'due_ms', 'completed_ms', 'words', 'links', 'seen_in_pull'] as const;
 
 /**
  * The guide's Activity for a local row: `id` is the server id, or the lid while the server

@@ -33,6 +33,8 @@ export interface LocalActivity extends Omit<Activity, 'id'> {
   completed_ms?: number;
   /** Lower-cased words of subject and description, for the word index. */
   words: string[];
+  /** What the row links to, for the weekly review (schema v7; rows.ts linkKeys); absent when nothing. */
+  links?: string[];
   /** Pull bookkeeping for mark-and-sweep. */
   seen_in_pull?: string;
 }

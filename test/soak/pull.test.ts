@@ -84,6 +84,24 @@ describe('pull', () => {
     await engine.stop();
   });
 
+  it('a rebased row whose due date the server cleared leaves the due-time indexes (no stale due_ms)', async () => {
+    rig = await startRig({}, 'pull-rebase-index');
+    const a = rig.crm.mutate.create({ type: 'call', subject: 'Dated', activityable_type: 'customer', activityable_id: cust(0), due_at: '2031-01-01T10:00:00Z' });
+    const engine = rig.engine({ pull: { followEntities: false } });
+    await engine.pull();
+    const row = await rig.db.activities.where('server_id').equals(a.id).first();
+    expect(row?.due_ms).toBe(Date.parse('2031-01-01T10:00:00Z'));
+    // A local edit still queued makes the next pull merge (rebase) instead of replacing the row.
+    await rig.commands.update(row!.lid, { description: 'Agenda: pricing' });
+    rig.crm.mutate.update(a.id, { due_at: null });
+    await engine.pull({ full: true });
+    const after = await rig.db.activities.get(row!.lid);
+    expect(after).toMatchObject({ due_at: null, description: 'Agenda: pricing' });
+    expect(after).not.toHaveProperty('due_ms');
+    expect(await rig.db.activities.where('due_ms').above(0).count()).toBe(0);
+    await engine.stop();
+  });
+
   it('refreshes the entity directory and answers who am I', async () => {
     rig = await startRig({}, 'pull-dir');
     const engine = rig.engine();
