@@ -75,7 +75,7 @@ async function expectEntityTablesWork(db: FieldbookDB): Promise<void> {
 
 /** What every version must still hold after the upgrade, and the v3 indexes over it. */
 async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
-  expect(db.verno).toBe(6);
+  expect(db.verno).toBe(7);
   expect(await db.activities.get('L1')).toEqual(dated);
   // v5: one assignee's open rows by due time (L2 is undated, so in no due index).
   expect(await db.activities.where('[assigned_user_id+open+due_ms]').between(['u-9', 1, -Infinity], ['u-9', 1, Infinity]).primaryKeys()).toEqual(['L1']);
@@ -234,11 +234,53 @@ describe('schema upgrades', () => {
     }
   });
 
+  it('v6 → v7: rows written before get their links; a record\'s activities are found by creation time', async () => {
+    const name = dbName('v6');
+    const old = new Dexie(name);
+    old.version(1).stores(V1_STORES);
+    old.version(2).stores(V2_STORES);
+    old.version(3).stores(V3_STORES);
+    old.version(4).stores({ entity_outbox: '++seq, &op_id, [type+entity_id], state', entity_ids: 'local_id, server_id' });
+    old.version(6).stores({
+      activities:
+        'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+        '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+        '[activityable_type+activityable_id+due_ms], *words',
+    });
+    await old.open();
+    // As v6 wrote them: no links.
+    const asV6 = (a: LocalActivity): LocalActivity => { const { links: _none, ...rest } = a; return rest; };
+    // Undated, so the shared checks of the due-time indexes stay as they are.
+    const on = { activityable_type: 'lead', activityable_id: 'lead-8', due_at: null, reminder_at: null } as const;
+    const followUp = asV6(toLocalRow(serverActivity({ id: 's5', ...on, created_at: '2025-12-21T09:00:00Z', custom_fields: { follow_up_of: 's1' } }), { lid: 'L5', base: null, sync: 'synced' }));
+    const prep = asV6(toLocalRow(serverActivity({ id: 's6', ...on, type: 'task', subject: 'Prep the demo', created_at: '2025-12-19T09:00:00Z' }), { lid: 'L6', base: null, sync: 'synced' }));
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, followUp, prep]);
+    await old.table('outbox').add(makeOp());
+    old.close();
+
+    const db = new FieldbookDB(name);
+    await db.open();
+    try {
+      await expectCurrentSchemaWorks(db);
+      expect(await db.activities.get('L5')).toEqual({ ...followUp, links: ['s1'] });
+      expect(await db.activities.where('links').equals('s1').primaryKeys()).toEqual(['L5']);
+      expect(await db.activities.where('links').equals('prep:lead:lead-8').primaryKeys()).toEqual(['L6']);
+      // Rows without links stay as they were, in no links entry.
+      expect(await db.activities.get(dated.lid)).toEqual(dated);
+      expect(await db.activities.where('links').noneOf([]).count()).toBe(2);
+      expect(await db.activities.where('[activityable_type+activityable_id+created_at]')
+        .between(['lead', 'lead-8', '2025-12-20T00:00:00Z'], ['lead', 'lead-8', Dexie.maxKey]).primaryKeys()).toEqual(['L5']);
+      expect(await db.outbox.count()).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a fresh database opens at the current version with every table', async () => {
     const db = new FieldbookDB(dbName('fresh'));
     await db.open();
     try {
-      expect(db.verno).toBe(6);
+      expect(db.verno).toBe(7);
       expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
       await expectEntityTablesWork(db);
       await db.activities.bulkPut([dated, undated]);

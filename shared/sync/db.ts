@@ -6,7 +6,7 @@ import { Dexie, type EntityTable, type DexieOptions } from 'dexie';
 import type {
   ConflictRecord, DirectoryEntity, EntityIdRow, EntityOp, LocalActivity, OutboxOp, ReminderRow, SyncMetaRow,
 } from './types.ts';
-import { completedMs } from './rows.ts';
+import { completedMs, linkKeys } from './rows.ts';
 
 export class FieldbookDB extends Dexie {
   activities!: EntityTable<LocalActivity, 'lid'>;
@@ -61,7 +61,7 @@ export class FieldbookDB extends Dexie {
         '[activityable_type+activityable_id+due_ms], *words',
     });
     // v6: completions by time, for Billable's date range (which otherwise read every completion
-    // ever). The weekly review does not use it yet: see review-data.ts.
+    // ever) and the weekly review's completions this week.
     this.version(6)
       .stores({
         activities:
@@ -72,6 +72,20 @@ export class FieldbookDB extends Dexie {
       .upgrade((tx) => tx.table<LocalActivity, string>('activities').where('status').equals('completed').modify((row) => {
         const ms = completedMs(row.completed_at);
         if (ms !== undefined) row.completed_ms = ms;
+      }));
+    // v7: the weekly review's evidence found by key rather than by reading whole records: what a
+    // row links to (*links: follow-up of, prep for, prep tasks by record; rows.ts linkKeys) and a
+    // record's activities by creation time (a follow-up is one created after the completion).
+    this.version(7)
+      .stores({
+        activities:
+          'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+          '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+          '[activityable_type+activityable_id+due_ms], [activityable_type+activityable_id+created_at], *words, *links',
+      })
+      .upgrade((tx) => tx.table<LocalActivity, string>('activities').toCollection().modify((row) => {
+        const keys = linkKeys(row);
+        if (keys) row.links = keys;
       }));
   }
 }

@@ -79,9 +79,13 @@ export async function seedActivities(opts: SeedOptions): Promise<SeedResult> {
   }, (ms) => newId(ms).toLowerCase());
   const rng = seededRng(seed + 1);
   const word = zipfPicker(rng, NOTE_WORDS);
+  // Its own stream, so the notes are the same words as before follow-ups were added.
+  const followRng = seededRng(seed + 2);
   const rows: LocalActivity[] = activities.map((a) => {
     const notes = `${word()} ${word()} ${word()}`;
-    const withNotes = { ...a, description: a.description ? `${a.description} ${notes}` : notes };
+    // A fifth of the completions asked for a follow-up (the weekly review looks for one).
+    const followUp = a.status === 'completed' && followRng() < 0.2 ? { follow_up_required: true, follow_up_date: a.completed_at?.slice(0, 10) ?? null } : {};
+    const withNotes = { ...a, ...followUp, description: a.description ? `${a.description} ${notes}` : notes };
     return toLocalRow(withNotes, { lid: `b${a.id}`, base: withNotes, sync: 'synced' });
   });
   const generateMs = performance.now() - t0;

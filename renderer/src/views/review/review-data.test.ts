@@ -1,7 +1,11 @@
 import 'fake-indexeddb/auto';
+import type { DBCore } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshDb, seedSynced } from '#shared/sync/store-testing';
+import { ACTIVITY_STATUSES, weeklyReview, type Activity, type WeeklyReview } from '#shared/domain/index';
+import { toLocalRow } from '#shared/sync/rows';
+import { freshDb, seedSynced, serverActivity } from '#shared/sync/store-testing';
 import type { FieldbookDB } from '#shared/sync/db';
+import type { LocalActivity } from '#shared/sync/types';
 import { reviewRows } from './review-data.ts';
 
 const ZONE = 'Europe/Berlin';
@@ -14,7 +18,7 @@ afterEach(async () => {
 });
 
 describe('reviewRows', () => {
-  it('reads what the review needs from indexes and leaves out old closed work and local deletes', async () => {
+  it('reads what the review needs from indexes and leaves out old closed work, far-off work and local deletes', async () => {
     const db = freshDb('review');
     open.push(db);
     const old = { created_at: '2026-01-01T09:00:00Z', updated_at: '2026-01-01T09:00:00Z' };
@@ -22,8 +26,10 @@ describe('reviewRows', () => {
     await seedSynced(db, 'next-week-demo', { ...old, type: 'demo', due_at: '2026-12-02T13:00:00Z' });
     await seedSynced(db, 'load-day-13', { ...old, due_at: '2026-12-09T08:00:00Z' });
     await seedSynced(db, 'done-this-week', { ...old, status: 'completed', due_at: '2026-10-01T09:00:00Z', completed_at: '2026-11-24T10:00:00Z', updated_at: '2026-11-24T10:00:00Z', follow_up_required: true });
+    // On the same record after that completion: its follow-up, found as the evidence.
     await seedSynced(db, 'created-this-week', { due_at: null, created_at: '2026-11-25T08:00:00Z', updated_at: '2026-11-25T08:00:00Z' });
-    // Left out: done long ago, far future (beyond the two weeks), deleted here.
+    // Left out: done long ago, far future (beyond the two weeks) even if edited this week, deleted here.
+    await seedSynced(db, 'far-future-edited', { created_at: '2026-11-25T07:00:00Z', updated_at: '2026-11-25T07:00:00Z', activityable_id: 'cus-2', due_at: '2027-04-01T09:00:00Z' });
     await seedSynced(db, 'done-long-ago', { ...old, status: 'completed', due_at: '2026-02-01T09:00:00Z', completed_at: '2026-02-01T10:00:00Z' });
     await seedSynced(db, 'far-future', { ...old, due_at: '2027-03-01T09:00:00Z' });
     const gone = await seedSynced(db, 'deleted', { ...old, due_at: '2026-11-20T09:00:00Z' });
@@ -41,5 +47,135 @@ describe('reviewRows', () => {
     expect((await reviewRows(db, NOW, ZONE, 'u-me')).map((r) => r.lid)).toEqual(['mine']);
     // Before the rep is known (not signed in yet), nothing is left out.
     expect((await reviewRows(db, NOW, ZONE)).map((r) => r.lid).sort()).toEqual(['mine', 'theirs']);
+  });
+});
+
+/** Rows the store handed out: values of index queries plus every step of a cursor walk. */
+function countRowsRead(db: FieldbookDB): { rows: number } {
+  const seen = { rows: 0 };
+  db.use({
+    stack: 'dbcore',
+    name: 'count-rows',
+    create: (down: DBCore): DBCore => ({
+      ...down,
+      table: (name) => {
+        const t = down.table(name);
+        if (name !== 'activities') return t;
+        return {
+          ...t,
+          query: async (req) => {
+            const res = await t.query(req);
+            seen.rows += res.result.length;
+            return res;
+          },
+          openCursor: async (req) => {
+            const cursor = await t.openCursor(req);
+            if (!cursor) return cursor;
+            const start = cursor.start.bind(cursor);
+            return Object.assign(Object.create(cursor) as typeof cursor, {
+              start: (onNext: () => void) => start(() => { seen.rows++; onNext(); }),
+            });
+          },
+        };
+      },
+    }),
+  });
+  return seen;
+}
+
+/** The parts of a review that the rep sees, by lid (sorted: the order of equal times depends on the read order). */
+function shape(r: WeeklyReview<LocalActivity>) {
+  const lids = (xs: LocalActivity[]) => xs.map((x) => x.lid).sort();
+  return {
+    overdue: lids(r.overdue),
+    needsPreparation: lids(r.needsPreparation),
+    followUpsMissing: lids(r.followUpsMissing),
+    load: r.load.map((d) => ({ ...d, items: lids(d.items) })),
+  };
+}
+
+describe('reviewRows gives the review of the whole store', () => {
+  const DAY = 86_400_000;
+  const RECORDS = ['cus-1', 'cus-2', 'cus-3'];
+
+  /** A random store: the rep's and a colleague's work over ten weeks, with links, prep tasks and follow-ups. */
+  function randomStore(seed: number): LocalActivity[] {
+    let x = seed;
+    const rnd = () => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const rows: LocalActivity[] = [];
+    for (let i = 0; i < 400; i++) {
+      const status = pick(ACTIVITY_STATUSES);
+      const dueMs = rnd() < 0.1 ? null : NOW + Math.round((rnd() * 70 - 42) * DAY);
+      const createdMs = NOW - Math.round(rnd() * 40 * DAY);
+      const completedMs = status === 'completed' ? Math.min(NOW, createdMs + Math.round(rnd() * 30 * DAY)) : null;
+      const earlier = rows.length > 0 && rnd() < 0.25 ? pick(rows) : undefined;
+      const link = earlier ? (rnd() < 0.5 ? earlier.lid : (earlier.server_id ?? earlier.lid)) : undefined;
+      const prepLike = rnd() < 0.15;
+      const a: Activity = serverActivity({
+        id: `s${i}`,
+        type: prepLike ? 'task' : pick(['call', 'demo', 'presentation', 'proposal', 'meeting', 'task'] as const),
+        status,
+        subject: prepLike && rnd() < 0.5 ? 'Prepare the deck' : 'Account work',
+        tags: prepLike && rnd() < 0.5 ? ['prep'] : [],
+        activityable_id: pick(RECORDS),
+        assigned_user_id: rnd() < 0.75 ? 'u-me' : 'u-colleague',
+        due_at: dueMs === null ? null : at(dueMs),
+        reminder_at: null,
+        follow_up_required: status === 'completed' && rnd() < 0.5,
+        completed_at: completedMs === null ? null : at(completedMs),
+        created_at: at(createdMs),
+        updated_at: at(Math.max(createdMs, completedMs ?? 0)),
+        custom_fields: link === undefined ? {} : { [rnd() < 0.5 ? 'follow_up_of' : 'prep_for']: link },
+      });
+      const row = toLocalRow(a, { lid: `L${i}`, base: a, sync: 'synced', server_id: rnd() < 0.8 ? `s${i}` : null });
+      rows.push(rnd() < 0.05 ? { ...row, deleted: 1 } : row);
+    }
+    return rows;
+  }
+
+  it.each([1, 2, 3, 4, 5, 6])('random store %i: overdue, prep, follow-ups and load match the review of every row', async (seed) => {
+    const db = freshDb(`review-random-${seed}`);
+    open.push(db);
+    const all = randomStore(seed);
+    await db.activities.bulkPut(all);
+    const opts = { now: new Date(NOW).toISOString(), timeZone: ZONE };
+    const whole = weeklyReview(all.filter((a) => a.deleted === 0 && a.assigned_user_id === 'u-me'), opts);
+    const fromIndexes = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me'), opts);
+    expect(shape(fromIndexes)).toEqual(shape(whole));
+    // The random stores do exercise what the evidence decides.
+    expect(whole.followUpsMissing.length + whole.needsPreparation.length).toBeGreaterThan(0);
+  });
+
+  it("reads a bounded number of rows however much of the store changed this week", async () => {
+    const db = freshDb('review-bounded');
+    open.push(db);
+    // Middleware goes in before the database opens.
+    const seen = countRowsRead(db);
+    const week = { created_at: '2026-11-24T08:00:00Z', updated_at: '2026-11-26T08:00:00Z' };
+    // A completion this week needing a follow-up, on a record with a long past.
+    const source = serverActivity({ id: 'src', status: 'completed', follow_up_required: true, completed_at: '2026-11-25T10:00:00Z', due_at: '2026-11-25T09:00:00Z', reminder_at: null, created_at: '2026-11-01T09:00:00Z', updated_at: '2026-11-25T10:00:00Z', assigned_user_id: 'u-me' });
+    const rows: LocalActivity[] = [toLocalRow(source, { lid: 'SRC', base: source, sync: 'synced' })];
+    for (let i = 0; i < 1500; i++) {
+      // Its record's history, created before the completion; and a busy week elsewhere: far-off
+      // activities created and edited this week (an import, a bulk edit).
+      const old = serverActivity({ id: `h${i}`, status: 'completed', completed_at: '2026-06-01T10:00:00Z', due_at: '2026-06-01T09:00:00Z', reminder_at: null, created_at: '2026-05-01T09:00:00Z', assigned_user_id: 'u-me' });
+      const busy = serverActivity({ id: `w${i}`, ...week, activityable_id: 'cus-9', due_at: '2027-06-01T09:00:00Z', reminder_at: null, assigned_user_id: 'u-me' });
+      rows.push(toLocalRow(old, { lid: `H${i}`, base: old, sync: 'synced' }), toLocalRow(busy, { lid: `W${i}`, base: busy, sync: 'synced' }));
+    }
+    await db.activities.bulkPut(rows);
+    seen.rows = 0;
+    const review = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me'), { now: new Date(NOW).toISOString(), timeZone: ZONE });
+    expect(review.followUpsMissing.map((a) => a.lid)).toEqual(['SRC']);
+    expect(seen.rows).toBeLessThan(10);
+
+    // Once a follow-up is created on the record, the first one found settles it.
+    const follow = serverActivity({ id: 'fu', ...week, created_at: '2026-11-26T09:00:00Z', due_at: null, reminder_at: null, assigned_user_id: 'u-me' });
+    await db.activities.put(toLocalRow(follow, { lid: 'FU', base: follow, sync: 'synced' }));
+    seen.rows = 0;
+    const after = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me'), { now: new Date(NOW).toISOString(), timeZone: ZONE });
+    expect(after.followUpsMissing).toEqual([]);
+    expect(seen.rows).toBeLessThan(10);
   });
 });

@@ -1,12 +1,17 @@
 /**
  * The rows the weekly review looks at, read from indexes rather than the whole store: open
- * overdue ones, everything due from the start of this week to two weeks ahead (next week's prep,
- * the load chart, prep tasks), and everything changed this week (completions, new follow-ups).
+ * overdue ones, everything due from a week before this week to two weeks ahead (next week's
+ * prep, the load chart, prep tasks), this week's completions, and the evidence that decides the
+ * rest: for each completion still lacking a follow-up and each next-week demo lacking prep, the
+ * activities that link to it, the prep tasks on its record, and the first activity created on
+ * its record since the completion. What is read does not grow with the store or the week's edits.
  */
 import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { reviewWeeks, weeklyReview, type WeeklyReview } from '#shared/domain/index';
+import { Dexie } from 'dexie';
+import { activityRefs, followUpsMissing, hasFollowUp, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview } from '#shared/domain/index';
 import type { FieldbookDB } from '#shared/sync/db';
+import { prepTaskKey } from '#shared/sync/rows';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 
@@ -19,22 +24,48 @@ export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: strin
   // A week before this week's start too: prep tasks for next week may be due early.
   const [lo, hi] = [weekStart - 7 * DAY_MS, Math.max(Date.parse(weeks.nextWeek.to), nowMs + 15 * DAY_MS)];
   const t = db.activities;
+  const mine = (a: LocalActivity) => a.deleted === 0 && (userId === undefined || a.assigned_user_id === userId);
   // The rep's own rows from the per-assignee indexes (on a shared store, colleagues' rows are most).
-  const [overdue, window, touched] = await Promise.all([
+  const [overdue, window, completed] = await Promise.all([
     userId === undefined
       ? t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false).toArray()
       : t.where('[assigned_user_id+open+due_ms]').between([userId, 1, -Infinity], [userId, 1, nowMs], true, false).toArray(),
     userId === undefined
       ? t.where('due_ms').between(lo, hi).toArray()
       : t.where('[assigned_user_id+due_ms]').between([userId, lo], [userId, hi]).toArray(),
-    // Completed this week and created this week (follow-ups) were both updated this week: one
-    // index range instead of reading every completed activity.
-    t.where('updated_at').aboveOrEqual(weeks.thisWeek.from).toArray(),
+    t.where('completed_ms').between(weekStart, Date.parse(weeks.thisWeek.to), true, false).toArray(),
   ]);
   const byLid = new Map<string, LocalActivity>();
-  for (const a of [...overdue, ...window, ...touched]) {
-    if (a.deleted === 0 && (userId === undefined || a.assigned_user_id === userId)) byLid.set(a.lid, a);
-  }
+  const keep = (rows: readonly (LocalActivity | undefined)[]) => {
+    for (const a of rows) if (a && mine(a)) byLid.set(a.lid, a);
+  };
+  keep(overdue);
+  keep(window);
+  keep(completed);
+
+  // What the rows so far leave unanswered. Evidence found below only removes items from these
+  // two lists; every other part of the review is already decided by the rows above.
+  const rows = [...byLid.values()];
+  const noFollowUp = followUpsMissing(rows, weeks.thisWeek);
+  const unprepared = needsPreparation(rows, weeks.nextWeek);
+  const keys = new Set<string>();
+  for (const a of [...noFollowUp, ...unprepared]) for (const ref of activityRefs(a)) keys.add(ref);
+  for (const a of unprepared) keys.add(prepTaskKey(a.activityable_type, a.activityable_id));
+  const [linked, later] = await Promise.all([
+    keys.size > 0 ? t.where('links').anyOf([...keys]).toArray() : [],
+    // A follow-up is also any activity on the record created since the completion: the first one
+    // is enough, found by creation time on that record (a second earlier for differently
+    // written instants), not by reading the record.
+    Promise.all(noFollowUp.map((s) => {
+      const since = new Date(Date.parse(s.completed_at ?? s.created_at) - 1000).toISOString();
+      return t.where('[activityable_type+activityable_id+created_at]')
+        .between([s.activityable_type, s.activityable_id, since], [s.activityable_type, s.activityable_id, Dexie.maxKey])
+        .filter((x) => mine(x) && hasFollowUp(s, [x]))
+        .first();
+    })),
+  ]);
+  keep(linked);
+  keep(later);
   return [...byLid.values()];
 }
 
