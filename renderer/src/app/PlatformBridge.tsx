@@ -24,8 +24,7 @@ function useMinute(): number {
 
 export function PlatformBridge() {
   const { db, queries, platform } = useApp();
-  const toast = useUiStore((s) => s.toast);
-  const setView = useUiStore((s) => s.setView);
+  const remindersMissed = useUiStore((s) => s.remindersMissed);
   const now = useMinute();
 
   // Open activities due from a day ago to a week ahead that carry a reminder.
@@ -60,10 +59,7 @@ export function PlatformBridge() {
     if (counts) void platform.setCounts(counts);
   }, [platform, counts]);
 
-  useEffect(() => platform.on('remindersMissed', ({ lids }) => {
-    toast(`${lids.length} reminder${lids.length === 1 ? '' : 's'} came due while Fieldbook was closed; see Overdue.`, 'info');
-    setView('overdue');
-  }), [platform, toast, setView]);
+  useEffect(() => platform.on('remindersMissed', ({ lids }) => remindersMissed(lids.length)), [platform, remindersMissed]);
 
   return null;
 }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FILTERS, useUiStore } from './store.ts';
 
 beforeEach(() => {
-  useUiStore.setState({ view: 'calendar', filters: DEFAULT_FILTERS, detailLid: null, outcomeLid: null, createPrefill: null, editLid: null, toasts: [] });
+  useUiStore.setState({ view: 'calendar', viewChosen: false, filters: DEFAULT_FILTERS, detailLid: null, outcomeLid: null, createPrefill: null, editLid: null, toasts: [] });
 });
 
 describe('UI store', () => {
@@ -29,5 +29,19 @@ describe('UI store', () => {
   it('keeps at most five toasts', () => {
     for (let i = 0; i < 8; i++) useUiStore.getState().toast(`t${i}`);
     expect(useUiStore.getState().toasts.map((t) => t.message)).toEqual(['t3', 't4', 't5', 't6', 't7']);
+  });
+
+  it('missed reminders open Overdue at launch, but never pull the rep away from a view they chose', () => {
+    useUiStore.getState().remindersMissed(3);
+    expect(useUiStore.getState()).toMatchObject({ view: 'overdue' });
+    expect(useUiStore.getState().toasts.at(-1)).toMatchObject({
+      message: '3 reminders came due while Fieldbook was closed.', action: { label: 'Open Overdue', view: 'overdue' },
+    });
+
+    useUiStore.setState({ view: 'calendar', viewChosen: false, toasts: [] });
+    useUiStore.getState().setView('review');
+    useUiStore.getState().remindersMissed(1);
+    expect(useUiStore.getState().view).toBe('review');
+    expect(useUiStore.getState().toasts.map((t) => t.message)).toEqual(['1 reminder came due while Fieldbook was closed.']);
   });
 });

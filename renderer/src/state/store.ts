@@ -15,7 +15,15 @@ export const VIEW_LABELS: Record<View, string> = {
 
 export interface NavSlice {
   view: View;
+  /** True once a view was chosen (by the rep or on their behalf); the app no longer picks one for them. */
+  viewChosen: boolean;
   setView: (view: View) => void;
+  /**
+   * Reminders came due while the app was closed: a notice with a way to the Overdue queue. The
+   * queue opens by itself only if no view was chosen yet (at launch); it never pulls the rep
+   * away from a view they opened.
+   */
+  remindersMissed: (count: number) => void;
 }
 
 export interface SelectionSlice {
@@ -73,20 +81,28 @@ export interface Toast {
   id: number;
   kind: 'info' | 'success' | 'error';
   message: string;
+  /** A button on the notice that opens a view; such a notice stays until dismissed. */
+  action?: { label: string; view: View };
 }
 
 export interface ToastSlice {
   toasts: Toast[];
-  toast: (message: string, kind?: Toast['kind']) => void;
+  toast: (message: string, kind?: Toast['kind'], action?: Toast['action']) => void;
   dismissToast: (id: number) => void;
 }
 
 export type UiState = NavSlice & SelectionSlice & CalendarSlice & FiltersSlice & ToastSlice;
 type Slice<T> = StateCreator<UiState, [], [], T>;
 
-const createNavSlice: Slice<NavSlice> = (set) => ({
+const createNavSlice: Slice<NavSlice> = (set, get) => ({
   view: 'calendar',
-  setView: (view) => set({ view }),
+  viewChosen: false,
+  setView: (view) => set({ view, viewChosen: true }),
+  remindersMissed: (count) => {
+    const { viewChosen, setView, toast } = get();
+    toast(`${count} reminder${count === 1 ? '' : 's'} came due while Fieldbook was closed.`, 'info', { label: 'Open Overdue', view: 'overdue' });
+    if (!viewChosen) setView('overdue');
+  },
 });
 
 const createSelectionSlice: Slice<SelectionSlice> = (set) => ({
@@ -126,7 +142,8 @@ const createFiltersSlice: Slice<FiltersSlice> = (set) => ({
 let toastSeq = 0;
 const createToastSlice: Slice<ToastSlice> = (set) => ({
   toasts: [],
-  toast: (message, kind = 'info') => set((s) => ({ toasts: [...s.toasts.slice(-4), { id: ++toastSeq, kind, message }] })),
+  toast: (message, kind = 'info', action) =>
+    set((s) => ({ toasts: [...s.toasts.slice(-4), { id: ++toastSeq, kind, message, ...(action ? { action } : {}) }] })),
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
 });
 
