@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { describe, expect, it } from 'vitest';
 import { dailyLoad, DEFAULT_LOAD_THRESHOLDS, type LoadItem } from './load.ts';
 
@@ -100,6 +102,22 @@ describe('dailyLoad', () => {
       ['2026-03-28', []], ['2026-03-29', ['sun-late']], ['2026-03-30', ['mon-early']],
     ]);
   });
+
+  it.each(['Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham'])(
+    '%s: every activity lands on the day its due time shows in the zone, across DST changes and day edges',
+    (zone) => {
+      // Every 37 minutes over 20 days around the March and the autumn changes, both hemispheres.
+      for (const from of ['2026-03-20T11:00:00Z', '2026-03-30T11:00:00Z', '2026-10-20T11:00:00Z', '2026-10-30T11:00:00Z']) {
+        const start = Date.parse(from) - 3 * 86_400_000;
+        const items = Array.from({ length: 20 * 39 }, (_, i) => at(`a${i}`, new Date(start + i * 37 * 60_000).toISOString()));
+        const days = dailyLoad(items, { from, days: 14, timeZone: zone });
+        const shown = items.map((a) => format(new TZDate(Date.parse(a.due_at ?? ''), zone), 'yyyy-MM-dd'));
+        const expected = days.map((d) => ({ date: d.date, names: items.filter((_, i) => shown[i] === d.date).map((a) => a.name) }));
+        expect(days.map((d) => ({ date: d.date, names: d.items.map((a) => a.name) }))).toEqual(expected);
+        expect(expected.every((d) => d.names.length > 0)).toBe(true);
+      }
+    },
+  );
 
   it('refuses an unknown zone', () => {
     expect(() => dailyLoad([], { from: FROM, timeZone: 'Nope/Nope' })).toThrow(/Unknown time zone/);

@@ -67,24 +67,30 @@ export function dailyLoad<T extends LoadItem>(activities: readonly T[], opts: Lo
   const zone = opts.timeZone;
   const first = new TZDate(instantMs(opts.from), zone);
   const days: DayLoad<T>[] = [];
-  const byDate = new Map<string, DayLoad<T>>();
-  for (let i = 0; i < (opts.days ?? 14); i++) {
+  // Each day's start (local midnight) as an instant, and the end of the last day: activities are
+  // placed by comparing instants rather than formatting each one's date in the zone (thousands of
+  // overdue ones come in, and nearly all fall before the first day).
+  const count = opts.days ?? 14;
+  const starts: number[] = [];
+  for (let i = 0; i <= count; i++) {
     // Construct each day from its calendar fields so DST days (23 or 25 hours) stay whole days.
     const d = new TZDate(first.getFullYear(), first.getMonth(), first.getDate() + i, zone);
-    const day: DayLoad<T> = {
+    starts.push(d.getTime());
+    if (i === count) break;
+    days.push({
       date: format(d, 'yyyy-MM-dd'), weekday: format(d, 'EEE'), count: 0, bookedMinutes: 0, unknownDuration: 0,
       overScheduled: false, flags: [], backToBack: [], items: [],
-    };
-    days.push(day);
-    byDate.set(day.date, day);
+    });
   }
+  const [from, to] = [starts[0] ?? 0, starts[count] ?? 0];
   for (const a of activities) {
     if (a.status === 'cancelled' || !a.due_at) continue;
     const ms = instantMs(a.due_at);
-    if (Number.isNaN(ms)) continue;
-    const day = byDate.get(format(new TZDate(ms, zone), 'yyyy-MM-dd'));
-    if (!day) continue;
-    day.items.push(a);
+    // NaN fails both comparisons.
+    if (!(ms >= from && ms < to)) continue;
+    let i = 0;
+    while (ms >= (starts[i + 1] ?? Infinity)) i++;
+    days[i]?.items.push(a);
   }
   const length = (a: T) => a.duration_minutes ?? t.defaultDurationMinutes;
   for (const day of days) {
