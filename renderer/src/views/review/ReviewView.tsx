@@ -14,7 +14,7 @@ import { useUiStore } from '../../state/store.ts';
 import { SyncMark, TypeBadge } from '../../components/badges.tsx';
 import { toShownError } from '../../components/errors.ts';
 import { formatDateOnly, formatInstant, formatMinutes } from '../../components/format.ts';
-import { useMinuteClock, useWeeklyReview } from './review-data.ts';
+import { OVERDUE_SHOWN, useMinuteClock, useWeeklyReview } from './review-data.ts';
 import './review.css';
 
 const CANCEL_REASON = 'No longer relevant (weekly review)';
@@ -47,7 +47,7 @@ export function ReviewView() {
       </header>
       {!review ? <p aria-busy="true">Loading…</p> : (
         <>
-          <OverdueStep items={review.overdue} now={now} />
+          <OverdueStep items={review.overdue} total={review.overdueTotal} now={now} />
           <PrepStep items={review.needsPreparation} />
           <FollowUpStep items={review.followUpsMissing} now={now} />
           <LoadStep days={review.load} />
@@ -77,17 +77,13 @@ function Subject({ a }: { a: LocalActivity }) {
   );
 }
 
-/**
- * Overdue rows drawn in the review at most (oldest first). A rep far behind works the rest in the
- * Overdue queue, which is virtualized: thousands of rows here took seconds to open.
- */
-const OVERDUE_SHOWN = 200;
-
-function OverdueStep({ items: allItems, now }: { items: LocalActivity[]; now: number }) {
+/** `items`: the oldest overdue ones (and recent ones); `total`: how many are overdue in all. */
+function OverdueStep({ items: read, total: counted, now }: { items: LocalActivity[]; total: number; now: number }) {
   const { commands, settings } = useApp();
   const toast = useUiStore((s) => s.toast);
   const setView = useUiStore((s) => s.setView);
-  const items = allItems.length > OVERDUE_SHOWN ? allItems.slice(0, OVERDUE_SHOWN) : allItems;
+  const items = read.slice(0, OVERDUE_SHOWN);
+  const total = Math.max(counted, read.length);
   const zone = settings.timeZone;
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -111,12 +107,12 @@ function OverdueStep({ items: allItems, now }: { items: LocalActivity[]; now: nu
   }
 
   return (
-    <Step n={1} id="review-overdue" title="Overdue: reschedule or cancel" count={allItems.length}>
+    <Step n={1} id="review-overdue" title="Overdue: reschedule or cancel" count={total}>
       {items.length === 0 ? <p className="muted">Nothing overdue.</p> : (
         <>
-          {allItems.length > items.length && (
+          {total > items.length && (
             <p className="muted small">
-              The {items.length} oldest of {allItems.length} are shown here.{' '}
+              The {items.length} oldest of {total} are shown here.{' '}
               <button type="button" className="button link" onClick={() => setView('overdue')}>Work them all in Overdue</button>
             </p>
           )}
@@ -139,7 +135,7 @@ function OverdueStep({ items: allItems, now }: { items: LocalActivity[]; now: nu
             <thead>
               <tr>
                 <th scope="col" className="check-col">
-                  <input type="checkbox" aria-label={allItems.length > items.length ? 'Select all shown' : 'Select all overdue'} checked={all}
+                  <input type="checkbox" aria-label={total > items.length ? 'Select all shown' : 'Select all overdue'} checked={all}
                     onChange={(e) => setPicked(e.target.checked ? new Set(items.map((a) => a.lid)) : new Set())} />
                 </th>
                 <th scope="col">Activity</th>

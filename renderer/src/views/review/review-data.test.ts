@@ -6,7 +6,7 @@ import { toLocalRow } from '#shared/sync/rows';
 import { freshDb, seedSynced, serverActivity } from '#shared/sync/store-testing';
 import type { FieldbookDB } from '#shared/sync/db';
 import type { LocalActivity } from '#shared/sync/types';
-import { reviewRows } from './review-data.ts';
+import { overdueCount, OVERDUE_SHOWN, reviewRows } from './review-data.ts';
 
 const ZONE = 'Europe/Berlin';
 // Thu 26 Nov 2026, 12:00 UTC: this week is Mon 23 – Sun 29 Nov, next week Mon 30 Nov – Sun 6 Dec.
@@ -177,5 +177,33 @@ describe('reviewRows gives the review of the whole store', () => {
     const after = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me'), { now: new Date(NOW).toISOString(), timeZone: ZONE });
     expect(after.followUpsMissing).toEqual([]);
     expect(seen.rows).toBeLessThan(10);
+  });
+});
+
+describe('a rep far behind', () => {
+  it('reads the oldest overdue ones the review draws, and counts the rest without reading them', async () => {
+    const db = freshDb('review-behind');
+    open.push(db);
+    const seen = countRowsRead(db);
+    const rows: LocalActivity[] = [];
+    // 400 of the rep's overdue, due every 6 hours back from a day ago; a colleague's; local deletes.
+    for (let i = 0; i < 400; i++) {
+      const due = new Date(NOW - 86_400_000 - i * 6 * 3_600_000).toISOString();
+      const mine = serverActivity({ id: `o${i}`, due_at: due, reminder_at: null, assigned_user_id: 'u-me' });
+      const theirs = serverActivity({ id: `t${i}`, due_at: due, reminder_at: null, assigned_user_id: 'u-colleague' });
+      const row = toLocalRow(mine, { lid: `O${String(i).padStart(3, '0')}`, base: mine, sync: 'synced' });
+      rows.push(i % 50 === 7 ? { ...row, deleted: 1 } : row, toLocalRow(theirs, { lid: `T${i}`, base: theirs, sync: 'synced' }));
+    }
+    await db.activities.bulkPut(rows);
+    const live = rows.filter((a) => a.deleted === 0 && a.assigned_user_id === 'u-me');
+    const oldestFirst = [...live].sort((a, b) => (a.due_ms ?? 0) - (b.due_ms ?? 0));
+
+    seen.rows = 0;
+    const review = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me', OVERDUE_SHOWN), { now: new Date(NOW).toISOString(), timeZone: ZONE });
+    // The oldest 200 come first; recent ones from the week's window may follow them.
+    expect(review.overdue.slice(0, OVERDUE_SHOWN).map((a) => a.lid)).toEqual(oldestFirst.slice(0, OVERDUE_SHOWN).map((a) => a.lid));
+    expect(seen.rows).toBeLessThan(OVERDUE_SHOWN + 100);
+    expect(await overdueCount(db, NOW, 'u-me')).toBe(live.length);
+    expect(await overdueCount(db, NOW)).toBe(live.length + 400);
   });
 });

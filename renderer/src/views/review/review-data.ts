@@ -17,8 +17,37 @@ import { useApp } from '../../app/context.tsx';
 
 const DAY_MS = 86_400_000;
 
-/** `userId`: the rep whose week it is (a colleague's activities on shared accounts are theirs to review). */
-export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: string, userId?: string): Promise<LocalActivity[]> {
+/**
+ * Overdue rows the review draws at most (oldest first). A rep far behind works the rest in the
+ * Overdue queue, which is virtualized: thousands of rows here took seconds to open.
+ */
+export const OVERDUE_SHOWN = 200;
+
+/** The open rows of `userId` (everyone's without one) due before now, by due time. */
+function overdueRange(db: FieldbookDB, nowMs: number, userId?: string) {
+  return userId === undefined
+    ? db.activities.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false)
+    : db.activities.where('[assigned_user_id+open+due_ms]').between([userId, 1, -Infinity], [userId, 1, nowMs], true, false);
+}
+
+/** How many activities are overdue: the index's own count, less local deletes still in it. */
+export async function overdueCount(db: FieldbookDB, nowMs: number, userId?: string): Promise<number> {
+  const [inIndex, deleted] = await Promise.all([
+    overdueRange(db, nowMs, userId).count(),
+    db.activities.where('deleted').equals(1).toArray(),
+  ]);
+  const stillIndexed = deleted.filter((a) => a.open === 1 && a.due_ms !== undefined && a.due_ms < nowMs && (userId === undefined || a.assigned_user_id === userId));
+  return inIndex - stillIndexed.length;
+}
+
+/**
+ * `userId`: the rep whose week it is (a colleague's activities on shared accounts are theirs to
+ * review). `overdueLimit`: at most this many of the oldest overdue rows (the rest of the window
+ * is read whole, so recent overdue ones may come too).
+ */
+export async function reviewRows(
+  db: FieldbookDB, nowMs: number, timeZone: string, userId?: string, overdueLimit = Infinity,
+): Promise<LocalActivity[]> {
   const weeks = reviewWeeks(new Date(nowMs).toISOString(), timeZone);
   const weekStart = Date.parse(weeks.thisWeek.from);
   // A week before this week's start too: prep tasks for next week may be due early.
@@ -27,9 +56,9 @@ export async function reviewRows(db: FieldbookDB, nowMs: number, timeZone: strin
   const mine = (a: LocalActivity) => a.deleted === 0 && (userId === undefined || a.assigned_user_id === userId);
   // The rep's own rows from the per-assignee indexes (on a shared store, colleagues' rows are most).
   const [overdue, window, completed] = await Promise.all([
-    userId === undefined
-      ? t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false).toArray()
-      : t.where('[assigned_user_id+open+due_ms]').between([userId, 1, -Infinity], [userId, 1, nowMs], true, false).toArray(),
+    overdueLimit === Infinity
+      ? overdueRange(db, nowMs, userId).toArray()
+      : overdueRange(db, nowMs, userId).filter((a) => a.deleted === 0).limit(overdueLimit).toArray(),
     userId === undefined
       ? t.where('due_ms').between(lo, hi).toArray()
       : t.where('[assigned_user_id+due_ms]').between([userId, lo], [userId, hi]).toArray(),
@@ -79,12 +108,13 @@ export function useMinuteClock(): number {
   return now;
 }
 
-export function useWeeklyReview(nowMs: number): WeeklyReview<LocalActivity> | undefined {
+/** The review with `overdue` cut to the OVERDUE_SHOWN oldest (and recent ones), and how many are overdue in all. */
+export function useWeeklyReview(nowMs: number): (WeeklyReview<LocalActivity> & { overdueTotal: number }) | undefined {
   const { db, settings, currentUser } = useApp();
   const zone = settings.timeZone;
   const userId = currentUser?.id;
   return useLiveQuery(async () => {
-    const rows = await reviewRows(db, nowMs, zone, userId);
-    return weeklyReview(rows, { now: new Date(nowMs).toISOString(), timeZone: zone });
+    const [rows, overdueTotal] = await Promise.all([reviewRows(db, nowMs, zone, userId, OVERDUE_SHOWN), overdueCount(db, nowMs, userId)]);
+    return { ...weeklyReview(rows, { now: new Date(nowMs).toISOString(), timeZone: zone }), overdueTotal };
   }, [db, nowMs, zone, userId]);
 }
