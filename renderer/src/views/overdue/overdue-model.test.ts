@@ -117,11 +117,15 @@ describe('triageCommand', () => {
 
 describe('fast lateness', () => {
   it('classify agrees with the date-fns count around midnight and DST in several zones', () => {
-    const zones = ['America/New_York', 'Europe/Berlin', 'Pacific/Auckland', 'Asia/Kolkata', 'UTC'];
+    const zones = ['America/New_York', 'Europe/Berlin', 'Pacific/Auckland', 'Asia/Kolkata', 'UTC', 'Australia/Lord_Howe', 'Pacific/Chatham'];
     const nows = [Date.parse('2026-03-29T00:30:00Z'), Date.parse('2026-11-01T06:59:00Z'), Date.parse('2025-12-22T15:00:00Z')];
     for (const zone of zones) {
       for (const nowMs of nows) {
-        const list = Array.from({ length: 200 }, (_, i) => act({ lid: `z${i}`, due_at: new Date(nowMs - i * 37 * 60_000 * 7).toISOString() }));
+        // Every 259 minutes for five weeks, then every 4.3 days back to two and a half years (past
+        // the midnights kept, so both ways of counting are checked).
+        const recent = Array.from({ length: 200 }, (_, i) => nowMs - i * 37 * 60_000 * 7);
+        const older = Array.from({ length: 210 }, (_, i) => nowMs - 36 * 86_400_000 - i * 4.3 * 86_400_000);
+        const list = [...recent, ...older].map((ms, i) => act({ lid: `z${i}`, due_at: new Date(ms).toISOString() }));
         const { items } = buildQueue(list, { nowMs, zone, sort: 'due' });
         for (const it of items) expect(it.daysLate, `${zone} ${it.a.due_at ?? ''}`).toBe(daysLate(it.a.due_at ?? '', nowMs, zone));
       }

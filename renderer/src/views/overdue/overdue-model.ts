@@ -3,7 +3,7 @@
  * (priority, related opportunity value) and the bulk-reschedule presets in the rep's zone and
  * working hours. No React here, so it is unit-tested in Node.
  */
-import { tz, tzOffset } from '@date-fns/tz';
+import { TZDate, tz, tzOffset } from '@date-fns/tz';
 import { addDays, differenceInCalendarDays, isWeekend, startOfDay } from 'date-fns';
 import { PRIORITY_RANK, type ActivityStatus, type ActivityType, type Priority } from '#shared/domain/index';
 
@@ -35,9 +35,39 @@ export function daysLate(dueAt: string, nowMs: number, zone: string): number {
   return Math.max(0, differenceInCalendarDays(new Date(nowMs), new Date(dueAt), { in: tz(zone) }));
 }
 
-/** The same count, fast for thousands of rows: local day numbers from the zone's offset. */
+/** Local day numbers from the zone's offset at that instant (one Intl lookup each). */
 function localDay(ms: number, zone: string): number {
   return Math.floor((ms + tzOffset(zone, new Date(ms)) * 60_000) / 86_400_000);
+}
+
+/** How far back lateOf keeps the zone's midnights; older ones take the offset lookup. */
+const MIDNIGHTS_KEPT = 400;
+
+/**
+ * The same count as daysLate, fast for thousands of rows: the zone's local midnights going back
+ * from today's are made once, as far back as the rows need, and each row is placed among them by
+ * comparing instants.
+ */
+function lateOf(nowMs: number, zone: string): (ms: number) => number {
+  const today = new TZDate(nowMs, zone);
+  const [y, m, d] = [today.getFullYear(), today.getMonth(), today.getDate()];
+  /** starts[j]: the instant the day j days before today began. */
+  const starts: number[] = [new TZDate(y, m, d, zone).getTime()];
+  const todayNumber = localDay(nowMs, zone);
+  return (ms) => {
+    if (ms >= (starts[0] ?? 0)) return 0;
+    while ((starts.at(-1) ?? 0) > ms && starts.length <= MIDNIGHTS_KEPT) starts.push(new TZDate(y, m, d - starts.length, zone).getTime());
+    if ((starts.at(-1) ?? 0) > ms) return Math.max(0, todayNumber - localDay(ms, zone));
+    // The first midnight at or before ms: starts is descending.
+    let lo = 1;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((starts[mid] ?? 0) <= ms) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
 }
 
 export function latenessGroup(days: number): LatenessGroup {
@@ -94,13 +124,13 @@ export function classify<A extends QueueActivity>(
   activities: readonly A[],
   opts: { nowMs: number; zone: string; values?: ReadonlyMap<string, number | null> },
 ): QueueItem<A>[] {
-  const today = localDay(opts.nowMs, opts.zone);
+  const late = lateOf(opts.nowMs, opts.zone);
   const out: QueueItem<A>[] = [];
   for (const a of activities) {
     if (!a.due_at) continue;
     const ms = Date.parse(a.due_at);
     if (Number.isNaN(ms)) continue;
-    const d = Math.max(0, today - localDay(ms, opts.zone));
+    const d = late(ms);
     const value = a.activityable?.value ?? (a.activityable_type === 'opportunity' ? (opts.values?.get(a.activityable_id) ?? null) : null);
     out.push({ a, daysLate: d, group: latenessGroup(d), value });
   }
