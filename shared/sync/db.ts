@@ -83,9 +83,13 @@ export class FieldbookDB extends Dexie {
           '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
           '[activityable_type+activityable_id+due_ms], [activityable_type+activityable_id+created_at], *words, *links',
       })
+      // Only rows with links are written back (false leaves a row as it is); IndexedDB builds the
+      // new compound index over every row by itself.
       .upgrade((tx) => tx.table<LocalActivity, string>('activities').toCollection().modify((row) => {
         const keys = linkKeys(row);
-        if (keys) row.links = keys;
+        if (!keys) return false;
+        row.links = keys;
+        return true;
       }));
   }
 }
