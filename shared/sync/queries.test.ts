@@ -164,6 +164,18 @@ describe('list: filters', () => {
     expect(await lids(query)).toEqual(expected);
   });
 
+  it.each([
+    // a10 is due 10 Dec 00:00Z (9 Dec evening in New York), a02 10 Dec 15:00Z, a08 11 Dec 23:59Z.
+    ['America/New_York', { due_date_from: '2025-12-10', due_date_to: '2025-12-10' }, ['a02']],
+    ['America/New_York', { due_date_from: '2025-12-09', due_date_to: '2025-12-09' }, ['a04', 'a10']],
+    ['America/New_York', { due_date_from: '2025-12-11', due_date_to: '2025-12-11' }, ['a08']],
+    ['Asia/Tokyo', { due_date_from: '2025-12-11', due_date_to: '2025-12-11' }, ['a02']],
+    ['Asia/Tokyo', { due_date_to: '2025-12-10' }, ['a05', 'a03', 'a01', 'a04', 'a10']],
+  ] as [string, ListQueryInput, string[]][])('in %s, due from/to are the rep\'s calendar days: %o', async (timeZone, query, expected) => {
+    expect((await q.list(query, { timeZone })).items.map((r) => r.lid)).toEqual(expected);
+    expect(await q.total(query, { timeZone })).toBe(expected.length);
+  });
+
   it('marks rows overdue by the clock at read time, not the stored flag', async () => {
     const items = (await q.list({ status: 'pending' })).items;
     expect(items.map((r) => [r.lid, r.is_overdue])).toEqual([['a01', true], ['a10', true], ['a08', false], ['a07', false]]);

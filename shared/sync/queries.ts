@@ -4,6 +4,7 @@
  * (sized by a bounded key read), reads only those rows and filters the rest in memory.
  * Rows deleted locally (deleted=1) never appear.
  */
+import { TZDate } from '@date-fns/tz';
 import { Dexie, type Collection, type InsertType } from 'dexie';
 import {
   DEFAULT_PER_PAGE, MAX_PER_PAGE, PRIORITIES, PRIORITY_RANK, listQuerySchema, searchQuerySchema,
@@ -29,6 +30,11 @@ export interface PageMeta {
 export interface ListOptions {
   /** A search the rep has typed past stops between its reads (rejects with the signal's reason). */
   signal?: AbortSignal;
+  /**
+   * The rep's zone: due_date_from/to are their calendar days, from local midnight to local
+   * midnight. Without it, UTC days (as the API reads them).
+   */
+  timeZone?: string;
   /** As the rep types: return the page without an exact total when only that is expensive. */
   lazyTotal?: boolean;
 }
@@ -43,7 +49,6 @@ export interface Paging {
   per_page?: number;
 }
 
-const DAY_MS = 86_400_000;
 type ActivityCollection = Collection<LocalActivity, string, InsertType<LocalActivity, 'lid'>>;
 
 /** Recompute is_overdue at read time: the stored flag goes stale as the clock moves. */
@@ -52,8 +57,10 @@ function fresh(row: LocalActivity, nowMs: number): LocalActivity {
   return row.is_overdue === overdue ? row : { ...row, is_overdue: overdue };
 }
 
-function dayStartMs(day: string): number {
-  return Date.parse(`${day}T00:00:00Z`);
+/** When the calendar day `day` (YYYY-MM-DD) plus `add` days begins: in `timeZone`, or in UTC. */
+function dayStartMs(day: string, timeZone: string | undefined, add = 0): number {
+  const [y = 0, m = 1, d = 1] = day.split('-').map(Number);
+  return timeZone ? new TZDate(y, m - 1, d + add, timeZone).getTime() : Date.UTC(y, m - 1, d + add);
 }
 
 /** Everything a list filter asks, resolved to numbers and sets once. */
@@ -71,7 +78,7 @@ interface Criteria {
   updatedSinceMs?: number;
 }
 
-function criteriaOf(q: ListQuery, nowMs: number): Criteria {
+function criteriaOf(q: ListQuery, nowMs: number, timeZone?: string): Criteria {
   const c: Criteria = {};
   if (q.type) c.type = q.type;
   if (q.status) c.status = q.status;
@@ -79,8 +86,8 @@ function criteriaOf(q: ListQuery, nowMs: number): Criteria {
   if (q.assigned_user_id) c.assigned_user_id = q.assigned_user_id;
   if (q.activityable_type) c.activityable_type = q.activityable_type;
   if (q.activityable_id) c.activityable_id = q.activityable_id;
-  if (q.due_date_from) c.dueLo = dayStartMs(q.due_date_from);
-  if (q.due_date_to) c.dueHi = dayStartMs(q.due_date_to) + DAY_MS;
+  if (q.due_date_from) c.dueLo = dayStartMs(q.due_date_from, timeZone);
+  if (q.due_date_to) c.dueHi = dayStartMs(q.due_date_to, timeZone, 1);
   if (q.status === 'overdue') c.dueHi = Math.min(c.dueHi ?? Infinity, nowMs);
   if (q.search) c.words = queryWords(q.search);
   if (q.updated_since) c.updatedSinceMs = Date.parse(q.updated_since);
@@ -332,7 +339,7 @@ export async function listActivities(
   const page = q.page ?? 1;
   const sortBy = q.sort_by ?? 'due_at';
   const dir = q.sort_direction ?? 'asc';
-  const c = criteriaOf(q, nowMs);
+  const c = criteriaOf(q, nowMs, opts.timeZone);
   if (onlyOrderable(c, sortBy)) return orderedPage(db, c, sortBy, dir, page, perPage, nowMs, opts.lazyTotal === true);
   if (c.words) return searchPage(db, c, sortBy, dir, page, perPage, nowMs, opts);
   const rows = await narrowest(db, c);
@@ -660,16 +667,18 @@ async function countAllKeys(db: FieldbookDB, signal?: AbortSignal): Promise<numb
  * the next key once `signal` aborts: a single key read of tens of thousands of entries could not
  * be stopped and would hold up the next keystroke's page. Other queries count as the list does.
  */
-export async function totalActivities(db: FieldbookDB, query: ListQueryInput = {}, nowMs: number = Date.now(), signal?: AbortSignal): Promise<number> {
+export async function totalActivities(
+  db: FieldbookDB, query: ListQueryInput = {}, nowMs: number = Date.now(), signal?: AbortSignal, timeZone?: string,
+): Promise<number> {
   const q = parseOrThrow(listQuerySchema, query);
-  const c = criteriaOf(q, nowMs);
+  const c = criteriaOf(q, nowMs, timeZone);
   if (Object.keys(c).length === 0) {
     // Every activity: counted a chunk of keys at a time, so typing stops it between chunks.
     const dead = await deletedRows(db);
     return (await countAllKeys(db, signal)) - dead.length;
   }
   if (!c.words || Object.keys(c).some((k) => k !== 'words')) {
-    return (await listActivities(db, { ...query, page: 1, per_page: 1 }, nowMs, { signal })).meta.total;
+    return (await listActivities(db, { ...query, page: 1, per_page: 1 }, nowMs, { signal, ...(timeZone ? { timeZone } : {}) })).meta.total;
   }
   const words = c.words;
   const counts = await Promise.all(words.map((w) => wordRange(db, w).count()));
@@ -821,7 +830,7 @@ export function createQueries(db: FieldbookDB, clock: { now?: () => number } = {
   const now = clock.now ?? Date.now;
   return {
     list: (query: ListQueryInput = {}, opts: ListOptions = {}) => listActivities(db, query, now(), opts),
-    total: (query: ListQueryInput = {}, opts: { signal?: AbortSignal } = {}) => totalActivities(db, query, now(), opts.signal),
+    total: (query: ListQueryInput = {}, opts: Pick<ListOptions, 'signal' | 'timeZone'> = {}) => totalActivities(db, query, now(), opts.signal, opts.timeZone),
     search: (q: string, paging: Paging = {}) => searchActivities(db, q, paging, now()),
     overdueQueue: (nowMs: number = now(), opts: OverdueOptions = {}) => overdueQueue(db, nowMs, opts),
     calendarRange: (fromMs: number, toMs: number, opts: RangeOptions = {}) => calendarRange(db, fromMs, toMs, opts, now()),

@@ -169,6 +169,16 @@ describe('activities: search, offline create, sync, dates', () => {
       subject, type: 'call', activityable_type: 'customer', follow_up_date: '2030-03-05',
       due_at: '2030-03-03T20:30:00Z', reminder_at: '2030-03-03T20:15:00Z',
     });
+
+    // The list's due-date filter is the rep's calendar day (4 March here, 3 March in UTC).
+    await navigate(app.page, 'Activities');
+    const row = app.page.locator('table.list tbody tr', { hasText: subject });
+    for (const [day, shown] of [['2030-03-04', true], ['2030-03-03', false]] as const) {
+      await app.page.getByLabel('Due from').fill(day);
+      await app.page.getByLabel('Due to').fill(day);
+      await app.page.locator(`.table-wrap[aria-busy="false"]`).waitFor();
+      await row.waitFor({ state: shown ? 'visible' : 'detached' });
+    }
     expect(app.errors).toEqual([]);
     await app.context.close();
   });

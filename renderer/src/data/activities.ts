@@ -70,12 +70,14 @@ function useSettled<T>(value: T, ms: number): T {
 }
 
 export function useActivityList(filters: ActivityFilters): ActivityListResult {
-  const { queries } = useApp();
+  const { queries, settings } = useApp();
+  // Due from/to are the rep's calendar days.
+  const timeZone = settings.timeZone;
   // One query at a time, the newest input next: typing never starves the list (see LatestLiveQuery).
   const result = useLatestLiveQuery(filters, async (f, signal) => {
     try {
       // lazyTotal: a common word's page comes without counting every match (see below).
-      return { page: await queries.list(toListQuery(f), { signal, lazyTotal: true }), error: null };
+      return { page: await queries.list(toListQuery(f), { signal, lazyTotal: true, timeZone }), error: null };
     } catch (e) {
       // Aborted: this input was replaced; nothing is shown from it.
       return { page: undefined, error: signal.aborted ? null : errorMessage(e) };
@@ -92,11 +94,11 @@ export function useActivityList(filters: ActivityFilters): ActivityListResult {
     if (!pending) return undefined;
     const signal = totalSignal(filters);
     try {
-      return { of: filters, total: await queries.total(toListQuery(filters), { signal }) };
+      return { of: filters, total: await queries.total(toListQuery(filters), { signal, timeZone }) };
     } catch {
       return undefined;
     }
-  }, [queries, filters, pending]);
+  }, [queries, filters, pending, timeZone]);
   let page = result?.value.page;
   if (page?.meta.total_pending && total && total.of === result?.key) {
     const { total_pending: _counted, ...meta } = page.meta;

@@ -54,7 +54,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
   async function rowsForFilter(): Promise<LocalActivity[]> {
     const out: LocalActivity[] = [];
     for (let page = 1; out.length < MAX_EVENTS; page++) {
-      const r = await queries.list({ ...toListQuery(filters), page, per_page: 100 });
+      const r = await queries.list({ ...toListQuery(filters), page, per_page: 100 }, { timeZone: zone });
       out.push(...r.items);
       if (page >= r.meta.last_page) break;
     }
