@@ -64,10 +64,10 @@ describe('dailyLoad', () => {
     const items = [at('a', '2025-12-18T07:00:00Z', 60), at('b', '2025-12-18T09:00:00Z', 60), at('c', '2025-12-18T11:00:00Z', 60)];
     const day = dailyLoad(items, { from: FROM, days: 2, timeZone: BERLIN, thresholds: { maxActivities: 2, maxBookedMinutes: 120 } })[1];
     expect(day?.flags).toEqual(['too_many', 'too_long']);
-    expect(DEFAULT_LOAD_THRESHOLDS).toEqual({ maxActivities: 6, maxBookedMinutes: 360, backToBackGapMinutes: 0, defaultDurationMinutes: 30 });
+    expect(DEFAULT_LOAD_THRESHOLDS).toEqual({ maxActivities: 6, maxBookedMinutes: 360, backToBackGapMinutes: 15, defaultDurationMinutes: 30 });
   });
 
-  it('flags back-to-back (no gap) but not a 15-minute gap by default', () => {
+  it('flags back-to-back (under 15 minutes between) but not a 15-minute gap by default', () => {
     const a = at('a', '2025-12-18T08:00:00Z', 60);
     const b = at('b', '2025-12-18T09:00:00Z', 30);
     const c = at('c', '2025-12-18T09:45:00Z', 30);
@@ -75,8 +75,11 @@ describe('dailyLoad', () => {
     expect(day?.backToBack.map((p) => [p.first.name, p.second.name, p.gapMinutes])).toEqual([['a', 'b', 0]]);
     expect(day?.flags).toEqual(['back_to_back']);
     expect(day?.overScheduled).toBe(false);
-    const strict = dailyLoad([c, b, a], { from: FROM, days: 2, timeZone: BERLIN, thresholds: { backToBackGapMinutes: 15 } })[1];
+    const strict = dailyLoad([c, b, a], { from: FROM, days: 2, timeZone: BERLIN, thresholds: { backToBackGapMinutes: 16 } })[1];
     expect(strict?.backToBack.map((p) => [p.first.name, p.second.name, p.gapMinutes])).toEqual([['a', 'b', 0], ['b', 'c', 15]]);
+    // 0: only overlaps count.
+    const loose = dailyLoad([c, b, a], { from: FROM, days: 2, timeZone: BERLIN, thresholds: { backToBackGapMinutes: 0 } })[1];
+    expect(loose?.backToBack).toEqual([]);
   });
 
   it('flags overlaps, measured against the longest running activity', () => {

@@ -13,7 +13,10 @@ export interface LoadThresholds {
   maxActivities: number;
   /** A day with more booked minutes than this is over-scheduled. */
   maxBookedMinutes: number;
-  /** Consecutive activities with at most this many minutes between them are back-to-back. */
+  /**
+   * Consecutive activities with less than this many minutes between them are back-to-back: no
+   * time to prepare (overlaps always count). The calendar warns by the same rule.
+   */
   backToBackGapMinutes: number;
   /** Length assumed for an activity without a duration (it still takes time). */
   defaultDurationMinutes: number;
@@ -22,7 +25,7 @@ export interface LoadThresholds {
 export const DEFAULT_LOAD_THRESHOLDS: LoadThresholds = {
   maxActivities: 6,
   maxBookedMinutes: 6 * 60,
-  backToBackGapMinutes: 0,
+  backToBackGapMinutes: 15,
   defaultDurationMinutes: 30,
 };
 
@@ -105,7 +108,7 @@ export function dailyLoad<T extends LoadItem>(activities: readonly T[], opts: Lo
       const start = instantMs(a.due_at ?? '');
       if (prev) {
         const gapMinutes = (start - prevEnd) / 60_000;
-        if (gapMinutes <= t.backToBackGapMinutes) day.backToBack.push({ first: prev, second: a, gapMinutes });
+        if (gapMinutes < t.backToBackGapMinutes || gapMinutes < 0) day.backToBack.push({ first: prev, second: a, gapMinutes });
       }
       const end = start + length(a) * 60_000;
       if (end >= prevEnd) {

@@ -9,6 +9,7 @@ import { navigate, openApp, screenshot, startE2E, waitForFirstSync, waitForSynce
 import { instantAt, localInput, nextWeekMonday, serverActivity } from './scenario-steps.ts';
 
 const SUBJECT = 'Keyboard-only planning call';
+const PREP = 'Early desk prep';
 
 describe('calendar keyboard moves', () => {
   let env: E2EEnv;
@@ -28,6 +29,15 @@ describe('calendar keyboard moves', () => {
       }),
     });
     id = ((await res.json()) as { data: { id: string } }).data.id;
+    // Half an hour at 06:00 the same morning: what the reschedule dialog warns about.
+    await fetch(`${env.crm.url}/api/v1/crm/activities`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${env.crm.token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify({
+        type: 'task', subject: PREP, activityable_type: 'customer', activityable_id: DIRECTORY.customers[0]!.id,
+        due_at: instantAt(monday, 6), duration_minutes: 30, priority: 'medium',
+      }),
+    });
     app = await openApp(env);
     await waitForFirstSync(app.page);
   });
@@ -54,7 +64,14 @@ describe('calendar keyboard moves', () => {
     const when = dialog.getByLabel('New date and time');
     await expect.poll(() => when.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await when.inputValue()).toBe(localInput(new Date(instantAt(monday, 7, 15))));
+    // The warnings follow the time typed: 06:40 leaves 10 minutes after the 06:00 task, 06:10 overlaps it.
+    const warnings = dialog.getByRole('status');
+    await when.fill(localInput(new Date(instantAt(monday, 6, 40))));
+    await warnings.getByText(`Leaves 10 min between this and "${PREP}": no time to prepare.`).waitFor();
+    await when.fill(localInput(new Date(instantAt(monday, 6, 10))));
+    await warnings.getByText(`Overlaps "${PREP}".`).waitFor();
     await when.fill(localInput(new Date(instantAt(monday, 7, 45))));
+    await warnings.waitFor({ state: 'detached' });
     expect(await dialog.locator('p').first().textContent()).toMatch(/to Mon \d+ \w+, 07:45$/);
     await dialog.getByLabel('Reason (optional)').fill('Earlier start suits the customer.');
     await screenshot(page, 'calendar-keyboard-move-light');

@@ -3,11 +3,13 @@
  * count kept, reminder moved with it), a resize changes the planned duration. Reason optional.
  */
 import { useState } from 'react';
+import { TZDate } from '@date-fns/tz';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
-import { formatMinutes, type LoadWarning } from './calendar-model.ts';
+import { formatMinutes, slotWarnings, type LoadWarning } from './calendar-model.ts';
+import { useCalendarRange } from './hooks.ts';
 import { shownError, type ShownError } from './errors.ts';
 import { formatInZone } from './format.ts';
 import { fromLocalInput, toLocalInput } from '../../components/format.ts';
@@ -20,6 +22,7 @@ export interface PendingMove {
   newStart: Date;
   oldMinutes: number | null;
   newMinutes: number;
+  /** The warnings for where it was dropped (shown until the day's activities are read here). */
   warnings: LoadWarning[];
   revert: () => void;
   /** Opened with Alt+arrows: the new time is focused first, so the rep can fine-tune it by keyboard. */
@@ -37,6 +40,14 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
   const [when, setWhen] = useState(() => toLocalInput(move.newStart.toISOString(), zone));
   const chosen = fromLocalInput(when, zone);
   const newStart = chosen ? new Date(chosen) : move.newStart;
+  // Warnings follow the time in the box: the day it names is read here (it may be off screen).
+  const local = new TZDate(newStart.getTime(), zone);
+  const dayStart = new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), zone).getTime();
+  const dayEnd = new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + 1, zone).getTime();
+  const dayRows = useCalendarRange(dayStart, dayEnd);
+  const warnings = dayRows
+    ? slotWarnings({ start: newStart, end: new Date(newStart.getTime() + move.newMinutes * 60_000) }, dayRows, zone, move.lid)
+    : move.warnings;
   const moved = move.newStart.getTime() !== move.oldStart.getTime();
   const resized = move.oldMinutes !== move.newMinutes;
   const reasonRef = useInitialFocus<HTMLInputElement>(moved && !move.byKeyboard);
@@ -105,7 +116,7 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
             </>
           ) : null}
         </p>
-        {move.warnings.length > 0 && <WarningList warnings={move.warnings} />}
+        {warnings.length > 0 && <WarningList warnings={warnings} />}
         {moved && (
           <Field label="New date and time" errors={error?.fields.new_due_at}>
             <input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} ref={whenRef} required />

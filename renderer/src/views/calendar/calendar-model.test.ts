@@ -1,3 +1,4 @@
+import { dailyLoad } from '#shared/domain/index';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_TYPES } from '#shared/domain/index';
 import {
@@ -64,15 +65,21 @@ describe('slotWarnings', () => {
     expect(slotWarnings(slot('2025-12-22T13:00:00Z', 30), [act({ due_at: '2025-12-22T09:00:00Z' })], zone)).toEqual([]);
   });
 
-  it('warns at 6 activities on the rep-local day', () => {
-    const day = [8, 9, 10, 11, 12].map((h) => act({ due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
+  it('warns when the slot makes more than 6 activities on the rep-local day, as the review\'s load chart flags it', () => {
+    const day = [7, 8, 9, 10, 11, 12].map((h) => act({ due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
     const w = slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, zone);
     expect(w.map((x) => x.kind)).toEqual(['too_many']);
+    expect(w[0]?.message).toContain('7 activities');
+    // The same day with the new one, in the review's load: over-scheduled by the same rule.
+    const [load] = dailyLoad([...day, { status: 'pending', due_at: '2025-12-22T15:00:00Z', duration_minutes: 30 }], { from: '2025-12-22T12:00:00Z', days: 1, timeZone: zone });
+    expect(load?.flags).toContain('too_many');
+    // Six in all is a full day, not an over-scheduled one.
+    expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), day.slice(1), zone)).toEqual([]);
   });
 
   it('counts the day in the rep zone, not UTC', () => {
     // 23:30Z on the 21st is 00:30 on the 22nd in Berlin: same day as the others.
-    const day = [8, 9, 10, 11].map((h) => act({ due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
+    const day = [8, 9, 10, 11, 12].map((h) => act({ due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
     day.push(act({ due_at: '2025-12-21T23:30:00Z' }));
     expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, zone).map((x) => x.kind)).toContain('too_many');
     expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, 'UTC').map((x) => x.kind)).not.toContain('too_many');
@@ -92,9 +99,18 @@ describe('slotWarnings', () => {
     expect(slotWarnings(slot('2025-12-22T09:30:00Z', 30), [a], zone, a.lid)).toEqual([]);
   });
 
-  it('ignores closed activities', () => {
-    const day = [8, 9, 10, 11, 12].map((h) => act({ status: 'completed', due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
-    expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), day, zone)).toEqual([]);
+  it('leaves out cancelled activities; done ones still took the day\'s time', () => {
+    const hours = [7, 8, 9, 10, 11, 12];
+    const cancelled = hours.map((h) => act({ status: 'cancelled', due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
+    expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), cancelled, zone)).toEqual([]);
+    const done = hours.map((h) => act({ status: 'completed', due_at: `2025-12-22T${String(h).padStart(2, '0')}:00:00Z` }));
+    expect(slotWarnings(slot('2025-12-22T15:00:00Z', 30), done, zone).map((x) => x.kind)).toEqual(['too_many']);
+  });
+
+  it('a gap of 15 minutes is enough; 14 is back-to-back (the review\'s rule too)', () => {
+    const a = act({ due_at: '2025-12-22T09:00:00Z', duration_minutes: 60, subject: 'Demo' });
+    expect(slotWarnings(slot('2025-12-22T10:15:00Z', 30), [a], zone)).toEqual([]);
+    expect(slotWarnings(slot('2025-12-22T10:14:00Z', 30), [a], zone).map((x) => x.kind)).toEqual(['back_to_back']);
   });
 });
 

@@ -4,19 +4,14 @@
  * Kept free of React and FullCalendar so it is unit-tested in Node.
  */
 import { tz } from '@date-fns/tz';
-import { addDays, addMinutes, isSameDay } from 'date-fns';
+import { addDays, addMinutes } from 'date-fns';
 import {
-  ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, PRIORITY_LABELS, isOpen, isOverdue,
-  type ActivityStatus, type ActivityType, type Priority,
+  ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, DEFAULT_LOAD_THRESHOLDS, PRIORITY_LABELS, dailyLoad, isOverdue,
+  type ActivityStatus, type ActivityType, type LoadItem, type Priority,
 } from '#shared/domain/index';
 
 /** Shown length of an activity that has no duration (the guide's calls default to 30 minutes). */
-export const DEFAULT_DURATION_MINUTES = 30;
-/** Best practice 4 thresholds: "too many activities same day". */
-export const DAY_MAX_ACTIVITIES = 6;
-export const DAY_MAX_BOOKED_MINUTES = 6 * 60;
-/** Less than this between two activities counts as "back-to-back without prep time". */
-export const MIN_GAP_MINUTES = 15;
+export const DEFAULT_DURATION_MINUTES = DEFAULT_LOAD_THRESHOLDS.defaultDurationMinutes;
 
 /**
  * One colour per type. Each has ≥ 4.5:1 contrast with white text (tested), so event titles stay
@@ -170,36 +165,39 @@ export interface LoadWarning {
 
 /**
  * Warnings (never blocking) for putting a slot on its day, given what is already there. `ignoreLid`
- * leaves out the activity being moved so it is not compared with itself.
+ * leaves out the activity being moved so it is not compared with itself. The day's load is the
+ * weekly review's (dailyLoad, shared thresholds): what the calendar warns about is what the
+ * review's load chart flags.
  */
 export function slotWarnings(
   slot: Slot, activities: readonly CalendarActivity[], zone: string, ignoreLid?: string,
 ): LoadWarning[] {
-  const ctx = { in: tz(zone) };
-  const sameDay = activities.filter(
-    (a) => a.lid !== ignoreLid && a.due_at && isOpen(a.status) && isSameDay(new Date(a.due_at), slot.start, ctx),
-  );
+  const t = DEFAULT_LOAD_THRESHOLDS;
   const slotMinutes = Math.max(1, Math.round((slot.end.getTime() - slot.start.getTime()) / 60_000));
+  const placed = { status: 'pending' as const, due_at: slot.start.toISOString(), duration_minutes: slotMinutes };
+  const [day] = dailyLoad<LoadItem & { subject?: string }>(
+    [...activities.filter((a) => a.lid !== ignoreLid), placed], { from: placed.due_at, days: 1, timeZone: zone },
+  );
+  if (!day) return [];
   const warnings: LoadWarning[] = [];
-  const count = sameDay.length + 1;
-  if (count >= DAY_MAX_ACTIVITIES) {
-    warnings.push({ kind: 'too_many', message: `That makes ${count} activities on this day; consider moving some (the guide warns against over-scheduling).` });
+  if (day.flags.includes('too_many')) {
+    warnings.push({ kind: 'too_many', message: `That makes ${day.count} activities on this day, more than ${t.maxActivities}; consider moving some (the guide warns against over-scheduling).` });
   }
-  const booked = sameDay.reduce((sum, a) => sum + shownDuration(a.duration_minutes), 0) + slotMinutes;
-  if (booked > DAY_MAX_BOOKED_MINUTES) {
-    warnings.push({ kind: 'too_long', message: `That books ${formatMinutes(booked)} on this day, more than ${formatMinutes(DAY_MAX_BOOKED_MINUTES)}.` });
+  if (day.flags.includes('too_long')) {
+    warnings.push({ kind: 'too_long', message: `That books ${formatMinutes(day.bookedMinutes)} on this day, more than ${formatMinutes(t.maxBookedMinutes)}.` });
   }
   const s = slot.start.getTime();
   const e = slot.end.getTime();
-  for (const a of sameDay) {
+  for (const a of day.items) {
+    if (a === placed) continue;
     const as = Date.parse(a.due_at ?? '');
     const ae = as + shownDuration(a.duration_minutes) * 60_000;
     if (as < e && s < ae) {
-      warnings.push({ kind: 'overlap', message: `Overlaps "${a.subject}".` });
+      warnings.push({ kind: 'overlap', message: `Overlaps "${a.subject ?? ''}".` });
     } else {
       const gap = as >= e ? (as - e) / 60_000 : (s - ae) / 60_000;
-      if (gap < MIN_GAP_MINUTES) {
-        warnings.push({ kind: 'back_to_back', message: `Leaves ${Math.round(gap)} min between this and "${a.subject}": no time to prepare.` });
+      if (gap < t.backToBackGapMinutes) {
+        warnings.push({ kind: 'back_to_back', message: `Leaves ${Math.round(gap)} min between this and "${a.subject ?? ''}": no time to prepare.` });
       }
     }
   }

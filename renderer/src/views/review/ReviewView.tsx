@@ -22,7 +22,7 @@ const CANCEL_REASON = 'No longer relevant (weekly review)';
 const FLAG_LABELS: Record<LoadFlag, string> = {
   too_many: `more than ${DEFAULT_LOAD_THRESHOLDS.maxActivities} activities`,
   too_long: `more than ${DEFAULT_LOAD_THRESHOLDS.maxBookedMinutes / 60} h booked`,
-  back_to_back: 'back-to-back, no gap',
+  back_to_back: `under ${DEFAULT_LOAD_THRESHOLDS.backToBackGapMinutes} min between activities`,
   overlap: 'overlapping activities',
 };
 
