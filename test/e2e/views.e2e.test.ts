@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import {
   axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv,
 } from './harness.ts';
-import { GUIDE_IDS, startCrmServer } from '../crm-server/index.ts';
+import { DIRECTORY, GUIDE_IDS, startCrmServer } from '../crm-server/index.ts';
 
 let env: E2EEnv;
 
@@ -100,7 +100,9 @@ interface ServerActivity {
   due_at: string | null;
   reminder_at: string | null;
   activityable_type: string;
+  activityable_id: string;
   type: string;
+  priority: string;
 }
 
 async function serverSearch(q: string): Promise<ServerActivity[]> {
@@ -124,6 +126,59 @@ describe('activities: search, offline create, sync, dates', () => {
     await search.fill('QBR');
     await app.page.getByText('Type at least 2 characters to search.').waitFor({ state: 'detached' });
     await expect.poll(async () => (await rows.allTextContents()).every((t) => /QBR/i.test(t)) && (await rows.count()) > 0).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+
+  it('filters, sorts and pages the list as the CRM lists the same activities', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForFirstSync(page);
+    await waitForDirectory(page);
+    await navigate(page, 'Activities');
+    const subjects = () => page.locator('table.list tbody td.subject-cell').allTextContents();
+    const server = async (query: Record<string, string>) => {
+      const res = await fetch(`${env.crm.url}/api/v1/crm/activities?${new URLSearchParams({ per_page: '100', ...query }).toString()}`, {
+        headers: { Authorization: `Bearer ${env.crm.token}` },
+      });
+      return (await res.json()) as { data: ServerActivity[]; meta: { total: number } };
+    };
+    const sorted = (xs: string[]) => [...xs].sort();
+    const me = { assigned_user_id: GUIDE_IDS.jane };
+
+    // Mine, 25 a page: the pager counts what the CRM counts, and the next page follows on.
+    await page.getByLabel('Assignee').selectOption(GUIDE_IDS.jane);
+    const mine = await server(me);
+    expect(mine.meta.total).toBeGreaterThan(25);
+    const pager = page.getByRole('navigation', { name: 'Pages' });
+    await pager.getByText(`1–25 of ${mine.meta.total}`).waitFor();
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await pager.getByText(`26–${Math.min(50, mine.meta.total)} of ${mine.meta.total}`).waitFor();
+    await page.getByLabel('Rows per page').selectOption('100');
+    await pager.getByText(`1–${Math.min(100, mine.meta.total)} of ${mine.meta.total}`).waitFor();
+
+    // Type, status and the related record's type alone (the guide's activityable_type), then one record.
+    await page.getByLabel('Type', { exact: true }).selectOption('call');
+    await page.getByLabel('Status', { exact: true }).selectOption('pending');
+    await page.getByLabel('Related to').selectOption('opportunity');
+    const filtered = await server({ ...me, type: 'call', status: 'pending', activityable_type: 'opportunity' });
+    expect(filtered.data.length).toBeGreaterThan(1);
+    await expect.poll(async () => sorted(await subjects())).toEqual(sorted(filtered.data.map((a) => a.subject)));
+    const record = filtered.data[0]!.activityable_id;
+    const name = DIRECTORY.opportunities.find((o) => o.id === record)?.name ?? '';
+    await page.getByRole('combobox', { name: 'Related record: name' }).fill(name.slice(0, 12));
+    await page.getByRole('option', { name: new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().click();
+    const one = filtered.data.filter((a) => a.activityable_id === record).map((a) => a.subject);
+    await expect.poll(async () => sorted(await subjects())).toEqual(sorted(one));
+
+    // Priority, highest first: the rows come in the CRM's priority order.
+    await page.getByLabel('Related to').selectOption('');
+    await page.getByLabel('Sort by').selectOption('priority');
+    await page.getByLabel('Order').selectOption('desc');
+    const byPriority = await server({ ...me, type: 'call', status: 'pending', sort_by: 'priority', sort_direction: 'desc' });
+    const priorities = async () => (await page.locator('table.list tbody tr td:nth-child(4)').allTextContents()).map((t) => t.trim().toLowerCase());
+    await expect.poll(priorities).toEqual(byPriority.data.map((a) => a.priority));
+    expect(new Set(byPriority.data.map((a) => a.priority)).size).toBeGreaterThan(1);
     expect(app.errors).toEqual([]);
     await app.context.close();
   });

@@ -9,7 +9,7 @@ import { useApp } from '../../app/context.tsx';
 import { useActivityList } from '../../data/activities.ts';
 import { useEntityNames, useUsers } from '../../data/entities.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
-import { EntityPicker } from '../../components/EntityPicker.tsx';
+import { DIRECTORY_TYPE_LABELS, EntityPicker } from '../../components/EntityPicker.tsx';
 import { formatInstant } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
 
@@ -95,15 +95,21 @@ export function ActivitiesView() {
           <label htmlFor="act-to">Due to</label>
           <input id="act-to" type="date" value={filters.due_date_to ?? ''} onChange={(e) => setFilters({ due_date_to: e.target.value || undefined })} />
         </div>
-        <div className="field entity-filter">
-          <EntityPicker<ActivityableType>
-            label="Related record"
-            types={ACTIVITYABLE_TYPES}
-            clearable
-            value={filters.activityable_type && filters.activityable_id ? { type: filters.activityable_type, id: filters.activityable_id } : null}
-            onChange={(v) => setFilters({ activityable_type: v?.type, activityable_id: v?.id })}
-          />
-        </div>
+        {/* The guide's activityable_type filters on its own; a record of that type narrows it further. */}
+        <Select label="Related to" value={filters.activityable_type} options={ACTIVITYABLE_TYPES} labels={DIRECTORY_TYPE_LABELS}
+          onChange={(v) => setFilters({ activityable_type: v, activityable_id: undefined })} />
+        {filters.activityable_type && (
+          <div className="field entity-filter">
+            <EntityPicker<ActivityableType>
+              key={filters.activityable_type}
+              label="Related record"
+              types={[filters.activityable_type]}
+              clearable
+              value={filters.activityable_id ? { type: filters.activityable_type, id: filters.activityable_id } : null}
+              onChange={(v) => setFilters({ activityable_id: v?.id })}
+            />
+          </div>
+        )}
         <Select label="Sort by" value={filters.sort_by} options={['due_at', 'created_at', 'priority'] as const} labels={SORT_LABELS} required
           onChange={(v) => setFilters({ sort_by: (v ?? 'due_at') })} />
         <Select label="Order" value={filters.sort_direction} options={['asc', 'desc'] as const} labels={{ asc: 'Ascending', desc: 'Descending' }} required
