@@ -44,13 +44,27 @@ for (const theme of ['light', 'dark'] as const) {
       expect(await app.page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
     });
 
-    it('Calendar', async () => {
+    it('Calendar: week, day and month', async () => {
       await navigate(app.page, 'Calendar');
+      const events = app.page.locator('.fb-cal-wrap[aria-busy="false"] .fc-event');
+      await events.first().waitFor();
       await check(app.page, `calendar-${theme}`);
+      // Today has activities in the demo data; the month holds the week's.
+      await app.page.getByRole('button', { name: 'Day', exact: true }).click();
+      await app.page.locator('.fc-timeGridDay-view').waitFor();
+      await events.first().waitFor();
+      await check(app.page, `calendar-day-${theme}`);
+      await app.page.getByRole('button', { name: 'Month', exact: true }).click();
+      await app.page.locator('.fc-dayGridMonth-view').waitFor();
+      await events.first().waitFor();
+      await check(app.page, `calendar-month-${theme}`);
+      await app.page.getByRole('button', { name: 'Week', exact: true }).click();
+      await app.page.locator('.fc-timeGridWeek-view').waitFor();
     });
 
     it('Overdue', async () => {
       await navigate(app.page, 'Overdue');
+      await app.page.locator('[role="listbox"][aria-busy="false"] [role="option"]').first().waitFor();
       await check(app.page, `overdue-${theme}`);
     });
 

@@ -9,7 +9,7 @@ import dayGridPlugin from '@fullcalendar/daygrid';
 import timeGridPlugin from '@fullcalendar/timegrid';
 import interactionPlugin from '@fullcalendar/interaction';
 import type {
-  DatesSetArg, DateSelectArg, EventClickArg, EventContentArg, EventDropArg, EventMountArg,
+  DatesSetArg, DateSelectArg, DayCellMountArg, EventClickArg, EventContentArg, EventDropArg, EventMountArg, MoreLinkMountArg,
 } from '@fullcalendar/core';
 import type { EventResizeDoneArg } from '@fullcalendar/interaction';
 import { ACTIVITY_TYPE_LABELS } from '#shared/domain/index';
@@ -136,6 +136,14 @@ export function CalendarView() {
     });
   };
 
+  // Month cells: FullCalendar names each cell by its day number alone (aria-labelledby) while the
+  // cell holds its events too, so the name and the content disagree; the content names it.
+  const onDayCellMount = (arg: DayCellMountArg) => arg.el.removeAttribute('aria-labelledby');
+  // "+N more": an <a> without href carrying aria-expanded, which only a button may have.
+  const onMoreLinkMount = (arg: MoreLinkMountArg) => {
+    if (!arg.el.hasAttribute('href')) arg.el.setAttribute('role', 'button');
+  };
+
   const onEventMount = (arg: EventMountArg) => {
     // FullCalendar renders events as <a tabindex=0> without a role; its text (time, subject and
     // the hidden details) is the name, so what is heard matches what is seen.
@@ -203,6 +211,8 @@ export function CalendarView() {
           // At most three side by side in a day column, the rest behind a "+N" link: a crowded day
           // stays readable, and a week of 200 activities draws in a fraction of the time.
           eventMaxStack={3}
+          // Side by side, not stacked like cards: a later activity never covers an earlier one's title.
+          slotEventOverlap={false}
           eventDisplay="block"
           displayEventEnd={false}
           editable
@@ -221,6 +231,8 @@ export function CalendarView() {
           eventResize={onChange}
           eventClick={onEventClick}
           eventDidMount={onEventMount}
+          dayCellDidMount={onDayCellMount}
+          moreLinkDidMount={onMoreLinkMount}
           eventContent={renderEvent}
         />
       </div>
