@@ -7,7 +7,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
@@ -45,6 +45,11 @@ async function serverIdsOf(run: ScenarioRun, lids: string[]): Promise<Record<str
 }
 
 /** Narrow the queue with its filter and put the cursor on the one row, as a rep does before a key. */
+/** The value beside `label` in the activity detail's field lists. */
+async function historyValue(dialog: Locator, label: string): Promise<string> {
+  return ((await dialog.locator(`dt:text-is("${label}") + dd`).first().textContent()) ?? '').trim();
+}
+
 async function focusRow(page: Page, subject: string): Promise<void> {
   await page.getByLabel('Filter overdue activities').fill(subject);
   await page.getByRole('listbox', { name: 'Overdue activities' }).getByRole('option', { name: new RegExp(`^${subject}`) }).click();
@@ -148,6 +153,9 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await page.getByRole('searchbox', { name: 'Search' }).fill('Check-in Call Renewal');
       await page.getByRole('button', { name: F, exact: true }).click();
       const detail = page.getByRole('dialog', { name: F });
+      // Its history: why and when it was cancelled.
+      await expect.poll(() => historyValue(detail, 'Cancellation reason')).toBe('Customer unresponsive to 3 contact attempts. Will re-engage next month.');
+      expect(await historyValue(detail, 'Cancelled')).toMatch(/^\w{3} \d+ \w{3} \d{4}, \d\d:\d\d$/);
       await detail.getByRole('button', { name: 'Edit customer' }).click();
       const form = page.getByRole('dialog', { name: 'Edit customer' });
       await form.getByLabel('Status', { exact: true }).selectOption('at_risk');
@@ -159,6 +167,22 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await form.waitFor({ state: 'detached' });
       if (run!.mode === 'offline') await detail.getByTitle('Changes to this record are not yet synced').waitFor();
       await screenshot(page, shotName(run!, 'scenario2-related-record'));
+      await closeDetail(page);
+
+      // The rescheduled one keeps where it was due before and counts the move; the completed one
+      // shows its outcome. Offline, both still wait to be sent.
+      await page.getByRole('searchbox', { name: 'Search' }).fill('Pricing Review Call');
+      await page.getByRole('button', { name: D, exact: true }).click();
+      const d = page.getByRole('dialog', { name: D });
+      await expect.poll(() => historyValue(d, 'Previous due date')).toBe('Mon 15 Dec 2025, 17:00');
+      expect(await historyValue(d, 'Times rescheduled')).toBe('1');
+      await expect.poll(() => historyValue(d, 'State'), { timeout: POLL_MS }).toBe(run!.mode === 'offline' ? 'Not yet synced' : 'Synced');
+      await closeDetail(page);
+      await page.getByRole('searchbox', { name: 'Search' }).fill('Update Customer Documentation');
+      await page.getByRole('button', { name: E, exact: true }).click();
+      const e = page.getByRole('dialog', { name: E });
+      await e.getByText('Task completed. Documentation updated with new customer information.').waitFor();
+      expect(await historyValue(e, 'Completed')).not.toBe('—');
       await closeDetail(page);
       await page.getByRole('searchbox', { name: 'Search' }).fill('');
       await navigate(page, 'Overdue');
