@@ -104,7 +104,9 @@ export function OverdueView() {
     const next = Math.max(0, Math.min(items.length - 1, index));
     setCursor(next);
     const row = rowOfItem[next];
-    if (row !== undefined) virtualizer.scrollToIndex(row, { align: 'auto' });
+    // Going up to the first row of a group brings its heading into view too (Home shows the top);
+    // going down, the row is aligned at the bottom and its heading is above it anyway.
+    if (row !== undefined) virtualizer.scrollToIndex(next < cursor && queue.rows[row - 1]?.kind === 'header' ? row - 1 : row, { align: 'auto' });
     if (extend) {
       const from = anchor ?? cursor;
       setAnchor(from);
