@@ -255,8 +255,11 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
           await db.activities.put(withFields(row, next));
         }
       }
-      // An edited payload is a different request: it needs its own Idempotency-Key (op_id).
-      const newOpId = newPayload ? newId() : op.op_id;
+      // An edited payload is a different request: it needs its own Idempotency-Key (op_id). So is
+      // a retry of a change the CRM refused: its answer means nothing was applied, the rep retries
+      // because something changed (the related record exists now), and a server that keeps its
+      // answers per key would only replay the refusal.
+      const newOpId = newPayload || wasRefused(op.last_status) ? newId() : op.op_id;
       await db.outbox.put({ ...op, op_id: newOpId, payload, state: 'queued', attempts: 0, next_attempt_at: now(), last_error: null, last_status: null });
       for (const l of op.child_lid ? [op.lid, op.child_lid] : [op.lid]) {
         for (const o of await opsOf(ctx, l)) if (o.state === 'blocked') await db.outbox.update(o.seq, { state: 'queued' });
@@ -447,6 +450,11 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
 }
 
 /** Validate a new payload for an op kind with the domain schema; throws a readable error. */
+/** A 4xx answer that says the request was not applied (not a try-again-later or a key still in use). */
+function wasRefused(status: number | null | undefined): boolean {
+  return typeof status === 'number' && status >= 400 && status < 500 && ![401, 408, 409, 425, 429].includes(status);
+}
+
 function checkPayload(kind: OpKind, payload: Record<string, unknown>): Record<string, unknown> {
   if (kind === 'create' || kind === 'update') {
     const r = validate(kind === 'create' ? createActivitySchema : updateActivitySchema, payload);

@@ -338,6 +338,99 @@ describe('sync issues: refused change and conflict', () => {
   });
 });
 
+describe('sync issues: retry, discard, keep mine', () => {
+  it('retries a refused create once the CRM has its customer, discards another after confirming, keeps mine on a field conflict', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForFirstSync(page);
+    await waitForDirectory(page);
+    // Two customers the device knows and the CRM does not (yet).
+    await page.evaluate(async (dbName) => {
+      const db = await new Promise<IDBDatabase>((ok, ko) => {
+        const r = indexedDB.open(dbName);
+        r.onsuccess = () => ok(r.result);
+        r.onerror = () => ko(new Error(String(r.error)));
+      });
+      await new Promise<void>((ok, ko) => {
+        const tx = db.transaction('entities', 'readwrite');
+        tx.objectStore('entities').put({ type: 'customer', id: 'later-customer-1', name: 'Latecomer Foods', words: ['latecomer', 'foods'] });
+        tx.objectStore('entities').put({ type: 'customer', id: 'never-customer-1', name: 'Nevermore Ltd', words: ['nevermore', 'ltd'] });
+        tx.oncomplete = () => ok();
+        tx.onerror = () => ko(new Error(String(tx.error)));
+      });
+      db.close();
+    }, app.dbName);
+    const stamp = Date.now();
+    const createFor = async (subject: string, customer: string) => {
+      await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
+      const form = page.getByRole('dialog', { name: 'New activity' });
+      await form.getByLabel('Subject').fill(subject);
+      await form.getByRole('combobox', { name: 'Related record: name' }).fill(customer);
+      await form.getByRole('option', { name: new RegExp(customer) }).click();
+      await form.getByRole('button', { name: 'Create activity' }).click();
+      await page.getByRole('dialog', { name: subject }).waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog', { name: subject }).waitFor({ state: 'detached' });
+    };
+    const later = `Tasting visit at Latecomer Foods ${stamp}`;
+    const never = `Intro call with Nevermore ${stamp}`;
+    await createFor(later, 'Latecomer');
+    await createFor(never, 'Nevermore');
+
+    // A field conflict: the description edited here (offline) and on the CRM.
+    const res = await fetch(`${env.crm.url}/api/v1/crm/activities?status=pending&assigned_user_id=${GUIDE_IDS.jane}&sort_by=created_at&sort_direction=desc&per_page=1`, {
+      headers: { Authorization: `Bearer ${env.crm.token}` },
+    });
+    const [target] = ((await res.json()) as { data: ServerActivity[] }).data;
+    if (!target) throw new Error('demo data has no pending activity');
+    await navigate(page, 'Activities');
+    await page.getByRole('searchbox', { name: 'Search' }).fill(target.subject.split(' ').slice(0, 3).join(' '));
+    await app.goOffline();
+    await page.getByRole('button', { name: target.subject, exact: true }).first().click();
+    await page.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit activity' });
+    await edit.getByLabel('Description').fill('Mine: bring the signed order form.');
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    env.crm.mutate.update(target.id, { description: 'Theirs: bring the catalogue.' });
+    await app.goOnline();
+
+    await navigate(page, 'Sync');
+    const retry = page.getByRole('article', { name: `Create: ${later}` });
+    const discard = page.getByRole('article', { name: `Create: ${never}` });
+    const conflict = page.getByRole('article', { name: new RegExp(`^Conflict: ${target.subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+    await retry.getByText(/not found/i).waitFor();
+    await discard.getByText(/not found/i).waitFor();
+    await conflict.waitFor();
+
+    // Retry: the CRM has the customer now.
+    env.crm.store.putEntity('customer', { id: 'later-customer-1', name: 'Latecomer Foods', status: 'active', industry: 'Food', time_zone: 'Europe/Berlin', email: null, phone: null, tags: [], notes: null }, Date.now());
+    await retry.getByRole('button', { name: 'Retry', exact: true }).click();
+    await retry.waitFor({ state: 'detached' });
+
+    // Discard asks first; confirming drops the change and the activity it created.
+    await discard.getByRole('button', { name: 'Discard', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Discard this change?' });
+    await confirm.getByRole('button', { name: 'Discard change' }).click();
+    await discard.waitFor({ state: 'detached' });
+
+    await conflict.getByRole('button', { name: 'Keep mine' }).click();
+    await conflict.waitFor({ state: 'detached' });
+    await waitForSynced(page);
+
+    expect((await serverSearch(later)).map((a) => a.activityable_id)).toEqual(['later-customer-1']);
+    expect(await serverSearch(never)).toEqual([]);
+    expect(env.crm.mutate.get(target.id)).toMatchObject({ description: 'Mine: bring the signed order form.' });
+    await navigate(page, 'Activities');
+    await page.getByRole('searchbox', { name: 'Search' }).fill(`Nevermore ${stamp}`);
+    await page.getByText('No activities match these filters.').waitFor();
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+});
+
 describe('first run', () => {
   it('asks for the CRM address and token, then learns who the rep is', async () => {
     const app = await openApp(env, { signIn: false });
