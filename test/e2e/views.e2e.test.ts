@@ -478,6 +478,49 @@ describe('settings', () => {
     await app.context.close();
   });
 
+  it('working hours set the reschedule presets: next business day at their start; in 1 hour from now', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForFirstSync(page);
+    await navigate(page, 'Settings');
+    await page.getByLabel('Working hours start').fill('07:30');
+    await page.getByLabel('Working hours end').fill('15:45');
+    await page.getByRole('button', { name: 'Save working hours' }).click();
+    await page.getByText('Working hours saved.').waitFor();
+
+    await navigate(page, 'Overdue');
+    const list = page.getByRole('listbox', { name: 'Overdue activities' });
+    await page.locator('[role="listbox"][aria-busy="false"] [role="option"]').first().waitFor();
+    await list.focus();
+    await page.keyboard.press('r');
+    const dialog = page.getByRole('dialog', { name: /^Reschedule/ });
+    const preview = dialog.getByText('New due:');
+    await dialog.getByLabel('Next business day').check();
+    // Berlin (the test browser's zone): the next weekday, at the start of the rep's working hours.
+    await expect.poll(async () => (await preview.textContent()) ?? '').toMatch(/New due: (Monday|Tuesday|Wednesday|Thursday|Friday) \d+ \w+, 07:30$/);
+    await dialog.getByLabel('In 1 hour').check();
+    await expect.poll(async () => {
+      const m = /, (\d\d):(\d\d)$/.exec((await preview.textContent()) ?? '');
+      if (!m) return NaN;
+      const berlin = new Date(new Date().toLocaleString('en-US', { timeZone: 'Europe/Berlin' }));
+      const minutesAhead = (Number(m[1]) * 60 + Number(m[2]) - (berlin.getHours() * 60 + berlin.getMinutes()) + 1440) % 1440;
+      return minutesAhead >= 59 && minutesAhead <= 66;
+    }).toBe(true);
+    await dialog.getByRole('button', { name: 'Back' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The calendar follows too: the day grid opens scrolled to 07:30.
+    await navigate(page, 'Calendar');
+    await page.locator('.fc-timegrid-slot[data-time="07:30:00"]').first().waitFor();
+    await expect.poll(() => page.evaluate(() => {
+      const slot = document.querySelector('.fc-timegrid-slot-lane[data-time="07:30:00"]');
+      const scroller = slot?.closest('.fc-scroller');
+      // Within a border's width of the top (09:00, the default, would be three slots further).
+      return slot && scroller ? Math.abs(slot.getBoundingClientRect().top - scroller.getBoundingClientRect().top) <= 3 : false;
+    })).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+
   it('asks for a new token after a 401 and resumes syncing', async () => {
     const app = await openApp(env, { signIn: false, params: { crm: env.crm.url, token: 'revoked-token' } });
     const { page } = app;
