@@ -52,6 +52,9 @@ const VIEWS = {
   Activities: '.table-wrap[aria-busy="false"] tbody tr',
   Review: 'table.load-table tbody tr',
   Billable: 'table.billable-table tbody tr',
+  // No activity rows: the sync state and the settings, drawn.
+  Sync: 'section[aria-labelledby="conflicts-title"]',
+  Settings: 'section[aria-labelledby="set-crm"]',
 } as const;
 const VIEW_NAMES = Object.keys(VIEWS) as ViewName[];
 type ViewName = keyof typeof VIEWS;
@@ -346,7 +349,7 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
       openView: {
         note: 'nav click → the frame after the view shows its rows',
         calendar: stats(viewMs.Calendar), overdue: stats(viewMs.Overdue), activities: stats(viewMs.Activities),
-        review: stats(viewMs.Review), billable: stats(viewMs.Billable),
+        review: stats(viewMs.Review), billable: stats(viewMs.Billable), sync: stats(viewMs.Sync), settings: stats(viewMs.Settings),
       },
       queries: {
         overdueQueueMine: { ...queries.overdueMine, ratio: ratio(queries.overdueMine), target: '≤ 1.5' },
