@@ -560,6 +560,42 @@ describe('settings', () => {
 });
 
 describe('keyboard', () => {
+  it('every control Tab reaches shows a focus ring (Activities, Overdue, Calendar)', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForFirstSync(page);
+    const missing: string[] = [];
+    let reached = 0;
+    const tabThrough = async (stops: number) => {
+      for (let i = 0; i < stops; i++) {
+        await page.keyboard.press('Tab');
+        const r = await page.evaluate(() => {
+          const el = document.activeElement;
+          if (!(el instanceof HTMLElement) || el === document.body) return null;
+          const cs = getComputedStyle(el);
+          const ring = (cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) || cs.boxShadow !== 'none';
+          return { what: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`, ring };
+        });
+        if (!r) continue;
+        reached++;
+        if (!r.ring) missing.push(r.what);
+      }
+    };
+    await navigate(page, 'Activities');
+    await page.locator('.table-wrap[aria-busy="false"] tbody tr').first().waitFor();
+    await tabThrough(45);
+    await navigate(page, 'Overdue');
+    await page.locator('[role="listbox"][aria-busy="false"] [role="option"]').first().waitFor();
+    await tabThrough(25);
+    await navigate(page, 'Calendar');
+    await page.locator('.fb-cal-wrap[aria-busy="false"] .fc-event').first().waitFor();
+    await tabThrough(30);
+    expect(missing).toEqual([]);
+    expect(reached).toBeGreaterThan(80);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+
   it('N opens the form, the entity picker works with arrows and Enter, Escape closes and gives focus back', async () => {
     const app = await openApp(env);
     const { page } = app;
