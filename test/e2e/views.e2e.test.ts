@@ -119,6 +119,24 @@ interface ServerActivity {
   priority: string;
 }
 
+/** Writes records into the app's offline directory (as a directory pull would have). */
+async function putDirectory(app: AppPage, entities: { type: string; id: string; name: string; words: string[] }[]): Promise<void> {
+  await app.page.evaluate(async ({ dbName, entities }) => {
+    const db = await new Promise<IDBDatabase>((ok, ko) => {
+      const r = indexedDB.open(dbName);
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => ko(new Error(String(r.error)));
+    });
+    await new Promise<void>((ok, ko) => {
+      const tx = db.transaction('entities', 'readwrite');
+      for (const e of entities) tx.objectStore('entities').put(e);
+      tx.oncomplete = () => ok();
+      tx.onerror = () => ko(new Error(String(tx.error)));
+    });
+    db.close();
+  }, { dbName: app.dbName, entities });
+}
+
 async function serverSearch(q: string): Promise<ServerActivity[]> {
   const res = await fetch(`${env.crm.url}/api/v1/crm/activities/search?q=${encodeURIComponent(q)}`, {
     headers: { Authorization: `Bearer ${env.crm.token}` },
@@ -261,20 +279,7 @@ describe('sync issues: refused change and conflict', () => {
     await waitForDirectory(page);
 
     // A customer the device knows but the CRM no longer has (deleted there after the last directory pull).
-    await page.evaluate(async (dbName) => {
-      const db = await new Promise<IDBDatabase>((ok, ko) => {
-        const r = indexedDB.open(dbName);
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => ko(new Error(String(r.error)));
-      });
-      await new Promise<void>((ok, ko) => {
-        const tx = db.transaction('entities', 'readwrite');
-        tx.objectStore('entities').put({ type: 'customer', id: 'gone-customer-1', name: 'Vanished Trading', words: ['vanished', 'trading'] });
-        tx.oncomplete = () => ok();
-        tx.onerror = () => ko(new Error(String(tx.error)));
-      });
-      db.close();
-    }, app.dbName);
+    await putDirectory(app, [{ type: 'customer', id: 'gone-customer-1', name: 'Vanished Trading', words: ['vanished', 'trading'] }]);
 
     await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
     const form = page.getByRole('dialog', { name: 'New activity' });
@@ -345,21 +350,10 @@ describe('sync issues: retry, discard, keep mine', () => {
     await waitForFirstSync(page);
     await waitForDirectory(page);
     // Two customers the device knows and the CRM does not (yet).
-    await page.evaluate(async (dbName) => {
-      const db = await new Promise<IDBDatabase>((ok, ko) => {
-        const r = indexedDB.open(dbName);
-        r.onsuccess = () => ok(r.result);
-        r.onerror = () => ko(new Error(String(r.error)));
-      });
-      await new Promise<void>((ok, ko) => {
-        const tx = db.transaction('entities', 'readwrite');
-        tx.objectStore('entities').put({ type: 'customer', id: 'later-customer-1', name: 'Latecomer Foods', words: ['latecomer', 'foods'] });
-        tx.objectStore('entities').put({ type: 'customer', id: 'never-customer-1', name: 'Nevermore Ltd', words: ['nevermore', 'ltd'] });
-        tx.oncomplete = () => ok();
-        tx.onerror = () => ko(new Error(String(tx.error)));
-      });
-      db.close();
-    }, app.dbName);
+    await putDirectory(app, [
+      { type: 'customer', id: 'later-customer-1', name: 'Latecomer Foods', words: ['latecomer', 'foods'] },
+      { type: 'customer', id: 'never-customer-1', name: 'Nevermore Ltd', words: ['nevermore', 'ltd'] },
+    ]);
     const stamp = Date.now();
     const createFor = async (subject: string, customer: string) => {
       await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
