@@ -88,6 +88,7 @@ describe('calendar keyboard moves', () => {
     await duration.waitFor({ state: 'detached' });
 
     await waitForSynced(page);
+    await expect.poll(async () => (await serverActivity(env, id)).duration_minutes, { timeout: 15_000 }).toBe(45);
     expect(await serverActivity(env, id)).toMatchObject({
       due_at: instantAt(monday, 7, 45), previous_due_at: instantAt(monday, 7), rescheduled_count: 1, duration_minutes: 45,
     });
@@ -105,5 +106,30 @@ describe('calendar keyboard moves', () => {
     await dialog.waitFor({ state: 'detached' });
     await expect.poll(() => event.evaluate((el) => el === document.activeElement)).toBe(true);
     expect((await serverActivity(env, id)).due_at).toBe(instantAt(monday, 7, 45));
+  });
+
+  it('with the mouse, dragging the bottom edge half an hour down asks to change the duration, then the CRM has it', async () => {
+    const { page } = app;
+    const event = page.locator('.fc-event', { hasText: SUBJECT });
+    await event.hover();
+    const handle = event.locator('.fc-event-resizer-end');
+    const edge = await handle.boundingBox();
+    const slot = await page.locator('.fc-timegrid-slot-lane[data-time="08:00:00"]').first().boundingBox();
+    if (!edge || !slot) throw new Error('no resize handle or slot on screen');
+    const x = edge.x + edge.width / 2;
+    const y = edge.y + edge.height / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    // One 30-minute slot further down, in steps (FullCalendar follows the pointer).
+    await page.mouse.move(x, y + slot.height, { steps: 10 });
+    await page.mouse.up();
+    const dialog = page.getByRole('dialog', { name: 'Change duration' });
+    await dialog.waitFor();
+    expect(await dialog.locator('p').first().textContent()).toContain('Duration 45 min → 1 h 15 min');
+    await dialog.getByRole('button', { name: 'Save duration' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The status bar may still say 0 pending before the change is counted: ask the CRM itself.
+    await expect.poll(async () => (await serverActivity(env, id)).duration_minutes, { timeout: 15_000 }).toBe(75);
+    expect(await serverActivity(env, id)).toMatchObject({ due_at: instantAt(monday, 7, 45), rescheduled_count: 1 });
   });
 });
