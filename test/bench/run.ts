@@ -22,6 +22,7 @@ import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
 import { queriesBench } from './queries.ts';
 import { searchBrowserBench } from './search-browser.ts';
 import { uiResponsivenessBench } from './ui-responsiveness.ts';
+import { upgradeBrowserBench } from './upgrade-browser.ts';
 
 interface Remote { url: string; token: string; close(): Promise<void> }
 
@@ -205,7 +206,7 @@ async function localBench() {
   };
 }
 
-// BENCH_ONLY=push|pull|local|queries|search|ui runs one part (for profiling); the default runs all six.
+// BENCH_ONLY=push|pull|local|queries|search|ui|upgrade runs one part (for profiling); the default runs all seven.
 const only = process.env.BENCH_ONLY;
 const rttCrm = await startRemote({ latencyMs: LATENCY_MS });
 const rtt = await roundTrip(rttCrm);
@@ -218,7 +219,9 @@ const queries = !only || only === 'queries' ? await queriesBench() : null;
 const searchBrowser = !only || only === 'search' ? await searchBrowserBench() : null;
 // Issue 4 in Debian Chromium: UI-thread responsiveness during a 20 000 pull, engine in the worker vs in-thread (BENCH_ONLY=ui).
 const uiResponsiveness = !only || only === 'ui' ? await uiResponsivenessBench() : null;
+// The first start after schema v7 on an existing store of 100 000 activities (BENCH_ONLY=upgrade).
+const schemaUpgrade = !only || only === 'upgrade' ? await upgradeBrowserBench() : null;
 console.log(JSON.stringify({
   environment: { runtime: `Node ${process.versions.node}`, indexedDB: 'fake-indexeddb (in-process, not a browser)', addedLatencyMs: LATENCY_MS, crm: 'startCrmServer in a child process', measuredRoundTripMs: rtt, cpus: (await import('node:os')).cpus().length },
-  push, pull, local, queries, searchBrowser, uiResponsiveness,
+  push, pull, local, queries, searchBrowser, uiResponsiveness, schemaUpgrade,
 }, null, 2));

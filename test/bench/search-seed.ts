@@ -4,6 +4,7 @@
  * measure the pull, not the views. Rows go through the app's toLocalRow, so every derived index
  * field (open, due_ms, words) is what a pull would have stored.
  */
+import { Dexie } from 'dexie';
 import { monotonicFactory } from 'ulid';
 import { FieldbookDB } from '#shared/sync/db';
 import { toLocalRow } from '#shared/sync/rows';
@@ -58,7 +59,27 @@ export interface SeedOptions {
   seed?: number;
   /** Share of the activities assigned to the rep (default 0.1). */
   ownShare?: number;
+  /**
+   * Write the store as schema v6 left it (no links field, no v7 indexes), to time the upgrade
+   * the app runs on its next start (test/bench/upgrade-browser.ts).
+   */
+  asSchemaV6?: boolean;
 }
+
+/** Schema v6's tables as it shipped (shared/sync/db.ts). */
+const V6_STORES = {
+  activities:
+    'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+    '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+    '[activityable_type+activityable_id+due_ms], *words',
+  outbox: '++seq, &op_id, lid, [lid+seq], state, bulk_group',
+  entities: '[type+id], type, name, *words',
+  conflicts: 'id, lid',
+  sync_meta: 'key',
+  reminders: 'key, lid',
+  entity_outbox: '++seq, &op_id, [type+entity_id], state',
+  entity_ids: 'local_id, server_id',
+};
 
 export interface SeedResult {
   rows: number;
@@ -89,9 +110,19 @@ export async function seedActivities(opts: SeedOptions): Promise<SeedResult> {
     return toLocalRow(withNotes, { lid: `b${a.id}`, base: withNotes, sync: 'synced' });
   });
   const generateMs = performance.now() - t0;
-  const db = new FieldbookDB(opts.dbName);
+  let db: Dexie;
+  let put: (chunk: LocalActivity[]) => Promise<unknown>;
+  if (opts.asSchemaV6) {
+    const v6 = new Dexie(opts.dbName);
+    v6.version(6).stores(V6_STORES);
+    for (const r of rows) delete r.links;
+    [db, put] = [v6, (chunk) => v6.table<LocalActivity, string>('activities').bulkPut(chunk)];
+  } else {
+    const fb = new FieldbookDB(opts.dbName);
+    [db, put] = [fb, (chunk) => fb.activities.bulkPut(chunk)];
+  }
   const t1 = performance.now();
-  for (let i = 0; i < rows.length; i += 5000) await db.activities.bulkPut(rows.slice(i, i + 5000));
+  for (let i = 0; i < rows.length; i += 5000) await put(rows.slice(i, i + 5000));
   const putMs = performance.now() - t1;
   db.close();
   return { rows: rows.length, generateMs: Math.round(generateMs), putMs: Math.round(putMs) };

@@ -84,6 +84,15 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const live = useRef<Live>({ user: null, settings: defaultSettings(), engine: null });
   const queryClient = useMemo(() => new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 60_000 } } }), []);
 
+  // Opening takes long only when the store is being updated to a new schema (once, after an
+  // update; about half a minute at 100 000 activities): say so rather than look stuck.
+  const [slowOpen, setSlowOpen] = useState(false);
+  useEffect(() => {
+    if (booted || error) return;
+    const t = setTimeout(() => setSlowOpen(true), 2_000);
+    return () => clearTimeout(t);
+  }, [booted, error]);
+
   useEffect(() => {
     let cancelled = false;
     boot(live.current).then(
@@ -204,7 +213,14 @@ export function AppProvider({ children }: { children: ReactNode }) {
       </main>
     );
   }
-  if (!value) return <main className="boot" aria-busy="true"><p>Opening Fieldbook…</p></main>;
+  if (!value) {
+    return (
+      <main className="boot" aria-busy="true">
+        <p>Opening Fieldbook…</p>
+        {slowOpen && <p role="status">Still opening the activities stored on this device. The first start after an update to Fieldbook can take up to a minute when there are many of them.</p>}
+      </main>
+    );
+  }
   return (
     <QueryClientProvider client={queryClient}>
       <AppContext.Provider value={value}>{children}</AppContext.Provider>
