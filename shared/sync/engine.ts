@@ -449,12 +449,12 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   };
 }
 
-/** Validate a new payload for an op kind with the domain schema; throws a readable error. */
 /** A 4xx answer that says the request was not applied (not a try-again-later or a key still in use). */
 function wasRefused(status: number | null | undefined): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && ![401, 408, 409, 425, 429].includes(status);
 }
 
+/** Validate a new payload for an op kind with the domain schema; throws a readable error. */
 function checkPayload(kind: OpKind, payload: Record<string, unknown>): Record<string, unknown> {
   if (kind === 'create' || kind === 'update') {
     const r = validate(kind === 'create' ? createActivitySchema : updateActivitySchema, payload);
