@@ -108,6 +108,28 @@ describe('calendar keyboard moves', () => {
     expect((await serverActivity(env, id)).due_at).toBe(instantAt(monday, 7, 45));
   });
 
+  it('clicking the empty slot right after the 06:00 task warns (without blocking) that there is no time to prepare', async () => {
+    const { page } = app;
+    const day = `${monday.getFullYear()}-${String(monday.getMonth() + 1).padStart(2, '0')}-${String(monday.getDate()).padStart(2, '0')}`;
+    const column = page.locator(`td.fc-timegrid-col[data-date="${day}"]`);
+    const lane = page.locator('td.fc-timegrid-slot-lane[data-time="06:30:00"]');
+    await lane.scrollIntoViewIfNeeded();
+    const c = await column.boundingBox();
+    const l = await lane.boundingBox();
+    if (!c || !l) throw new Error('calendar slot not on screen');
+    await page.mouse.click(c.x + c.width / 2, l.y + l.height / 2);
+    const warning = `Leaves 0 min between this and "${PREP}": no time to prepare.`;
+    // The form opens anyway, at the slot's time; the warning waits beside the calendar.
+    const form = page.getByRole('dialog', { name: 'New activity' });
+    await expect.poll(() => form.getByLabel('Due', { exact: true }).inputValue()).toBe(localInput(new Date(instantAt(monday, 6, 30))));
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    const notice = page.locator('.fb-notice');
+    await notice.getByText(warning).waitFor();
+    await notice.getByRole('button', { name: 'Dismiss schedule warning' }).click();
+    await notice.waitFor({ state: 'detached' });
+  });
+
   it('with the mouse, dragging the bottom edge half an hour down asks to change the duration, then the CRM has it', async () => {
     const { page } = app;
     const event = page.locator('.fc-event', { hasText: SUBJECT });
