@@ -1,37 +1,15 @@
 /**
- * One test per schema version upgrade: a database written by an older version (declared here
- * with raw Dexie exactly as that version shipped) opens with FieldbookDB, keeps its data, and
- * the newer indexes and tables work on the old rows.
+ * One test per schema version upgrade: a database written by an older version (raw Dexie
+ * declared exactly as that version shipped, store-testing's shippedSchemaDb) opens with
+ * FieldbookDB, keeps its data, and the newer indexes and tables work on the old rows.
  */
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FieldbookDB } from './db.ts';
 import { toLocalRow } from './rows.ts';
-import { serverActivity } from './store-testing.ts';
+import { serverActivity, shippedSchemaDb } from './store-testing.ts';
 import type { ConflictRecord, DirectoryEntity, EntityOp, LocalActivity, OutboxOp } from './types.ts';
-
-const V1_STORES = {
-  activities:
-    'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, ' +
-    '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id], *words',
-  outbox: '++seq, &op_id, lid, [lid+seq], state, bulk_group',
-  entities: '[type+id], type, name, *words',
-  conflicts: 'id, lid',
-  sync_meta: 'key',
-};
-const V2_STORES = {
-  activities:
-    'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, ' +
-    '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id+due_ms], *words',
-  reminders: 'key, lid',
-};
-const V3_STORES = {
-  activities:
-    'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, assigned_user_id, deleted, ' +
-    '[open+due_ms], [assigned_user_id+due_ms], [activityable_type+activityable_id], ' +
-    '[activityable_type+activityable_id+due_ms], *words',
-};
 
 const dated = toLocalRow(serverActivity({ id: 's1', subject: 'Pricing call', activityable_type: 'lead', activityable_id: 'lead-7', assigned_user_id: 'u-9' }), {
   lid: 'L1', base: null, sync: 'synced',
@@ -97,8 +75,7 @@ async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
 describe('schema upgrades', () => {
   it('v1 → current: data survives; v2 and v3 indexes and the reminders table work', async () => {
     const name = dbName('v1');
-    const old = new Dexie(name);
-    old.version(1).stores(V1_STORES);
+    const old = shippedSchemaDb(name, 1);
     await old.open();
     await old.table<LocalActivity, string>('activities').bulkPut([dated, undated]);
     await old.table('outbox').add(makeOp());
@@ -124,9 +101,7 @@ describe('schema upgrades', () => {
 
   it('v2 → current: data and reminders survive; v3 indexes work on old rows', async () => {
     const name = dbName('v2');
-    const old = new Dexie(name);
-    old.version(1).stores(V1_STORES);
-    old.version(2).stores(V2_STORES);
+    const old = shippedSchemaDb(name, 2);
     await old.open();
     await old.table<LocalActivity, string>('activities').bulkPut([dated, undated]);
     await old.table('reminders').put({ key: 'L1|x', lid: 'L1', snoozed_until: 99 });
@@ -146,10 +121,7 @@ describe('schema upgrades', () => {
 
   it('v3 → v4: every row survives; the entity outbox and id map tables work', async () => {
     const name = dbName('v3');
-    const old = new Dexie(name);
-    old.version(1).stores(V1_STORES);
-    old.version(2).stores(V2_STORES);
-    old.version(3).stores(V3_STORES);
+    const old = shippedSchemaDb(name, 3);
     await old.open();
     await old.table<LocalActivity, string>('activities').bulkPut([dated, undated]);
     await old.table('outbox').add(makeOp());
@@ -173,11 +145,7 @@ describe('schema upgrades', () => {
 
   it('v4 → v5: every row, queued op and entity op survives; the rep\'s overdue index covers old rows', async () => {
     const name = dbName('v4');
-    const old = new Dexie(name);
-    old.version(1).stores(V1_STORES);
-    old.version(2).stores(V2_STORES);
-    old.version(3).stores(V3_STORES);
-    old.version(4).stores({ entity_outbox: '++seq, &op_id, [type+entity_id], state', entity_ids: 'local_id, server_id' });
+    const old = shippedSchemaDb(name, 4);
     await old.open();
     const done = toLocalRow(serverActivity({ id: 's3', status: 'completed', completed_at: '2025-12-20T15:00:00Z', assigned_user_id: 'u-8' }), { lid: 'L3', base: null, sync: 'synced' });
     await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, done]);
@@ -202,17 +170,7 @@ describe('schema upgrades', () => {
 
   it('v5 → v6: completed rows written before get completed_ms, so completions are found by time', async () => {
     const name = dbName('v5');
-    const old = new Dexie(name);
-    old.version(1).stores(V1_STORES);
-    old.version(2).stores(V2_STORES);
-    old.version(3).stores(V3_STORES);
-    old.version(4).stores({ entity_outbox: '++seq, &op_id, [type+entity_id], state', entity_ids: 'local_id, server_id' });
-    old.version(5).stores({
-      activities:
-        'lid, server_id, status, type, priority, sync, due_ms, created_at, updated_at, assigned_user_id, deleted, ' +
-        '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
-        '[activityable_type+activityable_id+due_ms], *words',
-    });
+    const old = shippedSchemaDb(name, 5);
     await old.open();
     // As v5 wrote them: no completed_ms.
     const { completed_ms: _none, ...done } = toLocalRow(serverActivity({ id: 's4', status: 'completed', completed_at: '2025-12-20T15:00:00Z' }), { lid: 'L4', base: null, sync: 'synced' });
@@ -236,17 +194,7 @@ describe('schema upgrades', () => {
 
   it('v6 → v7: rows written before get their links; a record\'s activities are found by creation time', async () => {
     const name = dbName('v6');
-    const old = new Dexie(name);
-    old.version(1).stores(V1_STORES);
-    old.version(2).stores(V2_STORES);
-    old.version(3).stores(V3_STORES);
-    old.version(4).stores({ entity_outbox: '++seq, &op_id, [type+entity_id], state', entity_ids: 'local_id, server_id' });
-    old.version(6).stores({
-      activities:
-        'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
-        '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
-        '[activityable_type+activityable_id+due_ms], *words',
-    });
+    const old = shippedSchemaDb(name, 6);
     await old.open();
     // As v6 wrote them: no links.
     const asV6 = (a: LocalActivity): LocalActivity => { const { links: _none, ...rest } = a; return rest; };

@@ -4,7 +4,7 @@
  * a plain filter-and-sort of all rows, for every sort, direction, page and filter mix.
  */
 import 'fake-indexeddb/auto';
-import { liveQuery, type DBCore } from 'dexie';
+import { liveQuery } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ACTIVITY_STATUSES, ACTIVITY_TYPES, PRIORITIES, listQuerySchema, type ListQueryInput,
@@ -12,7 +12,7 @@ import {
 import type { FieldbookDB } from './db.ts';
 import { compareActivities, forgetKnownMatches, listActivities, overdueQueue, totalActivities } from './queries.ts';
 import { toLocalRow } from './rows.ts';
-import { freshDb, seedSynced, serverActivity } from './store-testing.ts';
+import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from './store-testing.ts';
 import type { LocalActivity } from './types.ts';
 import { queryWords } from './words.ts';
 
@@ -22,50 +22,12 @@ const VOCAB = ['call', 'calendar', 'pricing', 'proposal', 'review', 'renewal', '
 
 let db: FieldbookDB;
 let rows: LocalActivity[];
-/** What the store was asked: index queries (with or without row values) and rows fetched by key. */
-const log: {
-  queries: { index: string; values: boolean }[];
-  rowsByKey: number;
-  /** Native counts: on disk each walks its whole range, so the typing path must not ask for one. */
-  counts: number;
-  steps: number;
-  onQuery?: () => void;
-  onCursor?: () => void;
-} = { queries: [], rowsByKey: 0, counts: 0, steps: 0 };
+/** What the store was asked: index queries (with or without row values), rows fetched by key, counts, cursor steps. */
+let log: ReadLog;
 
 beforeAll(async () => {
   db = freshDb('queries-search');
-  db.use({
-    stack: 'dbcore',
-    name: 'record-reads',
-    create: (down: DBCore): DBCore => ({
-      ...down,
-      table: (name) => {
-        const t = down.table(name);
-        if (name !== 'activities') return t;
-        return {
-          ...t,
-          query: (req) => {
-            log.queries.push({ index: req.query.index.name ?? '', values: !!req.values });
-            log.onQuery?.();
-            return t.query(req);
-          },
-          getMany: (req) => ((log.rowsByKey += req.keys.length), t.getMany(req)),
-          count: (req) => (log.counts++, t.count(req)),
-          openCursor: async (req) => {
-            log.onCursor?.();
-            const cursor = await t.openCursor(req);
-            if (!cursor) return cursor;
-            // Counts the steps a walk takes (keys it is handed).
-            const start = cursor.start.bind(cursor);
-            return Object.assign(Object.create(cursor) as typeof cursor, {
-              start: (onNext: () => void) => start(() => { log.steps++; onNext(); }),
-            });
-          },
-        };
-      },
-    }),
-  });
+  log = recordReads(db);
   let seed = 7;
   const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;

@@ -4,11 +4,12 @@
  * measure the pull, not the views. Rows go through the app's toLocalRow, so every derived index
  * field (open, due_ms, words) is what a pull would have stored.
  */
-import { Dexie } from 'dexie';
+import type { Dexie } from 'dexie';
 import { monotonicFactory } from 'ulid';
 import { FieldbookDB } from '#shared/sync/db';
 import { toLocalRow } from '#shared/sync/rows';
 import type { LocalActivity } from '#shared/sync/types';
+import { shippedSchemaDb } from '#shared/sync/store-testing';
 import { generateActivities } from '../crm-server/demo.ts';
 import { seededRng, type Rng } from '../crm-server/prng.ts';
 
@@ -66,20 +67,6 @@ export interface SeedOptions {
   asSchemaV6?: boolean;
 }
 
-/** Schema v6's tables as it shipped (shared/sync/db.ts). */
-const V6_STORES = {
-  activities:
-    'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
-    '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
-    '[activityable_type+activityable_id+due_ms], *words',
-  outbox: '++seq, &op_id, lid, [lid+seq], state, bulk_group',
-  entities: '[type+id], type, name, *words',
-  conflicts: 'id, lid',
-  sync_meta: 'key',
-  reminders: 'key, lid',
-  entity_outbox: '++seq, &op_id, [type+entity_id], state',
-  entity_ids: 'local_id, server_id',
-};
 
 export interface SeedResult {
   rows: number;
@@ -113,8 +100,7 @@ export async function seedActivities(opts: SeedOptions): Promise<SeedResult> {
   let db: Dexie;
   let put: (chunk: LocalActivity[]) => Promise<unknown>;
   if (opts.asSchemaV6) {
-    const v6 = new Dexie(opts.dbName);
-    v6.version(6).stores(V6_STORES);
+    const v6 = shippedSchemaDb(opts.dbName, 6);
     for (const r of rows) delete r.links;
     [db, put] = [v6, (chunk) => v6.table<LocalActivity, string>('activities').bulkPut(chunk)];
   } else {

@@ -1,9 +1,8 @@
 import 'fake-indexeddb/auto';
-import type { DBCore } from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIVITY_STATUSES, weeklyReview, type Activity, type WeeklyReview } from '#shared/domain/index';
 import { toLocalRow } from '#shared/sync/rows';
-import { freshDb, seedSynced, serverActivity } from '#shared/sync/store-testing';
+import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from '#shared/sync/store-testing';
 import type { FieldbookDB } from '#shared/sync/db';
 import type { LocalActivity } from '#shared/sync/types';
 import { overdueCount, OVERDUE_SHOWN, reviewRows } from './review-data.ts';
@@ -50,38 +49,9 @@ describe('reviewRows', () => {
   });
 });
 
-/** Rows the store handed out: values of index queries plus every step of a cursor walk. */
-function countRowsRead(db: FieldbookDB): { rows: number } {
-  const seen = { rows: 0 };
-  db.use({
-    stack: 'dbcore',
-    name: 'count-rows',
-    create: (down: DBCore): DBCore => ({
-      ...down,
-      table: (name) => {
-        const t = down.table(name);
-        if (name !== 'activities') return t;
-        return {
-          ...t,
-          query: async (req) => {
-            const res = await t.query(req);
-            seen.rows += res.result.length;
-            return res;
-          },
-          openCursor: async (req) => {
-            const cursor = await t.openCursor(req);
-            if (!cursor) return cursor;
-            const start = cursor.start.bind(cursor);
-            return Object.assign(Object.create(cursor) as typeof cursor, {
-              start: (onNext: () => void) => start(() => { seen.rows++; onNext(); }),
-            });
-          },
-        };
-      },
-    }),
-  });
-  return seen;
-}
+/** Rows the store handed out: what index queries returned plus every step of a cursor walk. */
+const rowsRead = (log: ReadLog) => log.rowsReturned + log.steps;
+const resetReads = (log: ReadLog) => { log.rowsReturned = 0; log.steps = 0; };
 
 /** The parts of a review that the rep sees, by lid (sorted: the order of equal times depends on the read order). */
 function shape(r: WeeklyReview<LocalActivity>) {
@@ -152,7 +122,7 @@ describe('reviewRows gives the review of the whole store', () => {
     const db = freshDb('review-bounded');
     open.push(db);
     // Middleware goes in before the database opens.
-    const seen = countRowsRead(db);
+    const seen = recordReads(db);
     const week = { created_at: '2026-11-24T08:00:00Z', updated_at: '2026-11-26T08:00:00Z' };
     // A completion this week needing a follow-up, on a record with a long past.
     const source = serverActivity({ id: 'src', status: 'completed', follow_up_required: true, completed_at: '2026-11-25T10:00:00Z', due_at: '2026-11-25T09:00:00Z', reminder_at: null, created_at: '2026-11-01T09:00:00Z', updated_at: '2026-11-25T10:00:00Z', assigned_user_id: 'u-me' });
@@ -165,18 +135,18 @@ describe('reviewRows gives the review of the whole store', () => {
       rows.push(toLocalRow(old, { lid: `H${i}`, base: old, sync: 'synced' }), toLocalRow(busy, { lid: `W${i}`, base: busy, sync: 'synced' }));
     }
     await db.activities.bulkPut(rows);
-    seen.rows = 0;
+    resetReads(seen);
     const review = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me'), { now: new Date(NOW).toISOString(), timeZone: ZONE });
     expect(review.followUpsMissing.map((a) => a.lid)).toEqual(['SRC']);
-    expect(seen.rows).toBeLessThan(10);
+    expect(rowsRead(seen)).toBeLessThan(10);
 
     // Once a follow-up is created on the record, the first one found settles it.
     const follow = serverActivity({ id: 'fu', ...week, created_at: '2026-11-26T09:00:00Z', due_at: null, reminder_at: null, assigned_user_id: 'u-me' });
     await db.activities.put(toLocalRow(follow, { lid: 'FU', base: follow, sync: 'synced' }));
-    seen.rows = 0;
+    resetReads(seen);
     const after = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me'), { now: new Date(NOW).toISOString(), timeZone: ZONE });
     expect(after.followUpsMissing).toEqual([]);
-    expect(seen.rows).toBeLessThan(10);
+    expect(rowsRead(seen)).toBeLessThan(10);
   });
 });
 
@@ -184,7 +154,7 @@ describe('a rep far behind', () => {
   it('reads the oldest overdue ones the review draws, and counts the rest without reading them', async () => {
     const db = freshDb('review-behind');
     open.push(db);
-    const seen = countRowsRead(db);
+    const seen = recordReads(db);
     const rows: LocalActivity[] = [];
     // 400 of the rep's overdue, due every 6 hours back from a day ago; a colleague's; local deletes.
     for (let i = 0; i < 400; i++) {
@@ -198,11 +168,11 @@ describe('a rep far behind', () => {
     const live = rows.filter((a) => a.deleted === 0 && a.assigned_user_id === 'u-me');
     const oldestFirst = [...live].sort((a, b) => (a.due_ms ?? 0) - (b.due_ms ?? 0));
 
-    seen.rows = 0;
+    resetReads(seen);
     const review = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me', OVERDUE_SHOWN), { now: new Date(NOW).toISOString(), timeZone: ZONE });
     // The oldest 200 come first; recent ones from the week's window may follow them.
     expect(review.overdue.slice(0, OVERDUE_SHOWN).map((a) => a.lid)).toEqual(oldestFirst.slice(0, OVERDUE_SHOWN).map((a) => a.lid));
-    expect(seen.rows).toBeLessThan(OVERDUE_SHOWN + 100);
+    expect(rowsRead(seen)).toBeLessThan(OVERDUE_SHOWN + 100);
     expect(await overdueCount(db, NOW, 'u-me')).toBe(live.length);
     expect(await overdueCount(db, NOW)).toBe(live.length + 400);
   });
