@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY } from '../crm-server/index.ts';
 import { navigate, openApp, screenshot, startE2E, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv } from './harness.ts';
-import { instantAt, localInput, nextWeekMonday, serverActivity } from './scenario-steps.ts';
+import { clickCalendarSlot, instantAt, localInput, nextWeekMonday, serverActivity } from './scenario-steps.ts';
 
 const SUBJECT = 'Keyboard-only planning call';
 const PREP = 'Early desk prep';
@@ -30,13 +30,9 @@ describe('calendar keyboard moves', () => {
     });
     id = ((await res.json()) as { data: { id: string } }).data.id;
     // Half an hour at 06:00 the same morning: what the reschedule dialog warns about.
-    await fetch(`${env.crm.url}/api/v1/crm/activities`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${env.crm.token}`, 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({
-        type: 'task', subject: PREP, activityable_type: 'customer', activityable_id: DIRECTORY.customers[0]!.id,
-        due_at: instantAt(monday, 6), duration_minutes: 30, priority: 'medium',
-      }),
+    env.crm.mutate.create({
+      type: 'task', subject: PREP, activityable_type: 'customer', activityable_id: DIRECTORY.customers[0]!.id,
+      due_at: instantAt(monday, 6), duration_minutes: 30, priority: 'medium',
     });
     app = await openApp(env);
     await waitForFirstSync(app.page);
@@ -110,14 +106,7 @@ describe('calendar keyboard moves', () => {
 
   it('clicking the empty slot right after the 06:00 task warns (without blocking) that there is no time to prepare', async () => {
     const { page } = app;
-    const day = `${monday.getFullYear()}-${String(monday.getMonth() + 1).padStart(2, '0')}-${String(monday.getDate()).padStart(2, '0')}`;
-    const column = page.locator(`td.fc-timegrid-col[data-date="${day}"]`);
-    const lane = page.locator('td.fc-timegrid-slot-lane[data-time="06:30:00"]');
-    await lane.scrollIntoViewIfNeeded();
-    const c = await column.boundingBox();
-    const l = await lane.boundingBox();
-    if (!c || !l) throw new Error('calendar slot not on screen');
-    await page.mouse.click(c.x + c.width / 2, l.y + l.height / 2);
+    await clickCalendarSlot(page, monday, '06:30:00');
     const warning = `Leaves 0 min between this and "${PREP}": no time to prepare.`;
     // The form opens anyway, at the slot's time; the warning waits beside the calendar.
     const form = page.getByRole('dialog', { name: 'New activity' });

@@ -44,7 +44,7 @@ async function pick(dialog: Locator, label: string, type: string | null, name: s
   await dialog.getByRole('listbox', { name: `${label} results` }).getByRole('option', { name: new RegExp(`^${escapeRe(name)}`) }).click();
 }
 
-function escapeRe(s: string): string {
+export function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
@@ -91,6 +91,17 @@ export function instantAt(day: Date, hours: number, minutes = 0): string {
 
 export function dateOnly(day: Date): string {
   return format(new TZDate(day.getTime(), ZONE), 'yyyy-MM-dd');
+}
+
+/** Clicks the empty week-view slot of `day` starting at `time` (HH:mm:ss), scrolling it into view first. */
+export async function clickCalendarSlot(page: Page, day: Date, time: string): Promise<void> {
+  const column = page.locator(`td.fc-timegrid-col[data-date="${dateOnly(day)}"]`);
+  const lane = page.locator(`td.fc-timegrid-slot-lane[data-time="${time}"]`);
+  await lane.scrollIntoViewIfNeeded();
+  const c = await column.boundingBox();
+  const l = await lane.boundingBox();
+  if (!c || !l) throw new Error('calendar slot not on screen');
+  await page.mouse.click(c.x + c.width / 2, l.y + l.height / 2);
 }
 
 /** Next Monday (in the zone) after now, at local midnight. */

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
-  activityForm, closeDetail, createActivity, expectAccessible, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
+  activityForm, clickCalendarSlot, closeDetail, createActivity, expectAccessible, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
   createdDuringRun, nextWeekMonday, onlyOne, serverEntity, startRun, type Mode, type ScenarioRun, shotName,
 } from './scenario-steps.ts';
 
@@ -43,15 +43,8 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await navigate(page, 'Calendar');
       await page.getByRole('button', { name: 'Week', exact: true }).click();
       await page.getByRole('button', { name: 'Next week' }).click();
-      const day = `${monday.getFullYear()}-${String(monday.getMonth() + 1).padStart(2, '0')}-${String(monday.getDate()).padStart(2, '0')}`;
-      const column = page.locator(`td.fc-timegrid-col[data-date="${day}"]`);
       // 07:00 is before the demo data's working day, so the slot is empty.
-      const lane = page.locator('td.fc-timegrid-slot-lane[data-time="07:00:00"]');
-      await lane.scrollIntoViewIfNeeded();
-      const c = await column.boundingBox();
-      const l = await lane.boundingBox();
-      if (!c || !l) throw new Error('calendar slot not on screen');
-      await page.mouse.click(c.x + c.width / 2, l.y + l.height / 2);
+      await clickCalendarSlot(page, monday, '07:00:00');
 
       const form = activityForm(page);
       // The slot's time is filled in; the rep types the rest.

@@ -8,6 +8,7 @@ import {
   axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv,
 } from './harness.ts';
 import { DIRECTORY, GUIDE_IDS, startCrmServer } from '../crm-server/index.ts';
+import { escapeRe } from './scenario-steps.ts';
 
 let env: E2EEnv;
 
@@ -137,6 +138,49 @@ async function putDirectory(app: AppPage, entities: { type: string; id: string; 
   }, { dbName: app.dbName, entities });
 }
 
+/** The CRM's list answer for `query`, 100 a page unless asked. */
+async function serverList(query: Record<string, string>): Promise<{ data: ServerActivity[]; meta: { total: number } }> {
+  const res = await fetch(`${env.crm.url}/api/v1/crm/activities?${new URLSearchParams({ per_page: '100', ...query }).toString()}`, {
+    headers: { Authorization: `Bearer ${env.crm.token}` },
+  });
+  return (await res.json()) as { data: ServerActivity[]; meta: { total: number } };
+}
+
+/** "New activity" on a record of the offline directory (found by `search`, picked by `name`); its detail is closed again. */
+async function createOnRecord(page: Page, subject: string, record: { search: string; name: string }): Promise<void> {
+  await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
+  const form = page.getByRole('dialog', { name: 'New activity' });
+  await form.getByLabel('Subject').fill(subject);
+  await form.getByRole('combobox', { name: 'Related record: name' }).fill(record.search);
+  await form.getByRole('option', { name: new RegExp(escapeRe(record.name)) }).click();
+  await form.getByRole('button', { name: 'Create activity' }).click();
+  const created = page.getByRole('dialog', { name: subject });
+  await created.waitFor();
+  await page.keyboard.press('Escape');
+  await created.waitFor({ state: 'detached' });
+}
+
+/**
+ * A conflict in the making: `target` edited here while offline (one field of the edit form), then
+ * `theirs` changes it on the CRM, then the browser is back online.
+ */
+async function editOfflineWhileCrmChanges(app: AppPage, target: ServerActivity, field: string, value: string, theirs: () => void): Promise<void> {
+  const { page } = app;
+  await navigate(page, 'Activities');
+  await page.getByRole('searchbox', { name: 'Search' }).fill(target.subject.split(' ').slice(0, 3).join(' '));
+  await app.goOffline();
+  await page.getByRole('button', { name: target.subject, exact: true }).first().click();
+  await page.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit activity' });
+  await edit.getByLabel(field).fill(value);
+  await edit.getByRole('button', { name: 'Save changes' }).click();
+  await edit.waitFor({ state: 'detached' });
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  theirs();
+  await app.goOnline();
+}
+
 async function serverSearch(q: string): Promise<ServerActivity[]> {
   const res = await fetch(`${env.crm.url}/api/v1/crm/activities/search?q=${encodeURIComponent(q)}`, {
     headers: { Authorization: `Bearer ${env.crm.token}` },
@@ -169,18 +213,12 @@ describe('activities: search, offline create, sync, dates', () => {
     await waitForDirectory(page);
     await navigate(page, 'Activities');
     const subjects = () => page.locator('table.list tbody td.subject-cell').allTextContents();
-    const server = async (query: Record<string, string>) => {
-      const res = await fetch(`${env.crm.url}/api/v1/crm/activities?${new URLSearchParams({ per_page: '100', ...query }).toString()}`, {
-        headers: { Authorization: `Bearer ${env.crm.token}` },
-      });
-      return (await res.json()) as { data: ServerActivity[]; meta: { total: number } };
-    };
     const sorted = (xs: string[]) => [...xs].sort();
     const me = { assigned_user_id: GUIDE_IDS.jane };
 
     // Mine, 25 a page: the pager counts what the CRM counts, and the next page follows on.
     await page.getByLabel('Assignee').selectOption(GUIDE_IDS.jane);
-    const mine = await server(me);
+    const mine = await serverList(me);
     expect(mine.meta.total).toBeGreaterThan(25);
     const pager = page.getByRole('navigation', { name: 'Pages' });
     await pager.getByText(`1–25 of ${mine.meta.total}`).waitFor();
@@ -193,13 +231,13 @@ describe('activities: search, offline create, sync, dates', () => {
     await page.getByLabel('Type', { exact: true }).selectOption('call');
     await page.getByLabel('Status', { exact: true }).selectOption('pending');
     await page.getByLabel('Related to').selectOption('opportunity');
-    const filtered = await server({ ...me, type: 'call', status: 'pending', activityable_type: 'opportunity' });
+    const filtered = await serverList({ ...me, type: 'call', status: 'pending', activityable_type: 'opportunity' });
     expect(filtered.data.length).toBeGreaterThan(1);
     await expect.poll(async () => sorted(await subjects())).toEqual(sorted(filtered.data.map((a) => a.subject)));
     const record = filtered.data[0]!.activityable_id;
     const name = DIRECTORY.opportunities.find((o) => o.id === record)?.name ?? '';
     await page.getByRole('combobox', { name: 'Related record: name' }).fill(name.slice(0, 12));
-    await page.getByRole('option', { name: new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).first().click();
+    await page.getByRole('option', { name: new RegExp(escapeRe(name)) }).first().click();
     const one = filtered.data.filter((a) => a.activityable_id === record).map((a) => a.subject);
     await expect.poll(async () => sorted(await subjects())).toEqual(sorted(one));
 
@@ -207,7 +245,7 @@ describe('activities: search, offline create, sync, dates', () => {
     await page.getByLabel('Related to').selectOption('');
     await page.getByLabel('Sort by').selectOption('priority');
     await page.getByLabel('Order').selectOption('desc');
-    const byPriority = await server({ ...me, type: 'call', status: 'pending', sort_by: 'priority', sort_direction: 'desc' });
+    const byPriority = await serverList({ ...me, type: 'call', status: 'pending', sort_by: 'priority', sort_direction: 'desc' });
     const priorities = async () => (await page.locator('table.list tbody tr td:nth-child(4)').allTextContents()).map((t) => t.trim().toLowerCase());
     await expect.poll(priorities).toEqual(byPriority.data.map((a) => a.priority));
     expect(new Set(byPriority.data.map((a) => a.priority)).size).toBeGreaterThan(1);
@@ -281,37 +319,13 @@ describe('sync issues: refused change and conflict', () => {
     // A customer the device knows but the CRM no longer has (deleted there after the last directory pull).
     await putDirectory(app, [{ type: 'customer', id: 'gone-customer-1', name: 'Vanished Trading', words: ['vanished', 'trading'] }]);
 
-    await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
-    const form = page.getByRole('dialog', { name: 'New activity' });
     const subject = `Quarterly check-in with Vanished Trading ${Date.now()}`;
-    await form.getByLabel('Subject').fill(subject);
-    await form.getByRole('combobox', { name: 'Related record: name' }).fill('Vanished');
-    await form.getByRole('option', { name: /Vanished Trading/ }).click();
-    await form.getByRole('button', { name: 'Create activity' }).click();
-    const created = page.getByRole('dialog', { name: subject });
-    await created.waitFor();
-    await page.keyboard.press('Escape');
-    await created.waitFor({ state: 'detached' });
+    await createOnRecord(page, subject, { search: 'Vanished', name: 'Vanished Trading' });
 
     // A conflict: edited here (offline) while the CRM completed it (a completed activity takes notes only).
-    const res = await fetch(`${env.crm.url}/api/v1/crm/activities?status=pending&assigned_user_id=${GUIDE_IDS.jane}&sort_by=created_at&per_page=1`, {
-      headers: { Authorization: `Bearer ${env.crm.token}` },
-    });
-    const [target] = ((await res.json()) as { data: ServerActivity[] }).data;
+    const [target] = (await serverList({ status: 'pending', assigned_user_id: GUIDE_IDS.jane, sort_by: 'created_at', per_page: '1' })).data;
     if (!target) throw new Error('demo data has no pending activity');
-    await navigate(page, 'Activities');
-    await page.getByRole('searchbox', { name: 'Search' }).fill(target.subject.split(' ').slice(0, 3).join(' '));
-    await app.goOffline();
-    await page.getByRole('button', { name: target.subject, exact: true }).click();
-    await page.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Edit' }).click();
-    const edit = page.getByRole('dialog', { name: 'Edit activity' });
-    await edit.getByLabel('Subject').fill(`${target.subject} (mine)`);
-    await edit.getByRole('button', { name: 'Save changes' }).click();
-    await edit.waitFor({ state: 'detached' });
-    await page.keyboard.press('Escape');
-    await page.getByRole('dialog').waitFor({ state: 'detached' });
-    env.crm.mutate.complete(target.id, { outcome: 'Done by a colleague' });
-    await app.goOnline();
+    await editOfflineWhileCrmChanges(app, target, 'Subject', `${target.subject} (mine)`, () => env.crm.mutate.complete(target.id, { outcome: 'Done by a colleague' }));
 
     await navigate(page, 'Sync');
     const refused = page.getByRole('article', { name: `Create: ${subject}` });
@@ -337,7 +351,7 @@ describe('sync issues: refused change and conflict', () => {
     // The device took the CRM's version.
     await navigate(page, 'Activities');
     await page.getByRole('searchbox', { name: 'Search' }).fill(target.subject.split(' ').slice(0, 3).join(' '));
-    await page.getByRole('row', { name: new RegExp(`^${target.subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*Completed`) }).waitFor();
+    await page.getByRole('row', { name: new RegExp(`^${escapeRe(target.subject)}.*Completed`) }).waitFor();
     expect(app.errors).toEqual([]);
     await app.context.close();
   });
@@ -355,46 +369,22 @@ describe('sync issues: retry, discard, keep mine', () => {
       { type: 'customer', id: 'never-customer-1', name: 'Nevermore Ltd', words: ['nevermore', 'ltd'] },
     ]);
     const stamp = Date.now();
-    const createFor = async (subject: string, customer: string) => {
-      await page.getByRole('banner').getByRole('button', { name: 'New activity' }).click();
-      const form = page.getByRole('dialog', { name: 'New activity' });
-      await form.getByLabel('Subject').fill(subject);
-      await form.getByRole('combobox', { name: 'Related record: name' }).fill(customer);
-      await form.getByRole('option', { name: new RegExp(customer) }).click();
-      await form.getByRole('button', { name: 'Create activity' }).click();
-      await page.getByRole('dialog', { name: subject }).waitFor();
-      await page.keyboard.press('Escape');
-      await page.getByRole('dialog', { name: subject }).waitFor({ state: 'detached' });
-    };
     const later = `Tasting visit at Latecomer Foods ${stamp}`;
     const never = `Intro call with Nevermore ${stamp}`;
-    await createFor(later, 'Latecomer');
-    await createFor(never, 'Nevermore');
+    await createOnRecord(page, later, { search: 'Latecomer', name: 'Latecomer Foods' });
+    await createOnRecord(page, never, { search: 'Nevermore', name: 'Nevermore Ltd' });
 
     // A field conflict: the description edited here (offline) and on the CRM.
-    const res = await fetch(`${env.crm.url}/api/v1/crm/activities?status=pending&assigned_user_id=${GUIDE_IDS.jane}&sort_by=created_at&sort_direction=desc&per_page=1`, {
-      headers: { Authorization: `Bearer ${env.crm.token}` },
-    });
-    const [target] = ((await res.json()) as { data: ServerActivity[] }).data;
+    const [target] = (await serverList({ status: 'pending', assigned_user_id: GUIDE_IDS.jane, sort_by: 'created_at', sort_direction: 'desc', per_page: '1' })).data;
     if (!target) throw new Error('demo data has no pending activity');
-    await navigate(page, 'Activities');
-    await page.getByRole('searchbox', { name: 'Search' }).fill(target.subject.split(' ').slice(0, 3).join(' '));
-    await app.goOffline();
-    await page.getByRole('button', { name: target.subject, exact: true }).first().click();
-    await page.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Edit' }).click();
-    const edit = page.getByRole('dialog', { name: 'Edit activity' });
-    await edit.getByLabel('Description').fill('Mine: bring the signed order form.');
-    await edit.getByRole('button', { name: 'Save changes' }).click();
-    await edit.waitFor({ state: 'detached' });
-    await page.keyboard.press('Escape');
-    await page.getByRole('dialog').waitFor({ state: 'detached' });
-    env.crm.mutate.update(target.id, { description: 'Theirs: bring the catalogue.' });
-    await app.goOnline();
+    await editOfflineWhileCrmChanges(app, target, 'Description', 'Mine: bring the signed order form.', () => {
+      env.crm.mutate.update(target.id, { description: 'Theirs: bring the catalogue.' });
+    });
 
     await navigate(page, 'Sync');
     const retry = page.getByRole('article', { name: `Create: ${later}` });
     const discard = page.getByRole('article', { name: `Create: ${never}` });
-    const conflict = page.getByRole('article', { name: new RegExp(`^Conflict: ${target.subject.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+    const conflict = page.getByRole('article', { name: new RegExp(`^Conflict: ${escapeRe(target.subject)}`) });
     await retry.getByText(/not found/i).waitFor();
     await discard.getByText(/not found/i).waitFor();
     await conflict.waitFor();
