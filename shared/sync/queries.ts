@@ -716,15 +716,25 @@ export interface OverdueOptions {
  * rep of [assigned_user_id+open+due_ms] (exactly the rep's open rows, not every done one of
  * theirs), filtered in memory for local deletes.
  */
+/** The open rows of one assignee (everyone's without one) due before now, in due order. */
+function overdueRange(db: FieldbookDB, nowMs: number, userId?: string): ActivityCollection {
+  return userId !== undefined
+    ? db.activities.where('[assigned_user_id+open+due_ms]').between([userId, 1, -Infinity], [userId, 1, nowMs], true, false)
+    : db.activities.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false);
+}
+
+/** How many activities are overdue (one assignee's, or everyone's): the index's own count, less local deletes still in it. */
+export async function overdueCount(db: FieldbookDB, nowMs: number, userId?: string): Promise<number> {
+  const [inIndex, dead] = await Promise.all([overdueRange(db, nowMs, userId).count(), deletedRows(db)]);
+  const stillIndexed = dead.filter((a) => a.open === 1 && a.due_ms !== undefined && a.due_ms < nowMs && (userId === undefined || a.assigned_user_id === userId));
+  return inIndex - stillIndexed.length;
+}
+
 export async function overdueQueue(db: FieldbookDB, nowMs: number, opts: OverdueOptions = {}): Promise<LocalActivity[]> {
-  const t = db.activities;
-  const u = opts.assigned_user_id;
-  let read = u !== undefined
-    ? t.where('[assigned_user_id+open+due_ms]').between([u, 1, -Infinity], [u, 1, nowMs], true, false)
-    : t.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false);
+  let read = overdueRange(db, nowMs, opts.assigned_user_id);
   if (opts.limit !== undefined) {
     // Deleted rows are the only ones dropped: read just enough past the limit to cover them.
-    const dead = await t.where('deleted').equals(1).count();
+    const dead = await db.activities.where('deleted').equals(1).count();
     read = read.limit(opts.limit + dead);
   }
   const rows = (await read.toArray()).filter((r) => r.deleted === 0 && r.open === 1);

@@ -5,7 +5,8 @@ import { toLocalRow } from '#shared/sync/rows';
 import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from '#shared/sync/store-testing';
 import type { FieldbookDB } from '#shared/sync/db';
 import type { LocalActivity } from '#shared/sync/types';
-import { overdueCount, OVERDUE_SHOWN, reviewRows } from './review-data.ts';
+import { overdueCount } from '#shared/sync/queries';
+import { OVERDUE_SHOWN, reviewRows } from './review-data.ts';
 
 const ZONE = 'Europe/Berlin';
 // Thu 26 Nov 2026, 12:00 UTC: this week is Mon 23 – Sun 29 Nov, next week Mon 30 Nov – Sun 6 Dec.

@@ -11,6 +11,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { Dexie } from 'dexie';
 import { activityRefs, followUpsMissing, hasFollowUp, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview } from '#shared/domain/index';
 import type { FieldbookDB } from '#shared/sync/db';
+import { overdueCount, overdueQueue } from '#shared/sync/queries';
 import { prepTaskKey } from '#shared/sync/rows';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
@@ -22,23 +23,6 @@ const DAY_MS = 86_400_000;
  * Overdue queue, which is virtualized: thousands of rows here took seconds to open.
  */
 export const OVERDUE_SHOWN = 200;
-
-/** The open rows of `userId` (everyone's without one) due before now, by due time. */
-function overdueRange(db: FieldbookDB, nowMs: number, userId?: string) {
-  return userId === undefined
-    ? db.activities.where('[open+due_ms]').between([1, -Infinity], [1, nowMs], true, false)
-    : db.activities.where('[assigned_user_id+open+due_ms]').between([userId, 1, -Infinity], [userId, 1, nowMs], true, false);
-}
-
-/** How many activities are overdue: the index's own count, less local deletes still in it. */
-export async function overdueCount(db: FieldbookDB, nowMs: number, userId?: string): Promise<number> {
-  const [inIndex, deleted] = await Promise.all([
-    overdueRange(db, nowMs, userId).count(),
-    db.activities.where('deleted').equals(1).toArray(),
-  ]);
-  const stillIndexed = deleted.filter((a) => a.open === 1 && a.due_ms !== undefined && a.due_ms < nowMs && (userId === undefined || a.assigned_user_id === userId));
-  return inIndex - stillIndexed.length;
-}
 
 /**
  * `userId`: the rep whose week it is (a colleague's activities on shared accounts are theirs to
@@ -56,9 +40,10 @@ export async function reviewRows(
   const mine = (a: LocalActivity) => a.deleted === 0 && (userId === undefined || a.assigned_user_id === userId);
   // The rep's own rows from the per-assignee indexes (on a shared store, colleagues' rows are most).
   const [overdue, window, completed] = await Promise.all([
-    overdueLimit === Infinity
-      ? overdueRange(db, nowMs, userId).toArray()
-      : overdueRange(db, nowMs, userId).filter((a) => a.deleted === 0).limit(overdueLimit).toArray(),
+    overdueQueue(db, nowMs, {
+      ...(userId === undefined ? {} : { assigned_user_id: userId }),
+      ...(overdueLimit === Infinity ? {} : { limit: overdueLimit }),
+    }),
     userId === undefined
       ? t.where('due_ms').between(lo, hi).toArray()
       : t.where('[assigned_user_id+due_ms]').between([userId, lo], [userId, hi]).toArray(),
