@@ -18,14 +18,11 @@ import { resolve } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
-import { navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
+import { fsUrl, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
 import type * as DbModule from '../../shared/sync/db.ts';
 import type * as QueriesModule from '../../shared/sync/queries.ts';
 import type * as SeedModule from './search-seed.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-/** A module of this checkout as the Vite dev server serves it to the page. */
-const fsUrl = (rel: string) => `/@fs${resolve(ROOT, rel)}`;
 
 /**
  * The browser benches run React's production build, as the packaged app does (BENCH_REACT=development

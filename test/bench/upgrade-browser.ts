@@ -8,13 +8,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { GUIDE_IDS } from '../crm-server/index.ts';
-import { openApp, startE2E } from '../e2e/harness.ts';
+import { fsUrl, openApp, startE2E } from '../e2e/harness.ts';
 import type * as DbModule from '../../shared/sync/db.ts';
 import type * as SeedModule from './search-seed.ts';
 import { REACT_PRODUCTION } from './search-browser.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const fsUrl = (rel: string) => `/@fs${resolve(ROOT, rel)}`;
 const progress = (msg: string) => process.stderr.write(`[upgrade-browser] ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
 export async function upgradeBrowserBench() {

@@ -11,6 +11,8 @@ import { startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-se
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOT_DIR = resolve(ROOT, 'test-results/screenshots');
+/** A module of this checkout as the Vite dev server serves it to the page (for import() in page scripts). */
+export const fsUrl = (rel: string) => `/@fs${resolve(ROOT, rel)}`;
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface E2EEnv {

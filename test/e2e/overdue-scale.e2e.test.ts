@@ -3,13 +3,10 @@
  * virtualized listbox), and the keyboard reaches both ends of it. Frame times are the bench's job
  * (npm run bench); this checks the structure that makes them possible.
  */
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_IDS } from '../crm-server/index.ts';
-import { navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
+import { fsUrl, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const fsUrl = (rel: string) => `/@fs${resolve(ROOT, rel)}`;
 const N = 10_000;
 
 describe('overdue queue at 10 000', () => {
