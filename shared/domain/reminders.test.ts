@@ -6,9 +6,17 @@ import { instantMs } from './time.ts';
 const GUIDE_LEADS: Record<string, number> = { call: 15, meeting: 30, task: 24 * 60, demo: 24 * 60 };
 
 describe('reminder leads (Best Practice 5)', () => {
-  it.each(ACTIVITY_TYPES.map((t) => [t, GUIDE_LEADS[t] ?? null]))('%s defaults to %s minutes', (type, lead) => {
-    expect(DEFAULT_REMINDER_LEAD_MINUTES[type]).toBe(lead);
-    expect(reminderLead(type)).toBe(lead);
+  it.each(Object.entries(GUIDE_LEADS))('%s defaults to the guide\'s %s minutes', (type, lead) => {
+    expect(reminderLead(type as keyof typeof DEFAULT_REMINDER_LEAD_MINUTES)).toBe(lead);
+  });
+
+  it.each(ACTIVITY_TYPES.map((t) => [t]))('%s has a default lead (visit and appointment included)', (type) => {
+    expect(DEFAULT_REMINDER_LEAD_MINUTES[type]).toBeGreaterThan(0);
+  });
+
+  it('a visit or an appointment reminds an hour ahead (time to travel)', () => {
+    expect(reminderLead('visit')).toBe(60);
+    expect(reminderLead('appointment')).toBe(60);
   });
 
   it.each(ACTIVITY_TYPES.map((t) => [t]))('%s is configurable', (type) => {
@@ -27,7 +35,7 @@ describe('defaultReminderAt', () => {
     ['meeting', '2025-12-20T13:30:00Z'],
     ['task', '2025-12-19T14:00:00Z'],
     ['demo', '2025-12-19T14:00:00Z'],
-    ['note', null],
+    ['visit', '2025-12-20T13:00:00Z'],
   ] as const)('%s due 14:00Z → %s', (type, expected) => {
     expect(defaultReminderAt(type, '2025-12-20T14:00:00Z')).toBe(expected);
   });

@@ -4,15 +4,20 @@ import { addMinutes, instantMs, minutesBetween } from './time.ts';
 
 const DAY = 24 * 60;
 
-/** Minutes before due_at. `null` = no reminder unless the rep sets one in Settings. */
+/**
+ * Minutes before due_at; every type has one (the rep changes or turns it off in Settings).
+ * The guide names calls, meetings, tasks and demos; the rest follow the nearest of those:
+ * things the rep travels to an hour ahead, documents to prepare a day ahead, quick contacts 15 min.
+ */
 export const DEFAULT_REMINDER_LEAD_MINUTES: Record<ActivityType, number | null> = {
   call: 15,
   meeting: 30,
   task: DAY,
   demo: DAY,
-  email: null, note: null, presentation: null, proposal: null, follow_up: null, quote: null, contract: null,
-  appointment: null, visit: null, webinar: null, training: null, support: null, escalation: null, research: null,
-  other: null,
+  visit: 60, appointment: 60, training: 60, research: 60, quote: 60,
+  presentation: DAY, proposal: DAY, contract: DAY,
+  webinar: 30, follow_up: 30,
+  email: 15, note: 15, support: 15, escalation: 15, other: 15,
 };
 
 export type ReminderLeads = Partial<Record<ActivityType, number | null>>;

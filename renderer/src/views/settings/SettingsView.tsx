@@ -112,7 +112,7 @@ function Reminders() {
   return (
     <section className="card settings-section" aria-labelledby="set-rem">
       <h2 id="set-rem">Default reminders</h2>
-      <p className="muted small">How long before the due time a new activity reminds you, by type. Calls 15 minutes, meetings 30 minutes, tasks and demos a day ahead unless you change them.</p>
+      <p className="muted small">How long before the due time a new activity reminds you, by type. Calls 15 minutes, meetings 30 minutes, tasks and demos a day ahead (the CRM guide's advice), visits and appointments an hour ahead; every type has one unless you change it.</p>
       <div className="settings-grid">
         {ACTIVITY_TYPES.map((t) => {
           const own = t in settings.reminderLeads;
