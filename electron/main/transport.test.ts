@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { MAX_RESPONSE_BYTES } from '#shared/api/fetch-transport';
 import { MainTransport, NotSignedInError } from './transport.ts';
 
 vi.mock('electron', () => ({}));
@@ -116,4 +117,142 @@ describe('MainTransport', () => {
     const { t } = transport({ signedIn: false });
     await expect(t.request({ method: 'GET', path: '/x' })).rejects.toBeInstanceOf(NotSignedInError);
   });
+
+  it('a 307/308 to another server is refused: that server receives nothing and the answer is not applied', async () => {
+    const other = await extraServer((_req, res) => {
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.end('{"id":"evil"}');
+    });
+    const crm = await extraServer((req, res) => {
+      res.writeHead(req.url === '/a' ? 307 : 308, { Location: `${other.url}/api/v1/crm/activities` });
+      res.end();
+    });
+    const { t, changes } = transportTo(crm.url, 'tok-123');
+    for (const path of ['/a', '/b']) {
+      const result = await t.request({ method: 'POST', path, body: '{"subject":"x"}' });
+      expect(result).toEqual({ ok: false, failure: { kind: 'network', message: `The CRM redirected to another address (${other.url}/api/v1/crm/activities); not following.` } });
+    }
+    expect(crm.seen).toHaveLength(2);
+    expect(other.seen).toEqual([]);
+    // The CRM did answer: a redirect is not "offline".
+    expect(changes).toEqual([true]);
+  });
+
+  it('net.fetch\'s own refusal of a manual redirect becomes the same clear failure', async () => {
+    const inits: RequestInit[] = [];
+    const t = new MainTransport({
+      fetch: (_url, init) => {
+        inits.push(init);
+        return Promise.reject(new Error('Redirect was cancelled'));
+      },
+      isOnline: () => true,
+      credentials: () => ({ baseUrl, token: 'tok-123' }),
+    });
+    const result = await t.request({ method: 'GET', path: '/x' });
+    expect(result.ok ? null : result.failure.message).toMatch(/^The CRM redirected to another address; not following/);
+    expect(inits[0]?.redirect).toBe('manual');
+    expect(t.isOnline()).toBe(true);
+  });
+
+  it('refuses an answer over the size cap (declared or streamed) without reading it all', async () => {
+    let written = 0;
+    const crm = await extraServer((req, res) => {
+      if (req.url === '/declared') {
+        res.writeHead(200, { 'Content-Length': String(MAX_RESPONSE_BYTES + 1) });
+        res.end();
+        return;
+      }
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const chunk = 'z'.repeat(1024);
+      const pump = (): void => {
+        while (written < 10 * 1024 * 1024 && !res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) {
+            res.once('drain', pump);
+            return;
+          }
+        }
+        res.end();
+      };
+      pump();
+    });
+    const big = await transportTo(crm.url, 'tok-123').t.request({ method: 'GET', path: '/declared' });
+    expect(big.ok ? null : big.failure.message).toMatch(/^The CRM's answer is larger than 20 MB; not reading it/);
+    const { t } = transportTo(crm.url, 'tok-123', 64 * 1024);
+    const streamed = await t.request({ method: 'GET', path: '/stream' });
+    expect(streamed.ok ? null : streamed.failure.message).toMatch(/^The CRM's answer is larger than 65536 bytes/);
+    expect(written).toBeLessThan(10 * 1024 * 1024);
+    expect(MAX_RESPONSE_BYTES).toBe(20 * 1024 * 1024);
+  });
+
+  it.each([
+    ['a line break', 'tok-SECRET-123\r\nX-Evil: 1'],
+    ['a NUL', 'tok-SECRET-123\u0000'],
+    ['non-ASCII', 'tok-SECRET-123é'],
+  ])('a saved token with %s: a redacted failure, nothing sent, online state untouched', async (_name, token) => {
+    const { t, changes } = transportTo(baseUrl, token);
+    const before = seen.length;
+    const result = await t.request({ method: 'GET', path: '/x' });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('SECRET');
+    expect(result.ok ? null : result.failure.message).toMatch(/token contains characters an HTTP header cannot carry/);
+    expect(seen.length).toBe(before);
+    expect(changes).toEqual([]);
+  });
+
+  it('a renderer header that cannot be built is a redacted failure, not an escaping throw', async () => {
+    const { t } = transportTo(baseUrl, 'tok-SECRET-123');
+    const result = await t.request({ method: 'GET', path: '/x', headers: { 'X-Note': 'Bearer tok-SECRET-123\nX-Evil: 1' } });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).not.toContain('SECRET');
+  });
+
+  it('a network failure whose text echoes the token or a Bearer header is redacted', async () => {
+    // A base64-style token: some stacks echo it URL-encoded.
+    const token = 'tok/SECRET+123=';
+    const t = new MainTransport({
+      fetch: (_url, init) =>
+        Promise.reject(new Error(`net::ERR_CONNECTION_RESET sending ${new Headers(init.headers).get('authorization') ?? ''} (${encodeURIComponent(token)})`)),
+      isOnline: () => true,
+      credentials: () => ({ baseUrl, token }),
+    });
+    const result = await t.request({ method: 'GET', path: '/x' });
+    expect(result.ok ? null : result.failure.kind).toBe('network');
+    expect(result.ok ? '' : result.failure.message).toContain('ERR_CONNECTION_RESET');
+    expect(JSON.stringify(result)).not.toContain('SECRET');
+  });
 });
+
+const extras: Server[] = [];
+afterAll(async () => {
+  for (const s of extras) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+
+async function extraServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; seen: string[] }> {
+  const got: string[] = [];
+  const s = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      got.push(`${req.method ?? ''} ${req.url ?? ''}`);
+      handler(req, res);
+    });
+  });
+  extras.push(s);
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, seen: got };
+}
+
+function transportTo(base: string, token: string, maxResponseBytes?: number) {
+  const changes: boolean[] = [];
+  const t = new MainTransport({
+    fetch: (url, init) => fetch(url, init),
+    isOnline: () => true,
+    credentials: () => ({ baseUrl: base, token }),
+    onOnlineChange: (o) => changes.push(o),
+    ...(maxResponseBytes ? { maxResponseBytes } : {}),
+  });
+  return { t, changes };
+}
