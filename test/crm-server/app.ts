@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  DEFAULT_PER_PAGE, DomainError, INCLUDES, MAX_PER_PAGE,
+  ACTIVITY_STATUSES, DEFAULT_PER_PAGE, DomainError, INCLUDES, MAX_PER_PAGE,
   applyCancel, applyComplete, applyCreate, applyReschedule, applyUpdate, bulkActionSchema, cancelActivitySchema,
   completeActivitySchema, createActivitySchema, isOverdue, isoInstantSchema, listQuerySchema, rescheduleActivitySchema,
   searchQuerySchema, toIsoInstant, updateActivitySchema, validate,
@@ -26,6 +26,10 @@ export interface AppOptions {
   perPageCap: number;
   /** List items carry only the guide's list fields (the detail endpoint has the rest). */
   listOmitsFields: boolean;
+  /** List items also carry fields the guide never mentions (a tolerant client ignores them). */
+  listExtraFields: boolean;
+  /** Writes answer exactly the guide's example shapes (PATCH: id, the fields sent, updated_at; …). */
+  guideWrites: boolean;
   etag: boolean;
   updatedSince: boolean;
   usersMe: boolean;
@@ -55,6 +59,34 @@ const LIST_FIELDS = [
   'id', 'type', 'status', 'priority', 'subject', 'due_at', 'duration_minutes', 'assigned_user', 'activityable_type',
   'activityable', 'is_overdue', 'created_at',
 ] as const;
+
+/** Unknown fields a plain CRM adds to list items (listExtraFields). */
+export const LIST_EXTRA_FIELDS = { team: 'emea', score: 3 } as const;
+
+/** The guide's create response (201): no assigned_user_id, tags, custom_fields, location or updated_at. */
+export const GUIDE_CREATE_FIELDS = [
+  'id', 'type', 'status', 'priority', 'subject', 'description', 'activityable_type', 'activityable_id', 'activityable',
+  'contact_id', 'contact', 'assigned_user', 'due_at', 'duration_minutes', 'reminder_at', 'follow_up_required',
+  'follow_up_date', 'is_overdue', 'created_at',
+] as const;
+/** The guide's answers to the actions. */
+export const GUIDE_ACTION_FIELDS = {
+  complete: ['id', 'type', 'status', 'subject', 'outcome', 'completed_at', 'duration_minutes', 'follow_up_required', 'follow_up_date', 'updated_at'],
+  cancel: ['id', 'status', 'cancelled_at', 'cancellation_reason', 'updated_at'],
+  reschedule: ['id', 'due_at', 'reminder_at', 'previous_due_at', 'rescheduled_count', 'updated_at'],
+} as const;
+/** The guide does not show `rescheduled_activity`; with guideWrites it is only this much of the new copy. */
+export const GUIDE_RESCHEDULED_FIELDS = ['id', 'status', 'due_at'] as const;
+
+/** A status the action table knows; anything else (a CRM's own, e.g. on_hold) allows only delete. */
+export function knownStatus(status: string): boolean {
+  return (ACTIVITY_STATUSES as readonly string[]).includes(status);
+}
+
+function unknownStatusReply(a: Activity): Reply {
+  const message = `The activity's status "${a.status}" does not allow this action.`;
+  return fail(409, message, { status: [message] });
+}
 
 /** Expanded related records of one response, by "type|id" (shared objects are only serialised). */
 type RefCache = Map<string, unknown>;
@@ -152,7 +184,9 @@ export class CrmApp {
       return domainReply(e);
     }
     const etag = this.store.putActivity(a);
-    return this.activityReply(201, 'Activity created successfully', a, etag, ctx, undefined);
+    const reply = this.activityReply(201, 'Activity created successfully', a, etag, ctx, undefined);
+    if (this.opts.guideWrites) reshapeData(reply, (d) => guideCreateShape(d));
+    return reply;
   }
 
   private listActivities(ctx: RequestCtx, forced: Partial<ListQuery>): Reply {
@@ -182,7 +216,8 @@ export class CrmApp {
     const refs: RefCache = new Map();
     const data = result.items.map((s) => {
       const full = this.present(s.activity, q.includes, ctx.nowMs, refs);
-      return this.opts.listOmitsFields ? listProjection(full) : full;
+      const item = this.opts.listOmitsFields ? listProjection(full) : full;
+      return this.opts.listExtraFields ? { ...item, ...LIST_EXTRA_FIELDS } : item;
     });
     const meta: Record<string, unknown> = {
       current_page: page,
@@ -209,6 +244,7 @@ export class CrmApp {
     if (pre) return pre;
     const v = validate(updateActivitySchema, ctx.body);
     if (!v.ok) return invalid(v.errors);
+    if (!knownStatus(s.activity.status)) return unknownStatusReply(s.activity);
     let next: Activity;
     try {
       next = applyUpdate(s.activity, v.value, this.now(ctx));
@@ -218,7 +254,12 @@ export class CrmApp {
     const related = this.relationErrors(v.value);
     if (related) return related;
     const etag = this.store.putActivity(next);
-    return this.activityReply(200, 'Activity updated successfully', next, etag, ctx, undefined);
+    const reply = this.activityReply(200, 'Activity updated successfully', next, etag, ctx, undefined);
+    if (this.opts.guideWrites) {
+      const sent = Object.keys(v.value).filter((k) => (v.value as Record<string, unknown>)[k] !== undefined);
+      reshapeData(reply, (d) => pick(d, ['id', ...sent.filter((k) => k !== 'id' && k !== 'updated_at'), 'updated_at']));
+    }
+    return reply;
   }
 
   private remove(ctx: RequestCtx, id: string): Reply {
@@ -240,10 +281,12 @@ export class CrmApp {
     const etag = this.store.putActivity(result.activity);
     const messages = { complete: 'Activity completed successfully', cancel: 'Activity cancelled successfully', reschedule: 'Activity rescheduled successfully' };
     const reply = this.activityReply(200, messages[action], result.activity, etag, ctx, undefined);
+    if (this.opts.guideWrites) reshapeData(reply, (d) => pick(d, GUIDE_ACTION_FIELDS[action]));
     if (result.created) {
       this.store.putActivity(result.created);
       const body = reply.body as { data: Record<string, unknown> };
-      body.data.rescheduled_activity = this.present(result.created, undefined, ctx.nowMs);
+      const copy = this.present(result.created, undefined, ctx.nowMs);
+      body.data.rescheduled_activity = this.opts.guideWrites ? pick(copy, GUIDE_RESCHEDULED_FIELDS) : copy;
     }
     return reply;
   }
@@ -255,6 +298,7 @@ export class CrmApp {
     body: unknown,
     now: string,
   ): { activity: Activity; created?: Activity } | Reply {
+    if (!knownStatus(a.status)) return unknownStatusReply(a);
     try {
       if (action === 'complete') {
         const v = validate(completeActivitySchema, body);
@@ -464,6 +508,28 @@ function parseIncludes(raw: string | null): Include[] | undefined | Reply {
   const bad = parts.filter((p) => !(INCLUDES as readonly string[]).includes(p));
   if (bad.length) return invalid({ includes: [`Includes are: ${INCLUDES.join(', ')}.`] });
   return parts as Include[];
+}
+
+/** Replace `data` of a success reply. */
+function reshapeData(reply: Reply, f: (data: Record<string, unknown>) => Record<string, unknown>): void {
+  const body = reply.body as { data: Record<string, unknown> };
+  body.data = f(body.data);
+}
+
+function pick(full: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (k in full) out[k] = full[k];
+  return out;
+}
+
+/** The guide's create answer: its fields only, the related records as small as the guide shows them. */
+function guideCreateShape(full: Record<string, unknown>): Record<string, unknown> {
+  const out = pick(full, GUIDE_CREATE_FIELDS);
+  const ref = (v: unknown, keys: string[]) => (v && typeof v === 'object' ? pick(v as Record<string, unknown>, keys) : v);
+  if ('activityable' in out) out.activityable = ref(out.activityable, ['id', 'name']);
+  if ('contact' in out) out.contact = ref(out.contact, ['id', 'name', 'email']);
+  if ('assigned_user' in out) out.assigned_user = ref(out.assigned_user, ['id', 'name', 'email']);
+  return out;
 }
 
 function listProjection(full: Record<string, unknown>): Record<string, unknown> {

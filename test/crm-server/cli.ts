@@ -2,6 +2,7 @@
  * npm run crm -- --port 4010 --token dev-token --data .crm-data [--demo] [--latency-ms 50]
  *   [--fail-rate 0.2] [--seed 7] [--no-idempotency] [--faults error5xx=1,rateLimit=1,dropAfterCommit=1,slow=1]
  *   [--slow-ms 5000] [--per-page-cap 100] [--list-omits-fields] [--no-etag] [--no-updated-since] [--no-users-me]
+ *   [--plain] [--unknown-values] [--guide-writes] [--list-extra-fields]
  */
 import { parseArgs } from 'node:util';
 import { FAULT_KINDS, startCrmServer, type FaultKind } from './index.ts';
@@ -10,7 +11,8 @@ import { FAULT_KINDS, startCrmServer, type FaultKind } from './index.ts';
 const USAGE =
   'Usage: npm run crm -- --port 4010 --token dev-token --data .crm-data [--demo] [--latency-ms N] [--fail-rate 0..1] [--seed N] ' +
   '[--no-idempotency] [--no-etag] [--no-updated-since] [--no-users-me] [--faults error5xx=1,rateLimit=1,dropAfterCommit=1,slow=1] ' +
-  '[--slow-ms N] [--per-page-cap N] [--list-omits-fields] [--host 127.0.0.1]  (see test/crm-server/README.md)';
+  '[--slow-ms N] [--per-page-cap N] [--list-omits-fields] [--host 127.0.0.1] [--plain] [--unknown-values] [--guide-writes] ' +
+  '[--list-extra-fields]  (see test/crm-server/README.md)';
 
 const options = {
   port: { type: 'string', default: '4010' },
@@ -27,8 +29,13 @@ const options = {
   'no-users-me': { type: 'boolean', default: false },
   faults: { type: 'string' },
   'slow-ms': { type: 'string', default: '5000' },
-  'per-page-cap': { type: 'string', default: '100' },
-  'list-omits-fields': { type: 'boolean', default: false },
+  // No defaults here: unset means "the profile's default" (--plain changes them).
+  'per-page-cap': { type: 'string' },
+  'list-omits-fields': { type: 'boolean' },
+  plain: { type: 'boolean', default: false },
+  'unknown-values': { type: 'boolean', default: false },
+  'guide-writes': { type: 'boolean' },
+  'list-extra-fields': { type: 'boolean' },
   help: { type: 'boolean', default: false },
 } as const;
 
@@ -79,12 +86,17 @@ const crm = await startCrmServer({
   dataDir: values.data,
   demo: values.demo,
   seed: num('seed', values.seed),
-  idempotency: !values['no-idempotency'],
-  etag: !values['no-etag'],
-  updatedSince: !values['no-updated-since'],
-  usersMe: !values['no-users-me'],
-  perPageCap: num('per-page-cap', values['per-page-cap']),
-  listOmitsFields: values['list-omits-fields'],
+  plain: values.plain,
+  unknownValues: values['unknown-values'],
+  // A --no-… flag switches an extension off; without one the profile decides (--plain: all off).
+  ...(values['no-idempotency'] ? { idempotency: false } : {}),
+  ...(values['no-etag'] ? { etag: false } : {}),
+  ...(values['no-updated-since'] ? { updatedSince: false } : {}),
+  ...(values['no-users-me'] ? { usersMe: false } : {}),
+  ...(values['per-page-cap'] !== undefined ? { perPageCap: num('per-page-cap', values['per-page-cap']) } : {}),
+  ...(values['list-omits-fields'] !== undefined ? { listOmitsFields: values['list-omits-fields'] } : {}),
+  ...(values['guide-writes'] !== undefined ? { guideWrites: values['guide-writes'] } : {}),
+  ...(values['list-extra-fields'] !== undefined ? { listExtraFields: values['list-extra-fields'] } : {}),
   faults: {
     failRate: num('fail-rate', values['fail-rate']),
     latencyMs: num('latency-ms', values['latency-ms']),
@@ -98,9 +110,8 @@ const crm = await startCrmServer({
 });
 const url = values.host === '127.0.0.1' ? crm.url : `http://${values.host}:${crm.port}`;
 console.log(`CRM ready ${url} token=${crm.token}`);
-console.log(`  data: ${values.data}  activities: ${crm.store.countActivities()}  extensions: ${[
-  !values['no-idempotency'] && 'idempotency', !values['no-etag'] && 'etag', !values['no-updated-since'] && 'updated-since', !values['no-users-me'] && 'users-me',
-].filter(Boolean).join(', ')}  faults: fail-rate ${values['fail-rate']}, latency ${values['latency-ms']} ms`);
+console.log(`  data: ${values.data}  activities: ${crm.store.countActivities()}  extensions: ${crm.extensions || 'none'}${
+  values.plain ? '  profile: plain' : ''}${values['unknown-values'] ? '  unknown values' : ''}  faults: fail-rate ${values['fail-rate']}, latency ${values['latency-ms']} ms`);
 console.log(`  try: curl -H "Authorization: Bearer ${crm.token}" ${url}/api/v1/crm/activities/overdue`);
 
 const stop = () => {

@@ -344,11 +344,30 @@ export function demoActivities(seed: number, nowMs: number, newId: (ms: number) 
   return [...guide, ...generated];
 }
 
-export function seedDemo(store: CrmStore, seed: number, nowMs: number, newId: (ms: number) => string): void {
+export function seedDemo(store: CrmStore, seed: number, nowMs: number, newId: (ms: number) => string, unknownValues = false): void {
   if (store.getMeta('demo_seeded')) return;
-  const all = demoActivities(seed, nowMs, newId);
+  const demo = demoActivities(seed, nowMs, newId);
+  // The guide's own records stay as the guide shows them; only generated ones get unknown values.
+  const guideCount = guideActivities().length;
+  const all = unknownValues ? [...demo.slice(0, guideCount), ...withUnknownValues(demo.slice(guideCount))] : demo;
   store.transaction(() => {
     for (const a of all) store.putActivity(a);
     store.setMeta('demo_seeded', toIsoInstant(nowMs));
+  });
+}
+
+/** A type and a status the guide does not list (a real CRM may add its own): see `unknownValues`. */
+export const UNKNOWN_TYPE = 'sms';
+export const UNKNOWN_STATUS = 'on_hold';
+
+/**
+ * Deterministic unknown values for `unknownValues`: in each run of ten, the 5th gets status
+ * on_hold and the 10th type sms (indexes 4, 14, … and 9, 19, …). Stored and served raw.
+ */
+export function withUnknownValues(list: Activity[]): Activity[] {
+  return list.map((a, i) => {
+    if (i % 10 === 4) return { ...a, status: UNKNOWN_STATUS as unknown as Activity['status'] };
+    if (i % 10 === 9) return { ...a, type: UNKNOWN_TYPE as unknown as Activity['type'] };
+    return a;
   });
 }

@@ -26,14 +26,31 @@
  *   perPageCap (100)  lower cap on per_page (a stingier server); meta.per_page says what was used
  *   listOmitsFields (false) list items carry only the guide's list fields
  *   idempotencyTtlMs (30 days) how long replies to Idempotency-Keys are kept
+ *   plain (false)     behave like the real, plainer central CRM: changes the defaults below to
+ *                     idempotency/etag/updatedSince/usersMe false, advertiseExtensions false, guideWrites
+ *                     true, perPageCap 50, listOmitsFields true, listExtraFields true (each still settable)
+ *   advertiseExtensions (true; plain: false) send X-CRM-Extensions; false = no such header at all
+ *   guideWrites (false; plain: true) writes answer exactly the guide's example shapes: PATCH/PUT
+ *                     data {id, <fields of the request body>, updated_at}; complete/cancel/reschedule the
+ *                     guide's few fields (cancel's rescheduled_activity only {id, status, due_at}); create
+ *                     the guide's create fields (no assigned_user_id, tags, custom_fields, location,
+ *                     updated_at); delete {success, message}. Detail GET keeps the full shape.
+ *   listExtraFields (false; plain: true) list items also carry fields the guide never names
+ *                     (team: "emea", score: 3) that a tolerant client must ignore
+ *   unknownValues (false) generated activities (demo and seedActivities) get values the guide does
+ *                     not list: in each ten, the 5th status "on_hold", the 10th type "sms". Served raw;
+ *                     an unknown status refuses update/complete/cancel/reschedule with 409 (delete works).
  *
- * Returns CrmServer: { url, port, token, userId, db, store, close(), setFaults(partial), faults(),
+ * Returns CrmServer: { url, port, token, userId, extensions, db, store, close(), setFaults(partial), faults(),
  *   stats(), resetStats(), idle(), seedActivities(n, opts?) → ids, mutate: { create, update, complete,
- *   cancel, reschedule, delete, get } }. `mutate` applies the same rules as the API (throws
- *   DomainError when not allowed) — it simulates another user editing on the server. `db` is the
+ *   cancel, reschedule, delete, get, rawSet } }. `mutate` applies the same rules as the API (throws
+ *   DomainError when not allowed) — it simulates another user editing on the server.
+ *   `mutate.rawSet(id, { type: 'sms', status: 'on_hold', … })` writes fields verbatim, unvalidated
+ *   (values the guide does not list), and bumps updated_at unless given. `db` is the
  *   better-sqlite3 handle: tables activities (indexed columns, deleted_at) + activity_docs (JSON),
  *   entities, idempotency, meta. stats() counts requests, per-route hits, mutations, replays and
- *   faults (with the per-request faultLog).
+ *   faults (with the per-request faultLog), and the response body bytes the server sent (bytesSent,
+ *   bytesByRoute with the keys of byRoute); resetStats() zeroes all of it.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -46,8 +63,8 @@ import {
   type UpdateActivityInput,
 } from '#shared/domain/index';
 import { API_PREFIX, HEADERS } from '#shared/api/index';
-import { CrmApp, fail, type Reply } from './app.ts';
-import { DEFAULT_USER_ID, generateActivities, seedDemo, seedDirectory, type GenerateOptions } from './demo.ts';
+import { CrmApp, fail, knownStatus, type Reply } from './app.ts';
+import { DEFAULT_USER_ID, generateActivities, seedDemo, seedDirectory, withUnknownValues, type GenerateOptions } from './demo.ts';
 import { FAULT_KINDS, FaultInjector, type FaultConfig, type FaultKind, type FaultPatch } from './faults.ts';
 import { buildOpenApi } from './openapi.ts';
 import { seededRng } from './prng.ts';
@@ -55,7 +72,8 @@ import { CrmStore, openDb, type Db, type EntityRecord, type StoredActivity } fro
 
 export type { FaultConfig, FaultKind, FaultPatch } from './faults.ts';
 export { DEFAULT_FAULTS, FAULT_KINDS } from './faults.ts';
-export { DIRECTORY, GUIDE_IDS } from './demo.ts';
+export { DIRECTORY, GUIDE_IDS, UNKNOWN_STATUS, UNKNOWN_TYPE } from './demo.ts';
+export { GUIDE_ACTION_FIELDS, GUIDE_CREATE_FIELDS, GUIDE_RESCHEDULED_FIELDS, LIST_EXTRA_FIELDS } from './app.ts';
 
 export interface CrmServerOptions {
   port?: number;
@@ -76,6 +94,11 @@ export interface CrmServerOptions {
   perPageCap?: number;
   listOmitsFields?: boolean;
   idempotencyTtlMs?: number;
+  plain?: boolean;
+  advertiseExtensions?: boolean;
+  guideWrites?: boolean;
+  listExtraFields?: boolean;
+  unknownValues?: boolean;
 }
 
 export interface CrmStats {
@@ -92,6 +115,10 @@ export interface CrmStats {
   faults: Record<FaultKind, number>;
   /** The fault (or null) of each API request in order; the last 10 000. */
   faultLog: (FaultKind | null)[];
+  /** Response body bytes the server sent (every response, including preflight and /openapi.json). */
+  bytesSent: number;
+  /** Response body bytes per API route (same keys as byRoute). */
+  bytesByRoute: Record<string, number>;
 }
 
 export interface MutateApi {
@@ -103,6 +130,11 @@ export interface MutateApi {
   delete(id: string): void;
   /** The stored record (also when soft-deleted, see deleted_at), is_overdue as of now. */
   get(id: string): (Activity & { deleted_at: string | null }) | undefined;
+  /**
+   * Write fields verbatim, without validation or rules (e.g. `{ type: 'sms' }`, `{ status: 'on_hold' }`:
+   * values the guide does not list); updated_at becomes now unless given. Throws when not live.
+   */
+  rawSet(id: string, fields: Record<string, unknown>): Activity;
 }
 
 export interface CrmServer {
@@ -110,6 +142,8 @@ export interface CrmServer {
   port: number;
   token: string;
   userId: string;
+  /** The extensions switched on, e.g. "idempotency, etag" ('' when none; sent only when advertised). */
+  extensions: string;
   db: Db;
   store: CrmStore;
   close(): Promise<void>;
@@ -128,6 +162,7 @@ const MAX_BODY_BYTES = 1_000_000;
 const DAY_MS = 86_400_000;
 const LOCAL_ORIGIN = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 const EXPOSED = [HEADERS.etag, HEADERS.extensions, HEADERS.retryAfter, HEADERS.idempotentReplay].join(', ');
+const EXPOSED_PLAIN = [HEADERS.etag, HEADERS.retryAfter].join(', ');
 const ALLOWED_HEADERS = ['Authorization', 'Content-Type', HEADERS.idempotencyKey, HEADERS.ifMatch].join(', ');
 
 class BadJson extends Error {}
@@ -138,8 +173,11 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
   const seed = options.seed ?? 7;
   const token = options.token ?? 'dev-token';
   const tokens = new Map<string, string>([[token, DEFAULT_USER_ID], ...Object.entries(options.tokens ?? {})]);
-  const idempotency = options.idempotency ?? true;
-  const ext = { etag: options.etag ?? true, updatedSince: options.updatedSince ?? true, usersMe: options.usersMe ?? true };
+  const plain = options.plain ?? false;
+  const idempotency = options.idempotency ?? !plain;
+  const ext = { etag: options.etag ?? !plain, updatedSince: options.updatedSince ?? !plain, usersMe: options.usersMe ?? !plain };
+  const advertise = options.advertiseExtensions ?? !plain;
+  const unknownValues = options.unknownValues ?? false;
   const extensions = [
     idempotency && 'idempotency', ext.etag && 'etag', ext.updatedSince && 'updated-since', ext.usersMe && 'users-me',
   ].filter(Boolean).join(', ');
@@ -158,13 +196,15 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     }
   };
   const app = new CrmApp(store, {
-    perPageCap: options.perPageCap ?? 100,
-    listOmitsFields: options.listOmitsFields ?? false,
+    perPageCap: options.perPageCap ?? (plain ? 50 : 100),
+    listOmitsFields: options.listOmitsFields ?? plain,
+    listExtraFields: options.listExtraFields ?? plain,
+    guideWrites: options.guideWrites ?? plain,
     ...ext,
     newId: () => newId(),
   });
   seedDirectory(store);
-  if (options.demo) seedDemo(store, seed, now(), (ms) => demoUlid(ms).toLowerCase());
+  if (options.demo) seedDemo(store, seed, now(), (ms) => demoUlid(ms).toLowerCase(), unknownValues);
   store.purgeReplies(now() - ttlMs);
 
   const injector = new FaultInjector(seed, {
@@ -176,6 +216,7 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
   const emptyStats = (): CrmStats => ({
     requests: 0, apiRequests: 0, byRoute: {}, mutations: 0, replays: 0,
     faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>, faultLog: [],
+    bytesSent: 0, bytesByRoute: {},
   });
   let stats = emptyStats();
   /** Idempotency keys whose first request is still being handled: scope|key → fingerprint. */
@@ -203,7 +244,8 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
           sleepers.add(wake);
         });
 
-  function send(res: ServerResponse, reply: Reply, cors: Record<string, string>): void {
+  /** `route` (an API route's byRoute key) also counts the bytes per route. */
+  function send(res: ServerResponse, reply: Reply, cors: Record<string, string>, route?: string): void {
     if (res.destroyed || closed) {
       res.destroy();
       return;
@@ -211,11 +253,15 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     const body = reply.body === undefined ? '' : JSON.stringify(reply.body);
     res.writeHead(reply.status, {
       ...cors,
-      [HEADERS.extensions]: extensions,
+      // A plain CRM never heard of the header: absent, not empty.
+      ...(advertise ? { [HEADERS.extensions]: extensions } : {}),
       ...(body ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),
       ...reply.headers,
     });
     res.end(body);
+    const bytes = Buffer.byteLength(body);
+    stats.bytesSent += bytes;
+    if (route !== undefined) stats.bytesByRoute[route] = (stats.bytesByRoute[route] ?? 0) + bytes;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -224,7 +270,7 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     const origin = req.headers.origin;
     const cors: Record<string, string> =
       origin && LOCAL_ORIGIN.test(origin)
-        ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Access-Control-Expose-Headers': EXPOSED }
+        ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin', 'Access-Control-Expose-Headers': advertise ? EXPOSED : EXPOSED_PLAIN }
         : {};
     const method = req.method ?? 'GET';
     if (method === 'OPTIONS') {
@@ -262,7 +308,7 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     try {
       raw = await readBody(req);
     } catch (e) {
-      if (e instanceof BodyTooLarge) send(res, fail(413, 'The request body is too large.'), cors);
+      if (e instanceof BodyTooLarge) send(res, fail(413, 'The request body is too large.'), cors, route);
       else res.destroy();
       return;
     }
@@ -280,16 +326,16 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
         return;
       }
       if ('reply' in admitted) {
-        send(res, admitted.reply, cors);
+        send(res, admitted.reply, cors, route);
         return;
       }
       if (fault.kind === 'error5xx') {
-        send(res, fail(fault.status, 'The CRM is temporarily unavailable (injected fault). Nothing was changed.'), cors);
+        send(res, fail(fault.status, 'The CRM is temporarily unavailable (injected fault). Nothing was changed.'), cors, route);
         return;
       }
       if (fault.kind === 'rateLimit') {
         const retry = String(injector.config.retryAfterSeconds);
-        send(res, { ...fail(429, 'Too many requests. Try again later.'), headers: { [HEADERS.retryAfter]: retry } }, cors);
+        send(res, { ...fail(429, 'Too many requests. Try again later.'), headers: { [HEADERS.retryAfter]: retry } }, cors, route);
         return;
       }
       const { user, key, fingerprint } = admitted;
@@ -322,7 +368,7 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
         return;
       }
       if (fault.kind === 'slow') await sleep(injector.config.slowMs);
-      send(res, reply, cors);
+      send(res, reply, cors, route);
     } finally {
       if (!('reply' in admitted) && admitted.runningKey) running.delete(admitted.runningKey);
     }
@@ -392,6 +438,12 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     if (!s) throw new DomainError('not_found', `Activity ${id} not found.`);
     return s;
   };
+  /** Live, and in a status the action table knows (an unknown one allows only delete). */
+  const actionable = (id: string): Activity => {
+    const a = live(id).activity;
+    if (!knownStatus(a.status)) throw new DomainError('action_not_allowed', `The activity's status "${a.status}" does not allow this action.`);
+    return a;
+  };
   const put = (a: Activity): Activity => {
     store.putActivity(a);
     return { ...a, is_overdue: isOverdue(a, now()) };
@@ -407,10 +459,10 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
       const v = createActivitySchema.parse(input);
       return put(applyCreate(v, { id: newId(), now: iso(), currentUser: userRef(asUserId), reminderDefaults: false }));
     },
-    update: (id, patch) => put(applyUpdate(live(id).activity, updateActivitySchema.parse(patch), iso())),
-    complete: (id, input = {}) => put(applyComplete(live(id).activity, input, iso())),
-    cancel: (id, reason) => put(applyCancel(live(id).activity, reason === undefined ? {} : { reason }, iso()).cancelled),
-    reschedule: (id, input) => put(applyReschedule(live(id).activity, input, iso())),
+    update: (id, patch) => put(applyUpdate(actionable(id), updateActivitySchema.parse(patch), iso())),
+    complete: (id, input = {}) => put(applyComplete(actionable(id), input, iso())),
+    cancel: (id, reason) => put(applyCancel(actionable(id), reason === undefined ? {} : { reason }, iso()).cancelled),
+    reschedule: (id, input) => put(applyReschedule(actionable(id), input, iso())),
     delete(id) {
       live(id);
       store.softDeleteActivity(id, iso());
@@ -419,6 +471,10 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
       const s = store.getActivity(id);
       return s ? { ...s.activity, is_overdue: isOverdue(s.activity, now()), deleted_at: s.deleted_at } : undefined;
     },
+    rawSet(id, fields) {
+      const next = { ...live(id).activity, updated_at: iso(), ...fields };
+      return put(next);
+    },
   };
 
   return {
@@ -426,6 +482,7 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     port,
     token,
     userId: DEFAULT_USER_ID,
+    extensions,
     db,
     store,
     close() {
@@ -444,14 +501,17 @@ export async function startCrmServer(options: CrmServerOptions = {}): Promise<Cr
     },
     setFaults: (partial) => injector.set(partial),
     faults: () => injector.config,
-    stats: () => ({ ...stats, byRoute: { ...stats.byRoute }, faults: { ...stats.faults }, faultLog: [...stats.faultLog] }),
+    stats: () => ({
+      ...stats, byRoute: { ...stats.byRoute }, faults: { ...stats.faults }, faultLog: [...stats.faultLog], bytesByRoute: { ...stats.bytesByRoute },
+    }),
     resetStats() {
       stats = emptyStats();
     },
     idle,
     seedActivities(n, opts = {}) {
       // Each call without a seed draws a different (still reproducible) set.
-      const list = generateActivities(n, { ...opts, seed: opts.seed ?? seed + 1000 * ++seedCalls, nowMs: now() }, newId);
+      const generated = generateActivities(n, { ...opts, seed: opts.seed ?? seed + 1000 * ++seedCalls, nowMs: now() }, newId);
+      const list = unknownValues ? withUnknownValues(generated) : generated;
       store.transaction(() => {
         for (const a of list) store.putActivity(a);
       });

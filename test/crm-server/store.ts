@@ -201,7 +201,8 @@ export class CrmStore {
       etag,
       type: a.type,
       status: a.status,
-      priority_rank: PRIORITY_RANK[a.priority],
+      // A priority the guide does not list (a CRM's own) ranks below low.
+      priority_rank: (PRIORITY_RANK as Record<string, number | undefined>)[a.priority] ?? -1,
       assigned_user_id: a.assigned_user_id,
       activityable_type: a.activityable_type,
       activityable_id: a.activityable_id,
