@@ -134,6 +134,36 @@ describe('IPC handlers', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it.each([
+    ['a line break', { token: 'tok-SECRET-1\r\nX-Evil: 1' }, /visible ASCII/],
+    ['a NUL', { token: 'tok-SECRET-1\u0000' }, /visible ASCII/],
+    ['non-ASCII', { token: 'tok-SECRET-1é' }, /visible ASCII/],
+    ['a space', { token: 'tok-SECRET-1 x' }, /visible ASCII/],
+    ['an over-long token', { token: `tok-SECRET-1${'x'.repeat(4096)}` }, /longer than 4096/],
+    ['credentials in the address', { baseUrl: 'https://rep:pw@crm.example.com' }, /user name and password/],
+    ['a query in the address', { baseUrl: 'https://crm.example.com/?tenant=1' }, /query/],
+    ['a fragment in the address', { baseUrl: 'https://crm.example.com/#x' }, /fragment/],
+    ['an address that is no URL', { baseUrl: 'crm example' }, /http\(s\) URL/],
+  ])('sign-in refuses %s with a field message that never repeats the token', async (_name, over, message) => {
+    const { invoke, calls, fromApp } = setup();
+    const err = await invoke('auth:signIn', fromApp, { baseUrl: 'https://crm.example.com', token: 'tok-SECRET-1', ...over }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(message);
+    expect((err as Error).message).not.toContain('SECRET');
+    expect(calls).toEqual([]);
+  });
+
+  it('sign-in accepts visible-ASCII tokens of any CRM flavour (JWT, base64, 4096 characters)', async () => {
+    const { invoke, calls, fromApp } = setup();
+    for (const token of ['eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig-_', 'dG9rZW4/+=', 'x'.repeat(4096), '!~']) {
+      await invoke('auth:signIn', fromApp, { baseUrl: 'https://crm.example.com/crm', token });
+    }
+    expect(calls).toHaveLength(4);
+  });
+
   it('rejects extra arguments', async () => {
     const { invoke, calls, fromApp } = setup();
     await expect(invoke('tray:counts', fromApp, { today: 1, overdue: 1 }, 'extra')).rejects.toThrow(/expected one argument/);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { EventChannel, InvokeChannel } from './channels.ts';
 import type { HttpRequest, HttpResponse, PlatformEvents, ReminderItem, TransportFailure } from './platform.ts';
+import { isHeaderSafeToken } from '../api/fetch-transport.ts';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, eventIpcName, isEventChannel, isInvokeChannel } from './channels.ts';
 export type { EventChannel, InvokeChannel } from './channels.ts';
@@ -43,12 +44,50 @@ export const httpResultSchema = z.discriminatedUnion('ok', [
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
+/** Longest API token accepted at sign-in (CRM tokens are tens of characters; JWTs a few hundred). */
+export const MAX_TOKEN_CHARS = 4096;
+
+/**
+ * Sign-in checks shared by the form, web mode and main's IPC validation. The token goes into an
+ * Authorization header as is, so only visible ASCII (0x21–0x7E): a line break, NUL or accented
+ * letter would make header building fail with the token in the error text. Null when fine.
+ */
+export function tokenProblem(token: string): string | null {
+  if (!token) return 'Enter your API token.';
+  if (token.length > MAX_TOKEN_CHARS) return `The token is longer than ${MAX_TOKEN_CHARS} characters: paste only the token.`;
+  if (!isHeaderSafeToken(token)) return 'The token can contain only visible ASCII characters (no spaces, line breaks or accented letters): paste it exactly as the CRM issued it.';
+  return null;
+}
+
+/** The CRM address: an http(s) URL without user name, password, query or fragment. Null when fine. */
+export function crmAddressProblem(address: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(address);
+  } catch {
+    return 'Enter the CRM address, e.g. https://crm.example.com.';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Use an http:// or https:// address.';
+  if (u.username || u.password) return 'Leave the user name and password out of the CRM address: the token signs you in.';
+  if (/[?#]/.test(address)) return 'The CRM address cannot have a query (?…) or a fragment (#…): use just the address, e.g. https://crm.example.com.';
+  return null;
+}
+
 export const signInSchema = z.strictObject({
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'The CRM address must be an http(s) URL.' })
+    .max(2048)
+    .check((ctx) => {
+      const problem = crmAddressProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    })
     // The bearer token must not cross a network in clear text; plain http only to this computer.
     .refine((u) => new URL(u).protocol === 'https:' || LOOPBACK_HOSTS.has(new URL(u).hostname), 'Use an https:// address (plain http is allowed only for a CRM on this computer).'),
-  token: z.string().min(1, 'The token is empty.').max(8192),
+  // The message never repeats the token.
+  token: z.string().check((ctx) => {
+    const problem = tokenProblem(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: '' });
+  }),
 });
 
 export const sessionSchema = z.strictObject({
