@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FieldbookDB } from './db.ts';
 import { toLocalRow } from './rows.ts';
 import { serverActivity, shippedSchemaDb } from './store-testing.ts';
+import { wordsOf } from './words.ts';
 import type { ConflictRecord, DirectoryEntity, EntityOp, LocalActivity, OutboxOp } from './types.ts';
 
 const dated = toLocalRow(serverActivity({ id: 's1', subject: 'Pricing call', activityable_type: 'lead', activityable_id: 'lead-7', assigned_user_id: 'u-9' }), {
@@ -53,7 +54,7 @@ async function expectEntityTablesWork(db: FieldbookDB): Promise<void> {
 
 /** What every version must still hold after the upgrade, and the v3 indexes over it. */
 async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
-  expect(db.verno).toBe(7);
+  expect(db.verno).toBe(8);
   expect(await db.activities.get('L1')).toEqual(dated);
   // v5: one assignee's open rows by due time (L2 is undated, so in no due index).
   expect(await db.activities.where('[assigned_user_id+open+due_ms]').between(['u-9', 1, -Infinity], ['u-9', 1, Infinity]).primaryKeys()).toEqual(['L1']);
@@ -224,11 +225,39 @@ describe('schema upgrades', () => {
     }
   });
 
+  it('v7 → v8: rows with an outcome get its words, so search finds them; other rows are left as they were', async () => {
+    const name = dbName('v7');
+    const old = shippedSchemaDb(name, 7);
+    await old.open();
+    // As v7 wrote them: words of the subject and description only.
+    const asV7 = (a: LocalActivity): LocalActivity => ({ ...a, words: wordsOf(a.subject, a.description) });
+    const noted = asV7(toLocalRow(serverActivity({
+      id: 's7', subject: 'Quarterly call', status: 'completed', completed_at: '2025-12-20T15:00:00Z', due_at: null, reminder_at: null,
+      outcome: 'Budget approved; wants the Kanban add-on',
+    }), { lid: 'L7', base: null, sync: 'synced' }));
+    const echo = asV7(toLocalRow(serverActivity({ id: 's8', subject: 'Kickoff', due_at: null, reminder_at: null, outcome: 'kickoff' }), { lid: 'L8', base: null, sync: 'synced' }));
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, noted, echo]);
+    expect(await old.table('activities').where('words').startsWith('kanban').count()).toBe(0);
+    old.close();
+
+    const db = new FieldbookDB(name);
+    await db.open();
+    try {
+      await expectCurrentSchemaWorks(db);
+      expect(await db.activities.where('words').startsWith('kanban').primaryKeys()).toEqual(['L7']);
+      expect(await db.activities.get('L7')).toEqual({ ...noted, words: ['quarterly', 'call', 'budget', 'approved', 'wants', 'the', 'kanban', 'add', 'on'] });
+      // An outcome that adds no word leaves the row as it was.
+      expect(await db.activities.get('L8')).toEqual(echo);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a fresh database opens at the current version with every table', async () => {
     const db = new FieldbookDB(dbName('fresh'));
     await db.open();
     try {
-      expect(db.verno).toBe(7);
+      expect(db.verno).toBe(8);
       expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
       await expectEntityTablesWork(db);
       await db.activities.bulkPut([dated, undated]);

@@ -6,7 +6,7 @@ import { Dexie, type EntityTable, type DexieOptions } from 'dexie';
 import type {
   ConflictRecord, DirectoryEntity, EntityIdRow, EntityOp, LocalActivity, OutboxOp, ReminderRow, SyncMetaRow,
 } from './types.ts';
-import { completedMs, linkKeys } from './rows.ts';
+import { activityWords, completedMs, linkKeys } from './rows.ts';
 
 export class FieldbookDB extends Dexie {
   activities!: EntityTable<LocalActivity, 'lid'>;
@@ -94,6 +94,19 @@ export class FieldbookDB extends Dexie {
         });
         await table.bulkPut(linked);
       });
+    // v8: a row's words include its outcome's (search finds what was noted at completion). No
+    // index changes, so IndexedDB rebuilds nothing: one cursor walk, and only rows whose outcome
+    // adds words are written back (rows without an outcome, most of them, are left as they are).
+    this.version(8).upgrade(async (tx) => {
+      const table = tx.table<LocalActivity, string>('activities');
+      const grown: LocalActivity[] = [];
+      await table.each((row) => {
+        if (!row.outcome) return;
+        const words = activityWords(row);
+        if (words.length !== row.words.length) grown.push({ ...row, words });
+      });
+      await table.bulkPut(grown);
+    });
   }
 }
 

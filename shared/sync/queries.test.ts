@@ -13,7 +13,7 @@ const NOW = Date.parse('2025-12-10T12:00:00Z');
 const DATA: [string, Partial<Activity>][] = [
   ['a01', { type: 'call', status: 'pending', priority: 'high', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-08T09:00:00Z', subject: 'Call Bob about the proposal', description: 'Discuss pricing', created_at: '2025-12-01T09:00:00Z' }],
   ['a02', { type: 'meeting', status: 'in_progress', priority: 'medium', assigned_user_id: 'u-2', activityable_type: 'lead', activityable_id: 'lead-1', due_at: '2025-12-10T15:00:00Z', subject: 'Proposal review meeting', created_at: '2025-12-02T09:00:00Z' }],
-  ['a03', { type: 'task', status: 'completed', priority: 'low', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-05T10:00:00Z', subject: 'Send quote', completed_at: '2025-12-05T11:00:00Z', created_at: '2025-12-03T09:00:00Z' }],
+  ['a03', { type: 'task', status: 'completed', priority: 'low', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-05T10:00:00Z', subject: 'Send quote', outcome: 'Signed; wants a volume discount', completed_at: '2025-12-05T11:00:00Z', created_at: '2025-12-03T09:00:00Z' }],
   ['a04', { type: 'demo', status: 'cancelled', priority: 'urgent', assigned_user_id: 'u-1', activityable_type: 'opportunity', activityable_id: 'opp-1', due_at: '2025-12-09T10:00:00Z', subject: 'Product demo', cancelled_at: '2025-12-08T10:00:00Z', created_at: '2025-12-04T09:00:00Z' }],
   ['a05', { type: 'email', status: 'deferred', priority: 'critical', assigned_user_id: 'u-2', activityable_type: 'contact', activityable_id: 'con-1', due_at: '2025-12-01T10:00:00Z', subject: 'Email pricing sheet', description: 'Café owner wants the proposal', created_at: '2025-12-05T09:00:00Z' }],
   ['a06', { type: 'visit', status: 'waiting', priority: 'medium', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-2', due_at: null, subject: 'Visit warehouse', created_at: '2025-12-06T09:00:00Z' }],
@@ -237,6 +237,9 @@ describe('search', () => {
     ['ropo', []],
     ['proposal warehouse', []],
     ['deleted', []],
+    // The outcome's words are found too (alone and with the subject's).
+    ['discount', ['a03']],
+    ['quote volume', ['a03']],
   ])('%s', async (text, expected) => {
     expect((await q.search(text)).items.map((r) => r.lid)).toEqual(expected);
     expect(await lids({ search: text })).toEqual(expected);
@@ -382,6 +385,26 @@ describe('entities directory', () => {
     expect((await q.searchEntities('lead', 'acme')).map((e) => e.id)).toEqual(['lead-1']);
     expect((await q.searchEntities('contact', 'sarah@acme')).map((e) => e.id)).toEqual(['con-1']);
     expect(await q.searchEntities('opportunity', 'acme')).toEqual([]);
+  });
+
+  it('matches a word start anywhere in the name, and from 2 characters any part of it; the name\'s own start ranks first', async () => {
+    await q.upsertEntities([{ type: 'customer', id: 'cus-4', name: 'Northwind Analytics' }]);
+    try {
+      // One character: a word start anywhere (not only the name's first word).
+      expect((await q.searchEntities('customer', 'a')).map((e) => e.id)).toEqual(['cus-1', 'cus-3', 'cus-4']);
+      expect((await q.searchEntities('customer', 'corp')).map((e) => e.name)).toEqual(['Acme Corporation']);
+      expect((await q.searchEntities('customer', 'analytics')).map((e) => e.id)).toEqual(['cus-4']);
+      // Inside a word from 2 characters; never from one.
+      expect((await q.searchEntities('customer', 'wind')).map((e) => e.id)).toEqual(['cus-4']);
+      expect((await q.searchEntities('customer', 'dustr')).map((e) => e.id)).toEqual(['cus-2']);
+      expect((await q.searchEntities('customer', 'n')).map((e) => e.id)).toEqual(['cus-4']);
+      // "in" starts Industries (a word start) and is inside Northwind: the word start ranks first.
+      expect((await q.searchEntities('customer', 'in')).map((e) => e.id)).toEqual(['cus-2', 'cus-4']);
+      expect((await q.searchEntities('customer', 'acme orp')).map((e) => e.id)).toEqual(['cus-1']);
+      expect(await q.searchEntities('customer', 'acme zz')).toEqual([]);
+    } finally {
+      await db.entities.delete(['customer', 'cus-4']);
+    }
   });
 
   it('an empty prefix lists the type; limit caps it', async () => {

@@ -7,13 +7,13 @@
 import { TZDate } from '@date-fns/tz';
 import { Dexie, type Collection, type InsertType } from 'dexie';
 import {
-  DEFAULT_PER_PAGE, MAX_PER_PAGE, PRIORITIES, PRIORITY_RANK, listQuerySchema, searchQuerySchema,
+  ACTIVITY_TYPES, DEFAULT_PER_PAGE, MAX_PER_PAGE, PRIORITIES, isKnownPriority, listQuerySchema, priorityRank, searchQuerySchema, typeGroup,
   type ActivityableType, type DirectoryType, type ListQuery, type ListQueryInput, type SortDirection, type SortField,
 } from '../domain/index.ts';
 import { parseOrThrow } from './commands.ts';
 import type { FieldbookDB } from './db.ts';
 import type { DirectoryEntity, LocalActivity } from './types.ts';
-import { matchesAllPrefixes, queryWords, wordsOf } from './words.ts';
+import { matchesAllPrefixes, normalizeText, queryWords, wordsOf } from './words.ts';
 
 export interface PageMeta {
   current_page: number;
@@ -96,7 +96,8 @@ function criteriaOf(q: ListQuery, nowMs: number, timeZone?: string): Criteria {
 
 function matches(r: LocalActivity, c: Criteria): boolean {
   if (r.deleted === 1) return false;
-  if (c.type !== undefined && r.type !== c.type) return false;
+  // Types this version does not know are filtered under Other (enums.ts, typeGroup).
+  if (c.type !== undefined && typeGroup(r.type) !== c.type) return false;
   if (c.status !== undefined) {
     if (c.status === 'overdue') {
       if (r.open !== 1) return false;
@@ -114,6 +115,27 @@ function matches(r: LocalActivity, c: Criteria): boolean {
   if (c.words && !matchesAllPrefixes(r.words, c.words)) return false;
   if (c.updatedSinceMs !== undefined && !(Date.parse(r.updated_at) >= c.updatedSinceMs)) return false;
   return true;
+}
+
+/** Every type but Other: a read of the type index outside them finds Other and the types this version does not know. */
+const KNOWN_NOT_OTHER = ACTIVITY_TYPES.filter((t) => t !== 'other');
+
+/**
+ * The priority index's groups in ascending sort order. Priorities this version does not know are
+ * one group just above medium (enums.ts, priorityRank), read in index order: raw value, then lid.
+ */
+const UNKNOWN_PRIORITIES = null;
+type PriorityGroup = (typeof PRIORITIES)[number] | typeof UNKNOWN_PRIORITIES;
+function priorityGroups(dir: SortDirection): PriorityGroup[] {
+  const asc: PriorityGroup[] = [...PRIORITIES];
+  asc.splice(asc.indexOf('medium') + 1, 0, UNKNOWN_PRIORITIES);
+  return dir === 'asc' ? asc : asc.reverse();
+}
+function priorityRead(t: FieldbookDB['activities'], p: PriorityGroup): ActivityCollection {
+  return p === UNKNOWN_PRIORITIES ? t.where('priority').noneOf([...PRIORITIES]) : t.where('priority').equals(p);
+}
+function inPriorityGroup(r: LocalActivity, p: PriorityGroup): boolean {
+  return p === UNKNOWN_PRIORITIES ? !isKnownPriority(r.priority) : r.priority === p;
 }
 
 const hasDueRange = (c: Criteria) => c.dueLo !== undefined || c.dueHi !== undefined;
@@ -146,7 +168,7 @@ function candidateCollections(db: FieldbookDB, c: Criteria): ActivityCollection[
   // The compound reads bound the due range already and are never wider than due_ms alone.
   const rangeCovered = c.status === 'overdue' || !!c.assigned_user_id || !!(c.activityable_type && c.activityable_id);
   if (hasDueRange(c) && !rangeCovered) out.push(t.where('due_ms').between(lo, hi, true, false));
-  if (c.type) out.push(t.where('type').equals(c.type));
+  if (c.type) out.push(c.type === 'other' ? t.where('type').noneOf(KNOWN_NOT_OTHER) : t.where('type').equals(c.type));
   if (c.status === 'overdue') out.push(t.where('[open+due_ms]').between([1, lo], [1, hi], true, false));
   else if (c.status) out.push(t.where('status').equals(c.status));
   if (c.priority) out.push(t.where('priority').equals(c.priority));
@@ -194,7 +216,9 @@ export function compareActivities(sortBy: SortField, dir: SortDirection): (a: Lo
     case 'created_at':
       return (a, b) => (a.created_at < b.created_at ? -sign : a.created_at > b.created_at ? sign : byLid(a, b));
     case 'priority':
-      return (a, b) => (PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority]) * sign || byLid(a, b);
+      // Two unknown priorities share a rank; the raw value orders them, as the priority index does.
+      return (a, b) => (priorityRank(a.priority) - priorityRank(b.priority)) * sign
+        || (a.priority < b.priority ? -sign : a.priority > b.priority ? sign : 0) || byLid(a, b);
   }
 }
 
@@ -276,8 +300,7 @@ async function orderedPage(
     segments.push(indexSegment(t, () => t.orderBy('created_at'), dead, dir));
   } else {
     countTotal = async () => (await t.count()) - dead.length;
-    const ranks = dir === 'asc' ? [...PRIORITIES] : [...PRIORITIES].reverse();
-    for (const p of ranks) segments.push(indexSegment(t, () => t.where('priority').equals(p), dead.filter((r) => r.priority === p), dir));
+    for (const p of priorityGroups(dir)) segments.push(indexSegment(t, () => priorityRead(t, p), dead.filter((r) => inPriorityGroup(r, p)), dir));
   }
   if (lazy && page === 1) {
     const items: LocalActivity[] = [];
@@ -508,8 +531,7 @@ async function pageOfKeys(
   } else if (sortBy === 'created_at') {
     segments.push(async () => (await firstInOrder(directed(() => t.orderBy('created_at')), live, need, signal)).hits);
   } else {
-    const ranks = dir === 'asc' ? [...PRIORITIES] : [...PRIORITIES].reverse();
-    for (const p of ranks) segments.push(async () => (await firstInOrder(directed(() => t.where('priority').equals(p)), live, need, signal)).hits);
+    for (const p of priorityGroups(dir)) segments.push(async () => (await firstInOrder(directed(() => priorityRead(t, p)), live, need, signal)).hits);
   }
   for (const segment of segments) {
     if (need <= 0) break;
@@ -555,7 +577,7 @@ async function walkMatches(
     ? [directed(() => t.orderBy('due_ms'))]
     : sortBy === 'created_at'
       ? [directed(() => t.orderBy('created_at'))]
-      : (dir === 'asc' ? [...PRIORITIES] : [...PRIORITIES].reverse()).map((p) => directed(() => t.where('priority').equals(p)));
+      : priorityGroups(dir).map((p) => directed(() => priorityRead(t, p)));
   const out: LocalActivity[] = [];
   let left = budget;
   for (const read of reads) {
@@ -817,22 +839,41 @@ export async function getEntity(db: FieldbookDB, type: DirectoryType, id: string
 }
 
 /**
- * Entities of one type whose name (or email) words start with every word typed, by name.
- * An empty prefix lists the type.
+ * How well an entity's name (or email) answers the query words, or 0 when it does not: every word
+ * must start a word of it, or (from 2 characters) occur anywhere in it ("corp" finds "Acme Corp",
+ * "dustr" finds "Bolt Industries"). 3: the name starts with the query; 2: every word starts a
+ * word; 1: some word matched only inside one.
+ */
+function entityMatchRank(e: DirectoryEntity, words: readonly string[], query: string): number {
+  const name = normalizeText(e.name);
+  const text = e.email ? `${name} ${normalizeText(e.email)}` : name;
+  let inside = false;
+  for (const w of words) {
+    if (e.words.some((x) => x.startsWith(w))) continue;
+    if (w.length < 2 || !text.includes(w)) return 0;
+    inside = true;
+  }
+  if (inside) return 1;
+  return name.startsWith(query) ? 3 : 2;
+}
+
+/**
+ * Entities of one type matching every word typed (entityMatchRank), best first, then by name.
+ * An empty query lists the type. A type's directory is read whole (a match may be anywhere in a
+ * name, which no index can narrow; a directory is thousands of records, not the activities' 100 000).
  */
 export async function searchEntities(db: FieldbookDB, type: DirectoryType, prefix: string, limit = 20): Promise<DirectoryEntity[]> {
   const words = queryWords(prefix);
-  const t = db.entities;
-  const first = words.reduce<string | undefined>((longest, w) => (!longest || w.length > longest.length ? w : longest), undefined);
-  const read = first === undefined
-    ? t.where('[type+id]').between([type, Dexie.minKey], [type, Dexie.maxKey])
-    : t.where('words').startsWith(first);
-  const rows = await read.toArray();
-  const seen = new Set<string>();
+  const rows = await db.entities.where('[type+id]').between([type, Dexie.minKey], [type, Dexie.maxKey]).toArray();
+  const byName = (a: DirectoryEntity, b: DirectoryEntity) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1);
+  if (words.length === 0) return rows.sort(byName).slice(0, limit);
+  const query = normalizeText(prefix.replace(/\+/g, ' ')).trim();
   return rows
-    .filter((e) => e.type === type && matchesAllPrefixes(e.words, words) && !seen.has(e.id) && (seen.add(e.id), true))
-    .sort((a, b) => a.name.localeCompare(b.name) || (a.id < b.id ? -1 : 1))
-    .slice(0, limit);
+    .map((e) => ({ e, rank: entityMatchRank(e, words, query) }))
+    .filter((x) => x.rank > 0)
+    .sort((a, b) => b.rank - a.rank || byName(a.e, b.e))
+    .slice(0, limit)
+    .map((x) => x.e);
 }
 
 /** The queries bound to one database and clock, for the UI. */

@@ -27,6 +27,11 @@ describe('toLocalRow / fromLocalRow', () => {
     expect(deriveIndexFields(serverActivity({ status })).open).toBe(open);
   });
 
+  it('words come from the subject, description and outcome', () => {
+    const a = serverActivity({ subject: 'Demo', description: 'Bring the kit', status: 'completed', outcome: 'Signed the KIT order; wants training' });
+    expect(deriveIndexFields(a).words).toEqual(['demo', 'bring', 'the', 'kit', 'signed', 'order', 'wants', 'training']);
+  });
+
   it('leaves due_ms out without a (parseable) due date', () => {
     expect(deriveIndexFields(serverActivity({ due_at: null }))).not.toHaveProperty('due_ms');
     expect(deriveIndexFields(serverActivity({ due_at: 'soon' }))).not.toHaveProperty('due_ms');

@@ -22,8 +22,16 @@ export function prepTaskKey(activityableType: string, activityableId: string): s
 
 type IndexSource = Pick<
   Activity,
-  'status' | 'due_at' | 'completed_at' | 'subject' | 'description' | 'type' | 'tags' | 'custom_fields' | 'activityable_type' | 'activityable_id'
+  'status' | 'due_at' | 'completed_at' | 'subject' | 'description' | 'outcome' | 'type' | 'tags' | 'custom_fields' | 'activityable_type' | 'activityable_id'
 >;
+
+/**
+ * The words a local search finds a row by: its subject, description and outcome (the CRM's own
+ * search covers subject and description only; the rep searches here, and remembers outcomes).
+ */
+export function activityWords(a: Pick<Activity, 'subject' | 'description' | 'outcome'>): string[] {
+  return wordsOf(a.subject, a.description, a.outcome);
+}
 
 /**
  * What the row may be evidence of for the weekly review, so it can be found by key instead of by
@@ -48,7 +56,7 @@ export function completedMs(completedAt: string | null | undefined): number | un
 
 /** The derived fields the Dexie indexes read (open, due_ms, completed_ms, words, links). */
 export function deriveIndexFields(a: IndexSource): IndexFields {
-  const out: IndexFields = { open: isOpen(a.status) ? 1 : 0, words: wordsOf(a.subject, a.description) };
+  const out: IndexFields = { open: isOpen(a.status) ? 1 : 0, words: activityWords(a) };
   const ms = a.due_at ? Date.parse(a.due_at) : Number.NaN;
   if (Number.isFinite(ms)) out.due_ms = ms;
   const done = completedMs(a.completed_at);

@@ -17,7 +17,7 @@ export function freshDb(label = 'test', options?: DexieOptions): FieldbookDB {
 }
 
 /**
- * Each schema version's table changes exactly as it shipped in db.ts, v1 to v6: upgrade tests and
+ * Each schema version's table changes exactly as it shipped in db.ts, v1 to v7: upgrade tests and
  * the upgrade bench write a store the way an older app did. Never edit a shipped entry.
  */
 const SHIPPED_STORES: readonly Record<string, string>[] = [
@@ -54,6 +54,12 @@ const SHIPPED_STORES: readonly Record<string, string>[] = [
       'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
       '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
       '[activityable_type+activityable_id+due_ms], *words',
+  },
+  {
+    activities:
+      'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+      '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+      '[activityable_type+activityable_id+due_ms], [activityable_type+activityable_id+created_at], *words, *links',
   },
 ];
 
