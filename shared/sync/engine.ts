@@ -3,9 +3,15 @@
  * rep's decisions on failed ops and conflicts. Framework-free and DOM-free, so it can run in a
  * dedicated worker next to Dexie; the UI subscribes to its status and reads data via liveQuery.
  *
- * Triggers: start(), setOnline(true) (reconnect), resume(), notifyLocalChange() (debounced), a
- * timer while online, and syncNow(). One run at a time per engine; one sender across windows via
- * the sender lock (Web Locks where present).
+ * Triggers: start(), setOnline(true) (reconnect), resume(), setVisible(true) (focus),
+ * notifyLocalChange() (debounced), a timer while online, and syncNow(). One run at a time per
+ * engine; one sender across windows via the sender lock (Web Locks where present).
+ *
+ * Cadence (the CRM's operators count requests; see pull.ts "Cost to the CRM"): the timer, focus,
+ * resume and reconnect run a poll (the hot scope, the full reconcile when its cadence is due).
+ * Polls that change nothing back off: the interval doubles up to 4× while the window is visible
+ * and 15× while hidden; any change, local edit, focus, resume or reconnect resets it, and the
+ * last three run a poll at once. syncNow() and pull() keep their full meaning.
  */
 import { ulid } from 'ulid';
 import { ApiError, createCrmClient, type CrmClient, type RemoteUser } from '../api/client.ts';
@@ -19,7 +25,7 @@ import { StoppedError, type SyncContext, type Timers } from './context.ts';
 import type { FieldbookDB } from './db.ts';
 import { createSenderLock, type SenderLock } from './lock.ts';
 import { STATUS_FAMILY, writeField, pickMergeable } from './merge.ts';
-import { pullActivities, pullDirectory, type PullOptions, type PullReport } from './pull.ts';
+import { pullActivities, pullDirectory, refreshActivity, type PullOptions, type PullReport, type RefreshOutcome } from './pull.ts';
 import { CLIENT_MARKER, opsOf, pushOutbox, type PushReport } from './push.ts';
 import { entityIdResolver, pendingEntityOps, pushEntityOutbox } from './entity-push.ts';
 import { fromLocalRow, reindexed } from './rows.ts';
@@ -48,6 +54,8 @@ export interface SyncEngineOptions {
   debounceMs?: number;
   /** Periodic sync while online (default 60 s; 0 = off). */
   intervalMs?: number;
+  /** Idle polls back off to at most this many intervals: { visible: 4, hidden: 15 }. */
+  idleBackoff?: { visible?: number; hidden?: number };
   /** Push waits inside a run for retries at most this far away (default 30 s). */
   maxInRunWaitMs?: number;
   lockName?: string;
@@ -77,6 +85,13 @@ export interface SyncEngine {
   setOnline(online: boolean): void;
   /** The system woke from sleep. */
   resume(): void;
+  /**
+   * The window was shown/focused (true) or hidden (false). Shown: poll at once (unless one just
+   * ran) and stop backing off; hidden: idle polls back off further.
+   */
+  setVisible(visible: boolean): void;
+  /** GET one activity now (the rep opened it) and merge it like a pull row; offline it does nothing. */
+  refreshActivity(lid: string): Promise<RefreshOutcome>;
   /** The rep signed in again after a 401: resume syncing. */
   authRestored(): void;
   getStatus(): SyncStatus;
@@ -90,13 +105,30 @@ export interface SyncEngine {
   readonly client: CrmClient;
 }
 
+/** setVisible(true) within this long of a poll's start does not poll again. */
+const FOCUS_QUIET_MS = 15_000;
+
 const defaultTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-/** 'edit': the debounced run after a local change (a quick incremental pull, then the push). */
-type RunKind = 'push' | 'pull' | 'sync' | 'edit';
+/**
+ * 'edit': the debounced run after a local change (a quick incremental pull, then the push).
+ * 'poll': a scheduled run (timer, focus, resume, reconnect): the cheap pull, then the push.
+ */
+type RunKind = 'push' | 'pull' | 'sync' | 'edit' | 'poll';
+
+/** Two runs asked for while one is queued become one that does what both would. */
+function mergeKinds(a: RunKind, b: RunKind): RunKind {
+  if (a === b) return a;
+  return a === 'sync' || b === 'sync' || a === 'pull' || b === 'pull' ? 'sync' : 'poll';
+}
+
+/** A test/bench handle on an engine: when nothing is running or queued. Not part of the RPC surface. */
+export interface SyncEngineInternals extends SyncEngine {
+  whenIdle(): Promise<void>;
+}
 
 /** Fields an op of each kind sets (for conflict resolution: which ops carry a field). */
 const OP_FIELDS: Record<Exclude<OpKind, 'update' | 'create' | 'delete'>, readonly string[]> = {
@@ -113,7 +145,7 @@ function opCovers(op: OutboxOp, field: string): boolean {
   return OP_FIELDS[op.kind].includes(top);
 }
 
-export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
+export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
   const { db } = opts;
   const timers = opts.timers ?? defaultTimers;
   const now = opts.now ?? (() => Date.now());
@@ -128,6 +160,10 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   let debounce: unknown = null;
   let tick: unknown = null;
   let statusTimer: unknown = null;
+  let visible = true;
+  /** Consecutive polls that changed nothing (the backoff exponent). */
+  let quiet = 0;
+  let lastPollAt: number | null = null;
 
   const ctx: SyncContext = {
     db, client, now, random: opts.random ?? Math.random, newId, timers,
@@ -148,7 +184,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       return current;
     }
     if (next) {
-      if (next.kind !== kind) next.kind = 'sync';
+      next.kind = mergeKinds(next.kind, kind);
       return next.promise;
     }
     const pending = { kind, promise: null as unknown as Promise<SyncReport> };
@@ -176,15 +212,34 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
         // debounced run after a local edit looks too, where that is cheap: one incremental page
         // (updated_since) of what changed since the last pull; without that extension it pushes
         // on the last pull's rebase.
-        if (kind === 'sync' || kind === 'pull') report.pull = await pullActivities(ctx, opts.pull);
-        if (kind === 'edit') report.pull = await pullActivities(ctx, { ...opts.pull, followEntities: false, incrementalOnly: true });
+        //
+        // A pull that fails (anything but 401) does not hold the push back: the queue is pushed
+        // on the last pull's rebase, as the 'edit' run does without updated_since. Otherwise one
+        // unreadable record or a flaky list would stop every later push.
+        let pullError: unknown = null;
+        try {
+          if (kind === 'poll') lastPollAt = now();
+          if (kind === 'sync' || kind === 'pull') report.pull = await pullActivities(ctx, opts.pull);
+          if (kind === 'poll') report.pull = await pullActivities(ctx, { ...opts.pull, poll: true });
+          if (kind === 'edit') report.pull = await pullActivities(ctx, { ...opts.pull, followEntities: false, incrementalOnly: true });
+        } catch (e) {
+          if (e instanceof StoppedError || (e instanceof ApiError && e.kind === 'auth')) throw e;
+          pullError = e;
+        }
         // After a pull, push what is queued (including changes made while we pulled).
         if (kind !== 'pull' || (await db.outbox.where('state').equals('queued').count()) > 0 || (await pendingEntityOps(db)) > 0) {
           entityRetryAt = (await pushEntityOutbox(ctx, exclusive)).nextRetryAt;
           report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh, await entityIdResolver(db));
           if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
         }
-        if ((kind !== 'push' && kind !== 'edit') || report.push?.failed === 0) status.set({ lastSyncedAt: now(), lastError: null });
+        if (pullError !== null) {
+          report.error = pullError instanceof Error ? pullError.message : 'The pull failed.';
+          status.set({ lastError: report.error });
+        } else if ((kind !== 'push' && kind !== 'edit') || report.push?.failed === 0) status.set({ lastSyncedAt: now(), lastError: null });
+        const p = report.pull;
+        const changed = (p !== null && p.inserted + p.replaced + p.rebased + p.conflicts + p.deleted > 0) || (report.push?.requests ?? 0) > 0;
+        if (changed || kind === 'edit' || kind === 'push') quiet = 0;
+        else if (kind === 'poll' && pullError === null) quiet++;
       } catch (e) {
         if (e instanceof StoppedError) return { ...report, skipped: 'stopped' as const };
         const auth = e instanceof ApiError && e.kind === 'auth';
@@ -209,12 +264,14 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     if (stopped || !started) return;
     if (tick !== null) timers.clearTimeout(tick);
     tick = null;
-    const interval = opts.intervalMs ?? 60_000;
+    const base = opts.intervalMs ?? 60_000;
+    const cap = visible ? (opts.idleBackoff?.visible ?? 4) : (opts.idleBackoff?.hidden ?? 15);
+    const interval = base * Math.min(cap, 2 ** Math.min(quiet, 16));
     const delays: number[] = [];
     if (interval > 0) delays.push(interval);
     if (retryAt !== null) delays.push(Math.max(0, retryAt - now()));
     if (!delays.length || !status.get().online) return;
-    tick = timers.setTimeout(() => { tick = null; void schedule('sync').catch(reportError); }, Math.min(...delays));
+    tick = timers.setTimeout(() => { tick = null; void schedule('poll').catch(reportError); }, Math.min(...delays));
   }
 
   function reportError(e: unknown): void {
@@ -390,6 +447,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
   // ------------------------------------------------------------------ public surface
   function notifyLocalChange(): void {
     if (stopped) return;
+    quiet = 0;
     scheduleStatusRefresh();
     if (debounce !== null) timers.clearTimeout(debounce);
     debounce = timers.setTimeout(() => { debounce = null; void schedule('edit').catch(reportError); }, opts.debounceMs ?? 2_000);
@@ -401,7 +459,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
       if (stopped || started) return;
       started = true;
       void refreshStatus().catch(reportError);
-      void schedule('sync').catch(reportError);
+      void schedule('poll').catch(reportError);
     },
     async stop() {
       stopped = true;
@@ -418,15 +476,41 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngine {
     notifyLocalChange,
     setOnline(online) {
       status.set({ online });
-      if (online) void schedule('sync').catch(reportError);
+      if (online) { quiet = 0; void schedule('poll').catch(reportError); }
       else if (tick !== null) { timers.clearTimeout(tick); tick = null; }
     },
     resume() {
-      void schedule('sync').catch(reportError);
+      quiet = 0;
+      void schedule('poll').catch(reportError);
+    },
+    setVisible(shown) {
+      const was = visible;
+      visible = shown;
+      if (!shown || stopped || !started) return;
+      quiet = 0;
+      // Focus comes often (every switch back to the window): poll at once when the window was
+      // hidden, or when the last poll began more than FOCUS_QUIET_MS ago.
+      if (!was || lastPollAt === null || now() - lastPollAt >= FOCUS_QUIET_MS) void schedule('poll').catch(reportError);
+      else armTimer(null);
+    },
+    async refreshActivity(lid) {
+      if (stopped || !status.get().online || status.get().authRequired) return 'skipped';
+      try {
+        return await lock.run(() => refreshActivity(ctx, lid));
+      } catch (e) {
+        if (e instanceof StoppedError) return 'skipped';
+        if (e instanceof ApiError && e.kind === 'auth') status.set({ authRequired: true, lastError: 'Sign in again to keep syncing.' });
+        // Offline or the CRM did not answer: the row stays as it is, the next poll tries again.
+        if (e instanceof ApiError) return 'skipped';
+        throw e;
+      }
+    },
+    async whenIdle() {
+      while (current || next) await Promise.allSettled([current, next?.promise]);
     },
     authRestored() {
       status.set({ authRequired: false, lastError: null });
-      void schedule('sync').catch(reportError);
+      void schedule('poll').catch(reportError);
     },
     getStatus: () => status.get(),
     subscribe: (listener) => status.subscribe(listener),

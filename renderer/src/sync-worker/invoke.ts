@@ -14,6 +14,8 @@ export async function invokeEngine(e: SyncEngine, method: MethodName, args: read
     case 'notifyLocalChange': e.notifyLocalChange(); return undefined;
     case 'setOnline': e.setOnline(args[0] as boolean); return undefined;
     case 'resume': e.resume(); return undefined;
+    case 'setVisible': e.setVisible(args[0] as boolean); return undefined;
+    case 'refreshActivity': return e.refreshActivity(args[0] as string);
     case 'authRestored': e.authRestored(); return undefined;
     case 'retryOp': await e.retryOp(args[0] as string, args[1] as Record<string, unknown> | undefined); return undefined;
     case 'discardOp': await e.discardOp(args[0] as string); return undefined;

@@ -78,6 +78,8 @@ export const METHODS = {
   notifyLocalChange: { args: z.tuple([]), result: z.undefined() },
   setOnline: { args: z.tuple([z.boolean()]), result: z.undefined() },
   resume: { args: z.tuple([]), result: z.undefined() },
+  setVisible: { args: z.tuple([z.boolean()]), result: z.undefined() },
+  refreshActivity: { args: z.tuple([z.string()]), result: z.enum(['refreshed', 'unchanged', 'gone', 'skipped']) },
   authRestored: { args: z.tuple([]), result: z.undefined() },
   retryOp: { args: z.tuple([z.string(), z.record(z.string(), z.unknown()).optional()]), result: z.undefined() },
   discardOp: { args: z.tuple([z.string()]), result: z.undefined() },

@@ -220,6 +220,8 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
     notifyLocalChange: () => fire('notifyLocalChange'),
     setOnline: (online) => fire('setOnline', [online]),
     resume: () => fire('resume'),
+    setVisible: (shown: boolean) => fire('setVisible', [shown]),
+    refreshActivity: (lid: string) => call<Awaited<ReturnType<SyncEngine['refreshActivity']>>>('refreshActivity', [lid]),
     authRestored: () => fire('authRestored'),
     getStatus: () => status,
     subscribe(listener) {

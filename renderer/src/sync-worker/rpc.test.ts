@@ -16,8 +16,9 @@ import { INITIAL_STATUS } from '#shared/sync/status';
 import type { SyncEngine, SyncStatus } from '../app/ports.ts';
 import { startSyncHost, type SyncHostOptions } from './host.ts';
 import {
-  fromWorkerSchema, parseArgs, parseMessage, parseResult, RemoteError, toWireError, toWorkerSchema, type Endpoint,
+  fromWorkerSchema, METHOD_NAMES, parseArgs, parseMessage, parseResult, RemoteError, toWireError, toWorkerSchema, type Endpoint,
 } from './protocol.ts';
+import { invokeEngine } from './invoke.ts';
 import { createWorkerEngineProxy, type WorkerEngineProxyOptions, type WorkerHandle } from './proxy.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -310,6 +311,42 @@ describe('sync engine through the worker RPC', () => {
     await r.proxy.stop();
     expect(r.terminated()).toBe(true);
     await expect(r.proxy.syncNow()).rejects.toThrow('The sync engine was stopped.');
+  });
+});
+
+describe('every engine method crosses the worker boundary', () => {
+  it('each METHODS entry reaches the engine method of that name (a forgotten switch case still compiles)', async () => {
+    const calls: string[] = [];
+    const recorder = new Proxy({}, {
+      get: (_t, prop) => () => { calls.push(String(prop)); return Promise.resolve(undefined); },
+    }) as SyncEngine;
+    for (const m of METHOD_NAMES) {
+      calls.length = 0;
+      await invokeEngine(recorder, m, []);
+      expect(calls, m).toEqual([m]);
+    }
+  });
+
+  it('setVisible and refreshActivity called on the UI thread run on the worker\'s engine with their arguments', async () => {
+    const seen: { setVisible: boolean[]; refreshActivity: string[] } = { setVisible: [], refreshActivity: [] };
+    const r = rig({
+      host: {
+        createEngine: (o) => {
+          const e = createSyncEngine({ ...o, intervalMs: 0, debounceMs: 5, pull: { followEntities: false } });
+          const setVisible = e.setVisible.bind(e);
+          const refresh = e.refreshActivity.bind(e);
+          return {
+            ...e,
+            setVisible: (v: boolean) => { seen.setVisible.push(v); setVisible(v); },
+            refreshActivity: (lid: string) => { seen.refreshActivity.push(lid); return refresh(lid); },
+          };
+        },
+      },
+    });
+    r.proxy.setVisible(false);
+    // Calls keep their order: once this answers, setVisible has run in the worker.
+    expect(await r.proxy.refreshActivity('no-such-lid')).toBe('skipped');
+    expect(seen).toEqual({ setVisible: [false], refreshActivity: ['no-such-lid'] });
   });
 });
 
