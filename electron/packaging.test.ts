@@ -58,6 +58,29 @@ describe('packaging', () => {
     expect(targets('mac')).toEqual(['dmg']);
   });
 
+  it('the fuses close every door we do not use, file:// extra privileges included (the app is served from app://)', async () => {
+    const fuses = loadBuilderConfig()['electronFuses'];
+    expect(fuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // What electron-builder really writes into the binary, through its own mapping to @electron/fuses.
+    const { PlatformPackager } = require('app-builder-lib') as {
+      PlatformPackager: { prototype: { generateFuseConfig(f: unknown): Promise<Record<string | number, unknown>> } };
+    };
+    const { FuseV1Options } = require('@electron/fuses') as { FuseV1Options: Record<string, number> };
+    const written = await PlatformPackager.prototype.generateFuseConfig.call({}, fuses);
+    const option = FuseV1Options['GrantFileProtocolExtraPrivileges'];
+    expect(option).toBeTypeOf('number');
+    expect(written[option ?? -1]).toBe(false);
+    expect(written[FuseV1Options['RunAsNode'] ?? -1]).toBe(false);
+  });
+
   it('the icons in build/ are the drawn icon, in valid PNG, ICO and ICNS containers', () => {
     const png = readFileSync(join(root, 'build/icon.png'));
     expect(png.equals(iconPng(512))).toBe(true);

@@ -34,6 +34,7 @@ const h = vi.hoisted(() => {
     notifications: [] as FakeNotification[],
     handlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
     windowCreated: null as null | ((w: FakeWindow) => void),
+    ready: false,
   };
 
   class FakeWebContents extends Emitter {
@@ -135,7 +136,9 @@ const h = vi.hoisted(() => {
     getVersion: () => '0.1.0',
     getLocale: () => 'en-GB',
     quit: vi.fn(),
-    whenReady: () => Promise.resolve(),
+    whenReady: () => Promise.resolve().then(() => {
+      state.ready = true;
+    }),
     setLoginItemSettings: vi.fn(),
     getLoginItemSettings: () => ({ openAtLogin: false }),
   });
@@ -150,6 +153,12 @@ const h = vi.hoisted(() => {
     ipcMain: { handle: (c: string, l: (event: unknown, ...args: unknown[]) => unknown) => void state.handlers.set(c, l) },
     nativeImage: { createFromBuffer: () => ({}) },
     net: { fetch: vi.fn(), isOnline: () => true },
+    protocol: {
+      registerSchemesAsPrivileged: vi.fn(() => {
+        if (state.ready) throw new Error('registerSchemesAsPrivileged after ready');
+      }),
+      handle: vi.fn(),
+    },
     powerMonitor,
     safeStorage: { isEncryptionAvailable: () => false, encryptString: () => Buffer.alloc(0), decryptString: () => '' },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
@@ -193,6 +202,7 @@ beforeEach(() => {
   h.state.trays = [];
   h.state.notifications = [];
   h.state.handlers.clear();
+  h.state.ready = false;
   h.electron.app.listeners.clear();
   h.electron.powerMonitor.listeners.clear();
   vi.clearAllMocks();
@@ -212,7 +222,7 @@ async function boot(): Promise<FakeWindow> {
 
 function appFrame() {
   const win = h.state.windows[0];
-  return { senderFrame: { url: `file://${win?.loaded ?? ''}`, parent: null } };
+  return { senderFrame: { url: win?.loaded ?? '', parent: null } };
 }
 
 function trayItem(id: string): MenuItemConstructorOptions | undefined {
@@ -235,8 +245,22 @@ describe('main process', () => {
     expect(h.electron.app.enableSandbox).toHaveBeenCalled();
     expect(win.options['webPreferences']).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
     expect(String((win.options['webPreferences'] as { preload: string }).preload)).toMatch(/preload[/\\]index\.cjs$/);
-    expect(win.loaded).toMatch(/renderer[/\\]index\.html$/);
+    expect(win.loaded).toBe('app://fieldbook/index.html');
     expect([...h.state.handlers.keys()].sort()).toEqual([...INVOKE_CHANNELS].sort());
+  });
+
+  it('serves the renderer from app://fieldbook: the scheme is privileged before ready, handled after, and file:// is not the app', async () => {
+    await boot();
+    expect(h.electron.protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true, supportFetchAPI: true }) as unknown }),
+    ]);
+    expect(h.electron.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
+    const handler = h.electron.protocol.handle.mock.calls[0]?.[1] as (r: Request) => Promise<Response>;
+    expect((await handler(new Request('app://fieldbook/%2e%2e%2fmain%2findex.js'))).status).toBe(400);
+    // The IPC sender check follows the new origin.
+    await expect(Promise.resolve(h.state.handlers.get('auth:session')?.(appFrame(), undefined))).resolves.toMatchObject({ signedIn: false });
+    const fromFile = { senderFrame: { url: 'file:///opt/Fieldbook/resources/app.asar/out/renderer/index.html', parent: null } };
+    await expect(Promise.resolve().then(() => h.state.handlers.get('auth:session')?.(fromFile, undefined))).rejects.toThrow(/sender is not the app window/);
   });
 
   it('closing hides to the tray; Quit in the tray menu really quits', async () => {

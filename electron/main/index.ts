@@ -3,9 +3,10 @@
  * main can host (network with the token, native reminders, tray, start at login, power events).
  */
 import { join } from 'node:path';
-import { BrowserWindow, app, dialog, ipcMain, nativeImage, net, powerMonitor, safeStorage, screen, session, shell } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, nativeImage, net, powerMonitor, protocol, safeStorage, screen, session, shell } from 'electron';
 import { z } from 'zod';
 import { APP_ID, PRODUCT_NAME } from './app-info.ts';
+import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.ts';
 import { HIDDEN_ARG, isStartAtLogin, setStartAtLogin } from './autostart.ts';
 import type { NativeImage } from 'electron';
 import type { AutostartDeps } from './autostart.ts';
@@ -17,7 +18,7 @@ import { currentLogFile, exportLogs, log, setupLogging } from './logging.ts';
 import { ElectronNotifier, platformSupportsActions } from './notifier.ts';
 import { ConnectivityWatch, watchPower } from './power.ts';
 import { ReminderScheduler, schedulerStateSchema } from './reminders.ts';
-import { createAppUrlMatcher, hardenSession, hardenWebContents, secureWebPreferences } from './security.ts';
+import { contentSecurityPolicy, createAppUrlMatcher, hardenSession, hardenWebContents, secureWebPreferences } from './security.ts';
 import { TokenStore } from './token-store.ts';
 import { MainTransport } from './transport.ts';
 import { TrayController } from './tray.ts';
@@ -41,14 +42,17 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   // Every renderer sandboxed, whatever a future window forgets to say.
   app.enableSandbox();
+  // The renderer is served from app://fieldbook (a standard, secure origin of its own), never
+  // file://. Schemes must be registered before ready.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   const userData = app.getPath('userData');
   setupLogging(app.getPath('logs'), !app.isPackaged);
   log.info(`starting ${PRODUCT_NAME} ${app.getVersion()} on ${process.platform}`);
 
   const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'];
-  const rendererIndexHtml = join(import.meta.dirname, '../renderer/index.html');
-  const isAppUrl = createAppUrlMatcher({ rendererIndexHtml, ...(devServerUrl ? { devServerUrl } : {}) });
+  const rendererDir = join(import.meta.dirname, '../renderer');
+  const isAppUrl = createAppUrlMatcher(devServerUrl ? { devServerUrl } : {});
   const startHidden = process.argv.includes(HIDDEN_ARG);
 
   app.on('web-contents-created', (_e, contents) => {
@@ -100,7 +104,7 @@ function start(): void {
     });
     events.attach(win.webContents);
     if (devServerUrl) void win.loadURL(devServerUrl);
-    else void win.loadFile(rendererIndexHtml);
+    else void win.loadURL(APP_INDEX_URL);
     mainWindow = win;
     return win;
   }
@@ -109,7 +113,8 @@ function start(): void {
   app.on('activate', () => showWindow());
 
   void app.whenReady().then(() => {
-    hardenSession(session.defaultSession, devServerUrl);
+    hardenSession(session.defaultSession, { isAppUrl, ...(devServerUrl ? { devServerUrl } : {}) });
+    protocol.handle(APP_SCHEME, createAppProtocolHandler({ root: rendererDir, csp: contentSecurityPolicy(devServerUrl), warn: (m) => log.warn(m) }));
 
     const tokens = new TokenStore(join(userData, 'session.json'), safeStorage, process.platform, log);
     tokens.load();

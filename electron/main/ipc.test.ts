@@ -4,12 +4,15 @@ import { INVOKE_CHANNELS } from '#shared/ipc/contract';
 import type { InvokeChannel } from '#shared/ipc/contract';
 import { EventSender, registerIpcHandlers } from './ipc.ts';
 import type { Handlers, InvokeEventLike, IpcMainLike, WebContentsLike } from './ipc.ts';
+import { APP_INDEX_URL } from './app-protocol.ts';
 import { createAppUrlMatcher } from './security.ts';
 
 vi.mock('electron', () => ({}));
 
 const RENDERER = '/opt/Fieldbook/resources/app.asar/out/renderer/index.html';
-const APP_URL = pathToFileURL(RENDERER).href;
+const APP_URL = APP_INDEX_URL;
+/** Where the app was served from before app://fieldbook: no longer the app. */
+const OLD_FILE_URL = pathToFileURL(RENDERER).href;
 
 type Listener = (event: InvokeEventLike, ...args: unknown[]) => unknown;
 
@@ -36,7 +39,7 @@ function setup(devServerUrl?: string) {
     'app:openExternal': record('app:openExternal', undefined),
   };
   const warnings: string[] = [];
-  const isAppUrl = createAppUrlMatcher({ rendererIndexHtml: RENDERER, ...(devServerUrl ? { devServerUrl } : {}) });
+  const isAppUrl = createAppUrlMatcher(devServerUrl ? { devServerUrl } : {});
   registerIpcHandlers(ipcMain, handlers, isAppUrl, { warn: (m) => warnings.push(m) });
   const invoke = (channel: string, senderFrame: InvokeEventLike['senderFrame'], ...args: unknown[]): Promise<unknown> => {
     const listener = registered.get(channel);
@@ -77,7 +80,9 @@ describe('IPC handlers', () => {
     ['a sub-frame of the app', { url: APP_URL, parent: {} }],
     ['a destroyed frame', null],
     ['a dev server that is not configured', { url: 'http://localhost:5173/', parent: null }],
-    ['a look-alike path', { url: `${APP_URL}.evil.html`, parent: null }],
+    ['a look-alike host', { url: 'app://fieldbook.evil.example/index.html', parent: null }],
+    ['another app:// host', { url: 'app://evil/index.html', parent: null }],
+    ['the old file:// address of the app', { url: OLD_FILE_URL, parent: null }],
   ])('rejects every channel from %s', async (_name, frame) => {
     const { calls, invoke, warnings } = setup();
     for (const channel of INVOKE_CHANNELS) {

@@ -1,11 +1,11 @@
 /**
  * Window and session hardening, all in one place (and checked statically by test/security).
  * The renderer is treated as untrusted: sandboxed, isolated, no Node, a strict CSP, no
- * permissions, no navigation away from the app, no new windows, and links leave only to the
+ * permissions but persistent storage, no navigation away from app://fieldbook, no new windows, and links leave only to the
  * system browser and only for http(s).
  */
-import { pathToFileURL } from 'node:url';
 import type { Session, Shell, WebContents, WebPreferences } from 'electron';
+import { isAppOriginUrl } from './app-protocol.ts';
 
 /** `devTools` only for unpackaged (developer) runs: an installed app gives no console to a shoulder-surfer. */
 export function secureWebPreferences(preload: string, opts: { devTools?: boolean } = {}): WebPreferences {
@@ -49,21 +49,30 @@ export function contentSecurityPolicy(devServerUrl?: string): string {
   ].join('; ');
 }
 
-/** Decides whether a URL is our own renderer: the built index.html, or the dev server's origin. */
-export function createAppUrlMatcher(opts: { rendererIndexHtml: string; devServerUrl?: string }): (url: string) => boolean {
-  const fileUrl = pathToFileURL(opts.rendererIndexHtml).href;
+/**
+ * Decides whether a URL (or an origin string) is our own renderer: app://fieldbook/…, or the dev
+ * server's origin when one is configured. Never file://: the app is not served from the disk.
+ */
+export function createAppUrlMatcher(opts: { devServerUrl?: string } = {}): (url: string) => boolean {
   const devOrigin = opts.devServerUrl ? new URL(opts.devServerUrl).origin : null;
   return (url: string): boolean => {
+    if (isAppOriginUrl(url)) return true;
     let u: URL;
     try {
       u = new URL(url);
     } catch {
       return false;
     }
-    if (u.protocol === 'file:') return `${u.protocol}//${u.host}${u.pathname}` === fileUrl;
-    return devOrigin !== null && u.origin === devOrigin;
+    return devOrigin !== null && (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === devOrigin;
   };
 }
+
+/**
+ * The one permission the page gets: persistent storage (navigator.storage.persist()), so the
+ * browser engine does not evict the rep's unsynced work under disk pressure. Only for our own
+ * origin; everything else stays denied.
+ */
+export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['persistent-storage']);
 
 export function isHttpUrl(url: string): boolean {
   try {
@@ -81,8 +90,9 @@ export async function openExternalSafely(shell: Pick<Shell, 'openExternal'>, url
   return true;
 }
 
-export function hardenSession(session: Session, devServerUrl?: string): void {
-  const csp = contentSecurityPolicy(devServerUrl);
+export function hardenSession(session: Session, opts: { devServerUrl?: string; isAppUrl: (url: string) => boolean }): void {
+  const csp = contentSecurityPolicy(opts.devServerUrl);
+  const { isAppUrl } = opts;
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
     for (const k of Object.keys(headers)) if (k.toLowerCase() === 'content-security-policy') delete headers[k];
@@ -90,8 +100,12 @@ export function hardenSession(session: Session, devServerUrl?: string): void {
     callback({ responseHeaders: headers });
   });
   // Notifications come from main; the page needs no camera, location, clipboard-read, etc.
-  session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+  // Electron's typings list the permissions it names; persistent-storage arrives as a plain string.
+  session.setPermissionRequestHandler((wc, permission: string, callback, details) => {
+    const from = details.requestingUrl || wc.getURL();
+    callback(ALLOWED_PERMISSIONS.has(permission) && isAppUrl(from));
+  });
+  session.setPermissionCheckHandler((_wc, permission: string, requestingOrigin) => ALLOWED_PERMISSIONS.has(permission) && isAppUrl(requestingOrigin));
   session.setDevicePermissionHandler(() => false);
 }
 

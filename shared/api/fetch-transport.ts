@@ -124,7 +124,7 @@ export function redactSecret(text: string, secret: string | null | undefined): s
 }
 
 export function createFetchTransport(opts: FetchTransportOptions): Transport {
-  const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const doFetch = opts.fetch ?? ((input: Parameters<typeof fetch>[0], init?: RequestInit) => fetch(input, init));
   const base = opts.baseUrl.replace(/\/+$/, '');
   const maxBytes = opts.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   return {

@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('desktop app (Electron)', () => {
-  it.skipIf(!binary)('launches, shows the calendar, and requests a reminder notification', async () => {
+  it.skipIf(!binary)('launches from app://fieldbook, shows the calendar, and requests a reminder notification', async () => {
     if (!binary) return;
     const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
     expect(build.status).toBe(0);
@@ -63,6 +63,15 @@ describe('desktop app (Electron)', () => {
     });
 
     const page = await app.firstWindow();
+    // Served from the app's own privileged scheme, not file:// (issue 18, finding 12), with the
+    // CSP header from the protocol handler; persistent storage is the one permission granted.
+    await page.waitForLoadState('domcontentloaded');
+    expect(page.url()).toMatch(/^app:\/\/fieldbook\//);
+    expect(await page.evaluate(() => ({ secure: window.isSecureContext, origin: window.location.origin }))).toEqual({ secure: true, origin: 'app://fieldbook' });
+    const csp = await page.evaluate(async () => (await fetch('/index.html')).headers.get('content-security-policy'));
+    expect(csp).toContain("script-src 'self'");
+    expect(await page.evaluate(() => navigator.storage.persist())).toBe(true);
+    expect(await page.evaluate(async () => (await fetch('/%2e%2e%2fmain%2findex.js')).status)).toBe(400);
     await page.evaluate(
       async ({ baseUrl, token }) => {
         await window.fieldbook?.invoke('auth:signIn', { baseUrl, token });

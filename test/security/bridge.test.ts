@@ -4,16 +4,15 @@
  * and that transport failures arrive in the renderer as TransportErrors with their kind.
  */
 import { EventEmitter } from 'node:events';
-import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FieldbookBridge } from '#shared/ipc/contract';
 import { TransportError } from '#shared/ipc/platform';
 import type { Platform } from '#shared/ipc/platform';
 import { EventSender, registerIpcHandlers } from '../../electron/main/ipc.ts';
 import type { Handlers, InvokeEventLike } from '../../electron/main/ipc.ts';
+import { APP_INDEX_URL } from '../../electron/main/app-protocol.ts';
 import { createAppUrlMatcher } from '../../electron/main/security.ts';
 
-const RENDERER = '/app/out/renderer/index.html';
 const mainHandlers = new Map<string, (e: InvokeEventLike, ...a: unknown[]) => unknown>();
 const toRenderer = new EventEmitter();
 const exposed: Record<string, unknown> = {};
@@ -26,7 +25,7 @@ vi.mock('electron', () => ({
       const h = mainHandlers.get(channel);
       if (!h) throw new Error(`Error invoking remote method '${channel}': Error: No handler registered for '${channel}'`);
       try {
-        return await h({ senderFrame: { url: pathToFileURL(RENDERER).href, parent: null } }, ...args);
+        return await h({ senderFrame: { url: APP_INDEX_URL, parent: null } }, ...args);
       } catch (e) {
         throw new Error(`Error invoking remote method '${channel}': ${String(e)}`, { cause: e });
       }
@@ -59,6 +58,7 @@ const handlers: Handlers = {
   'tray:counts': () => undefined,
   'logs:export': () => '/home/rep/Downloads/fieldbook-logs.log',
   'app:openExternal': () => undefined,
+  'reminders:action': () => undefined,
 };
 
 const events = new EventSender();
@@ -66,7 +66,7 @@ let platform: Platform;
 let bridge: FieldbookBridge;
 
 beforeAll(async () => {
-  registerIpcHandlers({ handle: (c, l) => void mainHandlers.set(c, l) }, handlers, createAppUrlMatcher({ rendererIndexHtml: RENDERER }), { warn: () => {} });
+  registerIpcHandlers({ handle: (c, l) => void mainHandlers.set(c, l) }, handlers, createAppUrlMatcher(), { warn: () => {} });
   events.attach({
     send: (channel, payload) => void toRenderer.emit(channel, { sender: 'ipc-event-internals' }, payload),
     isDestroyed: () => false,

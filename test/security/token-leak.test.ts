@@ -5,13 +5,13 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandlers } from '../../electron/main/handlers.ts';
 import { EventSender, registerIpcHandlers } from '../../electron/main/ipc.ts';
 import type { InvokeEventLike, IpcMainLike } from '../../electron/main/ipc.ts';
 import { ReminderScheduler } from '../../electron/main/reminders.ts';
 import type { SchedulerState } from '../../electron/main/reminders.ts';
+import { APP_INDEX_URL } from '../../electron/main/app-protocol.ts';
 import { createAppUrlMatcher } from '../../electron/main/security.ts';
 import { TokenStore } from '../../electron/main/token-store.ts';
 import { MainTransport } from '../../electron/main/transport.ts';
@@ -19,7 +19,6 @@ import { MainTransport } from '../../electron/main/transport.ts';
 vi.mock('electron', () => ({}));
 
 const TOKEN = 'tok_9f8e7d6c5b4a-very-secret';
-const RENDERER = '/app/out/renderer/index.html';
 
 let dir: string;
 beforeEach(() => {
@@ -71,10 +70,10 @@ function wire(fetchImpl: (url: string, init: RequestInit) => Promise<Response>) 
       shell: { openExternal: () => Promise.resolve() },
       log: { info: () => {} },
     }),
-    createAppUrlMatcher({ rendererIndexHtml: RENDERER }),
+    createAppUrlMatcher(),
     { warn: () => {} },
   );
-  const frame = { url: pathToFileURL(RENDERER).href, parent: null };
+  const frame = { url: APP_INDEX_URL, parent: null };
   /** Invokes like the renderer would; results and error messages are what the renderer gets. */
   const invoke = async (channel: string, payload?: unknown): Promise<unknown> => {
     const handler = registered.get(channel);
