@@ -1,5 +1,5 @@
 /** The rep's preferences. Reminder leads and hours live in Dexie (sync_meta); the theme in localStorage. */
-import type { ReminderLeads } from '#shared/domain/index';
+import type { ActivityType, ReminderLeads } from '#shared/domain/index';
 
 export type Theme = 'light' | 'dark' | 'system';
 
@@ -11,6 +11,8 @@ export interface HoursRange {
 
 export interface Settings {
   reminderLeads: ReminderLeads;
+  /** Planned minutes a new activity starts with, by type, where the rep changed the default. */
+  durations: Partial<Record<ActivityType, number>>;
   workingHours: HoursRange;
   /** No reminders pop up inside these hours; null = none. */
   quietHours: HoursRange | null;
@@ -29,6 +31,7 @@ export function systemTimeZone(): string {
 export function defaultSettings(): Settings {
   return {
     reminderLeads: {},
+    durations: {},
     workingHours: { start: '08:00', end: '18:00' },
     quietHours: null,
     timeZone: systemTimeZone(),

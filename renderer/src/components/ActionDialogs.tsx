@@ -1,5 +1,6 @@
 /** Cancel and reschedule one activity: small forms over the domain commands, errors per field. */
 import { useState, type FormEvent } from 'react';
+import { TZDate } from '@date-fns/tz';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../app/context.tsx';
 import { useUiStore } from '../state/store.ts';
@@ -8,12 +9,28 @@ import { Field } from './Field.tsx';
 import { fromLocalInput, toLocalInput } from './format.ts';
 import { toShownError, otherErrors, type ShownError } from './errors.ts';
 
+/**
+ * Where a new copy of a cancelled activity goes by default: the next business day (Monday to
+ * Friday) after today, at the time of day it had (or the start of working hours when it had none).
+ */
+export function nextBusinessDaySameTime(dueAt: string | null, nowMs: number, zone: string, workStart: string): string {
+  const [h, m] = dueAt
+    ? (() => { const t = new TZDate(Date.parse(dueAt), zone); return [t.getHours(), t.getMinutes()]; })()
+    : workStart.split(':').map(Number);
+  const today = new TZDate(nowMs, zone);
+  for (let i = 1; ; i += 1) {
+    const d = new TZDate(today.getFullYear(), today.getMonth(), today.getDate() + i, h ?? 9, m ?? 0, zone);
+    if (d.getDay() !== 0 && d.getDay() !== 6) return `${new Date(d.getTime()).toISOString().slice(0, 19)}Z`;
+  }
+}
+
 export function CancelDialog({ activity, onClose }: { activity: LocalActivity; onClose: () => void }) {
   const { commands, settings } = useApp();
   const toast = useUiStore((s) => s.toast);
   const [reason, setReason] = useState('');
   const [reschedule, setReschedule] = useState(false);
-  const [when, setWhen] = useState(toLocalInput(activity.due_at, settings.timeZone));
+  const [when, setWhen] = useState(() =>
+    toLocalInput(nextBusinessDaySameTime(activity.due_at, Date.now(), settings.timeZone, settings.workingHours.start), settings.timeZone));
   const [err, setErr] = useState<ShownError | null>(null);
 
   async function submit(e: FormEvent) {
@@ -23,7 +40,16 @@ export function CancelDialog({ activity, onClose }: { activity: LocalActivity; o
     if (reschedule) {
       input.reschedule = true;
       const iso = fromLocalInput(when, settings.timeZone);
-      if (iso) input.reschedule_date = iso;
+      if (!iso) {
+        setErr({ message: 'Pick when the new copy is due.', fields: { reschedule_date: ['Pick the date and time of the new copy.'] } });
+        return;
+      }
+      // A copy due in the past would be overdue the moment it exists.
+      if (Date.parse(iso) <= Date.now()) {
+        setErr({ message: 'Pick a time in the future.', fields: { reschedule_date: ['That time has already passed: pick a time in the future for the new copy.'] } });
+        return;
+      }
+      input.reschedule_date = iso;
     }
     try {
       const out = await commands.cancel(activity.lid, input);
@@ -46,7 +72,7 @@ export function CancelDialog({ activity, onClose }: { activity: LocalActivity; o
           Schedule a new copy
         </label>
         {reschedule && (
-          <Field label="New date and time" errors={err?.fields.reschedule_date} hint={`Time zone: ${settings.timeZone}`}>
+          <Field label="New date and time" errors={err?.fields.reschedule_date} hint={`Proposed: the next business day at the same time. Time zone: ${settings.timeZone}`}>
             <input type="datetime-local" value={when} onChange={(e) => setWhen(e.target.value)} />
           </Field>
         )}

@@ -1,8 +1,32 @@
 /**
  * A modal dialog on the native <dialog> element: showModal() makes the rest of the page inert
- * (focus stays inside) and Escape closes it, so no hand-made focus trap is needed.
+ * (focus stays inside) and Escape closes it, so no hand-made focus trap is needed. Enter in a
+ * single-line field, or Ctrl+Enter (⌘+Enter) anywhere, submits: the dialog's form, or else its
+ * primary button.
  */
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+/** Inputs where Enter means "press this" rather than "I'm done": those keep their own Enter. */
+const OWN_ENTER = new Set(['button', 'submit', 'reset', 'checkbox', 'file', 'image', 'color']);
+
+function onDialogKeyDown(e: KeyboardEvent<HTMLDialogElement>) {
+  if (e.key !== 'Enter' || e.altKey || e.shiftKey || e.nativeEvent.isComposing || e.defaultPrevented) return;
+  const ctrl = e.ctrlKey || e.metaKey;
+  const t = e.target;
+  if (!ctrl) {
+    // Plain Enter: only from a single-line field (a textarea keeps its new line, a button its click,
+    // a combobox its pick, which it marks by preventing the default).
+    if (!(t instanceof HTMLInputElement) || OWN_ENTER.has(t.type) || t.getAttribute('role') === 'combobox') return;
+  }
+  const dialog = e.currentTarget;
+  const form = t instanceof HTMLElement ? (t.closest('form') ?? dialog.querySelector('form')) : dialog.querySelector('form');
+  e.preventDefault();
+  if (form) {
+    form.requestSubmit();
+    return;
+  }
+  dialog.querySelector<HTMLButtonElement>('.dialog-footer .button.primary:not(:disabled)')?.click();
+}
 
 export interface DialogProps {
   title: string;
@@ -51,6 +75,7 @@ export function Dialog({ title, onClose, children, footer, size = 'medium', desc
       className={`dialog dialog-${size}`}
       aria-labelledby={titleId}
       aria-describedby={description ? descId : undefined}
+      onKeyDown={onDialogKeyDown}
     >
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>

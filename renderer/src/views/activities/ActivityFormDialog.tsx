@@ -1,9 +1,15 @@
-/** Create or edit an activity: every field of the guide, per-field errors from the shared validation. */
-import { useId, useMemo, useState, type FormEvent } from 'react';
+/**
+ * Create or edit an activity: every field of the guide, all field errors at once from the shared
+ * validation, and the day-load warnings (over-scheduled, back to back) following the due time and
+ * duration as they are typed. A new one starts at the clicked slot or the next free one, for as
+ * long as its type usually takes.
+ */
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
+import { TZDate } from '@date-fns/tz';
 import {
   ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, ACTIVITY_STATUS_LABELS, ACTIVITYABLE_TYPES, NOTES_FIELDS, PATCHABLE_STATUSES,
-  PRIORITIES, PRIORITY_LABELS, createActivitySchema, defaultReminderAt, reminderLead, updateActivitySchema, vagueSubjectHint,
-  validate, type ActivityableType, type ActivityType, type CreateActivityInput, type FieldErrors, type Priority,
+  PRIORITIES, PRIORITY_LABELS, createActivitySchema, isKnownPriority, isKnownType, priorityLabel, typeLabel, defaultReminderAt, reminderLead, updateActivitySchema, vagueSubjectHint,
+  validate, type ActivityableType, type ActivityType, type ActivityTypeValue, type PriorityValue, type CreateActivityInput, type FieldErrors,
 } from '#shared/domain/index';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
@@ -19,6 +25,10 @@ import { NO_REPEAT, REPEAT_ERROR_KEYS, RepeatFields, SeriesScopeChooser, repeatR
 import { useSeriesCommands } from '../../components/series/useSeries.ts';
 import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
 import { seriesLink, toIsoInstant, type SeriesScope } from '#shared/domain/index';
+import { nextFreeSlot, slotWarnings } from '../calendar/calendar-model.ts';
+import { useCalendarRange } from '../calendar/hooks.ts';
+import { WarningList } from '../calendar/MoveDialog.tsx';
+import { durationFor } from './durations.ts';
 
 export function ActivityFormDialog() {
   const prefill = useUiStore((s) => s.createPrefill);
@@ -30,15 +40,19 @@ export function ActivityFormDialog() {
 
 /** Form state: strings as typed; converted and validated on submit. */
 interface Draft {
-  type: ActivityType;
+  type: ActivityTypeValue;
   subject: string;
   entity: EntityValue<ActivityableType> | null;
   contact: EntityValue<'contact'> | null;
   assigned_user_id: string;
-  priority: Priority;
+  priority: PriorityValue;
   status: string;
   due: string;
   duration: string;
+  /** False while the duration follows the type's default. */
+  durationTouched: boolean;
+  /** False while the due time is the app's proposal (the next free slot), not the rep's or the slot's. */
+  dueTouched: boolean;
   reminder: string;
   /** False while the reminder follows the type's default. */
   reminderTouched: boolean;
@@ -52,10 +66,12 @@ interface Draft {
   billable_rate: string;
 }
 
-function draftFrom(a: LocalActivity | null, p: Partial<CreateActivityInput>, tz: string, me: string): Draft {
+function draftFrom(a: LocalActivity | null, p: Partial<CreateActivityInput>, tz: string, me: string, durations: Record<string, number>): Draft {
   const src = a ?? p;
+  const type = src.type ?? 'call';
+  const durationTouched = !!a || src.duration_minutes !== undefined;
   return {
-    type: src.type ?? 'call',
+    type,
     subject: src.subject ?? '',
     entity: src.activityable_type && src.activityable_id ? { type: src.activityable_type, id: src.activityable_id } : null,
     contact: src.contact_id ? { type: 'contact', id: src.contact_id } : null,
@@ -63,7 +79,9 @@ function draftFrom(a: LocalActivity | null, p: Partial<CreateActivityInput>, tz:
     priority: src.priority ?? 'medium',
     status: src.status ?? 'pending',
     due: toLocalInput(src.due_at, tz),
-    duration: src.duration_minutes != null ? String(src.duration_minutes) : '',
+    duration: durationTouched ? (src.duration_minutes != null ? String(src.duration_minutes) : '') : String(durationFor(type, durations)),
+    durationTouched,
+    dueTouched: !!a || !!src.due_at,
     reminder: toLocalInput(src.reminder_at, tz),
     reminderTouched: !!a || src.reminder_at !== undefined,
     location: src.location ?? '',
@@ -110,6 +128,20 @@ function toInput(d: Draft, tz: string): Record<string, unknown> {
   return out;
 }
 
+/** Checks that span fields, run even when a single field is wrong, so every error shows at once. */
+function crossFieldErrors(dueAt: unknown, reminderAt: unknown): FieldErrors {
+  if (typeof dueAt !== 'string' || typeof reminderAt !== 'string') return {};
+  const [due, rem] = [Date.parse(dueAt), Date.parse(reminderAt)];
+  if (Number.isNaN(due) || Number.isNaN(rem) || rem <= due) return {};
+  return { reminder_at: ['The reminder must be at or before the due time.'] };
+}
+
+function mergeErrors(a: FieldErrors, b: FieldErrors): FieldErrors {
+  const out: FieldErrors = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = [...new Set([...(out[k] ?? []), ...v])];
+  return out;
+}
+
 function same(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
@@ -118,10 +150,10 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
   const { commands, settings, currentUser } = useApp();
   const tz = settings.timeZone;
   const close = useUiStore((s) => s.closeForm);
-  const openActivity = useUiStore((s) => s.openActivity);
   const toast = useUiStore((s) => s.toast);
   const users = useUsers();
-  const [d, setD] = useState<Draft>(() => draftFrom(existing, prefill, tz, currentUser?.id ?? ''));
+  const durations = settings.durations as Record<string, number>;
+  const [d, setD] = useState<Draft>(() => draftFrom(existing, prefill, tz, currentUser?.id ?? '', durations));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -138,6 +170,41 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
   const [scope, setScope] = useState<SeriesScope>('this');
   const inSeries = !!seriesIdOf(existing);
 
+  // Nothing clicked: propose the next free slot of the rep's calendar (until the rep types a time).
+  const [openedAt] = useState(() => Date.now());
+  const proposing = !existing && !d.dueTouched;
+  const upcoming = useCalendarRange(proposing ? openedAt : null, proposing ? openedAt + 15 * 86_400_000 : null);
+  const proposed = useRef(false);
+  useEffect(() => {
+    if (!proposing || !upcoming || proposed.current) return;
+    proposed.current = true;
+    const minutes = Number(d.duration) > 0 ? Number(d.duration) : 30;
+    const at = nextFreeSlot(openedAt, minutes, upcoming, tz, settings.workingHours);
+    if (at) setD((x) => (x.dueTouched ? x : { ...x, due: toLocalInput(toIsoInstant(at.getTime()), tz) }));
+  }, [proposing, upcoming, openedAt, d.duration, tz, settings.workingHours]);
+
+  // The day the due time names, read here (it may be off screen): the warnings follow what is typed.
+  const dueIso = d.due ? fromLocalInput(d.due, tz) : null;
+  const dueMs = dueIso ? Date.parse(dueIso) : Number.NaN;
+  const dayBounds = useMemo(() => {
+    if (Number.isNaN(dueMs)) return null;
+    const local = new TZDate(dueMs, tz);
+    return {
+      start: new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), tz).getTime(),
+      end: new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + 1, tz).getTime(),
+    };
+  }, [dueMs, tz]);
+  const dayRows = useCalendarRange(dayBounds?.start ?? null, dayBounds?.end ?? null);
+  const loadWarnings = useMemo(() => {
+    if (!dayRows || Number.isNaN(dueMs) || notesOnly || loggedDone) return [];
+    const n = Number(d.duration.trim());
+    const minutes = d.duration.trim() && Number.isFinite(n) && n > 0 ? n : 30;
+    return slotWarnings({ start: new Date(dueMs), end: new Date(dueMs + minutes * 60_000) }, dayRows, tz, existing?.lid);
+  }, [dayRows, dueMs, d.duration, tz, existing?.lid, notesOnly, loggedDone]);
+
+  const changeType = (type: ActivityType) =>
+    setD((x) => ({ ...x, type, duration: x.durationTouched ? x.duration : String(durationFor(type, durations)) }));
+
   const defaultReminder = useMemo(() => {
     const lead = reminderLead(d.type, settings.reminderLeads);
     const due = d.due ? fromLocalInput(d.due, tz) : null;
@@ -147,6 +214,7 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
 
   async function submit(e: FormEvent) {
     e.preventDefault();
+    if (busy) return;
     setFormError(null);
     const input = toInput(d, tz);
     let result;
@@ -160,7 +228,9 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
       if (notesOnly && d.outcome !== (existing.outcome ?? '')) patch.outcome = d.outcome || null;
       if (Object.keys(patch).length === 0) { close(); return; }
       result = validate(updateActivitySchema, patch);
-      if (!result.ok) { setErrors(result.errors); return; }
+      const cross = crossFieldErrors(patch.due_at !== undefined ? patch.due_at : existing.due_at, patch.reminder_at !== undefined ? patch.reminder_at : existing.reminder_at);
+      if (!result.ok || Object.keys(cross).length) { setErrors(mergeErrors(result.ok ? {} : result.errors, cross)); return; }
+      setErrors({});
       setBusy(true);
       try {
         if (inSeries) {
@@ -193,14 +263,16 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
       if (d.outcome.trim()) input.outcome = d.outcome.trim();
     }
     result = validate(createActivitySchema, input);
-    if (!result.ok) { setErrors(result.errors); return; }
+    const cross = crossFieldErrors(input.due_at, input.reminder_at ?? defaultReminder.at);
+    if (!result.ok || Object.keys(cross).length) { setErrors(mergeErrors(result.ok ? {} : result.errors, cross)); return; }
+    setErrors({});
     setBusy(true);
     try {
       const row = repeat.enabled ? (await series.createSeries(input, repeatRule(repeat, tz))).rows[0] : await commands.create(input);
       if (!row) throw new Error('The series has no occurrences.');
-      toast(repeat.enabled ? 'Recurring series created.' : 'Activity created.', 'success');
+      // Back to where the rep was; the notice opens what was made, for when it is wanted.
+      toast(repeat.enabled ? 'Recurring series created.' : 'Activity created.', 'success', { label: 'Open', lid: row.lid });
       close();
-      openActivity(row.lid);
     } catch (x) {
       const s = toShownError(x);
       setErrors(s.fields);
@@ -232,13 +304,15 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
       <form id={formId} className="form" onSubmit={(e) => { void submit(e); }} noValidate aria-label={existing ? 'Edit activity' : 'New activity'}>
         <div className="form-grid">
           <Field label="Type" errors={err('type')}>
-            <select value={d.type} disabled={locked('type')} onChange={(e) => set('type', e.target.value as ActivityType)}>
+            <select value={d.type} disabled={locked('type')} onChange={(e) => changeType(e.target.value as ActivityType)}>
               {ACTIVITY_TYPES.map((t) => <option key={t} value={t}>{ACTIVITY_TYPE_LABELS[t]}</option>)}
+              {!isKnownType(d.type) && <option value={d.type}>{typeLabel(d.type)}</option>}
             </select>
           </Field>
           <Field label="Priority" errors={err('priority')}>
-            <select value={d.priority} disabled={locked('priority')} onChange={(e) => set('priority', e.target.value as Priority)}>
+            <select value={d.priority} disabled={locked('priority')} onChange={(e) => set('priority', e.target.value as PriorityValue)}>
               {PRIORITIES.map((p) => <option key={p} value={p}>{PRIORITY_LABELS[p]}</option>)}
+              {!isKnownPriority(d.priority) && <option value={d.priority}>{priorityLabel(d.priority)}</option>}
             </select>
           </Field>
           <Field label="Subject" errors={err('subject')} warning={locked('subject') ? null : hint} className="span-2">
@@ -276,18 +350,21 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
             </select>
           </Field>
           <Field label="Due" errors={err('due_at')} hint={<>Time zone: {tz} <CustomerLocalTime dueIso={d.due ? fromLocalInput(d.due, tz) : null} repZone={tz} entity={d.entity} contactId={d.contact?.id ?? null} /></>}>
-            <input type="datetime-local" value={d.due} disabled={locked('due_at')} onChange={(e) => set('due', e.target.value)} />
+            <input type="datetime-local" value={d.due} disabled={locked('due_at')} onChange={(e) => setD((x) => ({ ...x, due: e.target.value, dueTouched: true }))} />
           </Field>
-          <Field label="Duration (minutes)" errors={err('duration_minutes')}>
-            <input type="number" min={0} step={5} value={d.duration} disabled={locked('duration_minutes')} onChange={(e) => set('duration', e.target.value)} />
+          <Field label="Duration (minutes)" errors={err('duration_minutes')}
+            hint={d.durationTouched ? undefined : `Default for ${typeLabel(d.type)}; change it in Settings.`}>
+            <input type="number" min={0} step={5} value={d.duration} disabled={locked('duration_minutes')}
+              onChange={(e) => setD((x) => ({ ...x, duration: e.target.value, durationTouched: true }))} />
           </Field>
+          {loadWarnings.length > 0 && <div className="span-2"><WarningList warnings={loadWarnings} /></div>}
           <Field
             label="Reminder"
             errors={err('reminder_at')}
             hint={
               d.reminderTouched
-                ? <>Default for {ACTIVITY_TYPE_LABELS[d.type]}: {formatLead(defaultReminder.lead)}. <button type="button" className="button link small" onClick={() => setD((x) => ({ ...x, reminderTouched: false, reminder: '' }))}>Use default</button></>
-                : `Default for ${ACTIVITY_TYPE_LABELS[d.type]}: ${formatLead(defaultReminder.lead)}${defaultReminder.at ? ` (${formatInstant(defaultReminder.at, tz, 'd MMM, HH:mm')})` : ''}`
+                ? <>Default for {typeLabel(d.type)}: {formatLead(defaultReminder.lead)}. <button type="button" className="button link small" onClick={() => setD((x) => ({ ...x, reminderTouched: false, reminder: '' }))}>Use default</button></>
+                : `Default for ${typeLabel(d.type)}: ${formatLead(defaultReminder.lead)}${defaultReminder.at ? ` (${formatInstant(defaultReminder.at, tz, 'd MMM, HH:mm')})` : ''}`
             }
           >
             <input

@@ -1,7 +1,8 @@
 /**
  * Day, week and month calendar (FullCalendar). Activities come live from Dexie for the visible
  * range; drag or resize reschedules through the commands; an empty slot opens create with the
- * time filled in, warning (never blocking) when the day gets too full or too tight.
+ * time filled in (the form itself warns, never blocking, when the day gets too full or too tight).
+ * Day, week and month all show the selected date (today at first): switching keeps it.
  */
 import { useCallback, useMemo, useRef, useState } from 'react';
 import FullCalendar from '@fullcalendar/react';
@@ -17,12 +18,12 @@ import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { dateAtLocalTime } from '../outcome/outcome-model.ts';
 import {
-  KEY_MOVE_SHORTCUTS, TYPE_COLOURS, keyMove, legendTypes, shownDuration, slotWarnings, toEvents, type LoadWarning, type PlacedEvent,
+  KEY_MOVE_SHORTCUTS, TYPE_COLOURS, keyMove, legendTypes, shownDuration, slotWarnings, toEvents, type PlacedEvent,
 } from './calendar-model.ts';
 import { dateFnsTimeZonePlugin } from './fc-timezone.ts';
 import { dayInZone } from './format.ts';
 import { useCalendarRange, useNow } from './hooks.ts';
-import { MoveDialog, WarningList, type PendingMove } from './MoveDialog.tsx';
+import { MoveDialog, type PendingMove } from './MoveDialog.tsx';
 import './calendar.css';
 
 type Mode = 'day' | 'week' | 'month';
@@ -39,11 +40,9 @@ export function CalendarView() {
   const setSelectedDate = useUiStore((s) => s.setSelectedDate);
   const openActivity = useUiStore((s) => s.openActivity);
   const openCreate = useUiStore((s) => s.openCreate);
-  const toast = useUiStore((s) => s.toast);
   const calRef = useRef<FullCalendar>(null);
   const [range, setRange] = useState<{ start: number; end: number; title: string } | null>(null);
   const [move, setMove] = useState<PendingMove | null>(null);
-  const [notice, setNotice] = useState<LoadWarning[]>([]);
   const now = useNow();
   const rows = useCalendarRange(range?.start ?? null, range?.end ?? null);
   const events = useMemo<PlacedEvent[]>(() => toEvents(rows ?? [], now, zone), [rows, now, zone]);
@@ -59,24 +58,25 @@ export function CalendarView() {
 
   const onDatesSet = useCallback((arg: DatesSetArg) => {
     setRange({ start: arg.start.getTime(), end: arg.end.getTime(), title: arg.view.title });
-    const centre = arg.view.currentStart;
-    setSelectedDate(dayInZone(centre, zone));
+    // The selected date is FullCalendar's own current date (Previous/Next move it by the period,
+    // Today resets it), not the first day shown: a week starts on Monday, the date stays Thursday.
+    const current = arg.view.calendar.getDate();
+    setSelectedDate(dayInZone(current, zone));
   }, [setSelectedDate, zone]);
 
   const switchMode = (m: Mode) => {
     setMode(m);
-    api()?.changeView(FC_VIEWS[m]);
+    api()?.changeView(FC_VIEWS[m], selectedDate);
   };
 
   const onSelect = (arg: DateSelectArg) => {
     api()?.unselect();
     const start = arg.allDay ? new Date(dateAtLocalTime(arg.startStr.slice(0, 10), settings.workingHours.start, zone)) : arg.start;
-    const minutes = arg.allDay ? 30 : Math.max(15, Math.round((arg.end.getTime() - arg.start.getTime()) / 60_000));
-    const end = new Date(start.getTime() + minutes * 60_000);
-    const warnings = slotWarnings({ start, end }, rows ?? [], zone);
-    setNotice(warnings);
-    if (warnings.length) toast(`Heads up: ${warnings.map((w) => w.message).join(' ')}`, 'info');
-    openCreate({ due_at: `${start.toISOString().slice(0, 19)}Z`, duration_minutes: minutes });
+    const selected = Math.round((arg.end.getTime() - arg.start.getTime()) / 60_000);
+    // A click is one slot: the form then plans the type's usual length. Dragging over more than a
+    // slot says how long it takes.
+    const dragged = !arg.allDay && selected > 30;
+    openCreate({ due_at: `${start.toISOString().slice(0, 19)}Z`, ...(dragged ? { duration_minutes: selected } : {}) });
   };
 
   const onChange = (arg: EventDropArg | EventResizeDoneArg) => {
@@ -178,15 +178,6 @@ export function CalendarView() {
           </div>
         </div>
       </header>
-
-      {notice.length > 0 && (
-        <div className="fb-notice">
-          <WarningList warnings={notice} />
-          <button type="button" className="icon-button" aria-label="Dismiss schedule warning" onClick={() => setNotice([])}>
-            <span aria-hidden="true">×</span>
-          </button>
-        </div>
-      )}
 
       <div className="fb-cal-wrap" aria-busy={rows === undefined}>
         <FullCalendar

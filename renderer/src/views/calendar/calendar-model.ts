@@ -3,11 +3,11 @@
  * type, and the guide's "Set realistic due dates" warnings (over-scheduling, back-to-back).
  * Kept free of React and FullCalendar so it is unit-tested in Node.
  */
-import { tz } from '@date-fns/tz';
+import { TZDate, tz } from '@date-fns/tz';
 import { addDays, addMinutes } from 'date-fns';
 import {
-  ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, DEFAULT_LOAD_THRESHOLDS, PRIORITY_LABELS, dailyLoad, isOverdue,
-  type ActivityStatus, type ActivityType, type LoadItem, type Priority,
+  DEFAULT_LOAD_THRESHOLDS, dailyLoad, isOverdue, priorityLabel, statusLabel, typeGroup, typeLabel,
+  type ActivityStatusValue, type ActivityType, type ActivityTypeValue, type LoadItem, type PriorityValue,
 } from '#shared/domain/index';
 
 /** Shown length of an activity that has no duration (the guide's calls default to 30 minutes). */
@@ -42,9 +42,9 @@ export const TYPE_COLOURS: Record<ActivityType, string> = {
 /** The fields of a local activity the calendar reads. */
 export interface CalendarActivity {
   lid: string;
-  type: ActivityType;
-  status: ActivityStatus;
-  priority: Priority;
+  type: ActivityTypeValue;
+  status: ActivityStatusValue;
+  priority: PriorityValue;
   subject: string;
   due_at: string | null;
   duration_minutes: number | null;
@@ -86,8 +86,10 @@ export function toEvents(activities: readonly CalendarActivity[], nowMs: number,
     const endMs = startMs + shownDuration(a.duration_minutes) * 60_000;
     const overdue = isOverdue(a, nowMs);
     const unsynced = a.sync !== undefined && a.sync !== 'synced';
-    const colour = TYPE_COLOURS[a.type];
-    const classNames = ['fb-event', `fb-type-${a.type}`];
+    // A type this version does not know is drawn as "other" (its name still says what it is).
+    const group = typeGroup(a.type);
+    const colour = TYPE_COLOURS[group];
+    const classNames = ['fb-event', `fb-type-${group}`];
     if (overdue) classNames.push('fb-overdue');
     if (a.status === 'completed') classNames.push('fb-completed');
     if (unsynced) classNames.push('fb-unsynced');
@@ -104,7 +106,7 @@ export function toEvents(activities: readonly CalendarActivity[], nowMs: number,
       // Only open work that the action table lets move can be dragged (reschedule).
       editable: canDrag(a.status),
       extendedProps: {
-        lid: a.lid, overdue, unsynced, type: a.type,
+        lid: a.lid, overdue, unsynced, type: group,
         accessibleName: nameWith(a, details),
         details,
       },
@@ -113,7 +115,7 @@ export function toEvents(activities: readonly CalendarActivity[], nowMs: number,
   return out;
 }
 
-function canDrag(status: ActivityStatus): boolean {
+function canDrag(status: ActivityStatusValue): boolean {
   return status === 'pending' || status === 'deferred' || status === 'waiting';
 }
 
@@ -135,17 +137,17 @@ function formattersFor(zone: string) {
 }
 
 /** Everything about an event in one line: type, subject, and the details (time, status, marks shown as icons). */
-const nameWith = (a: CalendarActivity, details: string) => `${ACTIVITY_TYPE_LABELS[a.type]}: ${a.subject}, ${details}`;
+const nameWith = (a: CalendarActivity, details: string) => `${typeLabel(a.type)}: ${a.subject}, ${details}`;
 
 /** The part of the name not shown as text on the event (the subject and time are). */
 export function eventDetails(
   a: CalendarActivity, startMs: number, endMs: number, overdue: boolean, unsynced: boolean, zone: string,
 ): string {
   const parts = [
-    ACTIVITY_TYPE_LABELS[a.type],
+    typeLabel(a.type),
     `${formattersFor(zone).start.format(startMs)} to ${formattersFor(zone).end.format(endMs)}`,
-    `${PRIORITY_LABELS[a.priority]} priority`,
-    ACTIVITY_STATUS_LABELS[a.status],
+    `${priorityLabel(a.priority)} priority`,
+    statusLabel(a.status),
   ];
   if (a.activityable?.name) parts.push(a.activityable.name);
   if (overdue) parts.push('Overdue');
@@ -214,7 +216,7 @@ export function formatMinutes(m: number): string {
 /** The types present, for a legend that lists only what is on screen. */
 export function legendTypes(activities: readonly Pick<CalendarActivity, 'type'>[]): ActivityType[] {
   const seen = new Set<ActivityType>();
-  for (const a of activities) seen.add(a.type);
+  for (const a of activities) seen.add(typeGroup(a.type));
   return (Object.keys(TYPE_COLOURS) as ActivityType[]).filter((t) => seen.has(t));
 }
 
@@ -258,4 +260,41 @@ export function keyMove(
   if (step) return { start: addMinutes(start, 15 * step), minutes };
   const days = key.key === 'ArrowLeft' ? -1 : key.key === 'ArrowRight' ? 1 : 0;
   return days ? { start: new Date(addDays(start, days, { in: tz(zone) }).getTime()), minutes } : null;
+}
+
+/**
+ * The first time from `nowMs` (on the quarter hour, inside working hours on a weekday, within two
+ * weeks) where an activity of `minutes` neither overlaps the rep's activities nor sits back to back
+ * with one (the dailyLoad gap). Null when none is free.
+ */
+export function nextFreeSlot(
+  nowMs: number, minutes: number, activities: readonly CalendarActivity[], zone: string, hours: { start: string; end: string },
+): Date | null {
+  const gap = DEFAULT_LOAD_THRESHOLDS.backToBackGapMinutes * 60_000;
+  const busy = activities
+    .filter((a) => a.due_at && a.status !== 'cancelled')
+    .map((a) => {
+      const s = Date.parse(a.due_at ?? '');
+      return { s, e: s + shownDuration(a.duration_minutes) * 60_000 };
+    })
+    .filter((iv) => !Number.isNaN(iv.s));
+  const hm = (v: string) => {
+    const [h, m] = v.split(':').map(Number);
+    return (h ?? 0) * 60 + (m ?? 0);
+  };
+  const [startMin, endMin] = [hm(hours.start), hm(hours.end)];
+  const step = 15 * 60_000;
+  const first = Math.ceil(nowMs / step) * step;
+  for (let day = 0; day < 14; day += 1) {
+    const local = new TZDate(first, zone);
+    const d = new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + day, zone);
+    if (d.getDay() === 0 || d.getDay() === 6) continue;
+    for (let t = startMin; t + minutes <= endMin; t += 15) {
+      const at = new TZDate(d.getFullYear(), d.getMonth(), d.getDate(), Math.floor(t / 60), t % 60, zone).getTime();
+      if (at < first) continue;
+      const end = at + minutes * 60_000;
+      if (busy.every((iv) => at >= iv.e + gap || end + gap <= iv.s)) return new Date(at);
+    }
+  }
+  return null;
 }

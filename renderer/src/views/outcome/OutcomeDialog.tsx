@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { ACTIVITY_TYPE_LABELS, availableActions, type CompleteActivityInput } from '#shared/domain/index';
+import { availableActions, typeLabel, type CompleteActivityInput } from '#shared/domain/index';
 import { activityDetail } from '#shared/sync/queries';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
@@ -72,7 +72,7 @@ export function OutcomeDialog({ lid }: { lid: string }) {
       toast(`Completed "${activity.subject}".`, 'success');
       close();
       if (intent === 'followup') {
-        openCreate(followUpPrefill(activity, input.follow_up_date ?? null, zone));
+        openCreate(followUpPrefill(activity, input.follow_up_date ?? null, zone, f.sections));
       }
     } catch (e) {
       setErrors(shownError(e));
@@ -81,8 +81,9 @@ export function OutcomeDialog({ lid }: { lid: string }) {
   };
 
   const submit = (intent: Intent) => {
-    const withFollowUp = intent === 'followup' ? { ...f, followUpRequired: true } : f;
-    const built = buildCompleteInput(withFollowUp);
+    // Scheduling the follow-up means one is required: the box shows it, so no message contradicts it.
+    if (intent === 'followup' && !f.followUpRequired) set({ followUpRequired: true });
+    const built = buildCompleteInput(f, intent === 'followup');
     if (!built.ok) {
       setErrors({ message: 'Please check the highlighted fields.', fields: built.errors });
       return;
@@ -101,7 +102,7 @@ export function OutcomeDialog({ lid }: { lid: string }) {
         title={`Complete: ${activity.subject}`}
         onClose={close}
         size="large"
-        description={`${ACTIVITY_TYPE_LABELS[activity.type]} · due ${due}${activity.activityable?.name ? ` · ${activity.activityable.name}` : ''}`}
+        description={`${typeLabel(activity.type)} · due ${due}${activity.activityable?.name ? ` · ${activity.activityable.name}` : ''}`}
         footer={
           <>
             <button type="button" className="button" onClick={close}>Not now</button>

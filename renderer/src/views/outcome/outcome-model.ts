@@ -6,7 +6,7 @@
 import { tz } from '@date-fns/tz';
 import {
   completeActivitySchema, toIsoInstant, validate,
-  type ActivityType, type CompleteActivityInput, type CreateActivityInput, type FieldErrors, type Priority,
+  isKnownPriority, type ActivityTypeValue, type CompleteActivityInput, type CreateActivityInput, type FieldErrors, type PriorityValue,
 } from '#shared/domain/index';
 
 /** Best practice 3, "Document outcomes — Always include". */
@@ -76,8 +76,13 @@ export function parseTags(text: string): string[] {
   return [...new Set(text.split(',').map((t) => t.trim()).filter(Boolean))];
 }
 
-/** The complete body, validated by the shared schema; errors keyed by the API's field names. */
-export function buildCompleteInput(f: OutcomeForm): Built<CompleteActivityInput> {
+/**
+ * The complete body, validated by the shared schema; errors keyed by the API's field names.
+ * `followUp`: the rep asked to schedule the follow-up now, so a follow-up is required whatever the
+ * box said (the dialog ticks it) and the message asks for the date alone.
+ */
+export function buildCompleteInput(f: OutcomeForm, followUp = false): Built<CompleteActivityInput> {
+  if (followUp) f = { ...f, followUpRequired: true };
   const errors: FieldErrors = {};
   const body: Record<string, unknown> = {};
   const outcome = composeOutcome(f.sections);
@@ -92,7 +97,11 @@ export function buildCompleteInput(f: OutcomeForm): Built<CompleteActivityInput>
   if (tags.length) body.tags = tags;
   body.follow_up_required = f.followUpRequired;
   if (f.followUpRequired) {
-    if (!f.followUpDate) errors.follow_up_date = ['Pick the follow-up date, or untick "Follow-up required".'];
+    if (!f.followUpDate) {
+      errors.follow_up_date = [followUp
+        ? 'Pick the follow-up date: the follow-up activity is due that day.'
+        : 'Pick the follow-up date, or untick "Follow-up required".'];
+    }
     else body.follow_up_date = f.followUpDate;
   } else if (f.followUpDate) {
     body.follow_up_date = f.followUpDate;
@@ -109,9 +118,9 @@ export function isEarly(dueAt: string | null | undefined, nowMs: number): boolea
 }
 
 export interface FollowUpSource {
-  type: ActivityType;
+  type: ActivityTypeValue;
   subject: string;
-  priority: Priority;
+  priority: PriorityValue;
   activityable_type: CreateActivityInput['activityable_type'];
   activityable_id: string;
   contact_id: string | null;
@@ -128,8 +137,23 @@ export function dateAtLocalTime(date: string, hm: string, zone: string): string 
   return toIsoInstant(local.getTime());
 }
 
-/** The follow-up activity "Complete & schedule follow-up" opens: same entity and contact, 9:00 on the date. */
-export function followUpPrefill(src: FollowUpSource, followUpDate: string | null, zone: string): Partial<CreateActivityInput> {
+/** What the follow-up carries over from the outcome: its next steps and action items, as its description. */
+export function followUpDescription(sections: OutcomeSections | null | undefined): string | null {
+  if (!sections) return null;
+  const parts = [
+    sections.next.trim() && `Next steps:\n${sections.next.trim()}`,
+    sections.actions.trim() && `Action items:\n${sections.actions.trim()}`,
+  ].filter(Boolean);
+  return parts.length ? parts.join('\n\n') : null;
+}
+
+/**
+ * The follow-up activity "Complete & schedule follow-up" opens: same entity and contact, 9:00 on
+ * the date, with the outcome's next steps and action items in its description.
+ */
+export function followUpPrefill(
+  src: FollowUpSource, followUpDate: string | null, zone: string, sections?: OutcomeSections | null,
+): Partial<CreateActivityInput> {
   const base = src.subject.replace(/^(follow-?up( call)?\s*[-–:]\s*)+/i, '');
   const prefill: Partial<CreateActivityInput> = {
     type: src.type === 'call' ? 'call' : 'follow_up',
@@ -137,10 +161,13 @@ export function followUpPrefill(src: FollowUpSource, followUpDate: string | null
     activityable_type: src.activityable_type,
     activityable_id: src.activityable_id,
     contact_id: src.contact_id,
-    priority: src.priority,
+    // A priority this version does not know can't be sent back on a create: the default then.
+    priority: isKnownPriority(src.priority) ? src.priority : 'medium',
     duration_minutes: 30,
   };
   if (src.assigned_user_id) prefill.assigned_user_id = src.assigned_user_id;
+  const description = followUpDescription(sections);
+  if (description) prefill.description = description;
   if (followUpDate) prefill.due_at = dateAtLocalTime(followUpDate, '09:00', zone);
   return prefill;
 }

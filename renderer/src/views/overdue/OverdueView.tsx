@@ -6,17 +6,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ActionNotAllowedError, canPerform } from '#shared/domain/index';
+import { canPerform } from '#shared/domain/index';
 import { overdueQueue } from '#shared/sync/queries';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
 import { formatInZone } from '../calendar/format.ts';
+import { shortcutBlocked } from '../../components/shortcuts.ts';
 import { useNow } from '../calendar/hooks.ts';
 import {
-  LATENESS_LABELS, QUEUE_SORT_LABELS, TRIAGE_KEYS, classify, filterItems, groupAndSort, triageCommand,
-  type QueueItem, type QueueRow, type QueueSort,
+  LATENESS_LABELS, QUEUE_SORT_LABELS, TRIAGE_KEYS, classify, filterItems, groupAndSort, triageCommand, whyNotAllowed,
+  type QueueItem, type QueueRow, type QueueSort, type TriageAction,
 } from './overdue-model.ts';
 import { BulkCompleteDialog, CancelDialog, RescheduleDialog, type Target } from './TriageDialogs.tsx';
 import './overdue.css';
@@ -133,18 +134,27 @@ export function OverdueView() {
     return active ? [active] : [];
   };
 
-  /** Only what the action table allows goes to a dialog; the rest is named, not silently dropped. */
-  const act = (kind: 'complete' | 'reschedule' | 'cancel') => {
-    const all = targets();
-    if (all.length === 0) return;
-    const ok = all.filter((i) => canPerform(i.a.status, kind));
-    const refused = all.filter((i) => !canPerform(i.a.status, kind));
-    if (refused.length) {
-      const first = refused[0] as Item;
-      const why = new ActionNotAllowedError(kind, first.a.status).message;
-      toast(ok.length ? `${refused.length} of ${all.length} left out. ${why}` : why, ok.length ? 'info' : 'error');
-    }
-    const t: Target[] = ok.map((i) => ({ lid: i.a.lid, subject: i.a.subject }));
+  /**
+   * What the action table allows for the current targets. An action none of them allows is
+   * disabled, with the reason and the way forward beside it (before the rep tries, not after).
+   */
+  const current = targets();
+  const allowed = (kind: TriageAction) => {
+    const ok = current.filter((i) => canPerform(i.a.status, kind));
+    const first = current.find((i) => !canPerform(i.a.status, kind));
+    return { ok, refused: current.length - ok.length, why: first ? whyNotAllowed(kind, first.a.status) : null };
+  };
+  const perAction = { complete: allowed('complete'), reschedule: allowed('reschedule'), cancel: allowed('cancel') };
+  const blockedWhy = (['complete', 'reschedule', 'cancel'] as const)
+    .filter((k) => current.length > 0 && perAction[k].ok.length === 0).map((k) => perAction[k].why);
+
+  /** Only what the action table allows goes to a dialog; a selection's refused ones are named, not silently dropped. */
+  const act = (kind: TriageAction) => {
+    const { ok, refused, why } = perAction[kind];
+    // Not allowed at all: the disabled button already says why; the key does nothing.
+    if (ok.length === 0) return;
+    if (refused > 0 && why) toast(`${refused} of ${current.length} left out. ${why}`, 'info');
+    const t: Target[] = ok.map((i) => ({ lid: i.a.lid, subject: i.a.subject, minutes: i.a.duration_minutes }));
     if (t.length === 0) return;
     if (kind === 'complete' && t.length === 1 && t[0]) openOutcome(t[0].lid);
     else setDialog({ kind, targets: t });
@@ -153,6 +163,10 @@ export function OverdueView() {
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const cmd = triageCommand(e);
     if (!cmd || items.length === 0) return;
+    // Never while typing or while a dialog is open or opening (the outcome dialog reads its
+    // activity first: keys typed meanwhile must not land here as shortcuts).
+    const ui = useUiStore.getState();
+    if (shortcutBlocked(e) || dialog || ui.outcomeLid || ui.detailLid || ui.createPrefill || ui.editLid) return;
     e.preventDefault();
     switch (cmd.kind) {
       case 'move': moveTo(cursor + cmd.delta, cmd.extend); break;
@@ -232,19 +246,23 @@ export function OverdueView() {
 
       <div className="fb-bulkbar" role="toolbar" aria-label={selCount ? `Actions for ${selCount} selected` : 'Actions for the current activity'}>
         <span className="fb-bulk-count" aria-live="polite">{selCount ? `${selCount} selected` : active ? 'Current row' : ''}</span>
-        <button type="button" className="button small" disabled={!active} onClick={() => act('complete')}>
+        <button type="button" className="button small" disabled={!active || perAction.complete.ok.length === 0} onClick={() => act('complete')}
+          aria-describedby={active && perAction.complete.ok.length === 0 ? 'overdue-why' : undefined}>
           Complete{selCount > 1 ? ` ${selCount}` : ''} <kbd>c</kbd>
         </button>
-        <button type="button" className="button small" disabled={!active} onClick={() => act('reschedule')}>
+        <button type="button" className="button small" disabled={!active || perAction.reschedule.ok.length === 0} onClick={() => act('reschedule')}
+          aria-describedby={active && perAction.reschedule.ok.length === 0 ? 'overdue-why' : undefined}>
           Reschedule{selCount > 1 ? ` ${selCount}` : ''} <kbd>r</kbd>
         </button>
-        <button type="button" className="button small" disabled={!active} onClick={() => act('cancel')}>
+        <button type="button" className="button small" disabled={!active || perAction.cancel.ok.length === 0} onClick={() => act('cancel')}
+          aria-describedby={active && perAction.cancel.ok.length === 0 ? 'overdue-why' : undefined}>
           Cancel{selCount > 1 ? ` ${selCount}` : ''} <kbd>d</kbd>
         </button>
         <button type="button" className="button small" disabled={!active} onClick={() => active && openActivity(active.a.lid)}>
           Open <kbd>Enter</kbd>
         </button>
         {selCount > 0 && <button type="button" className="button small link" onClick={() => setSelected(new Set())}>Clear selection</button>}
+        {blockedWhy.length > 0 && <p id="overdue-why" className="fb-why small" role="status">{blockedWhy.join(' ')}</p>}
       </div>
 
       <div

@@ -6,7 +6,8 @@
 import { useMemo, useState } from 'react';
 import { PRIORITIES, PRIORITY_LABELS, type Priority } from '#shared/domain/index';
 import type { ReschedulePreset } from './overdue-model.ts';
-import { PRESET_LABELS, presetDueTimes } from './overdue-model.ts';
+import { PRESET_LABELS, presetDueTimes, spreadDays, spreadOverWeek } from './overdue-model.ts';
+import { useCalendarRange } from '../calendar/hooks.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useApp } from '../../app/context.tsx';
@@ -19,6 +20,8 @@ import { dateAtLocalTime } from '../outcome/outcome-model.ts';
 export interface Target {
   lid: string;
   subject: string;
+  /** Planned duration (spread over the week books this much). */
+  minutes?: number | null;
 }
 
 const iso = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
@@ -51,6 +54,19 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
   const [now] = useState(() => Date.now());
   const firstRef = useInitialFocus<HTMLInputElement>();
 
+  // What is already booked on the week a spread fills (the rep's own calendar), so it goes around it.
+  const week = useMemo(() => {
+    const days = spreadDays(now, zone);
+    const last = days[days.length - 1] ?? new Date(now);
+    return { start: (days[0] ?? new Date(now)).getTime(), end: last.getTime() + 2 * 86_400_000 };
+  }, [now, zone]);
+  const bookedRows = useCalendarRange(week.start, week.end);
+  const spread = useMemo(() => {
+    if (choice !== 'spreadWeek' || !bookedRows) return null;
+    const mine = new Set(targets.map((t) => t.lid));
+    return spreadOverWeek(targets.map((t) => t.minutes), now, zone, settings.workingHours, bookedRows.filter((a) => !mine.has(a.lid)));
+  }, [choice, bookedRows, targets, now, zone, settings.workingHours]);
+
   const times = useMemo(() => {
     if (choice === 'custom') {
       const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})$/.exec(custom);
@@ -58,8 +74,9 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
       const t = new Date(dateAtLocalTime(m[1] ?? '', m[2] ?? '', zone));
       return targets.map(() => t);
     }
+    if (choice === 'spreadWeek') return spread?.times ?? null;
     return presetDueTimes(choice, targets.length, now, zone, settings.workingHours);
-  }, [choice, custom, targets, now, zone, settings.workingHours]);
+  }, [choice, custom, targets, now, zone, settings.workingHours, spread]);
 
   const preview = times?.length
     ? choice === 'spreadWeek' && targets.length > 1
@@ -68,6 +85,7 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
     : null;
 
   const submit = async () => {
+    if (!times && choice === 'spreadWeek') return;
     if (!times) {
       setError({ message: 'Pick a date and time.', fields: { new_due_at: ['Pick the new date and time.'] } });
       return;
@@ -133,6 +151,13 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
           </Field>
         )}
         {preview && <p className="muted" aria-live="polite">New due: <strong>{preview}</strong></p>}
+        {choice === 'spreadWeek' && spread && (
+          <p className={spread.overflow ? 'field-warning' : 'muted small'} aria-live="polite">
+            {spread.overflow
+              ? `${spread.overflow} of ${targets.length} don't fit in working hours without over-scheduling a day; they go after hours. Consider fewer at once.`
+              : 'Placed around what is already booked, with time to prepare between activities, and no day over-scheduled.'}
+          </p>
+        )}
         <Field label="Reason (optional)" errors={error?.fields.reason}>
           <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} placeholder="e.g. Rescheduling to earliest available slot" />
         </Field>

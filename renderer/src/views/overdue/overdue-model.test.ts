@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildQueue, daysLate, filterItems, latenessGroup, presetDueTimes, triageCommand, type QueueActivity } from './overdue-model.ts';
+import {
+  buildQueue, daysLate, filterItems, latenessGroup, presetDueTimes, spreadOverWeek, triageCommand, whyNotAllowed, type QueueActivity,
+} from './overdue-model.ts';
 
 const zone = 'America/New_York';
 let n = 0;
@@ -36,12 +38,12 @@ describe('buildQueue', () => {
   ];
   const values = new Map<string, number | null>([['o1', 175_000], ['o2', 5_000]]);
 
-  it('groups in order with headers and counts, oldest first by default', () => {
+  it('groups in order with headers and counts, most overdue first by default (the group order matches the label)', () => {
     const { rows, items } = buildQueue(list, { nowMs: now, zone, sort: 'due', values });
     expect(rows.filter((r) => r.kind === 'header').map((r) => (r.kind === 'header' ? `${r.group}:${r.count}` : ''))).toEqual([
-      'today:1', 'week:3', 'older:1',
+      'older:1', 'week:3', 'today:1',
     ]);
-    expect(items.map((i) => i.a.lid)).toEqual(['today', 'wkOldest', 'wkLow', 'wkHigh', 'old']);
+    expect(items.map((i) => i.a.lid)).toEqual(['old', 'wkOldest', 'wkLow', 'wkHigh', 'today']);
     // Item rows carry their cursor index in display order.
     expect(rows.flatMap((r) => (r.kind === 'item' ? [r.index] : []))).toEqual([0, 1, 2, 3, 4]);
   });
@@ -142,5 +144,44 @@ describe('filterItems', () => {
     expect(filterItems(items, 'acme  REVIEW', nameOf).map((i) => i.a.lid)).toEqual(['a']);
     expect(filterItems(items, 'acme', nameOf).map((i) => i.a.lid).sort()).toEqual(['a', 'c']);
     expect(filterItems(items, '  ', nameOf)).toHaveLength(3);
+  });
+});
+
+describe('spreadOverWeek', () => {
+  const zone2 = 'Europe/Berlin';
+  // Monday 2025-12-15, 10:00 in Berlin: the week spread fills Tue 16 … Mon 22.
+  const mon = Date.parse('2025-12-15T09:00:00Z');
+  const hours = { start: '09:00', end: '17:00' };
+  const at = (day: number, h: number, m = 0) => new Date(Date.UTC(2025, 11, day, h - 1, m)).toISOString();
+  const busy = (day: number, h: number, minutes: number) => ({ status: 'pending' as const, due_at: at(day, h), duration_minutes: minutes });
+
+  it('goes around booked time with the back-to-back gap, never on top of it', () => {
+    // Tuesday 09:00-12:00 booked; every other day fully booked 09:00-17:00.
+    const booked = [busy(16, 9, 180), busy(17, 9, 480), busy(18, 9, 480), busy(19, 9, 480), busy(22, 9, 480)];
+    const plan = spreadOverWeek([30, 30], mon, zone2, hours, booked);
+    expect(plan.overflow).toBe(0);
+    // First free start is 12:15 (15 minutes to prepare after the block), then 13:00 (after 12:15-12:45 + 15).
+    expect(plan.times.map((t) => t.toISOString())).toEqual([at(16, 12, 15), at(16, 13)]);
+  });
+
+  it('keeps every day within the day-load thresholds and spreads to the least loaded day', () => {
+    const booked = [0, 1, 2, 3, 4, 5].map((i) => busy(16, 9 + i, 30));
+    const plan = spreadOverWeek([30, 30, 30, 30, 30], mon, zone2, hours, booked);
+    // Tuesday already has 6 (the maximum): nothing more goes there.
+    expect(plan.times.some((t) => t.toISOString().startsWith('2025-12-16'))).toBe(false);
+    expect(new Set(plan.times.map((t) => t.toISOString().slice(0, 10))).size).toBe(4);
+  });
+
+  it('says how many do not fit, and puts them after hours rather than on top of booked ones', () => {
+    const booked = [16, 17, 18, 19, 22].map((d) => busy(d, 9, 480));
+    const plan = spreadOverWeek([30], mon, zone2, hours, booked);
+    expect(plan.overflow).toBe(1);
+    expect(plan.times[0]?.getTime()).toBeGreaterThanOrEqual(Date.parse(at(16, 17, 15)));
+  });
+});
+
+describe('whyNotAllowed', () => {
+  it('names the way forward for a deferred activity', () => {
+    expect(whyNotAllowed('complete', 'deferred')).toMatch(/Reschedule it \(r\) first/);
   });
 });

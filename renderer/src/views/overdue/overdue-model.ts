@@ -5,13 +5,16 @@
  */
 import { TZDate, tz, tzOffset } from '@date-fns/tz';
 import { addDays, differenceInCalendarDays, isWeekend, startOfDay } from 'date-fns';
-import { PRIORITY_RANK, type ActivityStatus, type ActivityType, type Priority } from '#shared/domain/index';
+import {
+  DEFAULT_LOAD_THRESHOLDS, dailyLoad, priorityRank,
+  type ActivityStatusValue, type ActivityTypeValue, type LoadItem, type LoadThresholds, type PriorityValue,
+} from '#shared/domain/index';
 
 export interface QueueActivity {
   lid: string;
-  type: ActivityType;
-  status: ActivityStatus;
-  priority: Priority;
+  type: ActivityTypeValue;
+  status: ActivityStatusValue;
+  priority: PriorityValue;
   subject: string;
   due_at: string | null;
   duration_minutes: number | null;
@@ -100,7 +103,7 @@ const dueMs = (a: QueueActivity) => (a.due_at ? Date.parse(a.due_at) : Number.PO
 
 function compare(sort: QueueSort): (x: QueueItem, y: QueueItem) => number {
   const byDue = (x: QueueItem, y: QueueItem) => dueMs(x.a) - dueMs(y.a) || x.a.lid.localeCompare(y.a.lid);
-  const byPriority = (x: QueueItem, y: QueueItem) => PRIORITY_RANK[y.a.priority] - PRIORITY_RANK[x.a.priority];
+  const byPriority = (x: QueueItem, y: QueueItem) => priorityRank(y.a.priority) - priorityRank(x.a.priority);
   if (sort === 'priority') return (x, y) => byPriority(x, y) || byDue(x, y);
   if (sort === 'value') {
     // Unknown values sink below every known one; ties fall back to priority then lateness.
@@ -138,7 +141,7 @@ export function classify<A extends QueueActivity>(
 }
 
 /**
- * Group by lateness (today first, oldest last) and sort inside each group. Returns flat rows
+ * Group by lateness (oldest first for "Most overdue first", else today first) and sort inside each group. Returns flat rows
  * (headers + items) for the virtual list, and the items alone in display order for the cursor.
  */
 export function groupAndSort<A extends QueueActivity>(classified: readonly QueueItem<A>[], sort: QueueSort): { rows: QueueRow<A>[]; items: QueueItem<A>[] } {
@@ -147,7 +150,10 @@ export function groupAndSort<A extends QueueActivity>(classified: readonly Queue
   const rows: QueueRow<A>[] = [];
   const items: QueueItem<A>[] = [];
   const cmp = compare(sort);
-  for (const g of LATENESS_GROUPS) {
+  // "Most overdue first" reads top to bottom: the oldest group leads. The other sorts keep today's
+  // group on top (what can still be saved today) and sort inside each group.
+  const order = sort === 'due' ? [...LATENESS_GROUPS].reverse() : LATENESS_GROUPS;
+  for (const g of order) {
     const list = groups.get(g) ?? [];
     if (list.length === 0) continue;
     list.sort(cmp);
@@ -227,13 +233,7 @@ export function presetDueTimes(
     const t = atLocal(nextBusinessDayAfter(nowMs, zone), startMin, zone);
     return Array.from({ length: count }, () => t);
   }
-  const days: Date[] = [];
-  let d = nextBusinessDayAfter(nowMs, zone);
-  while (days.length < 5) {
-    days.push(d);
-    d = addDays(d, 1, { in: tz(zone) });
-    while (isWeekend(d, { in: tz(zone) })) d = addDays(d, 1, { in: tz(zone) });
-  }
+  const days = spreadDays(nowMs, zone);
   const perDay = Math.ceil(count / days.length);
   const step = Math.max(1, Math.floor((endMin - startMin) / Math.max(1, perDay)));
   const out: Date[] = [];
@@ -289,4 +289,112 @@ export function triageCommand(e: { key: string; shiftKey: boolean; ctrlKey: bool
     case 'Enter': return { kind: 'open' };
     default: return null;
   }
+}
+
+export type TriageAction = 'complete' | 'reschedule' | 'cancel';
+const STATUS_WORDS: Partial<Record<string, string>> = { deferred: 'deferred', in_progress: 'in progress', waiting: 'waiting', completed: 'completed', cancelled: 'cancelled' };
+
+/**
+ * Why the action table refuses `action` in `status`, and the way forward, in the rep's words
+ * (shown beside the disabled button before the rep tries, never as an error after).
+ */
+export function whyNotAllowed(action: TriageAction, status: string): string {
+  const s = STATUS_WORDS[status];
+  if (action === 'complete' && status === 'deferred') {
+    return 'A deferred activity can\'t be completed. Reschedule it (r) first: that makes it pending again, then complete it.';
+  }
+  if (action === 'reschedule' && status === 'in_progress') {
+    return 'An activity in progress can\'t be rescheduled. Complete it (c), or cancel it (d) and schedule a new copy.';
+  }
+  return `You can't ${action} an activity that is ${s ?? status.replace(/_/g, ' ')}.`;
+}
+
+/** The five business days "Spread over the week" uses: from the next business day on. */
+export function spreadDays(nowMs: number, zone: string): Date[] {
+  const days: Date[] = [];
+  let d = nextBusinessDayAfter(nowMs, zone);
+  while (days.length < 5) {
+    days.push(startOfDay(d, { in: tz(zone) }));
+    d = addDays(d, 1, { in: tz(zone) });
+    while (isWeekend(d, { in: tz(zone) })) d = addDays(d, 1, { in: tz(zone) });
+  }
+  return days;
+}
+
+export interface SpreadPlan {
+  /** New due time of each activity, in input order. */
+  times: Date[];
+  /** How many could not fit inside working hours without over-scheduling a day (placed after hours). */
+  overflow: number;
+}
+
+const SLOT_STEP = 15;
+
+/**
+ * "Spread over the week" around what is already booked: each activity goes to the least loaded of
+ * the next five business days that can take it without crossing the day-load thresholds (the
+ * same dailyLoad rules as the calendar and the weekly review: activity count, booked minutes), at
+ * the first time inside working hours that neither overlaps a booked activity nor leaves less than
+ * the back-to-back gap beside one. What fits nowhere goes after the last activity of the least
+ * loaded day, and is counted in `overflow` so the dialog can say so.
+ */
+export function spreadOverWeek(
+  minutes: readonly (number | null | undefined)[], nowMs: number, zone: string, hours: WorkingHours, booked: readonly LoadItem[],
+  thresholds: LoadThresholds = DEFAULT_LOAD_THRESHOLDS,
+): SpreadPlan {
+  const startMin = parseHm(hours.start);
+  const endMin = parseHm(hours.end);
+  if (endMin <= startMin) throw new Error('Working hours must end after they start');
+  const days = spreadDays(nowMs, zone);
+  const first = days[0] as Date;
+  const last = days[days.length - 1] as Date;
+  const span = differenceInCalendarDays(last, first, { in: tz(zone) }) + 1;
+  const loads = new Map(dailyLoad(booked, { from: first.toISOString(), days: span, timeZone: zone, thresholds }).map((l) => [l.date, l]));
+  const len = (m: number | null | undefined) => (m && m > 0 ? m : thresholds.defaultDurationMinutes);
+  const gap = thresholds.backToBackGapMinutes * 60_000;
+  const plan = days.map((day) => {
+    const load = loads.get(dateKey(day, zone));
+    const intervals = (load?.items ?? []).map((a) => {
+      const s = Date.parse(a.due_at ?? '');
+      return { s, e: s + len(a.duration_minutes) * 60_000 };
+    });
+    return { day, count: load?.count ?? 0, booked: load?.bookedMinutes ?? 0, intervals };
+  });
+  const freeStart = (p: (typeof plan)[number], m: number): number | null => {
+    for (let t = startMin; t + m <= endMin; t += SLOT_STEP) {
+      const s = atLocal(p.day, t, zone).getTime();
+      const e = s + m * 60_000;
+      if (s < nowMs) continue;
+      if (p.intervals.every((iv) => s >= iv.e + gap || e + gap <= iv.s)) return s;
+    }
+    return null;
+  };
+  const times: Date[] = [];
+  let overflow = 0;
+  for (const raw of minutes) {
+    const m = len(raw);
+    let best: { p: (typeof plan)[number]; at: number } | null = null;
+    for (const p of plan) {
+      if (p.count + 1 > thresholds.maxActivities || p.booked + m > thresholds.maxBookedMinutes) continue;
+      if (best && (p.count > best.p.count || (p.count === best.p.count && p.booked >= best.p.booked))) continue;
+      const at = freeStart(p, m);
+      if (at !== null) best = { p, at };
+    }
+    if (!best) {
+      overflow += 1;
+      const p = plan.reduce((a, b) => (b.booked < a.booked ? b : a));
+      const after = Math.max(atLocal(p.day, endMin, zone).getTime(), ...p.intervals.map((iv) => iv.e + gap));
+      best = { p, at: Math.ceil(after / (SLOT_STEP * 60_000)) * SLOT_STEP * 60_000 };
+    }
+    best.p.intervals.push({ s: best.at, e: best.at + m * 60_000 });
+    best.p.count += 1;
+    best.p.booked += m;
+    times.push(new Date(best.at));
+  }
+  return { times, overflow };
+}
+
+function dateKey(day: Date, zone: string): string {
+  const t = new TZDate(day.getTime(), zone);
+  return `${t.getFullYear()}-${String(t.getMonth() + 1).padStart(2, '0')}-${String(t.getDate()).padStart(2, '0')}`;
 }

@@ -1,0 +1,15 @@
+/**
+ * One rule for single-key shortcuts (n, /, j, k, c, r, d, …): they never fire while the rep is
+ * typing (focus in an input, textarea, select or contenteditable) or while a dialog is open, so a
+ * letter typed into a field stays a letter.
+ */
+const TEXT_TARGET = 'input, textarea, select, [contenteditable]:not([contenteditable="false"]), dialog';
+
+/** True when a single-key shortcut must not run for this key event. */
+export function shortcutBlocked(e: { target: EventTarget | null }): boolean {
+  const t = e.target;
+  if (t instanceof Element && t.closest(TEXT_TARGET)) return true;
+  const active = document.activeElement;
+  if (active instanceof HTMLElement && active !== document.body && (active.isContentEditable || active.closest(TEXT_TARGET))) return true;
+  return document.querySelector('dialog[open]') !== null;
+}
