@@ -50,7 +50,7 @@ describe('one bad row never fails a pull (finding 2)', () => {
     await engine.syncNow();
     const row = await rig.db.activities.where('server_id').equals(id!).first();
     await rig.commands.update(row!.lid, { subject: 'Edited offline' });
-    rig.transport.rewrite = (req, res) => (isList(req.path) ? { status: 500, headers: {}, body: '{"success":false,"message":"list broken"}' } : undefined);
+    rig.transport.rewrite = (req, _res) => (isList(req.path) ? { status: 500, headers: {}, body: '{"success":false,"message":"list broken"}' } : undefined);
     const r = await engine.syncNow();
     expect(r.error).toBe('list broken');
     expect(r.push?.succeeded).toBe(1);
