@@ -126,6 +126,61 @@ describe('list: sorting', () => {
   });
 });
 
+describe('list: upcoming first (the Activities list default)', () => {
+  const TODAY = Date.parse('2025-12-10T00:00:00Z');
+  const up = (query: ListQueryInput, opts: { lazyTotal?: boolean } = {}) => q.list(query, { upcomingFrom: TODAY, ...opts });
+  const upLids = async (query: ListQueryInput) => (await up(query)).items.map((r) => r.lid);
+  // Every query shape: the index-ordered page, a rep's own (assignee index), a filter read in
+  // full and sorted, and a search (rows sorted, or walked in index order as the rep types).
+  const shapes: [string, ListQueryInput, string[]][] = [
+    ['everyone', {}, ['a10', 'a02', 'a08', 'a04', 'a01', 'a03', 'a05', 'a06', 'a07']],
+    ['one rep', { assigned_user_id: 'u-1' }, ['a10', 'a08', 'a04', 'a01', 'a03', 'a06']],
+    ['filtered', { updated_since: '2000-01-01T00:00:00Z' }, ['a10', 'a02', 'a08', 'a04', 'a01', 'a03', 'a05', 'a06', 'a07']],
+    ['a search', { search: 'proposal' }, ['a02', 'a01', 'a05']],
+    ['one rep, due from', { assigned_user_id: 'u-1', due_date_from: '2025-12-08' }, ['a10', 'a08', 'a04', 'a01']],
+    ['due to', { due_date_to: '2025-12-09' }, ['a04', 'a01', 'a03', 'a05']],
+  ];
+
+  it.each(shapes)('%s: due from the start of today soonest first, then the earlier ones latest first, undated last', async (_label, query, expected) => {
+    expect(await upLids(query)).toEqual(expected);
+    expect((await up(query, { lazyTotal: true })).items.map((r) => r.lid)).toEqual(expected);
+    expect((await up(query)).meta.total).toBe(expected.length);
+    // Pages join up, with or without a local delete among the rows.
+    const pages: string[] = [];
+    for (let page = 1; page <= Math.ceil(expected.length / 2); page++) pages.push(...(await upLids({ ...query, per_page: 2, page })));
+    expect(pages).toEqual(expected);
+  });
+
+  it('pages join up with local deletes among the rows', async () => {
+    const saved = await db.activities.bulkGet(['a08', 'a03']);
+    await db.activities.bulkPut(saved.flatMap((r) => (r ? [{ ...r, deleted: 1 as const }] : [])));
+    try {
+      for (const query of [{}, { assigned_user_id: 'u-1' }]) {
+        const all = await upLids({ ...query, per_page: 100 });
+        expect(all).not.toContain('a08');
+        const pages: string[] = [];
+        for (let page = 1; page <= 4; page++) pages.push(...(await upLids({ ...query, per_page: 2, page })));
+        expect(pages).toEqual(all);
+        expect((await up({ ...query, per_page: 2 })).meta.total).toBe(all.length);
+      }
+    } finally {
+      await db.activities.bulkPut(saved.flatMap((r) => (r ? [r] : [])));
+    }
+  });
+
+  it('applies only to due date ascending: other sorts are the guide\'s', async () => {
+    expect(await upLids({ sort_direction: 'desc' })).toEqual(['a08', 'a02', 'a10', 'a04', 'a01', 'a03', 'a05', 'a07', 'a06']);
+    expect(await upLids({ sort_by: 'created_at' })).toEqual(['a01', 'a02', 'a03', 'a04', 'a05', 'a06', 'a07', 'a08', 'a10']);
+  });
+
+  it('a rep\'s own list in due order reads the assignee indexes, never every row', async () => {
+    reads.length = 0;
+    await q.list({ assigned_user_id: 'u-1', per_page: 2 }, { upcomingFrom: TODAY, lazyTotal: true });
+    expect(reads).toContain('activities:[assigned_user_id+due_ms]');
+    expect(reads).not.toContain('activities:');
+  });
+});
+
 describe('list: filters', () => {
   it.each([
     [{ type: 'call' }, ['a01', 'a08']],
@@ -314,7 +369,11 @@ describe('index use', () => {
 
   it('overdue status uses [open+due_ms]; entity and assignee lists use their indexes', async () => {
     expect(await readsOf(() => q.list({ status: 'overdue' }))).toEqual(['activities:[open+due_ms]']);
-    expect(await readsOf(() => q.list({ assigned_user_id: 'u-2' }))).toEqual(['activities:assigned_user_id']);
+    // Sorted by due time, a rep's page comes in order from [assigned_user_id+due_ms] (undated ones
+    // from the assignee index), as the unfiltered list does from due_ms; by another sort, one read.
+    expect(new Set(await readsOf(() => q.list({ assigned_user_id: 'u-2' }))))
+      .toEqual(new Set(['activities:deleted', 'activities:assigned_user_id', 'activities:[assigned_user_id+due_ms]']));
+    expect(await readsOf(() => q.list({ assigned_user_id: 'u-2', sort_by: 'created_at' }))).toEqual(['activities:assigned_user_id']);
     expect(await readsOf(() => q.list({ activityable_type: 'lead', activityable_id: 'lead-1' })))
       .toEqual(['activities:[activityable_type+activityable_id]']);
   });

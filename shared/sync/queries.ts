@@ -37,6 +37,12 @@ export interface ListOptions {
   timeZone?: string;
   /** As the rep types: return the page without an exact total when only that is expensive. */
   lazyTotal?: boolean;
+  /**
+   * Upcoming first (applies to sort_by due_at, ascending): activities due from this instant on
+   * come first, soonest first; then the earlier ones, latest first; undated last. Not one of the
+   * guide's sorts: the Activities list's default, so the rep opens on what is next.
+   */
+  upcomingFrom?: number;
 }
 
 export interface Page<T> {
@@ -199,8 +205,17 @@ async function narrowest(db: FieldbookDB, c: Criteria): Promise<LocalActivity[]>
   return rows.filter((r) => !seen.has(r.lid) && (seen.add(r.lid), matches(r, c)));
 }
 
-/** The comparator of the guide's sorts; ties by lid (creation order) in the same direction. */
-export function compareActivities(sortBy: SortField, dir: SortDirection): (a: LocalActivity, b: LocalActivity) => number {
+/**
+ * The comparator of the guide's sorts; ties by lid (creation order) in the same direction. With
+ * `upcomingFrom` (due_at ascending only): due from then on ascending, then earlier ones descending,
+ * then undated (ListOptions.upcomingFrom).
+ */
+export function compareActivities(sortBy: SortField, dir: SortDirection, upcomingFrom?: number): (a: LocalActivity, b: LocalActivity) => number {
+  if (upcomingFrom !== undefined && sortBy === 'due_at' && dir === 'asc') {
+    const [asc, desc] = [compareActivities('due_at', 'asc'), compareActivities('due_at', 'desc')];
+    const group = (r: LocalActivity) => (r.due_ms === undefined ? 2 : r.due_ms >= upcomingFrom ? 0 : 1);
+    return (a, b) => group(a) - group(b) || (group(a) === 1 ? desc(a, b) : asc(a, b));
+  }
   const sign = dir === 'desc' ? -1 : 1;
   const byLid = (a: LocalActivity, b: LocalActivity) => (a.lid < b.lid ? -sign : a.lid > b.lid ? sign : 0);
   switch (sortBy) {
@@ -276,6 +291,7 @@ function indexSegment(
  */
 async function orderedPage(
   fdb: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number, lazy = false,
+  upcomingFrom?: number,
 ): Promise<Page<LocalActivity>> {
   const t = fdb.activities;
   const dead = await deletedRows(fdb);
@@ -284,13 +300,28 @@ async function orderedPage(
   if (sortBy === 'due_at') {
     const lo = c.dueLo ?? -Infinity;
     const hi = c.dueHi ?? Infinity;
-    const deadDated = dead.filter((r) => r.due_ms !== undefined && r.due_ms >= lo && r.due_ms < hi);
-    // Unbounded, the whole index is read in order (cheaper than an infinite range).
-    const read = hasDueRange(c) ? () => t.where('due_ms').between(lo, hi, true, false) : () => t.orderBy('due_ms');
-    const dated = indexSegment(t, read, deadDated, dir);
-    segments.push(dated);
+    const user = c.assigned_user_id;
+    const mine = dead.filter((r) => user === undefined || r.assigned_user_id === user);
+    const inRange = (a: number, b: number) => mine.filter((r) => r.due_ms !== undefined && r.due_ms >= a && r.due_ms < b);
+    // One rep's rows by due time from [assigned_user_id+due_ms]; everyone's from due_ms (unbounded,
+    // the whole index in order: cheaper than an infinite range).
+    const range = (a: number, b: number) => (user !== undefined
+      ? () => t.where('[assigned_user_id+due_ms]').between([user, a], [user, b], true, false)
+      : a === -Infinity && b === Infinity ? () => t.orderBy('due_ms') : () => t.where('due_ms').between(a, b, true, false));
+    const dated: Segment[] = [];
+    if (upcomingFrom !== undefined && dir === 'asc') {
+      const [upLo, pastHi] = [Math.max(lo, upcomingFrom), Math.min(hi, upcomingFrom)];
+      if (upLo < hi) dated.push(indexSegment(t, range(upLo, hi), inRange(upLo, hi), 'asc'));
+      if (lo < pastHi) dated.push(indexSegment(t, range(lo, pastHi), inRange(lo, pastHi), 'desc'));
+    } else {
+      dated.push(indexSegment(t, range(lo, hi), inRange(lo, hi), dir));
+    }
+    segments.push(...dated);
     if (hasDueRange(c)) {
-      countTotal = () => dated.count();
+      countTotal = async () => (await Promise.all(dated.map((d) => d.count()))).reduce((x, y) => x + y, 0);
+    } else if (user !== undefined) {
+      countTotal = async () => (await t.where('assigned_user_id').equals(user).count()) - mine.length;
+      segments.push(undatedSegment(fdb, mine, dir, user));
     } else {
       countTotal = async () => (await t.count()) - dead.length;
       segments.push(undatedSegment(fdb, dead, dir));
@@ -332,25 +363,30 @@ async function orderedPage(
  * Undated rows are in no due index; they come last, in lid order. Their keys are the table's
  * keys minus the due index's keys (two native key reads), read only when a page reaches them.
  */
-function undatedSegment(fdb: FieldbookDB, dead: LocalActivity[], dir: SortDirection): Segment {
+function undatedSegment(fdb: FieldbookDB, dead: LocalActivity[], dir: SortDirection, user?: string): Segment {
   const t = fdb.activities;
   const deadLids = new Set(dead.filter((r) => r.due_ms === undefined).map((r) => r.lid));
+  // One rep's (the assignee index, less their dated rows), or everyone's.
+  const allRead = () => (user !== undefined ? t.where('assigned_user_id').equals(user) : t.toCollection());
+  const datedRead = () => (user !== undefined
+    ? t.where('[assigned_user_id+due_ms]').between([user, -Infinity], [user, Infinity])
+    : t.where('due_ms').between(-Infinity, Infinity));
   return {
     page: async (skip, want) => {
-      const [all, dated] = await Promise.all([t.toCollection().primaryKeys(), t.where('due_ms').between(-Infinity, Infinity).primaryKeys()]);
+      const [all, dated] = await Promise.all([allRead().primaryKeys(), datedRead().primaryKeys()]);
       const datedSet = new Set(dated);
       const keys = all.filter((k) => !datedSet.has(k) && !deadLids.has(k));
       if (dir === 'desc') keys.reverse();
       const rows = await t.bulkGet(keys.slice(skip, skip + want));
       return rows.filter((r): r is LocalActivity => r !== undefined);
     },
-    count: async () => (await t.count()) - (await t.where('due_ms').between(-Infinity, Infinity).count()) - deadLids.size,
+    count: async () => (await allRead().count()) - (await datedRead().count()) - deadLids.size,
   };
 }
 
 function onlyOrderable(c: Criteria, sortBy: SortField): boolean {
   const keys = Object.keys(c) as (keyof Criteria)[];
-  return keys.every((k) => sortBy === 'due_at' && (k === 'dueLo' || k === 'dueHi'));
+  return keys.every((k) => sortBy === 'due_at' && (k === 'dueLo' || k === 'dueHi' || k === 'assigned_user_id'));
 }
 
 /** GET /activities, locally: every filter, sort and paging option of the guide. */
@@ -363,10 +399,11 @@ export async function listActivities(
   const sortBy = q.sort_by ?? 'due_at';
   const dir = q.sort_direction ?? 'asc';
   const c = criteriaOf(q, nowMs, opts.timeZone);
-  if (onlyOrderable(c, sortBy)) return orderedPage(db, c, sortBy, dir, page, perPage, nowMs, opts.lazyTotal === true);
-  if (c.words) return searchPage(db, c, sortBy, dir, page, perPage, nowMs, opts);
+  const up = sortBy === 'due_at' && dir === 'asc' ? opts.upcomingFrom : undefined;
+  if (onlyOrderable(c, sortBy)) return orderedPage(db, c, sortBy, dir, page, perPage, nowMs, opts.lazyTotal === true, up);
+  if (c.words) return searchPage(db, c, sortBy, dir, page, perPage, nowMs, { ...opts, upcomingFrom: up });
   const rows = await narrowest(db, c);
-  rows.sort(compareActivities(sortBy, dir));
+  rows.sort(compareActivities(sortBy, dir, up));
   const start = (page - 1) * perPage;
   return { items: rows.slice(start, start + perPage).map((r) => fresh(r, nowMs)), meta: pageMeta(rows.length, page, perPage) };
 }
@@ -483,6 +520,17 @@ async function rareWordKeys(db: FieldbookDB, words: readonly string[], signal?: 
 }
 
 /**
+ * The due index read in the list's order: whole, one way; or upcoming first (ListOptions.upcomingFrom):
+ * from that instant on ascending, then before it descending. Undated rows are in neither.
+ */
+function dueReads(t: FieldbookDB['activities'], dir: SortDirection, upcomingFrom?: number): (() => ActivityCollection)[] {
+  if (upcomingFrom !== undefined && dir === 'asc') {
+    return [() => t.where('due_ms').aboveOrEqual(upcomingFrom), () => t.where('due_ms').below(upcomingFrom).reverse()];
+  }
+  return [dir === 'desc' ? () => t.orderBy('due_ms').reverse() : () => t.orderBy('due_ms')];
+}
+
+/**
  * The first `need` keys of `order` (an index read in sort order) that are in `live`. The index is
  * read keys-only, a prefix at a time: the first read's share of matches sizes the next, so a page
  * of a common word costs a short read, not the whole index. `all`: the whole index was read
@@ -510,6 +558,7 @@ async function firstInOrder(
  */
 async function pageOfKeys(
   db: FieldbookDB, live: ReadonlySet<string>, sortBy: SortField, dir: SortDirection, skip: number, perPage: number, signal?: AbortSignal,
+  upcomingFrom?: number,
 ): Promise<string[]> {
   const t = db.activities;
   const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
@@ -517,12 +566,14 @@ async function pageOfKeys(
   const out: string[] = [];
   const segments: (() => Promise<string[]>)[] = [];
   if (sortBy === 'due_at') {
-    let dated: Set<string> = new Set();
-    segments.push(async () => {
-      const r = await firstInOrder(directed(() => t.orderBy('due_ms')), live, need, signal);
-      dated = new Set(r.hits);
-      return r.hits;
-    });
+    const dated = new Set<string>();
+    for (const read of dueReads(t, dir, upcomingFrom)) {
+      segments.push(async () => {
+        const r = await firstInOrder(read, live, need, signal);
+        for (const k of r.hits) dated.add(k);
+        return r.hits;
+      });
+    }
     // Reached only when the dated matches ran out, i.e. the whole due index was read.
     segments.push(() => {
       const undated = [...live].filter((k) => !dated.has(k)).sort();
@@ -569,12 +620,13 @@ async function firstRowsInOrder(
  */
 async function walkMatches(
   db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, need: number, signal?: AbortSignal, budget = Infinity,
+  upcomingFrom?: number,
 ): Promise<LocalActivity[] | null> {
   const t = db.activities;
   const keep = (r: LocalActivity) => matches(r, c);
   const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
   const reads: (() => ActivityCollection)[] = sortBy === 'due_at'
-    ? [directed(() => t.orderBy('due_ms'))]
+    ? dueReads(t, dir, upcomingFrom)
     : sortBy === 'created_at'
       ? [directed(() => t.orderBy('created_at'))]
       : priorityGroups(dir).map((p) => directed(() => priorityRead(t, p)));
@@ -613,7 +665,7 @@ async function walkMatches(
 async function searchPage(
   db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, page: number, perPage: number, nowMs: number, opts: ListOptions,
 ): Promise<Page<LocalActivity>> {
-  const { signal } = opts;
+  const { signal, upcomingFrom: up } = opts;
   signal?.throwIfAborted();
   const start = (page - 1) * perPage;
   const need = start + perPage + 1;
@@ -621,7 +673,7 @@ async function searchPage(
   if (known && known.writes === writesSeen && narrows(c, known.c)) {
     // Answered from memory; the narrower set is remembered for the next key.
     const rows = known.rows.filter((r) => matches(r, c));
-    rows.sort(compareActivities(sortBy, dir));
+    rows.sort(compareActivities(sortBy, dir, up));
     knownMatches.set(db, { c, rows, writes: known.writes });
     await observeAsSearched(db, c.words ?? [], rows);
     signal?.throwIfAborted();
@@ -629,7 +681,7 @@ async function searchPage(
   }
   const sorted = (rows: LocalActivity[]) => {
     knownMatches.set(db, { c, rows, writes: writesSeen });
-    rows.sort(compareActivities(sortBy, dir));
+    rows.sort(compareActivities(sortBy, dir, up));
     return { items: rows.slice(start, start + perPage).map((r) => fresh(r, nowMs)), meta: pageMeta(rows.length, page, perPage) };
   };
   if (opts.lazyTotal) {
@@ -638,7 +690,7 @@ async function searchPage(
       if (hits.length < need) return { items, meta: pageMeta(hits.length, page, perPage) };
       return { items, meta: { ...pageMeta(need, page, perPage), total_pending: true } };
     };
-    const quick = await walkMatches(db, c, sortBy, dir, need, signal, QUICK_WALK_ROWS);
+    const quick = await walkMatches(db, c, sortBy, dir, need, signal, QUICK_WALK_ROWS, up);
     if (quick) return walked(quick);
     const rare = await rareWordKeys(db, c.words ?? [], signal);
     if (rare) {
@@ -646,7 +698,7 @@ async function searchPage(
       signal?.throwIfAborted();
       return sorted(rows.filter((r): r is LocalActivity => r !== undefined && matches(r, c)));
     }
-    const long = await walkMatches(db, c, sortBy, dir, need, signal, WALK_ROWS_BUDGET);
+    const long = await walkMatches(db, c, sortBy, dir, need, signal, WALK_ROWS_BUDGET, up);
     if (long) return walked(long);
   }
   const { keys, exact } = await searchKeys(db, c, signal);
@@ -656,7 +708,7 @@ async function searchPage(
     return sorted(rows.filter((r): r is LocalActivity => r !== undefined && matches(r, c)));
   }
   for (const r of await deletedRows(db)) keys.delete(r.lid);
-  const pageKeys = await pageOfKeys(db, keys, sortBy, dir, start, perPage, signal);
+  const pageKeys = await pageOfKeys(db, keys, sortBy, dir, start, perPage, signal, up);
   signal?.throwIfAborted();
   const rows = (await db.activities.bulkGet(pageKeys)).filter((r): r is LocalActivity => r !== undefined);
   return { items: rows.map((r) => fresh(r, nowMs)), meta: pageMeta(keys.size, page, perPage) };
