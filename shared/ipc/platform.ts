@@ -64,9 +64,18 @@ export interface PlatformEvents {
   syncNow: Record<string, never>;
 }
 
+/**
+ * Whether the browser engine promised to keep the app's storage (IndexedDB: the outbox, the
+ * rep's unsynced work) under disk pressure: navigator.storage.persist(), asked once at start.
+ * 'refused': it may evict it; 'unsupported': no such API here (treated like refused by the UI).
+ */
+export type DurableStorage = 'granted' | 'refused' | 'unsupported';
+
 export interface Platform {
   kind: 'web' | 'electron';
   transport: Transport;
+  /** The answer to the persistent-storage request made when the platform was created. */
+  durableStorage(): Promise<DurableStorage>;
   /** Store the CRM address and token (desktop: in main, encrypted with safeStorage). */
   signIn(baseUrl: string, token: string): Promise<void>;
   signOut(): Promise<void>;

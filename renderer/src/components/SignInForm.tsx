@@ -1,17 +1,9 @@
 /** CRM address + token. Web mode keeps the token in memory only, so a reload asks again. */
 import { useState, type FormEvent } from 'react';
+import { crmAddressProblem, tokenProblem } from '#shared/ipc/contract';
 import { useApp } from '../app/context.tsx';
 import { DEFAULT_CRM_URL } from '../app/AppProvider.tsx';
 import { Field } from './Field.tsx';
-
-function checkUrl(v: string): string | null {
-  try {
-    const u = new URL(v);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? null : 'Use an http:// or https:// address.';
-  } catch {
-    return 'Enter the CRM address, e.g. https://crm.example.com.';
-  }
-}
 
 export function SignInForm({ onDone }: { onDone?: () => void }) {
   const { signIn, session } = useApp();
@@ -23,9 +15,11 @@ export function SignInForm({ onDone }: { onDone?: () => void }) {
   async function submit(e: FormEvent) {
     e.preventDefault();
     const next: Record<string, string[]> = {};
-    const urlErr = checkUrl(url.trim());
+    // The same checks as main's IPC validation and web mode's sign-in (shared/ipc/contract.ts).
+    const urlErr = crmAddressProblem(url.trim());
     if (urlErr) next.url = [urlErr];
-    if (!token.trim()) next.token = ['Enter your API token.'];
+    const tokenErr = tokenProblem(token.trim());
+    if (tokenErr) next.token = [tokenErr];
     setErrors(next);
     if (Object.keys(next).length) return;
     setBusy(true);

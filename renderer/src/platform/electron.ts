@@ -5,6 +5,8 @@
 import type { EventPayload, FieldbookBridge } from '#shared/ipc/contract';
 import type { Platform, PlatformEvents, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
+import type { DurableStorage } from '#shared/ipc/platform';
+import { requestDurableStorage } from './durable-storage.ts';
 
 declare global {
   interface Window {
@@ -19,9 +21,14 @@ function remoteMessage(e: unknown): string {
   return text.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, '');
 }
 
-export function createElectronPlatform(bridge: FieldbookBridge | undefined = window.fieldbook): Platform {
+export function createElectronPlatform(
+  bridge: FieldbookBridge | undefined = window.fieldbook,
+  askDurableStorage: () => Promise<DurableStorage> = requestDurableStorage,
+): Platform {
   if (!bridge) throw new Error('The desktop bridge (window.fieldbook) is missing: is this running inside Fieldbook?');
   const b = bridge;
+  // At start; main's permission handler grants persistent storage to app://fieldbook only.
+  const durable = askDurableStorage();
 
   const transport: Transport = {
     async request(req) {
@@ -40,6 +47,7 @@ export function createElectronPlatform(bridge: FieldbookBridge | undefined = win
   return {
     kind: 'electron',
     transport,
+    durableStorage: () => durable,
     async signIn(baseUrl, token) {
       await b.invoke('auth:signIn', { baseUrl, token });
     },

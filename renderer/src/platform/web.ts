@@ -6,6 +6,9 @@ import type { Platform, PlatformEvents, ReminderItem, Transport } from '#shared/
 import { TransportError } from '#shared/ipc/platform';
 import { dueTimeLabel } from '#shared/domain/index';
 import { createFetchTransport } from '#shared/api/fetch-transport';
+import { crmAddressProblem, tokenProblem } from '#shared/ipc/contract';
+import type { DurableStorage } from '#shared/ipc/platform';
+import { requestDurableStorage } from './durable-storage.ts';
 
 type Listener<K extends keyof PlatformEvents> = (payload: PlatformEvents[K]) => void;
 type ListenerMap = { [K in keyof PlatformEvents]: Set<Listener<K>> };
@@ -19,6 +22,8 @@ export interface WebPlatformOptions {
   now?: () => number;
   /** How often the reminder scheduler looks at the clock. */
   tickMs?: number;
+  /** Asks for persistent storage once, at creation (navigator.storage.persist() unless a test says otherwise). */
+  requestDurableStorage?: () => Promise<DurableStorage>;
 }
 
 export interface WebPlatform extends Platform {
@@ -124,11 +129,17 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
   }
 
   const timer = setInterval(() => { void checkReminders(); }, opts.tickMs ?? 15_000);
+  // At start, before the rep has unsynced work to lose (the Sync view says when it was refused).
+  const durable = (opts.requestDurableStorage ?? requestDurableStorage)();
 
   return {
     kind: 'web',
     transport,
+    durableStorage: () => durable,
     signIn(url, tok) {
+      // The same checks as main's IPC validation: a token that cannot travel in a header is never kept.
+      const problem = crmAddressProblem(url) ?? tokenProblem(tok);
+      if (problem) return Promise.reject(new Error(problem));
       baseUrl = url.replace(/\/+$/, '');
       token = tok;
       made = null;

@@ -1,7 +1,8 @@
 /** Connection, last sync, pending changes, and every failed op and conflict with its way out. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { formatDistanceToNowStrict } from 'date-fns';
 import { ACTIVITY_STATUS_LABELS, type ActivityStatus } from '#shared/domain/index';
+import type { DurableStorage } from '#shared/ipc/platform';
 import type { ConflictRecord, OutboxOp } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useSyncIssues } from '../../data/activities.ts';
@@ -26,8 +27,20 @@ function show(v: unknown, tz: string): string {
   return JSON.stringify(v);
 }
 
+/** The answer to the persistent-storage request the platform made at start (null until known). */
+function useDurableStorage(platform: { durableStorage(): Promise<DurableStorage> }): DurableStorage | null {
+  const [state, setState] = useState<DurableStorage | null>(null);
+  useEffect(() => {
+    let live = true;
+    void platform.durableStorage().then((d) => { if (live) setState(d); }, () => { if (live) setState('unsupported'); });
+    return () => { live = false; };
+  }, [platform]);
+  return state;
+}
+
 export function SyncView() {
-  const { engine, settings, session } = useApp();
+  const { engine, settings, session, platform } = useApp();
+  const durable = useDurableStorage(platform);
   const status = useSyncStatus();
   const issues = useSyncIssues();
   const entityIssues = useEntityIssues();
@@ -42,7 +55,7 @@ export function SyncView() {
   const attempt = useAttempt();
 
   return (
-    <section className="view" aria-labelledby="sync-title">
+    <section className="view" aria-labelledby="sync-title" data-durable-storage={durable ?? 'pending'}>
       <header className="view-header">
         <h1 id="sync-title">Sync</h1>
         <div className="actions">
@@ -82,6 +95,12 @@ export function SyncView() {
       {status.authRequired && <p className="form-error" role="alert">The CRM no longer accepts your token. Sign in again in Settings; your changes are kept.</p>}
       {status.lastError && !status.authRequired && <p className="muted small" role="status">Last problem: {status.lastError}</p>}
       {noEngine && <p className="muted">Sign in to the CRM (Settings) to sync. Changes made offline wait here safely.</p>}
+      {durable !== null && durable !== 'granted' && (
+        <p className="notice notice-warn" role="status" aria-label="Offline storage">
+          This browser may clear Fieldbook&apos;s offline data when disk space runs low: changes not yet synced could be lost.
+          {' '}Sync before you go offline for long, and keep some disk space free{platform.kind === 'web' ? '; installing Fieldbook as an app or bookmarking it lets the browser keep its data' : ''}.
+        </p>
+      )}
 
       <section className="card flush" aria-labelledby="failed-title">
         <h2 id="failed-title" className="card-title">Refused changes</h2>
