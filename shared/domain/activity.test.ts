@@ -72,8 +72,10 @@ describe('remoteActivitySchema + normalizeRemote', () => {
     expect(remoteActivitySchema.safeParse(rest).success).toBe(false);
   });
 
-  it('refuses an unknown status rather than guessing', () => {
-    expect(remoteActivitySchema.safeParse({ ...detail, status: 'archived' }).success).toBe(false);
+  it('keeps a status the guide does not list with its raw value (a newer CRM\'s), and refuses a blank one', () => {
+    expect(normalizeRemote(remoteActivitySchema.parse({ ...detail, status: 'archived' })).status).toBe('archived');
+    expect(remoteActivitySchema.safeParse({ ...detail, status: '  ' }).success).toBe(false);
+    expect(remoteActivitySchema.safeParse({ ...detail, status: 7 }).success).toBe(false);
   });
 
   it.each(DETAIL_FIELDS.map((f) => [f]))('a list item without %s is partial', (field) => {

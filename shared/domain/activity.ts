@@ -1,8 +1,8 @@
 /** The activity record as the central CRM returns it (detail shape), and its tolerant parser. */
 import { z } from 'zod';
 import {
-  ACTIVITY_STATUSES, ACTIVITY_TYPES, ACTIVITYABLE_TYPES, PRIORITIES,
-  type ActivityableType, type ActivityStatus, type ActivityType, type Priority,
+  ACTIVITYABLE_TYPES, priorityValue, statusValue, typeValue,
+  type ActivityableType, type ActivityStatusValue, type ActivityTypeValue, type PriorityValue,
 } from './enums.ts';
 
 export interface EntityRef {
@@ -26,9 +26,10 @@ export interface UserRef {
 /** Every field of the guide's create, detail, complete, cancel and reschedule bodies and responses. */
 export interface Activity {
   id: string;
-  type: ActivityType;
-  status: ActivityStatus;
-  priority: Priority;
+  /** A value the guide does not list (a newer CRM's) is kept as sent: see enums.ts, UnknownValue. */
+  type: ActivityTypeValue;
+  status: ActivityStatusValue;
+  priority: PriorityValue;
   subject: string;
   description: string | null;
   activityable_type: ActivityableType;
@@ -94,14 +95,21 @@ const entityRef = z.looseObject({
 const userRef = z.looseObject({ id: idish, name: z.string(), email: z.string().nullish() });
 
 /**
+ * An enumeration's value as a server sends it: any non-blank text, known or not. A CRM may add
+ * types, statuses and priorities the guide does not list; such a row is kept with its raw value.
+ */
+const enumish = <T>(toValue: (raw: string) => T) => z.string().trim().min(1).max(200).transform(toValue);
+
+/**
  * An activity as a server sends it. Tolerant: list items may omit fields the detail has, unknown
- * fields are kept. `id`, `type`, `status` and `subject` are the minimum to place it anywhere.
+ * fields are kept, and so are types, statuses and priorities the guide does not list. `id`,
+ * `type`, `status` and `subject` are the minimum to place it anywhere.
  */
 export const remoteActivitySchema = z.looseObject({
   id: idish,
-  type: z.enum(ACTIVITY_TYPES),
-  status: z.enum(ACTIVITY_STATUSES),
-  priority: z.enum(PRIORITIES).optional(),
+  type: enumish(typeValue),
+  status: enumish(statusValue),
+  priority: enumish(priorityValue).optional(),
   subject: z.string(),
   description: z.string().nullish(),
   activityable_type: z.enum(ACTIVITYABLE_TYPES).optional(),

@@ -67,6 +67,60 @@ export type BulkAction = (typeof BULK_ACTIONS)[number];
 export const ACTIONS = ['update', 'complete', 'cancel', 'reschedule', 'delete', 'recreate'] as const;
 export type Action = (typeof ACTIONS)[number];
 
+/*
+ * Values the guide does not list. A real CRM may add types, statuses and priorities later (`sms`,
+ * `on_hold`, `blocker`): such rows are kept with the raw value (CONTRACT-NOTES, "Tolerant client"),
+ * shown as unknown, and never chosen from the app (the input schemas accept only the known ones).
+ */
+declare const unknownValueBrand: unique symbol;
+/** A raw value of one of the guide's enumerations that this version does not know. */
+export type UnknownValue = string & { readonly [unknownValueBrand]: true };
+/** An activity's type as stored: one the guide lists, or one a newer CRM sent. */
+export type ActivityTypeValue = ActivityType | UnknownValue;
+export type ActivityStatusValue = ActivityStatus | UnknownValue;
+export type PriorityValue = Priority | UnknownValue;
+
+const includes = <T extends string>(values: readonly T[], v: string): v is T => (values as readonly string[]).includes(v);
+
+export function isKnownType(v: string): v is ActivityType { return includes(ACTIVITY_TYPES, v); }
+export function isKnownStatus(v: string): v is ActivityStatus { return includes(ACTIVITY_STATUSES, v); }
+export function isKnownPriority(v: string): v is Priority { return includes(PRIORITIES, v); }
+
+/** A raw value from a server, typed as known or unknown (never rejected). */
+export function typeValue(raw: string): ActivityTypeValue { return isKnownType(raw) ? raw : (raw as UnknownValue); }
+export function statusValue(raw: string): ActivityStatusValue { return isKnownStatus(raw) ? raw : (raw as UnknownValue); }
+export function priorityValue(raw: string): PriorityValue { return isKnownPriority(raw) ? raw : (raw as UnknownValue); }
+
+/** Longest raw value a label shows; a server could send anything. */
+const UNKNOWN_LABEL_MAX = 40;
+/** A raw value as the rep is shown it: without control or invisible characters (which would make it lie or break a line), bounded. */
+export function unknownValueText(raw: string): string {
+  const clean = raw.replace(/[\p{Cc}\p{Cf}]/gu, '').trim();
+  return clean.length > UNKNOWN_LABEL_MAX ? `${clean.slice(0, UNKNOWN_LABEL_MAX - 1)}…` : clean || '(blank)';
+}
+/** "sms (unknown to this version)": the raw value, honestly marked. */
+export function unknownLabel(raw: string): string {
+  return `${unknownValueText(raw)} (unknown to this version)`;
+}
+export function typeLabel(v: ActivityTypeValue): string { return isKnownType(v) ? ACTIVITY_TYPE_LABELS[v] : unknownLabel(v); }
+export function statusLabel(v: ActivityStatusValue): string { return isKnownStatus(v) ? ACTIVITY_STATUS_LABELS[v] : unknownLabel(v); }
+export function priorityLabel(v: PriorityValue): string { return isKnownPriority(v) ? PRIORITY_LABELS[v] : unknownLabel(v); }
+
+/**
+ * The known type an activity is grouped, filtered and coloured under: its own, or "other" for a
+ * type this version does not know (the guide's catch-all, so the type filter "Other" finds it).
+ */
+export function typeGroup(v: ActivityTypeValue): ActivityType { return isKnownType(v) ? v : 'other'; }
+
+/**
+ * Rank for sort_by=priority. A priority this version does not know ranks with medium, just above
+ * it (1.5): medium is the guide's default (a record without a priority is medium), so an unknown
+ * value is read as "no known urgency", neither buried below the rep's low work nor raised above
+ * high, urgent and critical work on a guess. Its own half step keeps the unknown ones together
+ * (then by raw value), so an index read and an in-memory sort agree on the order.
+ */
+export function priorityRank(v: PriorityValue): number { return isKnownPriority(v) ? PRIORITY_RANK[v] : PRIORITY_RANK.medium + 0.5; }
+
 export const DEFAULT_PER_PAGE = 25;
 export const MAX_PER_PAGE = 100;
 export const MIN_SEARCH_LENGTH = 2;

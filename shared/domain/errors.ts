@@ -1,4 +1,4 @@
-import type { Action, ActivityStatus } from './enums.ts';
+import type { Action, ActivityStatusValue } from './enums.ts';
 import type { FieldErrors } from './schemas.ts';
 
 /** A rule of the domain was broken. `code` says which; the message is for the rep. */
@@ -14,7 +14,7 @@ export class DomainError extends Error {
 }
 
 export class ActionNotAllowedError extends DomainError {
-  constructor(readonly action: Action, readonly status: ActivityStatus, detail?: string) {
+  constructor(readonly action: Action, readonly status: ActivityStatusValue, detail?: string) {
     super('action_not_allowed', detail ?? `You can't ${ACTION_VERBS[action]} an activity that is ${status.replace('_', ' ')}.`);
   }
 }

@@ -6,7 +6,7 @@
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
 import type { Activity } from './activity.ts';
-import type { ActivityStatus } from './enums.ts';
+import type { ActivityStatusValue } from './enums.ts';
 import { ValidationError } from './errors.ts';
 import { isValidTimeZone, timeZoneSchema } from './local-time.ts';
 import { isoDateSchema, validate, type CreateActivityInput, type UpdateActivityInput } from './schemas.ts';
@@ -279,7 +279,7 @@ export interface SeriesSelection<T> {
   skipped: T[];
 }
 
-function editable(status: ActivityStatus): boolean {
+function editable(status: ActivityStatusValue): boolean {
   return permission(status, 'update') === 'yes';
 }
 

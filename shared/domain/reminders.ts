@@ -1,5 +1,5 @@
 /** Default reminder lead times (the guide's Best Practice 5); types it doesn't name are configurable. */
-import type { ActivityType } from './enums.ts';
+import { typeGroup, type ActivityType, type ActivityTypeValue } from './enums.ts';
 import { addMinutes, instantMs, minutesBetween } from './time.ts';
 
 const DAY = 24 * 60;
@@ -22,13 +22,14 @@ export const DEFAULT_REMINDER_LEAD_MINUTES: Record<ActivityType, number | null> 
 
 export type ReminderLeads = Partial<Record<ActivityType, number | null>>;
 
-/** The lead for a type: the rep's setting where given, else the guide's default. */
-export function reminderLead(type: ActivityType, overrides: ReminderLeads = {}): number | null {
+/** The lead for a type: the rep's setting where given, else the guide's default; an unknown type takes Other's. */
+export function reminderLead(value: ActivityTypeValue, overrides: ReminderLeads = {}): number | null {
+  const type = typeGroup(value);
   return type in overrides ? (overrides[type] ?? null) : DEFAULT_REMINDER_LEAD_MINUTES[type];
 }
 
 /** reminder_at for a new activity without one: due_at minus the lead, or null. */
-export function defaultReminderAt(type: ActivityType, dueAt: string | null | undefined, overrides: ReminderLeads = {}): string | null {
+export function defaultReminderAt(type: ActivityTypeValue, dueAt: string | null | undefined, overrides: ReminderLeads = {}): string | null {
   if (!dueAt) return null;
   const lead = reminderLead(type, overrides);
   return lead === null ? null : addMinutes(dueAt, -lead);

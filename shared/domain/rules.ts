@@ -3,7 +3,9 @@
  * new record. The app applies them optimistically offline; the stand-in CRM applies the same ones.
  */
 import type { Activity } from './activity.ts';
-import { OPEN_STATUSES, type ActivityStatus } from './enums.ts';
+import {
+  OPEN_STATUSES, isKnownPriority, isKnownType, unknownValueText, type ActivityStatusValue, type ActivityType,
+} from './enums.ts';
 import { ValidationError } from './errors.ts';
 import { defaultReminderAt, shiftReminder, type ReminderLeads } from './reminders.ts';
 import type {
@@ -12,7 +14,12 @@ import type {
 import { instantMs } from './time.ts';
 import { assertAction } from './transitions.ts';
 
-export function isOpen(status: ActivityStatus): boolean {
+/**
+ * Open work: pending, in progress, deferred, waiting. A status this version does not know is not
+ * open work (so never overdue, never in the overdue queue): counting it would press the rep to act
+ * on an activity the app cannot act on; it stays visible in the list and the calendar.
+ */
+export function isOpen(status: ActivityStatusValue): boolean {
   return (OPEN_STATUSES as readonly string[]).includes(status);
 }
 
@@ -166,11 +173,19 @@ export function applyReschedule(a: Activity, input: RescheduleActivityInput, now
   return next;
 }
 
-/** "Recreate" a cancelled activity: a create input copied from it, due at the given time. */
-export function recreateInput(a: Activity, dueAt: string | null): CreateActivityInput {
+/**
+ * "Recreate" a cancelled activity: a create input copied from it, due at the given time. The app
+ * only sends values it knows: a type this version does not know must be replaced by `type` (else a
+ * field error says so), and a priority it does not know is left to the default (medium).
+ */
+export function recreateInput(a: Activity, dueAt: string | null, type?: ActivityType): CreateActivityInput {
   assertActionRecreate(a);
+  const knownType = type ?? (isKnownType(a.type) ? a.type : undefined);
+  if (!knownType) {
+    throw new ValidationError({ type: [`${unknownValueText(a.type)} is a type this version of Fieldbook does not know; choose a type for the new activity.`] });
+  }
   return {
-    type: a.type,
+    type: knownType,
     subject: a.subject,
     activityable_type: a.activityable_type,
     activityable_id: a.activityable_id,
@@ -179,7 +194,7 @@ export function recreateInput(a: Activity, dueAt: string | null): CreateActivity
     assigned_user_id: a.assigned_user_id,
     due_at: dueAt,
     duration_minutes: a.duration_minutes,
-    priority: a.priority,
+    priority: isKnownPriority(a.priority) ? a.priority : undefined,
     location: a.location,
     tags: [...a.tags],
     custom_fields: { ...a.custom_fields },

@@ -6,7 +6,7 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, startOfWeek } from 'date-fns';
 import type { Activity } from './activity.ts';
-import type { ActivityType } from './enums.ts';
+import { isKnownPriority, type ActivityType } from './enums.ts';
 import { FOLLOW_UP_OF_FIELD, linkRef, PREP_FOR_FIELD, refersTo, sameActivity, type Identity } from './links.ts';
 import { dailyLoad, type DayLoad, type LoadThresholds } from './load.ts';
 import { isValidTimeZone } from './local-time.ts';
@@ -95,7 +95,7 @@ export function isPrepFor(candidate: ReviewItem, target: ReviewItem): boolean {
 /** Open activities of the prep types due in `range` that no prep task covers yet. */
 export function needsPreparation<T extends ReviewItem>(items: readonly T[], range: Range, prepTypes: readonly ActivityType[] = PREP_TYPES): T[] {
   return items
-    .filter((a) => prepTypes.includes(a.type) && a.status !== 'completed' && a.status !== 'cancelled' && inRange(a.due_at, range))
+    .filter((a) => (prepTypes as readonly string[]).includes(a.type) && a.status !== 'completed' && a.status !== 'cancelled' && inRange(a.due_at, range))
     .filter((a) => !items.some((c) => isPrepFor(c, a)))
     .sort((x, y) => instantMs(x.due_at ?? '') - instantMs(y.due_at ?? ''));
 }
@@ -120,7 +120,8 @@ export function prepTaskInput(target: ReviewItem, opts: { timeZone: string; lead
     activityable_id: target.activityable_id,
     contact_id: target.contact_id,
     assigned_user_id: target.assigned_user_id,
-    priority: target.priority,
+    // A priority this version does not know cannot be sent; the new task takes the default.
+    priority: isKnownPriority(target.priority) ? target.priority : undefined,
     due_at: due,
     tags: ['prep'],
     custom_fields: { [PREP_FOR_FIELD]: linkRef(target) },

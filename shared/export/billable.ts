@@ -5,7 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format, getISOWeek, getISOWeekYear, startOfMonth, startOfWeek } from 'date-fns';
 import type { Activity, EntityRef } from '../domain/activity.ts';
-import { ACTIVITY_TYPE_LABELS } from '../domain/enums.ts';
+import { typeLabel } from '../domain/enums.ts';
 import { isValidTimeZone } from '../domain/local-time.ts';
 import { instantMs } from '../domain/time.ts';
 import { toCsv, type CsvOptions } from './csv.ts';
@@ -187,7 +187,7 @@ export function billableDetailCsv(activities: readonly BillableItem[], opts: Omi
       const c = customerOf(a);
       if (!c || !a.completed_at) return [];
       const local = format(new TZDate(instantMs(a.completed_at), opts.timeZone), 'yyyy-MM-dd HH:mm');
-      return [[local, c.name, c.type, ACTIVITY_TYPE_LABELS[a.type], a.subject, a.duration_minutes ?? 0, a.billable_rate ?? '',
+      return [[local, c.name, c.type, typeLabel(a.type), a.subject, a.duration_minutes ?? 0, a.billable_rate ?? '',
         formatCents(amountCents(a.duration_minutes, a.billable_rate))]];
     });
   return toCsv(BILLABLE_DETAIL_CSV_HEADER, rows, csv);

@@ -4,7 +4,7 @@
  * CRLF); tests check it with the ical.js parser.
  */
 import type { Activity } from '../domain/activity.ts';
-import type { ActivityStatus, Priority } from '../domain/enums.ts';
+import { isKnownPriority, isKnownStatus, type ActivityStatus, type Priority } from '../domain/enums.ts';
 import { isOpen } from '../domain/rules.ts';
 import { instantMs } from '../domain/time.ts';
 
@@ -136,7 +136,9 @@ function eventLines(a: IcsActivity & { due_at: string }, opts: IcsOptions): stri
   if (description) lines.push(`DESCRIPTION:${escapeText(description)}`);
   if (a.location) lines.push(`LOCATION:${escapeText(a.location)}`);
   if (a.tags.length) lines.push(`CATEGORIES:${a.tags.map(escapeText).join(',')}`);
-  lines.push(`STATUS:${ICS_STATUS[a.status]}`, `PRIORITY:${ICS_PRIORITY[a.priority]}`);
+  // A status or priority this version does not know: no STATUS (RFC 5545 makes it optional), normal priority.
+  if (isKnownStatus(a.status)) lines.push(`STATUS:${ICS_STATUS[a.status]}`);
+  lines.push(`PRIORITY:${isKnownPriority(a.priority) ? ICS_PRIORITY[a.priority] : ICS_PRIORITY.medium}`);
   if (a.rescheduled_count) lines.push(`SEQUENCE:${a.rescheduled_count}`);
   if (a.created_at && !Number.isNaN(instantMs(a.created_at))) lines.push(`CREATED:${icsDateTime(a.created_at)}`);
   if (a.updated_at && !Number.isNaN(instantMs(a.updated_at))) lines.push(`LAST-MODIFIED:${icsDateTime(a.updated_at)}`);

@@ -285,7 +285,7 @@ export function createCommands(db: FieldbookDB, deps: CommandDeps): Commands {
       const row = await liveRow(lid);
       const source: Activity = fromLocalRow(row);
       // recreateInput asserts the source is cancelled (ActionNotAllowedError otherwise).
-      const base = recreateInput(source, overrides.due_at ?? null);
+      const base = recreateInput(source, overrides.due_at ?? null, overrides.type);
       const valid = parseOrThrow(createActivitySchema, { ...base, ...overrides });
       const { row: created, op: o } = buildCreate(valid, at);
       return { rows: [created], ops: [o], result: created };

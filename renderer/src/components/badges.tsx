@@ -1,26 +1,40 @@
 /** Small labels for type, status, priority and sync state; colour is never the only signal. */
 import {
-  ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, PRIORITY_LABELS, type ActivityStatus, type ActivityType, type Priority,
+  isKnownPriority, isKnownStatus, isKnownType, priorityLabel, statusLabel, typeGroup, typeLabel,
+  type ActivityStatusValue, type ActivityTypeValue, type PriorityValue,
 } from '#shared/domain/index';
 import type { SyncState } from '#shared/sync/types';
 
-export function TypeBadge({ type }: { type: ActivityType }) {
-  return <span className={`badge type-badge type-${type}`}><span className="dot" aria-hidden="true" />{ACTIVITY_TYPE_LABELS[type]}</span>;
+/*
+ * A value this version does not know (a newer CRM's) is shown raw with "(unknown to this
+ * version)" and styled as the catch-all: a type takes Other's colour, a status and a priority the
+ * neutral "unknown" style. The raw value never goes into a class name.
+ */
+
+export function TypeBadge({ type }: { type: ActivityTypeValue }) {
+  return (
+    <span className={`badge type-badge type-${typeGroup(type)}${isKnownType(type) ? '' : ' unknown-value'}`}>
+      <span className="dot" aria-hidden="true" />{typeLabel(type)}
+    </span>
+  );
 }
 
-export function StatusBadge({ status, overdue }: { status: ActivityStatus; overdue?: boolean }) {
+export function StatusBadge({ status, overdue }: { status: ActivityStatusValue; overdue?: boolean }) {
   return (
     <span className="badge-group">
-      <span className={`badge status-badge status-${status}`}>{ACTIVITY_STATUS_LABELS[status]}</span>
+      <span className={`badge status-badge ${isKnownStatus(status) ? `status-${status}` : 'status-unknown unknown-value'}`}>{statusLabel(status)}</span>
       {overdue && <span className="badge overdue-badge">Overdue</span>}
     </span>
   );
 }
 
-export function PriorityBadge({ priority }: { priority: Priority }) {
-  return <span className={`badge priority-badge priority-${priority}`}>{PRIORITY_LABELS[priority]}</span>;
+export function PriorityBadge({ priority }: { priority: PriorityValue }) {
+  return (
+    <span className={`badge priority-badge ${isKnownPriority(priority) ? `priority-${priority}` : 'priority-unknown unknown-value'}`}>
+      {priorityLabel(priority)}
+    </span>
+  );
 }
-
 const SYNC_LABELS: Record<SyncState, string> = {
   synced: 'Synced', pending: 'Not yet synced', conflict: 'Conflict', failed: 'Sync failed',
 };

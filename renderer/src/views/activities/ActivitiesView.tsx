@@ -1,4 +1,7 @@
-/** Every activity on this device: the guide's filters, sorts, paging and search, read live from Dexie. */
+/**
+ * Every activity on this device: the guide's filters, sorts, paging and search, read live from
+ * Dexie. It opens on the rep's own activities, upcoming first; a click anywhere on a row opens it.
+ */
 import { useEffect, useMemo, useRef } from 'react';
 import {
   ACTIVITY_STATUS_LABELS, ACTIVITY_TYPE_LABELS, ACTIVITY_TYPES, ACTIVITYABLE_TYPES, LIST_STATUS_FILTERS, MIN_SEARCH_LENGTH,
@@ -6,15 +9,19 @@ import {
   type SortField,
 } from '#shared/domain/index';
 import { useApp } from '../../app/context.tsx';
-import { useActivityList } from '../../data/activities.ts';
+import { useActivityList, withMe } from '../../data/activities.ts';
 import { useEntityNames, useUsers } from '../../data/entities.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
 import { DIRECTORY_TYPE_LABELS, EntityPicker } from '../../components/EntityPicker.tsx';
 import { formatInstant } from '../../components/format.ts';
-import { useUiStore } from '../../state/store.ts';
+import { MY_ACTIVITIES, useUiStore } from '../../state/store.ts';
 
 const STATUS_FILTER_LABELS: Record<ListStatusFilter, string> = { ...ACTIVITY_STATUS_LABELS, overdue: 'Overdue' };
+/** Other also finds the types this version does not know (a newer CRM's), so none is out of reach of the filter. */
+const TYPE_FILTER_LABELS = { ...ACTIVITY_TYPE_LABELS, other: 'Other (and types unknown to this version)' };
 const SORT_LABELS: Record<SortField, string> = { due_at: 'Due date', created_at: 'Created', priority: 'Priority' };
+type Order = 'upcoming' | 'asc' | 'desc';
+const ORDER_LABELS: Record<Order, string> = { upcoming: 'Upcoming first', asc: 'Ascending', desc: 'Descending' };
 
 export function ActivitiesView() {
   const { settings, currentUser } = useApp();
@@ -23,7 +30,10 @@ export function ActivitiesView() {
   const resetFilters = useUiStore((s) => s.resetFilters);
   const openActivity = useUiStore((s) => s.openActivity);
   const openCreate = useUiStore((s) => s.openCreate);
-  const { page, error, stale, search: shownSearch } = useActivityList(filters);
+  const myId = currentUser?.id;
+  // "Mine" (the default) is the signed-in rep; everyone's until who that is is known.
+  const listFilters = useMemo(() => withMe(filters, myId), [filters, myId]);
+  const { page, error, stale, search: shownSearch } = useActivityList(listFilters);
   const users = useUsers();
   const items = page?.items;
   const nameKeys = useMemo(
@@ -31,7 +41,9 @@ export function ActivitiesView() {
     [items],
   );
   const names = useEntityNames(nameKeys);
+  // Said only while it applies (one character typed), not as a standing hint.
   const searchShort = filters.search.trim().length > 0 && filters.search.trim().length < MIN_SEARCH_LENGTH;
+  const order: Order = filters.sort_by === 'due_at' && filters.upcoming && filters.sort_direction === 'asc' ? 'upcoming' : filters.sort_direction;
   const meta = page?.meta;
   const searchRef = useRef<HTMLInputElement>(null);
   // "/" jumps to search, as in most list tools.
@@ -64,16 +76,14 @@ export function ActivitiesView() {
             ref={searchRef}
             aria-keyshortcuts="/"
             type="search"
-            placeholder="Subject or description"
+            placeholder="Subject, description or outcome"
             value={filters.search}
-            aria-describedby="act-search-hint"
+            aria-describedby={searchShort ? 'act-search-hint' : undefined}
             onChange={(e) => setFilters({ search: e.target.value })}
           />
-          <div id="act-search-hint" className={`field-hint ${searchShort ? 'field-warning' : ''}`}>
-            {searchShort ? `Type at least ${MIN_SEARCH_LENGTH} characters to search.` : `Search needs at least ${MIN_SEARCH_LENGTH} characters.`}
-          </div>
+          {searchShort && <div id="act-search-hint" className="field-hint field-warning">Type at least {MIN_SEARCH_LENGTH} characters to search.</div>}
         </div>
-        <Select label="Type" value={filters.type} options={ACTIVITY_TYPES} labels={ACTIVITY_TYPE_LABELS}
+        <Select label="Type" value={filters.type} options={ACTIVITY_TYPES} labels={TYPE_FILTER_LABELS}
           onChange={(v) => setFilters({ type: v })} />
         <Select label="Status" value={filters.status} options={LIST_STATUS_FILTERS} labels={STATUS_FILTER_LABELS}
           onChange={(v) => setFilters({ status: v })} />
@@ -81,9 +91,13 @@ export function ActivitiesView() {
           onChange={(v) => setFilters({ priority: v })} />
         <div className="field">
           <label htmlFor="act-assignee">Assignee</label>
-          <select id="act-assignee" value={filters.assigned_user_id ?? ''} onChange={(e) => setFilters({ assigned_user_id: e.target.value || undefined })}>
+          <select
+            id="act-assignee"
+            value={filters.assigned_user_id === MY_ACTIVITIES ? myId ?? MY_ACTIVITIES : filters.assigned_user_id ?? ''}
+            onChange={(e) => setFilters({ assigned_user_id: e.target.value || undefined })}
+          >
             <option value="">Anyone</option>
-            {currentUser && <option value={currentUser.id}>Me ({currentUser.name})</option>}
+            <option value={myId ?? MY_ACTIVITIES}>{currentUser ? `Me (${currentUser.name})` : 'Me'}</option>
             {(users ?? []).filter((u) => u.id !== currentUser?.id).map((u) => <option key={u.id} value={u.id}>{u.name}</option>)}
           </select>
         </div>
@@ -112,8 +126,8 @@ export function ActivitiesView() {
         )}
         <Select label="Sort by" value={filters.sort_by} options={['due_at', 'created_at', 'priority'] as const} labels={SORT_LABELS} required
           onChange={(v) => setFilters({ sort_by: (v ?? 'due_at') })} />
-        <Select label="Order" value={filters.sort_direction} options={['asc', 'desc'] as const} labels={{ asc: 'Ascending', desc: 'Descending' }} required
-          onChange={(v) => setFilters({ sort_direction: (v ?? 'asc') })} />
+        <Select<Order> label="Order" value={order} options={filters.sort_by === 'due_at' ? ['upcoming', 'asc', 'desc'] : ['asc', 'desc']} labels={ORDER_LABELS} required
+          onChange={(v) => setFilters(v === 'upcoming' ? { sort_direction: 'asc', upcoming: true } : { sort_direction: v ?? 'asc', upcoming: false })} />
         <button type="button" className="button" onClick={resetFilters}>Reset filters</button>
       </search>
 
@@ -147,16 +161,19 @@ export function ActivitiesView() {
           {/* data-search: the search this list answers, so tests and the bench can tell a stale list. */}
           <tbody data-search={shownSearch}>
             {(items ?? []).map((a) => (
-              <tr key={a.lid} className={a.is_overdue ? 'is-overdue' : ''} data-lid={a.lid}>
+              // The whole row opens the activity: a click anywhere on it; from the keyboard, Enter on its
+              // subject (the row's one tab stop; its click reaches the row).
+              <tr key={a.lid} className={`opens${a.is_overdue ? ' is-overdue' : ''}`} data-lid={a.lid} onClick={() => openActivity(a.lid)}>
                 <td className="subject-cell">
-                  <button type="button" onClick={() => openActivity(a.lid)}>{a.subject}</button>
+                  <button type="button">{a.subject}</button>
                 </td>
                 <td><TypeBadge type={a.type} /></td>
                 <td><StatusBadge status={a.status} overdue={a.is_overdue} /></td>
                 <td><PriorityBadge priority={a.priority} /></td>
                 <td className="due-cell">{formatInstant(a.due_at, settings.timeZone, 'd MMM yyyy, HH:mm')}</td>
-                <td className="clip">{names?.get(`${a.activityable_type}:${a.activityable_id}`) ?? a.activityable?.name ?? a.activityable_id}</td>
-                <td className="clip">{a.assigned_user_id === currentUser?.id ? 'Me' : names?.get(`user:${a.assigned_user_id}`) ?? a.assigned_user?.name ?? a.assigned_user_id}</td>
+                {/* Names only: a record the directory doesn't know is said so, never shown as its id. */}
+                <td className="clip">{names?.get(`${a.activityable_type}:${a.activityable_id}`) ?? a.activityable?.name ?? (names ? <span className="muted">{unknownEntity(a.activityable_type)}</span> : '')}</td>
+                <td className="clip">{a.assigned_user_id === currentUser?.id ? 'Me' : names?.get(`user:${a.assigned_user_id}`) ?? a.assigned_user?.name ?? (names ? <span className="muted">Unknown user</span> : '')}</td>
                 <td><SyncMark sync={a.sync} /></td>
               </tr>
             ))}
@@ -184,6 +201,11 @@ export function ActivitiesView() {
       )}
     </section>
   );
+}
+
+function unknownEntity(type: string): string {
+  const label = (DIRECTORY_TYPE_LABELS as Record<string, string | undefined>)[type];
+  return label ? `Unknown ${label.toLowerCase()}` : 'Unknown record';
 }
 
 interface SelectProps<V extends string> {

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import {
-  ACTIVITY_TYPE_LABELS, followUpInput, prepTaskInput, reschedulePresets, DEFAULT_LOAD_THRESHOLDS,
+  followUpInput, typeLabel, prepTaskInput, reschedulePresets, DEFAULT_LOAD_THRESHOLDS,
   type DayLoad, type LoadFlag,
 } from '#shared/domain/index';
 import type { LocalActivity } from '#shared/sync/types';
@@ -188,7 +188,7 @@ function PrepStep({ items }: { items: LocalActivity[] }) {
             <li key={a.lid}>
               <div>
                 <Subject a={a} /> <TypeBadge type={a.type} />
-                <div className="muted small">{ACTIVITY_TYPE_LABELS[a.type]} on {formatInstant(a.due_at, zone, 'EEE d MMM, HH:mm')}</div>
+                <div className="muted small">{typeLabel(a.type)} on {formatInstant(a.due_at, zone, 'EEE d MMM, HH:mm')}</div>
               </div>
               <button type="button" className="button small" aria-label={`Add prep task for ${a.subject}`} onClick={() => { void addPrep(a); }}>
                 Add prep task
