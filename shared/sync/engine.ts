@@ -164,6 +164,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
   /** Consecutive polls that changed nothing (the backoff exponent). */
   let quiet = 0;
   let lastPollAt: number | null = null;
+  /** The next poll was started by the interval timer (only those count as quiet). */
+  let timerFired = false;
 
   const ctx: SyncContext = {
     db, client, now, random: opts.random ?? Math.random, newId, timers,
@@ -217,6 +219,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
         // on the last pull's rebase, as the 'edit' run does without updated_since. Otherwise one
         // unreadable record or a flaky list would stop every later push.
         let pullError: unknown = null;
+        const timed = timerFired;
+        timerFired = false;
         try {
           if (kind === 'poll') lastPollAt = now();
           if (kind === 'sync' || kind === 'pull') report.pull = await pullActivities(ctx, opts.pull);
@@ -239,7 +243,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
         const p = report.pull;
         const changed = (p !== null && p.inserted + p.replaced + p.rebased + p.conflicts + p.deleted > 0) || (report.push?.requests ?? 0) > 0;
         if (changed || kind === 'edit' || kind === 'push') quiet = 0;
-        else if (kind === 'poll' && pullError === null) quiet++;
+        else if (kind === 'poll' && timed && pullError === null) quiet++;
       } catch (e) {
         if (e instanceof StoppedError) return { ...report, skipped: 'stopped' as const };
         const auth = e instanceof ApiError && e.kind === 'auth';
@@ -271,7 +275,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
     if (interval > 0) delays.push(interval);
     if (retryAt !== null) delays.push(Math.max(0, retryAt - now()));
     if (!delays.length || !status.get().online) return;
-    tick = timers.setTimeout(() => { tick = null; void schedule('poll').catch(reportError); }, Math.min(...delays));
+    tick = timers.setTimeout(() => { tick = null; timerFired = true; void schedule('poll').catch(reportError); }, Math.min(...delays));
   }
 
   function reportError(e: unknown): void {

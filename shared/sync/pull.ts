@@ -382,7 +382,8 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
     const windowSet = new Set(windowIds);
     const rest = [...known.keys()].filter((id) => !windowSet.has(id)).sort();
     const budget = Math.floor((perHour * elapsed) / HOUR_MS);
-    const forWindow = Math.min(budget, Math.ceil((Math.min(windowIds.length, perHour) * elapsed) / HOUR_MS));
+    // The window's share aims at a full round in 45 minutes, so every window row is re-read within the hour.
+    const forWindow = Math.min(budget, Math.ceil((Math.min(windowIds.length, perHour) * elapsed) / (0.75 * HOUR_MS)));
     const a = rotate(windowIds, state?.windowCursor ?? '', forWindow);
     const b = rotate(rest, state?.restCursor ?? '', budget - a.ids.length);
     await run.refreshDetails([...a.ids, ...b.ids], me);
@@ -430,6 +431,8 @@ async function startRun(ctx: SyncContext, report: PullReport, known: Map<string,
   const generation = ctx.newId();
   /** Every server id handled in this run (claimed synchronously, before any await). */
   const seen = new Set<string>();
+  /** Server ids whose detail was read in this run (a refresh skips them). */
+  const fetched = new Set<string>();
   let partialSeen = false;
   const awaited = await awaitedCopies();
 
@@ -458,7 +461,7 @@ async function startRun(ctx: SyncContext, report: PullReport, known: Map<string,
 
     /** Re-read these rows' details and merge what changed (rolling refresh, refresh-on-open). */
     async refreshDetails(ids: string[], user: string | null): Promise<void> {
-      const todo = ids.filter((id) => known.has(id) && !seen.has(id));
+      const todo = ids.filter((id) => known.has(id) && !fetched.has(id));
       for (const id of todo) seen.add(id);
       await confirm(todo, user, true);
     },
@@ -506,6 +509,7 @@ async function startRun(ctx: SyncContext, report: PullReport, known: Map<string,
 
   /** GET /{id}; null (counted) when that one row cannot be read. */
   async function detail(id: string): Promise<Activity | null> {
+    fetched.add(id);
     try {
       return normalizeRemote((await retryGet(ctx, () => client.getActivity(id))).data);
     } catch (e) {
@@ -530,6 +534,7 @@ async function startRun(ctx: SyncContext, report: PullReport, known: Map<string,
     const leftScope: LocalActivity[] = [];
     await mapLimit(rows, ctx.concurrency, async (row) => {
       const id = row.server_id as string;
+      fetched.add(id);
       try {
         const a = normalizeRemote((await retryGet(ctx, () => client.getActivity(id))).data);
         if (isRefresh) report.refreshed++;
