@@ -52,7 +52,8 @@ export function EntityPicker<T extends DirectoryType>({
   const errId = `${id}-err`;
   const hintId = `${id}-hint`;
   const pickedName = picked && value && picked.id === value.id ? picked.name : undefined;
-  const shown = open ? text : selected?.name ?? pickedName ?? (value ? value.id : '');
+  // Names only: a record the directory doesn't know (yet) is said so, never shown as its raw id.
+  const shown = open ? text : selected?.name ?? pickedName ?? (value && selected === undefined ? '' : value ? `${DIRECTORY_TYPE_LABELS[value.type]} not in the offline directory` : '');
 
   function pick(i: number) {
     const e = items[i];
@@ -87,7 +88,7 @@ export function EntityPicker<T extends DirectoryType>({
             aria-invalid={errors?.length ? true : undefined}
             aria-describedby={hint ? hintId : undefined}
             aria-activedescendant={open && items[active] ? `${id}-opt-${active}` : undefined}
-            placeholder={`Search ${DIRECTORY_TYPE_LABELS[type].toLowerCase()}s by name`}
+            placeholder={`Search ${DIRECTORY_TYPE_LABELS[type].toLowerCase()} names`}
             value={shown}
             onFocus={() => { setOpen(true); setText(''); }}
             onBlur={() => setOpen(false)}
@@ -111,7 +112,9 @@ export function EntityPicker<T extends DirectoryType>({
                   onMouseDown={(ev) => { ev.preventDefault(); pick(i); }}
                 >
                   <span>{e.name}</span>
-                  <span className="muted small">{e.email ?? e.stage ?? e.id}{e.pending === 1 ? ' · not yet synced' : ''}</span>
+                  {(e.email ?? e.stage ?? e.pending === 1) && (
+                    <span className="muted small">{[e.email ?? e.stage, e.pending === 1 ? 'not yet synced' : null].filter(Boolean).join(' · ')}</span>
+                  )}
                 </li>
               ))}
             </ul>

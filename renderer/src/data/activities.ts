@@ -1,11 +1,12 @@
 /** Live reads of activities for the views (Dexie liveQuery through the shared queries). */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
+import { TZDate } from '@date-fns/tz';
 import { MIN_SEARCH_LENGTH, type ListQueryInput } from '#shared/domain/index';
 import type { Page } from '#shared/sync/queries';
 import type { LocalActivity, OutboxOp, ConflictRecord } from '#shared/sync/types';
 import { useApp } from '../app/context.tsx';
-import type { ActivityFilters } from '../state/store.ts';
+import { MY_ACTIVITIES, type ActivityFilters } from '../state/store.ts';
 import { useLatestLiveQuery } from './latest-live-query.ts';
 
 export interface ActivityListResult {
@@ -18,13 +19,28 @@ export interface ActivityListResult {
   search: string | undefined;
 }
 
+/**
+ * The filters with "my activities" as the rep's user id (everyone's while who the rep is isn't
+ * known). The same object when there is nothing to resolve, so it can key a live query.
+ */
+export function withMe(f: ActivityFilters, myId: string | undefined): ActivityFilters {
+  return f.assigned_user_id === MY_ACTIVITIES ? { ...f, assigned_user_id: myId } : f;
+}
+
+/** When the rep's day (in `timeZone`) began: upcoming-first lists start there. */
+export function startOfToday(timeZone: string, nowMs: number = Date.now()): number {
+  const d = new TZDate(nowMs, timeZone);
+  return new TZDate(d.getFullYear(), d.getMonth(), d.getDate(), timeZone).getTime();
+}
+
 /** The filters as a list query: search only from MIN_SEARCH_LENGTH characters (the guide's rule). */
 export function toListQuery(f: ActivityFilters): ListQueryInput {
   const q: ListQueryInput = { sort_by: f.sort_by, sort_direction: f.sort_direction, page: f.page, per_page: f.per_page };
   if (f.type) q.type = f.type;
   if (f.status) q.status = f.status;
   if (f.priority) q.priority = f.priority;
-  if (f.assigned_user_id) q.assigned_user_id = f.assigned_user_id;
+  // Unresolved "mine" (who the rep is isn't known yet) lists everyone's.
+  if (f.assigned_user_id && f.assigned_user_id !== MY_ACTIVITIES) q.assigned_user_id = f.assigned_user_id;
   if (f.activityable_type) q.activityable_type = f.activityable_type;
   if (f.activityable_id) q.activityable_id = f.activityable_id;
   if (f.due_date_from) q.due_date_from = f.due_date_from;
@@ -77,7 +93,8 @@ export function useActivityList(filters: ActivityFilters): ActivityListResult {
   const result = useLatestLiveQuery(filters, async (f, signal) => {
     try {
       // lazyTotal: a common word's page comes without counting every match (see below).
-      return { page: await queries.list(toListQuery(f), { signal, lazyTotal: true, timeZone }), error: null };
+      const upcoming = f.upcoming && f.sort_by === 'due_at' && f.sort_direction === 'asc' ? { upcomingFrom: startOfToday(timeZone) } : {};
+      return { page: await queries.list(toListQuery(f), { signal, lazyTotal: true, timeZone, ...upcoming }), error: null };
     } catch (e) {
       // Aborted: this input was replaced; nothing is shown from it.
       return { page: undefined, error: signal.aborted ? null : errorMessage(e) };

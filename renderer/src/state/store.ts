@@ -64,11 +64,19 @@ export interface ActivityFilters {
   search: string;
   sort_by: SortField;
   sort_direction: SortDirection;
+  /** With due date ascending: from today on first, then the earlier ones (ListOptions.upcomingFrom). */
+  upcoming?: boolean | undefined;
   page: number;
   per_page: number;
 }
 
-export const DEFAULT_FILTERS: ActivityFilters = { search: '', sort_by: 'due_at', sort_direction: 'asc', page: 1, per_page: 25 };
+/** assigned_user_id meaning the signed-in rep, whoever that turns out to be (resolved by the list). */
+export const MY_ACTIVITIES = 'me';
+
+/** The rep's own activities, upcoming first. */
+export const DEFAULT_FILTERS: ActivityFilters = {
+  search: '', assigned_user_id: MY_ACTIVITIES, sort_by: 'due_at', sort_direction: 'asc', upcoming: true, page: 1, per_page: 25,
+};
 
 export interface FiltersSlice {
   filters: ActivityFilters;
@@ -81,14 +89,18 @@ export interface Toast {
   id: number;
   kind: 'info' | 'success' | 'error';
   message: string;
-  /** A button on the notice that opens a view; such a notice stays until dismissed. */
-  action?: { label: string; view: View };
+  /** A button on the notice that opens a view; such a notice stays longer. */
+  action?: { label: string; view: View } | { label: string; lid: string };
+  /** What the notice is about (e.g. 'signin'): it goes when that cause is gone (dismissCause). */
+  cause?: string;
 }
 
 export interface ToastSlice {
   toasts: Toast[];
-  toast: (message: string, kind?: Toast['kind'], action?: Toast['action']) => void;
+  toast: (message: string, kind?: Toast['kind'], action?: Toast['action'], cause?: string) => void;
   dismissToast: (id: number) => void;
+  /** Removes every notice about this cause (its problem is solved). */
+  dismissCause: (cause: string) => void;
 }
 
 export type UiState = NavSlice & SelectionSlice & CalendarSlice & FiltersSlice & ToastSlice;
@@ -142,9 +154,10 @@ const createFiltersSlice: Slice<FiltersSlice> = (set) => ({
 let toastSeq = 0;
 const createToastSlice: Slice<ToastSlice> = (set) => ({
   toasts: [],
-  toast: (message, kind = 'info', action) =>
-    set((s) => ({ toasts: [...s.toasts.slice(-4), { id: ++toastSeq, kind, message, ...(action ? { action } : {}) }] })),
+  toast: (message, kind = 'info', action, cause) =>
+    set((s) => ({ toasts: [...s.toasts.filter((t) => !cause || t.cause !== cause).slice(-4), { id: ++toastSeq, kind, message, ...(action ? { action } : {}), ...(cause ? { cause } : {}) }] })),
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
+  dismissCause: (cause) => set((s) => ({ toasts: s.toasts.filter((t) => t.cause !== cause) })),
 });
 
 export const useUiStore = create<UiState>()((...a) => ({

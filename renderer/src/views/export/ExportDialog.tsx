@@ -8,7 +8,7 @@ import { addDays, format } from 'date-fns';
 import { icsFileName, toIcs } from '#shared/export/ics';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
-import { toListQuery } from '../../data/activities.ts';
+import { toListQuery, withMe } from '../../data/activities.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { toShownError } from '../../components/errors.ts';
@@ -39,8 +39,8 @@ export function ExportButton() {
 }
 
 export function ExportDialog({ onClose }: { onClose: () => void }) {
-  const { db, queries, settings } = useApp();
-  const filters = useUiStore((s) => s.filters);
+  const { db, queries, settings, currentUser } = useApp();
+  const filters = withMe(useUiStore((s) => s.filters), currentUser?.id);
   const toast = useUiStore((s) => s.toast);
   const zone = settings.timeZone;
   const today = format(new TZDate(Date.now(), zone), 'yyyy-MM-dd');
