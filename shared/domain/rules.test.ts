@@ -90,8 +90,9 @@ describe('applyCreate', () => {
       ['meeting', '2025-12-20T13:30:00Z'],
       ['task', '2025-12-19T14:00:00Z'],
       ['demo', '2025-12-19T14:00:00Z'],
-      ['email', null],
-      ['visit', null],
+      // Every type has a lead since 11e3097: quick contacts 15 min, things the rep travels to an hour.
+      ['email', '2025-12-20T13:45:00Z'],
+      ['visit', '2025-12-20T13:00:00Z'],
     ] as const)('%s → %s', (type, expected) => {
       expect(make(type, {})).toBe(expected);
     });

@@ -501,3 +501,107 @@ describe('every message is readable, whatever is sent', () => {
     expect(errorsOf(listQuerySchema, { assigned_user_id: '' })).toEqual({ assigned_user_id: ['Assigned user id cannot be empty.'] });
   });
 });
+
+/** Poison input (issue 18: 9): each gets a field error a rep can read, never a crash. */
+describe('poison input', () => {
+  const nested = (depth: number): Record<string, unknown> => {
+    let v: Record<string, unknown> = {};
+    for (let i = 1; i < depth; i++) v = { d: v };
+    return v;
+  };
+
+  it('custom_fields nested 5 000 deep is a field error, not a stack overflow', () => {
+    expect(errorsOf(createActivitySchema, { ...base, custom_fields: nested(5000) })).toEqual({
+      custom_fields: ['Custom fields are nested too deeply: at most 8 levels.'],
+    });
+    const deepArray: unknown[] = [];
+    let cur = deepArray;
+    for (let i = 0; i < 5000; i++) { const next: unknown[] = []; cur.push(next); cur = next; }
+    expect(errorsOf(updateActivitySchema, { custom_fields: { list: deepArray } })).toEqual({
+      custom_fields: ['Custom fields are nested too deeply: at most 8 levels.'],
+    });
+  });
+
+  it('custom_fields up to 8 levels deep pass; 9 do not', () => {
+    expect(validate(createActivitySchema, { ...base, custom_fields: nested(8) }).ok).toBe(true);
+    expect(validate(createActivitySchema, { ...base, custom_fields: nested(9) }).ok).toBe(false);
+  });
+
+  it('a cycle in custom_fields is too deep (never an endless walk)', () => {
+    const cyc: Record<string, unknown> = { a: 1 };
+    cyc.self = cyc;
+    expect(errorsOf(createActivitySchema, { ...base, custom_fields: cyc })).toEqual({
+      custom_fields: ['Custom fields are nested too deeply: at most 8 levels.'],
+    });
+  });
+
+  it('custom_fields of 2 MB is refused; 64 KB as JSON is the bound, to the byte', () => {
+    expect(errorsOf(createActivitySchema, { ...base, custom_fields: { notes: 'x'.repeat(2 * 1024 * 1024) } })).toEqual({
+      custom_fields: ['Custom fields are too large: keep them under 64 KB.'],
+    });
+    // Multi-byte text counts in UTF-8 bytes, as it travels.
+    const fill = (bytes: number) => ({ n: 'é'.repeat(Math.floor(bytes / 2)) + (bytes % 2 ? 'x' : '') });
+    const overhead = JSON.stringify(fill(0)).length;
+    const exact = fill(64 * 1024 - overhead);
+    expect(new TextEncoder().encode(JSON.stringify(exact)).length).toBe(64 * 1024);
+    expect(validate(createActivitySchema, { ...base, custom_fields: exact }).ok).toBe(true);
+    expect(validate(createActivitySchema, { ...base, custom_fields: fill(64 * 1024 - overhead + 1) }).ok).toBe(false);
+  });
+
+  it('more than 200 named custom fields (nested ones count) are refused', () => {
+    const many = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`f${i}`, i]));
+    expect(validate(createActivitySchema, { ...base, custom_fields: many(200) }).ok).toBe(true);
+    expect(errorsOf(createActivitySchema, { ...base, custom_fields: many(201) })).toEqual({
+      custom_fields: ['Use at most 200 custom fields (nested ones count).'],
+    });
+    expect(validate(createActivitySchema, { ...base, custom_fields: { ...many(150), more: many(51) } }).ok).toBe(false);
+  });
+
+  it('custom_fields take JSON values only', () => {
+    for (const bad of [{ a: () => 1 }, { a: new Date(0) }, { a: Number.NaN }, { a: 10n }, { a: undefined }, { a: new Map() }]) {
+      const errors = errorsOf(createActivitySchema, { ...base, custom_fields: bad });
+      expect(Object.keys(errors)).toEqual(['custom_fields']);
+      expectReadable(errors);
+    }
+    expect(validate(createActivitySchema, { ...base, custom_fields: { a: null, b: [1, 'x', true], c: { d: -1.5 } } }).ok).toBe(true);
+  });
+
+  it.each(['0000-01-01T00:00:00Z', '1899-12-31T23:59:59Z', '2201-01-01T00:00:00Z', '9999-12-31T23:59:59Z'])(
+    'an instant in %s is refused with the window', (at) => {
+      expect(errorsOf(isoInstantSchema, at)).toEqual({ _: ['Enter a date and time between the years 1900 and 2200.'] });
+      expect(errorsOf(createActivitySchema, { ...base, due_at: at })).toEqual({ due_at: ['Enter a date and time between the years 1900 and 2200.'] });
+    },
+  );
+
+  it('instants at the edges of the window pass; so do date-only fields, whose window is the same', () => {
+    for (const at of ['1900-01-01T00:00:00Z', '2200-12-31T23:59:59Z']) expect(validate(isoInstantSchema, at).ok).toBe(true);
+    expect(errorsOf(createActivitySchema, { ...base, follow_up_date: '0000-01-01' })).toEqual({
+      follow_up_date: ['Enter a date between the years 1900 and 2200.'],
+    });
+    expect(validate(isoDateSchema, '2200-12-31').ok).toBe(true);
+    expect(errorsOf(rescheduleActivitySchema, { new_due_at: '0000-06-01T10:00:00Z' })).toEqual({
+      new_due_at: ['Enter a date and time between the years 1900 and 2200.'],
+    });
+  });
+
+  it.each([
+    ['zero-width space', '\u200B'],
+    ['zero-width non-joiner and joiner', '\u200C\u200D'],
+    ['word joiner', '\u2060\u2060'],
+    ['byte order mark', '\uFEFF'],
+    ['a mix with whitespace', ' \u200B\t\u2060\n\uFEFF\u200D '],
+  ])('a subject of only invisible characters (%s) is "Enter a subject."', (_name, subject) => {
+    expect(errorsOf(createActivitySchema, { ...base, subject })).toEqual({ subject: ['Enter a subject.'] });
+    expect(errorsOf(updateActivitySchema, { subject })).toEqual({ subject: ['Enter a subject.'] });
+  });
+
+  it('a subject with visible text among invisible characters passes', () => {
+    const r = validate(createActivitySchema, { ...base, subject: '\u200BCall Jane\u200B' });
+    expect(r.ok).toBe(true);
+  });
+
+  it('other required text: an id or a tag of only invisible characters is refused', () => {
+    expect(errorsOf(createActivitySchema, { ...base, activityable_id: '\u200B\u2060' })).toEqual({ activityable_id: ['Choose the related record.'] });
+    expect(errorsOf(createActivitySchema, { ...base, tags: ['ok', '\uFEFF'] })).toEqual({ 'tags.1': ['Tags cannot be empty.'] });
+  });
+});

@@ -19,25 +19,55 @@ export const activityableTypeSchema = z.enum(ACTIVITYABLE_TYPES, {
 });
 export const directoryTypeSchema = z.enum(DIRECTORY_TYPES);
 
-/** A date and time with its zone, e.g. 2025-12-20T14:00:00Z. */
-export const isoInstantSchema = z.iso.datetime({
-  offset: true,
-  error: 'Enter a date and time with its time zone, e.g. 2025-12-20T14:00:00Z.',
-});
+/**
+ * The years a date may fall in. The format alone takes year 0000 or 9999, which no activity has and
+ * which other systems read differently (year 0 does not exist in some, 9999 is "never" in others);
+ * 1900–2200 holds every real date of a rep's work, past records and long contracts included.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2200;
+const yearInWindow = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
 
-/** A calendar date without time, e.g. 2025-12-23 (never shifted by time zones). */
+/** A date and time with its zone, e.g. 2025-12-20T14:00:00Z; its UTC year within MIN_YEAR–MAX_YEAR. */
+export const isoInstantSchema = z.iso
+  .datetime({
+    offset: true,
+    error: 'Enter a date and time with its time zone, e.g. 2025-12-20T14:00:00Z.',
+    abort: true,
+  })
+  .refine((v) => yearInWindow(new Date(instantMs(v)).getUTCFullYear()), {
+    error: `Enter a date and time between the years ${MIN_YEAR} and ${MAX_YEAR}.`,
+  });
+
+const DATE_FORMAT_MESSAGE = 'Enter a date as YYYY-MM-DD, e.g. 2025-12-23 (no time).';
+/** A calendar date without time, e.g. 2025-12-23 (never shifted by time zones); year within MIN_YEAR–MAX_YEAR. */
 export const isoDateSchema = z
   .string({ error: 'Enter a date, e.g. 2025-12-23.' })
-  .refine(isDateOnly, { error: 'Enter a date as YYYY-MM-DD, e.g. 2025-12-23 (no time).' });
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: DATE_FORMAT_MESSAGE, abort: true })
+  .refine((v) => yearInWindow(Number(v.slice(0, 4))), { error: `Enter a date between the years ${MIN_YEAR} and ${MAX_YEAR}.`, abort: true })
+  .refine(isDateOnly, { error: DATE_FORMAT_MESSAGE });
+
+/**
+ * Characters that show nothing: whitespace, controls, format characters (zero-width space, joiners,
+ * word joiner, BOM, bidi marks, soft hyphen) and the blank letters (Hangul fillers, braille blank,
+ * combining grapheme joiner). Text of only these looks empty to the rep and to whoever reads the CRM.
+ */
+const INVISIBLE = /[\s\p{Cc}\p{Cf}\u034F\u115F\u1160\u2800\u3164\uFFA0]/gu;
+/** True when the text shows at least one character. */
+export function hasVisibleText(s: string): boolean {
+  return s.replace(INVISIBLE, '').length > 0;
+}
 
 const idSchema = (what: string) =>
-  z.string({ error: `Choose ${what}.` }).trim().min(1, { error: `Choose ${what}.` }).max(64, { error: `That ${what} id is too long.` });
+  z.string({ error: `Choose ${what}.` }).trim().min(1, { error: `Choose ${what}.` }).max(64, { error: `That ${what} id is too long.` })
+    .refine(hasVisibleText, { error: `Choose ${what}.` });
 
 const subjectSchema = z
   .string({ error: 'Enter a subject.' })
   .trim()
   .min(1, { error: 'Enter a subject.' })
-  .max(255, { error: 'Keep the subject under 255 characters.' });
+  .max(255, { error: 'Keep the subject under 255 characters.' })
+  .refine(hasVisibleText, { error: 'Enter a subject.' });
 
 const durationSchema = z
   .number({ error: 'Enter the duration in minutes.' })
@@ -51,12 +81,89 @@ const rateSchema = z
   .max(1_000_000, { error: 'That rate looks wrong; check it.' });
 
 const tagsSchema = z
-  .array(z.string({ error: 'Each tag must be text.' }).trim().min(1, { error: 'Tags cannot be empty.' }).max(64, { error: 'Keep each tag under 64 characters.' }), {
+  .array(z.string({ error: 'Each tag must be text.' }).trim().min(1, { error: 'Tags cannot be empty.' }).max(64, { error: 'Keep each tag under 64 characters.' })
+    .refine(hasVisibleText, { error: 'Tags cannot be empty.' }), {
     error: 'Tags must be a list of words.',
   })
   .max(50, { error: 'Use at most 50 tags.' });
 
-const customFieldsSchema = z.record(z.string(), z.unknown(), { error: 'Custom fields must be an object of name → value.' });
+/**
+ * Bounds of custom_fields, so one activity can never make every later push fail (a CRM refuses a
+ * large body with 413 for ever) or a deep one overflow the stack of whatever serialises it (JSON,
+ * structured clone, IndexedDB). Generous for real use: a few dozen named values, some nested.
+ */
+export const CUSTOM_FIELDS_LIMITS = {
+  /** Nested objects and arrays, custom_fields itself being level 1. */
+  maxDepth: 8,
+  /** Named fields in all, nested ones included. */
+  maxKeys: 200,
+  /** Size as compact JSON, in UTF-8 bytes. */
+  maxBytes: 64 * 1024,
+} as const;
+
+function utf8Bytes(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) { n += 4; i++; } else n += 3;
+  }
+  return n;
+}
+
+/** Bytes of a string as JSON (quotes and escapes included); JSON.stringify of a string does not recurse. */
+const jsonBytes = (s: string) => utf8Bytes(JSON.stringify(s));
+
+/**
+ * Why a custom_fields value is out of bounds, or null. Iterative (an explicit stack, never
+ * recursion) and stops at the first bound crossed, so a 5 000-deep or 2 MB value costs about as
+ * much as the bound itself; a cycle is too deep by definition. Only JSON values are accepted.
+ */
+export function customFieldsProblem(root: Record<string, unknown>): string | null {
+  const { maxDepth, maxKeys, maxBytes } = CUSTOM_FIELDS_LIMITS;
+  const stack: { v: unknown; depth: number }[] = [{ v: root, depth: 1 }];
+  let bytes = 0;
+  let keys = 0;
+  const tooBig = `Custom fields are too large: keep them under ${maxBytes / 1024} KB.`;
+  while (stack.length) {
+    const { v, depth } = stack.pop() as { v: unknown; depth: number };
+    if (v === null || typeof v === 'boolean') bytes += v === false ? 5 : 4;
+    else if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return 'Custom field numbers must be finite.';
+      bytes += String(v).length;
+    } else if (typeof v === 'string') bytes += jsonBytes(v);
+    else if (typeof v === 'object') {
+      if (depth > maxDepth) return `Custom fields are nested too deeply: at most ${maxDepth} levels.`;
+      if (Array.isArray(v)) {
+        bytes += 2 + Math.max(v.length - 1, 0);
+        if (bytes > maxBytes) return tooBig;
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i] as unknown, depth: depth + 1 });
+      } else {
+        const proto = Object.getPrototypeOf(v) as unknown;
+        if (proto !== Object.prototype && proto !== null) return 'Custom field values must be text, numbers, yes/no, lists or named fields.';
+        const entries = Object.entries(v as Record<string, unknown>);
+        keys += entries.length;
+        if (keys > maxKeys) return `Use at most ${maxKeys} custom fields (nested ones count).`;
+        bytes += 2 + Math.max(entries.length - 1, 0);
+        for (const [k, x] of entries) {
+          bytes += jsonBytes(k) + 1;
+          if (bytes > maxBytes) return tooBig;
+          stack.push({ v: x, depth: depth + 1 });
+        }
+      }
+    } else return 'Custom field values must be text, numbers, yes/no, lists or named fields.';
+    if (bytes > maxBytes) return tooBig;
+  }
+  return null;
+}
+
+const customFieldsSchema = z
+  .record(z.string(), z.unknown(), { error: 'Custom fields must be an object of name → value.' })
+  .superRefine((v, ctx) => {
+    const problem = customFieldsProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const optionalText = (max: number, label: string) =>
   z.string({ error: `${label} must be text.` }).max(max, { error: `Keep ${label.toLowerCase()} under ${max} characters.` });
