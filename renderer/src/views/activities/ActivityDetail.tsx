@@ -1,6 +1,6 @@
 /** One activity: every field, its history, its sync state, and the actions its status allows. */
 import { useState, type ReactNode } from 'react';
-import { availableActions, type Action } from '#shared/domain/index';
+import { availableActions, isKnownStatus, isKnownType, refusalReason, typeLabel, unknownStatusReason, type Action } from '#shared/domain/index';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useActivity, useActivityConflicts, useActivityOps } from '../../data/activities.ts';
@@ -68,8 +68,12 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
         case 'update': openEdit(a.lid); return;
         case 'cancel': case 'reschedule': case 'delete': setSub(action); return;
         case 'recreate': {
-          const copy = await commands.recreate(a.lid, {});
-          toast('A new copy was created from the cancelled activity.', 'success');
+          // The app only sends types it knows: a copy of one it does not know starts as Other, and the form opens to pick one.
+          const known = isKnownType(a.type);
+          const copy = await commands.recreate(a.lid, known ? {} : { type: 'other' });
+          toast(known
+            ? 'A new copy was created from the cancelled activity.'
+            : `A new copy was created as Other: ${typeLabel(a.type)} can't be sent from this version; pick its type.`, 'success');
           openActivity(copy.lid);
           openEdit(copy.lid);
           return;
@@ -101,6 +105,9 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
             <PriorityBadge priority={a.priority} />
             <SyncMark sync={a.sync} always />
           </div>
+          {!isKnownStatus(a.status) && (
+            <p className="field-hint" id="d-unknown-status">{unknownStatusReason(a.status)} Only Delete is available here.</p>
+          )}
           <div className="action-bar" role="toolbar" aria-label="Actions">
             {ACTION_ORDER.map((act) => {
               const notesOnly = act === 'update' && a.status === 'completed';
@@ -110,7 +117,8 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
                   type="button"
                   className={`button small ${act === 'complete' ? 'primary' : ''} ${act === 'delete' ? 'danger-text' : ''}`}
                   disabled={!allowed.has(act)}
-                  title={allowed.has(act) ? undefined : `Not available while ${a.status.replace('_', ' ')}`}
+                  title={refusalReason(a.status, act) ?? undefined}
+                  aria-describedby={!allowed.has(act) && !isKnownStatus(a.status) ? 'd-unknown-status' : undefined}
                   onClick={() => { void run(act); }}
                 >
                   {notesOnly ? 'Edit notes' : ACTION_LABELS[act]}

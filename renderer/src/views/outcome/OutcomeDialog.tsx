@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { availableActions, typeLabel, type CompleteActivityInput } from '#shared/domain/index';
+import { availableActions, refusalReason, typeLabel, type CompleteActivityInput } from '#shared/domain/index';
 import { activityDetail } from '#shared/sync/queries';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
@@ -118,7 +118,7 @@ export function OutcomeDialog({ lid }: { lid: string }) {
         <form className="form fb-outcome" onSubmit={(e) => { e.preventDefault(); submit('complete'); }}>
           {!canComplete && (
             <p className="form-error" role="alert">
-              This activity is {activity.status.replace('_', ' ')}; it can't be completed.
+              {refusalReason(activity.status, 'complete')}
             </p>
           )}
           <fieldset className="fb-outcome-sections fb-outcome-grid">

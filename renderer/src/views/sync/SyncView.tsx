@@ -1,7 +1,7 @@
 /** Connection, last sync, pending changes, and every failed op and conflict with its way out. */
 import { useEffect, useState } from 'react';
 import { formatDistanceToNowStrict } from 'date-fns';
-import { ACTIVITY_STATUS_LABELS, type ActivityStatus } from '#shared/domain/index';
+import { ACTIVITY_STATUS_LABELS, isKnownStatus } from '#shared/domain/index';
 import type { DurableStorage } from '#shared/ipc/platform';
 import type { ConflictRecord, OutboxOp } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
@@ -21,7 +21,8 @@ const KIND_LABELS: Record<OutboxOp['kind'], string> = {
 
 function show(v: unknown, tz: string): string {
   if (v === null || v === undefined || v === '') return '(empty)';
-  if (typeof v === 'string' && v in ACTIVITY_STATUS_LABELS) return ACTIVITY_STATUS_LABELS[v as ActivityStatus];
+  // An own-key check: `in` would also find the prototype's ("constructor" would print a function).
+  if (typeof v === 'string' && isKnownStatus(v)) return ACTIVITY_STATUS_LABELS[v];
   if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T/.test(v) ? formatInstant(v, tz) : v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   return JSON.stringify(v);
