@@ -7,6 +7,7 @@ import type { Platform, PlatformEvents, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
 import type { DurableStorage } from '#shared/ipc/platform';
 import { requestDurableStorage } from './durable-storage.ts';
+import { crmAddressProblem, tokenProblem } from '#shared/ipc/contract';
 
 declare global {
   interface Window {
@@ -49,6 +50,9 @@ export function createElectronPlatform(
     transport,
     durableStorage: () => durable,
     async signIn(baseUrl, token) {
+      // Main validates too; checking here first gives the form the plain field message.
+      const problem = crmAddressProblem(baseUrl) ?? tokenProblem(token);
+      if (problem) throw new Error(problem);
       await b.invoke('auth:signIn', { baseUrl, token });
     },
     async signOut() {

@@ -46,3 +46,16 @@ describe('web platform sign-in', () => {
     expect((await platform.session()).signedIn).toBe(true);
   });
 });
+
+describe('desktop platform sign-in', () => {
+  it('refuses a bad token before it reaches main, with the plain field message', async () => {
+    const { createElectronPlatform } = await import('./electron.ts');
+    const invoked: string[] = [];
+    const bridge = { kind: 'electron', invoke: (c: string) => { invoked.push(c); return Promise.resolve({ tokenPersisted: true }); }, on: () => () => {} };
+    const desktop = createElectronPlatform(bridge as unknown as Parameters<typeof createElectronPlatform>[0], () => Promise.resolve('granted'));
+    await expect(desktop.signIn('https://crm.example.com', 'tok-SECRET\r\n')).rejects.toThrow(/^The token can contain only visible ASCII characters/);
+    expect(invoked).toEqual([]);
+    await desktop.signIn('https://crm.example.com', 'tok-ok');
+    expect(invoked).toEqual(['auth:signIn']);
+  });
+});
