@@ -1,6 +1,6 @@
 /**
  * Every IPC handler is registered here, through one validating wrapper: the sender must be the
- * top frame of our own renderer (file:// of out/renderer, or the dev server) and the payload must
+ * top frame of our own renderer (app://fieldbook, or the dev server) and the payload must
  * match the contract's zod schema. Anything else is rejected and logged. Main→renderer events go
  * through the same contract.
  */
