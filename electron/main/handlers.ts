@@ -58,5 +58,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await openExternalSafely(deps.shell, url);
       return undefined;
     },
+    'reminders:action': ({ key, action }) => {
+      deps.scheduler.reminderAction(key, action);
+      return undefined;
+    },
   };
 }

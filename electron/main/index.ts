@@ -141,6 +141,11 @@ function start(): void {
         events.send('reminderClicked', { lid, action });
       },
       onMissed: (lids) => events.send('remindersMissed', { lids }),
+      // The OS did not show it: the app's reminder centre does (the window is shown for it).
+      onUnshown: (key, reminder) => {
+        showWindow();
+        events.send('reminderDue', { key, reminder });
+      },
       onSummaryClicked: (lids) => {
         showWindow();
         events.send('remindersMissed', { lids });

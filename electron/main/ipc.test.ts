@@ -37,6 +37,7 @@ function setup(devServerUrl?: string) {
     'tray:counts': record('tray:counts', undefined),
     'logs:export': record('logs:export', null),
     'app:openExternal': record('app:openExternal', undefined),
+    'reminders:action': record('reminders:action', undefined),
   };
   const warnings: string[] = [];
   const isAppUrl = createAppUrlMatcher(devServerUrl ? { devServerUrl } : {});
@@ -63,6 +64,7 @@ const GOOD_PAYLOADS: Record<InvokeChannel, unknown> = {
   'tray:counts': { today: 3, overdue: 1 },
   'logs:export': undefined,
   'app:openExternal': 'https://example.com/help',
+  'reminders:action': { key: '01J|2026-03-02T09:00:00.000Z', action: '15m' },
 };
 
 describe('IPC handlers', () => {

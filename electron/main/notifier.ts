@@ -17,10 +17,10 @@ export class ElectronNotifier implements Notifier {
     private readonly log: { warn(msg: string): void },
   ) {}
 
-  show(notice: ReminderNotice, handlers: NoticeHandlers): void {
+  show(notice: ReminderNotice, handlers: NoticeHandlers): boolean {
     if (!Notification.isSupported()) {
-      this.log.warn(`notifications unsupported here; reminder "${notice.title}" not shown`);
-      return;
+      this.log.warn(`notifications unsupported here; reminder "${notice.title}" shown in the app instead`);
+      return false;
     }
     this.live.get(notice.id)?.close();
     const n = new Notification({
@@ -34,7 +34,9 @@ export class ElectronNotifier implements Notifier {
     n.on('click', () => handlers.click());
     n.on('action', (details) => handlers.action(details.actionIndex));
     n.on('close', () => this.live.delete(notice.id));
+    n.on('failed', (_e, error) => this.log.warn(`the OS did not show reminder "${notice.title}": ${error}`));
     this.live.set(notice.id, n);
     n.show();
+    return true;
   }
 }

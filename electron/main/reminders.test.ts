@@ -313,3 +313,51 @@ describe('ReminderScheduler', () => {
     expect(notice?.actions).toEqual([]);
   });
 });
+
+describe('ReminderScheduler: reminders the OS did not show (the app\'s reminder centre)', () => {
+  class RefusingNotifier extends RecordingNotifier {
+    override show = (notice: ReminderNotice, handlers: NoticeHandlers): boolean => {
+      this.shown.push({ notice, handlers });
+      return false;
+    };
+  }
+
+  it('hands an unshown reminder to the app, and snoozing it there brings it back at the snooze time', () => {
+    const clock = new FakeClock(Date.parse('2026-03-02T08:00:00Z'));
+    const unshown: { key: string; lid: string }[] = [];
+    const notifier = new RefusingNotifier();
+    const { scheduler } = setup(clock, { notifier, onUnshown: (key, it) => unshown.push({ key, lid: it.lid }) });
+    scheduler.setItems([item('A', '2026-03-02T09:00:00Z')]);
+    clock.set('2026-03-02T09:00:05Z');
+    scheduler.tick();
+    expect(unshown).toEqual([{ key: 'A|2026-03-02T09:00:00.000Z', lid: 'A' }]);
+
+    scheduler.reminderAction(unshown[0]?.key ?? '', '15m');
+    clock.advance(14 * MIN);
+    scheduler.tick();
+    expect(unshown).toHaveLength(1);
+    clock.advance(2 * MIN);
+    scheduler.tick();
+    expect(unshown.map((u) => u.lid)).toEqual(['A', 'A']);
+
+    // Done in the app: no snooze left to fire.
+    scheduler.reminderAction(unshown[1]?.key ?? '', '5m');
+    scheduler.reminderAction(unshown[1]?.key ?? '', 'done');
+    clock.advance(10 * MIN);
+    scheduler.tick();
+    expect(unshown).toHaveLength(2);
+  });
+
+  it('without anywhere to show it, a reminder the OS refused is not counted as delivered', () => {
+    const clock = new FakeClock(Date.parse('2026-03-02T08:00:00Z'));
+    const notifier = new RefusingNotifier();
+    const { scheduler } = setup(clock, { notifier });
+    scheduler.setItems([item('A', '2026-03-02T09:00:00Z')]);
+    clock.set('2026-03-02T09:00:05Z');
+    scheduler.tick();
+    expect(Object.keys(scheduler.snapshot().fired)).toEqual([]);
+    clock.advance(15_000);
+    scheduler.tick();
+    expect(notifier.shown).toHaveLength(2);
+  });
+});

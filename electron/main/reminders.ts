@@ -34,7 +34,8 @@ export interface NoticeHandlers {
 }
 
 export interface Notifier {
-  show(notice: ReminderNotice, handlers: NoticeHandlers): void;
+  /** Shows the notice; false when the OS could not (no notification support, refused): the app shows it then. */
+  show(notice: ReminderNotice, handlers: NoticeHandlers): boolean | void;
 }
 
 export interface SchedulerStorage {
@@ -77,6 +78,11 @@ export interface SchedulerOptions {
   onMissed(lids: string[]): void;
   /** The summary notice was clicked. */
   onSummaryClicked?(lids: string[]): void;
+  /**
+   * A due reminder the OS did not show: the app's reminder centre shows it instead (then
+   * reminderAction answers). Without this, such a reminder is not marked delivered.
+   */
+  onUnshown?(key: string, item: ReminderItem): void;
   /** IANA zone for quiet hours, "tomorrow 9:00" and displayed times; a function follows a rep who travels. */
   timeZone: string | (() => string);
   locale?: string;
@@ -185,8 +191,27 @@ export class ReminderScheduler {
     this.state.snoozes = this.state.snoozes.filter((s) => !(snoozeKey(s.key, s.until) in this.state.fired));
     this.save();
 
-    for (const t of onTime) this.showReminder(t);
+    // Delivered means shown somewhere: one the OS did not show goes to the app's reminder centre,
+    // and when there is none to take it, it stays due for the next tick.
+    let unshown = false;
+    for (const t of onTime) {
+      if (this.showReminder(t) !== false) continue;
+      if (this.opts.onUnshown) this.opts.onUnshown(t.key, t.item);
+      else { delete this.state.fired[t.key]; unshown = true; }
+    }
+    if (unshown) this.save();
     if (late.length > 0) this.showSummary(late);
+  }
+
+  /** The rep acted on a reminder in the app's reminder centre (key = the trigger key it was sent with). */
+  reminderAction(key: string, action: SnoozeChoice | 'done' | 'dismiss'): void {
+    const base = baseKeyOf(key);
+    if (action === 'done' || action === 'dismiss') {
+      this.state.snoozes = this.state.snoozes.filter((s) => s.key !== base);
+      this.save();
+      return;
+    }
+    this.snooze(base, action);
   }
 
   snooze(key: string, choice: SnoozeChoice): void {
@@ -238,9 +263,9 @@ export class ReminderScheduler {
     return due.sort((a, b) => a.dueMs - b.dueMs);
   }
 
-  private showReminder(t: Trigger): void {
+  private showReminder(t: Trigger): boolean | void {
     const baseKey = baseKeyOf(t.key);
-    this.opts.notifier.show(
+    return this.opts.notifier.show(
       {
         id: t.key,
         title: t.item.subject.trim() || 'Reminder',

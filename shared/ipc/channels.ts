@@ -14,9 +14,10 @@ export const INVOKE_CHANNELS = [
   'tray:counts',
   'logs:export',
   'app:openExternal',
+  'reminders:action',
 ] as const;
 
-export const EVENT_CHANNELS = ['reminderClicked', 'remindersMissed', 'resumed', 'online', 'syncNow'] as const;
+export const EVENT_CHANNELS = ['reminderClicked', 'remindersMissed', 'resumed', 'online', 'syncNow', 'reminderDue'] as const;
 
 export type InvokeChannel = (typeof INVOKE_CHANNELS)[number];
 export type EventChannel = (typeof EVENT_CHANNELS)[number];

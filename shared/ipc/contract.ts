@@ -137,6 +137,11 @@ export const invokeContract = {
   /** Resolves with the saved file's path, or null when the rep cancelled. */
   'logs:export': { request: none, response: z.string().nullable() },
   'app:openExternal': { request: externalUrlSchema, response: none },
+  /** A reminder shown in the app's reminder centre was snoozed, done or dismissed. */
+  'reminders:action': {
+    request: z.strictObject({ key: z.string().min(1).max(500), action: z.enum(['5m', '15m', '60m', 'tomorrow9', 'done', 'dismiss']) }),
+    response: none,
+  },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {
@@ -145,6 +150,7 @@ export const eventContract = {
   resumed: z.strictObject({}),
   online: z.strictObject({ online: z.boolean() }),
   syncNow: z.strictObject({}),
+  reminderDue: z.strictObject({ key: z.string(), reminder: reminderItemSchema }),
 } as const satisfies Record<EventChannel, z.ZodType>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.infer<(typeof invokeContract)[C]['request']>;

@@ -51,6 +51,8 @@ export interface ReminderItem {
 }
 
 export type SnoozeChoice = '5m' | '15m' | '60m' | 'tomorrow9';
+/** What the rep did with a reminder shown inside the app: a snooze, or it is handled (no more snoozes). */
+export type ReminderAction = SnoozeChoice | 'done' | 'dismiss';
 
 export interface PlatformEvents {
   /** The rep clicked a reminder (or "Done" on it): open that activity (outcome entry when done). */
@@ -62,6 +64,11 @@ export interface PlatformEvents {
   online: { online: boolean };
   /** Tray "Sync now". */
   syncNow: Record<string, never>;
+  /**
+   * A reminder to show inside the app (the reminder centre): web mode sends every due one, the
+   * desktop those the OS did not show. `key` names this trigger for reminderAction.
+   */
+  reminderDue: { key: string; reminder: ReminderItem };
 }
 
 /**
@@ -91,4 +98,6 @@ export interface Platform {
   setCounts(c: { today: number; overdue: number }): Promise<void>;
   on<K extends keyof PlatformEvents>(event: K, listener: (payload: PlatformEvents[K]) => void): () => void;
   exportLogs(): Promise<string | null>;
+  /** The rep snoozed, finished or dismissed a reminder shown in the reminder centre. */
+  reminderAction?(key: string, action: ReminderAction): Promise<void>;
 }

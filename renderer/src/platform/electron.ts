@@ -78,5 +78,8 @@ export function createElectronPlatform(
     exportLogs() {
       return b.invoke('logs:export');
     },
+    async reminderAction(key, action) {
+      await b.invoke('reminders:action', { key, action });
+    },
   };
 }
