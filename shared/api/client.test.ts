@@ -99,7 +99,7 @@ describe('CRM client', () => {
 
   it('keeps a page usable when one item does not parse, and counts it', async () => {
     const c = createCrmClient(fake(() => json(200, {
-      success: true, data: [activity, { id: 'bad', type: 'telepathy', status: 'pending', subject: 'x' }],
+      success: true, data: [activity, { id: 'bad', type: 'call', status: 'pending' }],
       meta: { current_page: 1, per_page: 25, total: 2, last_page: 1 },
     })));
     const page = await c.listActivities({ status: 'pending', per_page: 25 });

@@ -88,7 +88,36 @@ export type RemoteEntity = z.infer<typeof entitySchema>;
 export const userSchema = z.looseObject({ id: z.string(), name: z.string(), email: z.string().nullish() });
 export type RemoteUser = z.infer<typeof userSchema>;
 
-const cancelDataSchema = remoteActivitySchema.extend({ rescheduled_activity: remoteActivitySchema.nullish() });
+/**
+ * A write's answer (create, PATCH/PUT, complete, cancel, reschedule): the guide's examples answer
+ * a few fields (PATCH: id, some changed fields, updated_at; cancel: id, status, cancelled_at,
+ * cancellation_reason, updated_at), so every field but `id` is optional. A 2xx is always
+ * "applied" (CONTRACT-NOTES, "Tolerant client"): what the answer lacks is merged from the request
+ * or fetched from the detail endpoint by the push.
+ */
+export type PartialRemoteActivity = Partial<RemoteActivity> & { id: string };
+
+const activityFields = remoteActivitySchema.shape as Record<string, z.ZodType>;
+
+/**
+ * Reads a write answer's record field by field: a field that does not parse (a shape or value this
+ * version cannot read) is left out, as if the answer had not sent it, rather than making the whole
+ * answer unreadable; fields the guide does not define are dropped. Without a readable `id` the
+ * record is `fallbackId`'s (the id the request was sent to), or null when there is none (a create).
+ */
+export function readWriteAnswer(raw: unknown, fallbackId?: string): PartialRemoteActivity | null {
+  const obj = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    const field = activityFields[k];
+    if (!field || v === undefined) continue;
+    const p = field.safeParse(v);
+    if (p.success && p.data !== undefined) out[k] = p.data;
+  }
+  const id = typeof out.id === 'string' && out.id !== '' ? out.id : fallbackId;
+  if (id === undefined) return null;
+  return { ...(out as Partial<RemoteActivity>), id };
+}
 
 export interface WriteResult<T> {
   data: T;
@@ -99,8 +128,9 @@ export interface WriteResult<T> {
 }
 
 export interface CancelResultRemote {
-  cancelled: RemoteActivity;
-  rescheduled: RemoteActivity | null;
+  cancelled: PartialRemoteActivity;
+  /** The copy a cancel with reschedule made, when the answer shows it (the guide's example does not). */
+  rescheduled: PartialRemoteActivity | null;
 }
 
 export type ActivityListQuery = ListQueryInput & { updated_since?: string };
@@ -117,11 +147,12 @@ export interface CrmClient {
   overdueActivities(query?: ActivityListQuery): Promise<Page<RemoteActivity>>;
   searchActivities(q: string, query?: { page?: number; per_page?: number }): Promise<Page<RemoteActivity>>;
   getActivity(id: string): Promise<WriteResult<RemoteActivity>>;
-  createActivity(body: CreateActivityInput, idempotencyKey: string): Promise<WriteResult<RemoteActivity>>;
-  updateActivity(id: string, patch: UpdateActivityInput, idempotencyKey: string, opts?: { ifMatch?: string; method?: 'PATCH' | 'PUT' }): Promise<WriteResult<RemoteActivity>>;
-  completeActivity(id: string, body: CompleteActivityInput, idempotencyKey: string): Promise<WriteResult<RemoteActivity>>;
+  /** Write answers are partial (see PartialRemoteActivity); a 2xx that is not a success envelope throws an unknown-outcome ApiError. */
+  createActivity(body: CreateActivityInput, idempotencyKey: string): Promise<WriteResult<PartialRemoteActivity>>;
+  updateActivity(id: string, patch: UpdateActivityInput, idempotencyKey: string, opts?: { ifMatch?: string; method?: 'PATCH' | 'PUT' }): Promise<WriteResult<PartialRemoteActivity>>;
+  completeActivity(id: string, body: CompleteActivityInput, idempotencyKey: string): Promise<WriteResult<PartialRemoteActivity>>;
   cancelActivity(id: string, body: CancelActivityInput, idempotencyKey: string): Promise<WriteResult<CancelResultRemote>>;
-  rescheduleActivity(id: string, body: RescheduleActivityInput, idempotencyKey: string): Promise<WriteResult<RemoteActivity>>;
+  rescheduleActivity(id: string, body: RescheduleActivityInput, idempotencyKey: string): Promise<WriteResult<PartialRemoteActivity>>;
   deleteActivity(id: string, idempotencyKey: string): Promise<WriteResult<null>>;
   bulkAction(body: BulkActionInput, idempotencyKey: string): Promise<WriteResult<BulkResult>>;
   listEntities(type: EntityCollection, query?: { page?: number; per_page?: number; search?: string; customer_id?: string }): Promise<Page<RemoteEntity>>;
@@ -201,13 +232,27 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
     return new ApiError(res.status, kind, message, errors, retryAfter, isWrite && maybeAppliedStatus(res.status));
   }
 
-  function parseBody<T extends z.ZodType>(res: HttpResponse, schema: T, what: string): z.infer<T> {
+  function parseBody<T extends z.ZodType>(res: HttpResponse, schema: T, what: string, isWrite = false): z.infer<T> {
     const parsed = schema.safeParse(safeJson(res.body));
     if (!parsed.success) {
-      // A 2xx we cannot read: treat like a lost answer (the write probably happened).
-      throw new ApiError(0, 'transient', `The CRM sent an unreadable ${what}: ${parsed.error.issues[0]?.message ?? 'bad JSON'}`, {}, null, true);
+      // A 2xx we cannot read (an HTML page from a proxy, a cut body): for a write that is an unknown
+      // outcome like a lost answer (maybe applied: the push verifies against the server before any
+      // resend); for a read, simply a failed read.
+      throw new ApiError(0, 'transient', `The CRM sent an unreadable ${what}: ${parsed.error.issues[0]?.message ?? 'bad JSON'}`, {}, null, isWrite);
     }
     return parsed.data;
+  }
+
+  const writeEnvelope = successEnvelope(z.unknown());
+
+  /** A write's 2xx answer: a success envelope (else unknown outcome) whose record is read leniently. */
+  function parseWrite(res: HttpResponse, fallbackId: string | undefined): PartialRemoteActivity {
+    const env = parseBody(res, writeEnvelope, 'answer', true);
+    const data = readWriteAnswer(env.data, fallbackId);
+    // A create answered "success" without a readable id: applied, but which record is unknown; the
+    // push finds it by its marker (findCreated) as after a lost answer.
+    if (!data) throw new ApiError(0, 'transient', 'The CRM confirmed the create without the new record\'s id', {}, null, true);
+    return data;
   }
 
   function write<T>(res: HttpResponse, data: T): WriteResult<T> {
@@ -236,9 +281,9 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
     return parsePage(res, remoteActivitySchema, query.updated_since !== undefined);
   }
 
-  async function activityWrite(req: HttpRequest, key: string): Promise<WriteResult<RemoteActivity>> {
+  async function activityWrite(req: HttpRequest, key: string, id?: string): Promise<WriteResult<PartialRemoteActivity>> {
     const res = await send(req, key);
-    return write(res, parseBody(res, activityEnvelope, 'activity').data);
+    return write(res, parseWrite(res, id));
   }
 
   const json = (body: unknown) => JSON.stringify(body);
@@ -257,22 +302,25 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
       activityWrite({
         method: opts.method ?? 'PATCH', path: paths.activity(id), body: json(patch),
         ...(opts.ifMatch ? { headers: { [HEADERS.ifMatch]: opts.ifMatch } } : {}),
-      }, key),
-    completeActivity: (id, body, key) => activityWrite({ method: 'POST', path: paths.activityAction(id, 'complete'), body: json(body) }, key),
-    rescheduleActivity: (id, body, key) => activityWrite({ method: 'POST', path: paths.activityAction(id, 'reschedule'), body: json(body) }, key),
+      }, key, id),
+    completeActivity: (id, body, key) => activityWrite({ method: 'POST', path: paths.activityAction(id, 'complete'), body: json(body) }, key, id),
+    rescheduleActivity: (id, body, key) => activityWrite({ method: 'POST', path: paths.activityAction(id, 'reschedule'), body: json(body) }, key, id),
     async cancelActivity(id, body, key) {
       const res = await send({ method: 'POST', path: paths.activityAction(id, 'cancel'), body: json(body) }, key);
-      const data = parseBody(res, successEnvelope(cancelDataSchema), 'activity').data;
-      const { rescheduled_activity, ...cancelled } = data;
-      return write(res, { cancelled: cancelled, rescheduled: rescheduled_activity ?? null });
+      const cancelled = parseWrite(res, id);
+      const raw = (safeJson(res.body) as { data?: { rescheduled_activity?: unknown } } | undefined)?.data?.rescheduled_activity;
+      // A copy without a readable id cannot be mapped; the push then looks it up (findChild).
+      const rescheduled = raw ? readWriteAnswer(raw) : null;
+      return write(res, { cancelled, rescheduled });
     },
     async deleteActivity(id, key) {
+      // The guide answers { success, message } (no data); any 2xx is done.
       const res = await send({ method: 'DELETE', path: paths.activity(id) }, key);
       return write(res, null);
     },
     async bulkAction(body, key) {
       const res = await send({ method: 'POST', path: paths.activityBulk, body: json(body) }, key);
-      return write(res, parseBody(res, successEnvelope(bulkResultSchema), 'bulk result').data);
+      return write(res, parseBody(res, successEnvelope(bulkResultSchema), 'bulk result', true).data);
     },
     async listEntities(type, query = {}) {
       const res = await send({ method: 'GET', path: paths.entities(type) + queryString(query) });
@@ -284,11 +332,11 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
     },
     async createEntity(type, body, key) {
       const res = await send({ method: 'POST', path: paths.entities(type), body: json(body) }, key);
-      return write(res, parseBody(res, successEnvelope(entitySchema), 'record').data);
+      return write(res, parseBody(res, successEnvelope(entitySchema), 'record', true).data);
     },
     async updateEntity(type, id, patch, key) {
       const res = await send({ method: 'PATCH', path: paths.entity(type, id), body: json(patch) }, key);
-      return write(res, parseBody(res, successEnvelope(entitySchema), 'record').data);
+      return write(res, parseBody(res, successEnvelope(entitySchema), 'record', true).data);
     },
     async me() {
       const res = await send({ method: 'GET', path: paths.me });

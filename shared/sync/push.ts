@@ -15,11 +15,12 @@
  *   sender that dies leaves evidence: the op is 'maybe_sent' when reclaimed.
  */
 import { Dexie } from 'dexie';
-import { ApiError } from '../api/client.ts';
+import { ApiError, classifyStatus, type PartialRemoteActivity } from '../api/client.ts';
 import {
-  applyCancel, applyComplete, applyReschedule, instantMs, isPartialRemote, normalizeRemote, utcDay,
-  type Activity, type BulkActionInput, type CancelActivityInput, type CreateActivityInput, type RemoteActivity,
-  type RescheduleActivityInput,
+  applyCancel, applyComplete, applyCreate, applyReschedule, applyUpdate, instantMs, isPartialRemote, normalizeRemote,
+  rescheduledCopy, toIsoInstant, utcDay,
+  type Activity, type ActivityType, type BulkActionInput, type CancelActivityInput, type CreateActivityInput,
+  type RemoteActivity, type RescheduleActivityInput,
 } from '../domain/index.ts';
 import { backoffDelay } from './backoff.ts';
 import { assertAlive, sleep, type SyncContext } from './context.ts';
@@ -68,11 +69,66 @@ export function opsOf(ctx: SyncContext, lid: string): Promise<OutboxOp[]> {
   return ctx.db.outbox.where('[lid+seq]').between([lid, Dexie.minKey], [lid, Dexie.maxKey]).toArray();
 }
 
-/** A full Activity from a (possibly partial, e.g. PATCH) server answer, filling gaps from what we had. */
-export function fullRemote(r: RemoteActivity, known: Activity | null): Activity {
-  if (!known || !isPartialRemote(r)) return normalizeRemote(r);
-  const defined = Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
-  return { ...known, ...defined };
+/** Most detail GETs one create lookup (findCreated) makes for list items without custom_fields. */
+export const MAX_LOOKUP_DETAILS = 20;
+
+/** Fields that place a row (lists, filters) and say whose it is: never guessed after a write. */
+const PLACING_FIELDS = ['type', 'status', 'subject', 'activityable_type', 'activityable_id', 'assigned_user_id'] as const;
+
+/** A list item's or answer's ids in either shape: `activityable_id` or only `activityable: {id}` (the guide's list example). */
+function refIds(a: Partial<RemoteActivity>): Partial<Pick<Activity, 'activityable_id' | 'assigned_user_id' | 'contact_id'>> {
+  const out: Partial<Pick<Activity, 'activityable_id' | 'assigned_user_id' | 'contact_id'>> = {};
+  const ent = a.activityable_id ?? a.activityable?.id;
+  if (ent !== undefined) out.activityable_id = ent;
+  const user = a.assigned_user_id ?? a.assigned_user?.id;
+  if (user !== undefined && user !== null) out.assigned_user_id = user;
+  const contact = a.contact_id !== undefined ? a.contact_id : a.contact?.id;
+  if (contact !== undefined) out.contact_id = contact;
+  return out;
+}
+
+/**
+ * The server's record after a 2xx write answered with some fields (the guide's PATCH answer is
+ * `{id, <some changed fields>, updated_at}`; complete, cancel and reschedule answer a few fields;
+ * create lacks tags, custom_fields, location, updated_at): `expected ⊕ answer`, where `expected` is
+ * base ⊕ the op applied (the domain rule on what the server had, with the request as sent — the
+ * same rules the CRM applies) and every field the answer carries goes on top (the server's word
+ * wins). Returns null when the row needs the detail endpoint instead, which is exactly when:
+ * - there is no `expected` (no base to apply the op to, or the rule refuses the op on our base,
+ *   e.g. base says waiting but the server took the update: our base is stale, the merge a guess);
+ * - a field that places the row or says whose it is (PLACING_FIELDS) is still unknown after the merge.
+ * Everything else the answer lacks (description, tags, custom_fields, reminders, billing, follow-up,
+ * counters) is what the rule computed from base and request. Timestamps the server sets and did
+ * not send (updated_at, completed_at, cancelled_at) are the rep's action time; the next pull
+ * corrects them, and no local decision depends on them.
+ */
+export function mergeAnswer(expected: Activity | null, answer: PartialRemoteActivity): Activity | null {
+  if (!expected) return null;
+  // The answer holds only fields of the activity record (readWriteAnswer drops the rest).
+  const merged: Record<string, unknown> = { ...expected };
+  for (const [k, v] of Object.entries(answer)) if (v !== undefined) merged[k] = v;
+  Object.assign(merged, refIds(answer), { id: answer.id });
+  const out = normalizeRemote(merged as RemoteActivity);
+  return PLACING_FIELDS.every((f) => typeof out[f] === 'string' && out[f] !== '') ? out : null;
+}
+
+/** The domain rule of `op` applied to `base` with the request as sent; null when it refuses (our base is stale) or there is no base. */
+export function expectedAfter(op: OutboxOp, base: Activity | null, sent: Record<string, unknown>, at: string, newId?: string): Activity | null {
+  try {
+    if (op.kind === 'create') {
+      const body = sent as CreateActivityInput;
+      const a = applyCreate(body, { id: newId ?? '', now: at, currentUser: { id: body.assigned_user_id ?? '', name: '' }, reminderDefaults: false });
+      return a;
+    }
+    if (!base) return null;
+    if (op.kind === 'update') return applyUpdate(base, sent, at);
+    if (op.kind === 'complete') return applyComplete(base, sent, at);
+    if (op.kind === 'reschedule') return applyReschedule(base, sent as RescheduleActivityInput, at);
+    if (op.kind === 'cancel') return applyCancel(base, { ...(sent as CancelActivityInput), reschedule: false }, at).cancelled;
+  } catch {
+    // The rule refused: see mergeAnswer.
+  }
+  return null;
 }
 
 function bulkDigest(ids: readonly string[]): string {
@@ -311,6 +367,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     // it has none, or the earlier attempt went out in a bulk request under the bulk's key.
     const verify = op.maybe_sent === true && (!idempotent() || op.bulk_key !== undefined);
     const p = op.payload;
+    const at = toIsoInstant(op.created_at);
     if (op.kind === 'create') {
       const body = withMarker(withServerRefs(p) as CreateActivityInput, op.op_id);
       if (verify) {
@@ -319,14 +376,10 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       }
       report.requests++;
       const res = await client.createActivity(body, op.op_id);
-      return { remote: normalizeRemote(res.data) };
+      const expected = expectedAfter(op, null, body, at, res.data.id);
+      return { remote: await completed(expected && { ...expected, created_by: row.created_by ?? null }, res.data) };
     }
     if (!sid) throw new Error('push: op without server id');
-    if (op.kind === 'update') {
-      report.requests++;
-      const res = await client.updateActivity(sid, withServerRefs(p) ?? p, op.op_id);
-      return { remote: fullRemote(res.data, known) };
-    }
     if (op.kind === 'delete') {
       if (verify) {
         const cur = await getOrNull(sid);
@@ -342,24 +395,66 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       }
       return { remote: null, deleted: true };
     }
+    const sent = op.kind === 'update' ? withServerRefs(p) ?? p : p;
+    // Our first attempt may have applied: a resend could be refused because of it (a PATCH to
+    // waiting, then "A waiting activity cannot be updated") or apply it twice (reschedule).
     if (verify) {
       const cur = await getOrNull(sid);
-      if (cur && applied(op, cur)) return { remote: cur, child: await findChild(op, row, cur) };
+      if (cur && applied(op, cur, sent)) return { remote: cur, child: await findChild(op, row, cur) };
     }
     try {
       report.requests++;
-      if (op.kind === 'complete') return { remote: fullRemote((await client.completeActivity(sid, p, op.op_id)).data, known) };
-      if (op.kind === 'reschedule') return { remote: fullRemote((await client.rescheduleActivity(sid, p as RescheduleActivityInput, op.op_id)).data, known) };
+      if (op.kind === 'update') {
+        const res = await client.updateActivity(sid, sent, op.op_id);
+        return { remote: await completed(expectedAfter(op, known, sent, at), res.data) };
+      }
+      if (op.kind === 'complete') {
+        const res = await client.completeActivity(sid, p, op.op_id);
+        return { remote: await completed(expectedAfter(op, known, p, at), res.data) };
+      }
+      if (op.kind === 'reschedule') {
+        const res = await client.rescheduleActivity(sid, p as RescheduleActivityInput, op.op_id);
+        return { remote: await completed(expectedAfter(op, known, p, at), res.data) };
+      }
       const res = await client.cancelActivity(sid, p, op.op_id);
-      return { remote: fullRemote(res.data.cancelled, known), child: res.data.rescheduled ? normalizeRemote(res.data.rescheduled) : null };
+      const cancelled = await completed(expectedAfter(op, known, p, at), res.data.cancelled);
+      const input = p as CancelActivityInput;
+      let child: Activity | null = null;
+      if (res.data.rescheduled && known && input.reschedule_date) {
+        child = await completed(rescheduledCopy(known, input.reschedule_date, res.data.rescheduled.id, at), res.data.rescheduled);
+      } else if (res.data.rescheduled) {
+        child = await completed(null, res.data.rescheduled);
+      } else {
+        // The guide's cancel answer does not show the copy it made: look it up like after a lost answer.
+        child = await findChild(op, row, cancelled);
+      }
+      return { remote: cancelled, child };
     } catch (e) {
-      // 409 after a maybe-sent attempt: our earlier request may be what changed the status.
-      if (e instanceof ApiError && e.kind === 'conflict' && op.maybe_sent) {
+      // 409/422 after a maybe-sent attempt: our earlier request may be what changed the status.
+      if (e instanceof ApiError && op.maybe_sent === true && (e.kind === 'conflict' || e.status === 422)) {
         const cur = await getOrNull(sid);
-        if (cur && applied(op, cur)) return { remote: cur, child: await findChild(op, row, cur) };
+        if (cur && applied(op, cur, sent)) return { remote: cur, child: await findChild(op, row, cur) };
       }
       throw e;
     }
+  }
+
+  /** A 2xx answer as the full record: merged over what we expected (mergeAnswer), else the detail endpoint. */
+  async function completed(expected: Activity | null, answer: PartialRemoteActivity): Promise<Activity> {
+    const merged = mergeAnswer(expected, answer);
+    if (merged) return merged;
+    // Applied (a 2xx) but not enough to show the row: fetch it. A failure here is a failed read:
+    // the op is resent only after the check against the server (maybe_sent; see execute).
+    let cur: Activity | null;
+    try {
+      cur = await getOrNull(answer.id);
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      throw new ApiError(e.status, e.kind === 'auth' ? 'auth' : 'transient', e.message, e.errors, e.retryAfterMs, true);
+    }
+    // Gone right after our write: someone deleted it; the row says so (a "deleted on the server" conflict).
+    if (!cur) throw new ApiError(404, 'not_found', 'The CRM no longer has this activity');
+    return cur;
   }
 
   async function getOrNull(id: string): Promise<Activity | null> {
@@ -382,15 +477,26 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   async function findCreated(op: OutboxOp, body: CreateActivityInput): Promise<Activity | null> {
     const query: Record<string, string | number> = {
       activityable_type: body.activityable_type, activityable_id: body.activityable_id, type: body.type, per_page: 100,
+      // Newest first: ours is among the last created.
+      sort_by: 'created_at', sort_direction: 'desc',
     };
     if (body.due_at) { query.due_date_from = utcDay(body.due_at); query.due_date_to = utcDay(body.due_at); }
+    let details = 0;
     for (let page = 1; page <= 50; page++) {
       report.requests++;
       const res = await client.listActivities({ ...query, page });
       for (const item of res.items) {
         if (item.subject !== body.subject) continue;
+        // Both list shapes: a server that ignored the filter is caught here.
+        const ref = refIds(item);
+        if (ref.activityable_id !== undefined && ref.activityable_id !== body.activityable_id) continue;
         let full = item;
         if (!item.custom_fields) {
+          // Bounded: past it, which record is ours cannot be told cheaply, and a resend could
+          // duplicate it; the op waits for the rep (failed, with this reason) instead.
+          if (++details > MAX_LOOKUP_DETAILS) {
+            throw new ApiError(0, 'rejected', `Could not tell whether this activity reached the CRM: more than ${MAX_LOOKUP_DETAILS} look-alike records to check`);
+          }
           report.requests++;
           full = (await client.getActivity(item.id)).data;
         }
@@ -413,13 +519,17 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     for (let page = 1; page <= 50; page++) {
       report.requests++;
       const res = await client.listActivities({
-        activityable_type: cancelled.activityable_type, activityable_id: cancelled.activityable_id, type: cancelled.type,
+        // A type this version does not know is still the server's own value to filter by.
+        activityable_type: cancelled.activityable_type, activityable_id: cancelled.activityable_id, type: cancelled.type as ActivityType,
         due_date_from: day, due_date_to: day, per_page: 100, page,
       });
       for (const item of res.items) {
         if (!isRescheduledCopy(item, parent, input.reschedule_date)) continue;
         const taken = await db.activities.where('server_id').equals(item.id).count();
-        if (taken === 0) return isPartialRemote(item) ? normalizeRemote((await client.getActivity(item.id)).data) : normalizeRemote(item);
+        if (taken > 0) continue;
+        if (!isPartialRemote(item)) return normalizeRemote(item);
+        report.requests++;
+        return normalizeRemote((await client.getActivity(item.id)).data);
       }
       if (page >= res.meta.last_page) break;
     }
@@ -524,7 +634,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         if (cur && applied(op, cur)) { done.set(op.lid, { remote: cur }); doneOps.push(op); continue; }
       }
       // Answered: from now on this op goes alone (bulk_members = []), under its own key.
-      await handleFailure({ ...op, bulk_key: undefined, bulk_members: [] }, row, new ApiError(f.status, classify(f.status), f.message));
+      await handleFailure({ ...op, bulk_key: undefined, bulk_members: [] }, row, new ApiError(f.status, classifyStatus(f.status), f.message));
     }
     if (doneOps.length) {
       await applySuccess(doneOps, done, null);
@@ -721,15 +831,6 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   }
 }
 
-function classify(status: number): ApiError['kind'] {
-  if (status === 401) return 'auth';
-  if (status === 404) return 'not_found';
-  if (status === 409) return 'conflict';
-  if (status === 412) return 'precondition';
-  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'transient';
-  return 'rejected';
-}
-
 function withMarker(body: CreateActivityInput, opId: string): CreateActivityInput {
   return { ...body, custom_fields: { ...(body.custom_fields ?? {}), [CLIENT_MARKER]: opId } };
 }
@@ -742,16 +843,26 @@ type CopyFields = 'activityable_type' | 'activityable_id' | 'type' | 'subject';
  * Used by the push (findChild) and by the pull, which leaves such a copy alone until the cancel settles.
  */
 export function isRescheduledCopy(
-  a: Partial<Pick<Activity, CopyFields | 'status' | 'due_at'>>, parent: Pick<Activity, CopyFields>, rescheduleDate: string,
+  a: Partial<Pick<Activity, CopyFields | 'status' | 'due_at'>> & { activityable?: { id: string } | null },
+  parent: Pick<Activity, CopyFields>, rescheduleDate: string,
 ): boolean {
-  return a.status === 'pending' && a.activityable_type === parent.activityable_type && a.activityable_id === parent.activityable_id &&
+  // Both list shapes: `activityable_id`, or only `activityable: {id, name}` (the guide's list example).
+  const entityId = a.activityable_id ?? a.activityable?.id;
+  return a.status === 'pending' && a.activityable_type === parent.activityable_type && entityId === parent.activityable_id &&
     a.type === parent.type && a.subject === parent.subject && !!a.due_at && instantMs(a.due_at) === instantMs(rescheduleDate);
 }
 
-/** Does the server record already show this op's effect? (Only asked after an attempt of unknown outcome.) */
-export function applied(op: OutboxOp, cur: Activity): boolean {
-  const p = op.payload;
+/**
+ * Does the server record already show this op's effect? (Only asked after an attempt of unknown
+ * outcome.) `sent` is the body as sent (an update's related record resolved to its server id).
+ * An update: every field it sets has the server's value (instants compared as instants, tags as a
+ * set, custom_fields by value whatever the key order). Creates are found by their marker (findCreated).
+ */
+export function applied(op: OutboxOp, cur: Activity, sent: Record<string, unknown> = op.payload): boolean {
+  const p = op.kind === 'update' ? sent : op.payload;
   switch (op.kind) {
+    case 'update':
+      return Object.entries(p).every(([k, v]) => v === undefined || sameField(k, v, (cur as unknown as Record<string, unknown>)[k]));
     case 'complete':
       return cur.status === 'completed' && (p.outcome === undefined || cur.outcome === p.outcome);
     case 'cancel':
@@ -762,6 +873,38 @@ export function applied(op: OutboxOp, cur: Activity): boolean {
     default:
       return false;
   }
+}
+
+const INSTANT_FIELDS = new Set(['due_at', 'reminder_at', 'completed_at', 'cancelled_at', 'previous_due_at']);
+
+/** One field of an update against the server's value (see applied). */
+function sameField(field: string, mine: unknown, theirs: unknown): boolean {
+  if (mine === null || theirs === null || theirs === undefined) return (mine ?? null) === (theirs ?? null);
+  if (INSTANT_FIELDS.has(field) && typeof mine === 'string' && typeof theirs === 'string') {
+    const a = instantMs(mine);
+    const b = instantMs(theirs);
+    return Number.isFinite(a) ? a === b : mine === theirs;
+  }
+  if (field === 'follow_up_date' && typeof mine === 'string' && typeof theirs === 'string') return mine.slice(0, 10) === theirs.slice(0, 10);
+  if (field === 'tags' && Array.isArray(mine) && Array.isArray(theirs)) {
+    const a = new Set(mine);
+    const b = new Set(theirs);
+    return a.size === b.size && [...a].every((t) => b.has(t));
+  }
+  return deepEqual(mine, theirs);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a === 'number' && typeof b === 'number') return Number.isNaN(a) && Number.isNaN(b);
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  const ob = b as Record<string, unknown>;
+  const oa = a as Record<string, unknown>;
+  return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(ob, k) && deepEqual(oa[k], ob[k]));
 }
 
 /** After a restart: ops a dead sender left 'inflight' go back to the queue, flagged maybe-sent. */
