@@ -10,6 +10,7 @@ import { AppContext, type AppContextValue, type Session } from './context.tsx';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 import { defaultSettings, SETTINGS_KEY, writeTheme, type Settings } from './settings.ts';
 import { makeCommands, makeEngine, makeQueries } from './wiring.ts';
+import { crmOrigin, crmReach, probeCrm, SignInError, STORE_ORIGIN_KEY, watchTransport } from './connection.ts';
 
 export const CURRENT_USER_KEY = 'ui.current_user';
 export const DEFAULT_CRM_URL = 'http://127.0.0.1:4010';
@@ -42,12 +43,14 @@ async function boot(live: Live): Promise<Booted> {
   const params = bootParams();
   const db = openDatabase(params.dbName);
   await db.open();
-  const platform = await pickPlatform({
+  const picked = await pickPlatform({
     firedLog: {
       has: async (key) => !!(await db.reminders.get(key))?.fired_at,
       add: async (key, lid) => { await db.reminders.put({ key, lid, fired_at: Date.now() }); },
     },
   });
+  // Every CRM request goes through here, so the status bar knows whether the CRM answers.
+  const platform: Platform = { ...picked, transport: watchTransport(picked.transport, crmReach) };
   const stored = (await db.sync_meta.get(SETTINGS_KEY))?.value as Partial<Settings> | undefined;
   const settings: Settings = { ...defaultSettings(), ...stored, theme: defaultSettings().theme };
   const currentUser = ((await db.sync_meta.get(CURRENT_USER_KEY))?.value as UserRef | undefined) ?? null;
@@ -60,7 +63,12 @@ async function boot(live: Live): Promise<Booted> {
   });
   const queries = makeQueries(db);
   if (platform.kind === 'web' && params.crm && params.token) {
-    await platform.signIn(params.crm, params.token);
+    const refusal = await originRefusal(db, params.crm);
+    if (refusal) useUiStore.getState().toast(refusal, 'error', undefined, 'signin');
+    else {
+      await platform.signIn(params.crm, params.token);
+      await db.sync_meta.put({ key: STORE_ORIGIN_KEY, value: crmOrigin(params.crm) });
+    }
     // Keep the token out of the address bar and history.
     const url = new URL(window.location.href);
     url.searchParams.delete('token');
@@ -70,6 +78,53 @@ async function boot(live: Live): Promise<Booted> {
   await platform.setQuietHours(settings.quietHours);
   const session = await platform.session();
   return { db, platform, commands, queries, settings, currentUser, session };
+}
+
+/**
+ * Queued changes belong to the CRM they were made for: signing in to another one while some wait
+ * would send them there. Returns why not, or null when the switch is safe.
+ */
+async function originRefusal(db: FieldbookDB, baseUrl: string): Promise<string | null> {
+  const stored = (await db.sync_meta.get(STORE_ORIGIN_KEY))?.value;
+  const origin = crmOrigin(baseUrl);
+  if (typeof stored !== 'string' || stored === origin) return null;
+  const waiting = (await db.outbox.count()) + (await db.entity_outbox.count());
+  if (waiting === 0) return null;
+  return `${waiting} ${waiting === 1 ? 'change' : 'changes'} made on this device for ${stored} have not reached it yet. ` +
+    `Sign in to ${stored} to send them first (or discard them in Sync) before you switch to ${origin}.`;
+}
+
+/**
+ * Who the rep is (scopes the pull and the calendar) and the offline directory (pickers, names).
+ * Runs when a session starts and again after every successful sign-in (a corrected token).
+ */
+async function loadIdentityAndDirectory(
+  e: SyncEngine, db: FieldbookDB, live: Live, disposed: () => boolean, setUser: (u: UserRef) => void, force: boolean,
+): Promise<void> {
+  if (!live.user) {
+    const me = await e.whoAmI().catch(() => null);
+    if (me && !disposed()) {
+      const u: UserRef = { id: me.id, name: me.name, email: me.email ?? null };
+      await db.sync_meta.put({ key: CURRENT_USER_KEY, value: u });
+      live.user = u;
+      setUser(u);
+    }
+  }
+  if (disposed()) return;
+  const last = (await db.sync_meta.get(DIRECTORY_AT_KEY))?.value;
+  const empty = (await db.entities.count()) === 0;
+  if (force || empty || typeof last !== 'number' || Date.now() - last > DIRECTORY_MAX_AGE_MS) {
+    try {
+      await e.pullDirectory();
+      await db.sync_meta.put({ key: DIRECTORY_AT_KEY, value: Date.now() });
+      useUiStore.getState().dismissCause('signin');
+    } catch (err) {
+      if (!disposed()) useUiStore.getState().toast(`Could not load the directory: ${err instanceof Error ? err.message : String(err)}`, 'error', undefined, 'signin');
+    }
+  }
+  if (disposed()) return;
+  document.documentElement.dataset.directory = 'ready';
+  if (!live.user) useUiStore.getState().toast('The CRM did not say who you are: pick yourself in Settings.', 'info', undefined, 'signin');
 }
 
 function applyTheme(theme: Settings['theme']): void {
@@ -118,6 +173,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
       platform.on('resumed', () => e.resume()),
       platform.on('syncNow', () => { void e.syncNow(); }),
     ];
+    const setUser = (u: UserRef) => setBooted((b) => (b ? { ...b, currentUser: u } : b));
     void (async () => {
       if (!live.current.user) {
         const me = await e.whoAmI().catch(() => null);
@@ -125,25 +181,13 @@ export function AppProvider({ children }: { children: ReactNode }) {
           const u: UserRef = { id: me.id, name: me.name, email: me.email ?? null };
           await db.sync_meta.put({ key: CURRENT_USER_KEY, value: u });
           live.current.user = u;
-          setBooted((b) => (b ? { ...b, currentUser: u } : b));
+          setUser(u);
         }
       }
       if (disposed) return;
       e.start();
       // The engine's runs keep activities fresh; the directory (pickers, names) is refreshed here.
-      const last = (await db.sync_meta.get(DIRECTORY_AT_KEY))?.value;
-      const empty = (await db.entities.count()) === 0;
-      if (empty || typeof last !== 'number' || Date.now() - last > DIRECTORY_MAX_AGE_MS) {
-        try {
-          await e.pullDirectory();
-          await db.sync_meta.put({ key: DIRECTORY_AT_KEY, value: Date.now() });
-        } catch (err) {
-          if (!disposed) useUiStore.getState().toast(`Could not load the directory: ${err instanceof Error ? err.message : String(err)}`, 'error');
-        }
-      }
-      if (disposed) return;
-      document.documentElement.dataset.directory = 'ready';
-      if (!live.current.user) useUiStore.getState().toast('The CRM did not say who you are: pick yourself in Settings.', 'info');
+      await loadIdentityAndDirectory(e, db, live.current, () => disposed, setUser, false);
     })();
     return () => {
       disposed = true;
@@ -176,13 +220,46 @@ export function AppProvider({ children }: { children: ReactNode }) {
     if ('quietHours' in patch) await booted.platform.setQuietHours(next.quietHours);
   }, [booted]);
 
+  /**
+   * Signs in only once the CRM has answered: something at the address, speaking the guide's API,
+   * taking the token. Each failure throws a SignInError naming what to fix.
+   */
   const signIn = useCallback(async (baseUrl: string, token: string) => {
     if (!booted) return;
-    await booted.platform.signIn(baseUrl, token);
-    // Same session after a 401: the running engine resumes with the new token.
-    live.current.engine?.authRestored();
-    const session = await booted.platform.session();
+    const { db, platform } = booted;
+    const refusal = await originRefusal(db, baseUrl);
+    if (refusal) throw new SignInError('url', refusal);
+    const before = await platform.session();
+    await platform.signIn(baseUrl, token);
+    const probe = await probeCrm(platform.transport, baseUrl.replace(/\/+$/, ''));
+    if (!probe.ok) {
+      await platform.signOut();
+      const session = await platform.session();
+      setBooted((b) => (b ? { ...b, session } : b));
+      throw new SignInError(probe.reason === 'refused' ? 'token' : 'url', probe.message);
+    }
+    crmReach.set('reachable');
+    const origin = crmOrigin(baseUrl);
+    const previous = (await db.sync_meta.get(STORE_ORIGIN_KEY))?.value;
+    if (typeof previous === 'string' && previous !== origin) {
+      // Another CRM: who the rep is and its directory come from it.
+      await db.sync_meta.bulkDelete([CURRENT_USER_KEY, DIRECTORY_AT_KEY]);
+      live.current.user = null;
+      setBooted((b) => (b ? { ...b, currentUser: null } : b));
+    }
+    await db.sync_meta.put({ key: STORE_ORIGIN_KEY, value: origin });
+    useUiStore.getState().dismissCause('signin');
+    // Same session after a 401: the running engine resumes with the new token, and loads who the
+    // rep is and the directory now rather than at the next manual refresh.
+    const e = live.current.engine;
+    e?.authRestored();
+    const session = await platform.session();
     setBooted((b) => (b ? { ...b, session } : b));
+    if (e && before.signedIn) {
+      const setUser = (u: UserRef) => setBooted((b) => (b ? { ...b, currentUser: u } : b));
+      void loadIdentityAndDirectory(e, db, live.current, () => live.current.engine !== e, setUser, true);
+      void e.syncNow();
+    }
   }, [booted]);
 
   const signOut = useCallback(async () => {

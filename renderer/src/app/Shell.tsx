@@ -12,6 +12,7 @@ import { ReviewView } from '../views/review/ReviewView.tsx';
 import { BillableView } from '../views/billable/BillableView.tsx';
 import { ExportButton } from '../views/export/ExportDialog.tsx';
 import { Toasts } from '../components/Toasts.tsx';
+import { ReminderCentre } from '../components/ReminderCentre.tsx';
 import { VIEWS, VIEW_LABELS, useUiStore, type View } from '../state/store.ts';
 import { StatusBar } from './StatusBar.tsx';
 import { NavIcon } from './NavIcon.tsx';
@@ -92,6 +93,8 @@ export function Shell() {
       </nav>
       <div className="app-body">
         <StatusBar />
+        <Toasts />
+        <ReminderCentre />
         <main id="main" className="app-main" tabIndex={-1}>
           <SignInGate>{VIEW_COMPONENTS[view]()}</SignInGate>
         </main>
@@ -99,7 +102,6 @@ export function Shell() {
       {detailLid && <ActivityDetail lid={detailLid} />}
       {formOpen && <ActivityFormDialog />}
       {outcomeLid && <OutcomeDialog lid={outcomeLid} />}
-      <Toasts />
       <PlatformBridge />
     </div>
   );

@@ -143,3 +143,59 @@ describe('web platform session and connectivity', () => {
     expect(events).toEqual([false, true]);
   });
 });
+
+describe('web platform: delivered only once shown somewhere (the reminder centre)', () => {
+  it('without notification permission and no reminder centre yet, a due reminder waits; the centre then gets it once', async () => {
+    FakeNotification.permission = 'denied';
+    try {
+      let now = T0;
+      platform = createWebPlatform({ now: () => now, tickMs: 1e9 });
+      await platform.checkReminders();
+      now = T0 + 60_000;
+      await platform.setReminders([item('a', new Date(T0 + 30_000).toISOString())]);
+      expect(FakeNotification.shown).toEqual([]);
+      const due = vi.fn();
+      platform.on('reminderDue', due);
+      await platform.checkReminders();
+      await platform.checkReminders();
+      expect(due).toHaveBeenCalledTimes(1);
+      expect(due.mock.calls[0]?.[0]).toMatchObject({ key: `a|${new Date(T0 + 30_000).toISOString()}`, reminder: { lid: 'a', subject: 'Call a' } });
+    } finally {
+      FakeNotification.permission = 'granted';
+    }
+  });
+
+  it('a snooze chosen in the centre brings the reminder back at its time; Done ends it', async () => {
+    let now = T0;
+    platform = createWebPlatform({ now: () => now, tickMs: 1e9 });
+    const due: string[] = [];
+    platform.on('reminderDue', ({ key }) => due.push(key));
+    await platform.checkReminders();
+    await platform.setReminders([item('a', new Date(T0).toISOString())]);
+    expect(due).toHaveLength(1);
+    await platform.reminderAction?.(due[0] ?? '', '5m');
+    now = T0 + 4 * 60_000;
+    await platform.checkReminders();
+    expect(due).toHaveLength(1);
+    now = T0 + 5 * 60_000;
+    await platform.checkReminders();
+    expect(due).toHaveLength(2);
+    expect(due[1]).toMatch(/\|snooze@/);
+    await platform.reminderAction?.(due[1] ?? '', '5m');
+    await platform.reminderAction?.(due[1] ?? '', 'done');
+    now = T0 + 20 * 60_000;
+    await platform.checkReminders();
+    expect(due).toHaveLength(2);
+  });
+
+  it('remembers the CRM address for the next sign-in form (never the token)', async () => {
+    const stored = new Map<string, string>();
+    const addressStore = { get: () => stored.get('a') ?? null, set: (u: string) => { stored.set('a', u); } };
+    platform = createWebPlatform({ tickMs: 1e9, addressStore });
+    await platform.signIn('https://crm.example.com/', 'secret');
+    platform.dispose();
+    platform = createWebPlatform({ tickMs: 1e9, addressStore });
+    expect(await platform.session()).toEqual({ baseUrl: 'https://crm.example.com', signedIn: false });
+    expect([...stored.values()].join()).not.toContain('secret');
+  });
+});

@@ -1,8 +1,13 @@
 /**
  * Web mode: the Platform port over window.fetch, Web Notifications and an in-memory token.
  * The token is never written to storage: a reload asks for it again (ARCHITECTURE "web mode").
+ * The CRM address is remembered (localStorage), so the sign-in form after a reload has it.
+ *
+ * Reminders: each due one goes to the app's reminder centre (the reminderDue event) and, where
+ * the browser allows notifications, to a Web Notification as well. It counts as delivered (fired)
+ * only once one of the two took it; otherwise the next pass tries again.
  */
-import type { Platform, PlatformEvents, ReminderItem, Transport } from '#shared/ipc/platform';
+import type { Platform, PlatformEvents, ReminderAction, ReminderItem, SnoozeChoice, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
 import { dueTimeLabel } from '#shared/domain/index';
 import { createFetchTransport } from '#shared/api/fetch-transport';
@@ -24,6 +29,54 @@ export interface WebPlatformOptions {
   tickMs?: number;
   /** Asks for persistent storage once, at creation (navigator.storage.persist() unless a test says otherwise). */
   requestDurableStorage?: () => Promise<DurableStorage>;
+  /** Where the CRM address is remembered across reloads (localStorage unless a test says otherwise). */
+  addressStore?: { get(): string | null; set(url: string): void };
+}
+
+export const ADDRESS_KEY = 'fieldbook.crm_address';
+
+function localAddressStore(): NonNullable<WebPlatformOptions['addressStore']> {
+  return {
+    get() {
+      try {
+        return localStorage.getItem(ADDRESS_KEY);
+      } catch {
+        return null;
+      }
+    },
+    set(url) {
+      try {
+        localStorage.setItem(ADDRESS_KEY, url);
+      } catch {
+        // Storage refused (private mode): the form just starts from the default address.
+      }
+    },
+  };
+}
+
+const MINUTE = 60_000;
+
+/** When a snooze chosen at `now` ends (the desktop's choices; "tomorrow 9:00" in the browser's zone). */
+export function snoozeUntil(now: number, choice: SnoozeChoice): number {
+  switch (choice) {
+    case '5m':
+      return now + 5 * MINUTE;
+    case '15m':
+      return now + 15 * MINUTE;
+    case '60m':
+      return now + 60 * MINUTE;
+    case 'tomorrow9': {
+      const d = new Date(now);
+      d.setDate(d.getDate() + 1);
+      d.setHours(9, 0, 0, 0);
+      return d.getTime();
+    }
+  }
+}
+
+function baseKeyOf(key: string): string {
+  const i = key.indexOf('|snooze@');
+  return i === -1 ? key : key.slice(0, i);
 }
 
 export interface WebPlatform extends Platform {
@@ -50,8 +103,11 @@ export function inQuietHours(q: { start: string; end: string } | null, ms: numbe
 
 export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
   const now = opts.now ?? (() => Date.now());
+  const addresses = opts.addressStore ?? localAddressStore();
   let baseUrl = '';
   let token: string | null = null;
+  /** Snoozed reminders: base trigger key → when it comes back. */
+  const snoozes = new Map<string, number>();
   let reminders: ReminderItem[] = [];
   let quiet: { start: string; end: string } | null = null;
   const fired = new Set<string>();
@@ -59,7 +115,7 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
   let firstPass = true;
 
   const listeners: ListenerMap = {
-    reminderClicked: new Set(), remindersMissed: new Set(), resumed: new Set(), online: new Set(), syncNow: new Set(),
+    reminderClicked: new Set(), remindersMissed: new Set(), resumed: new Set(), online: new Set(), syncNow: new Set(), reminderDue: new Set(),
   };
   function emit<K extends keyof PlatformEvents>(event: K, payload: PlatformEvents[K]): void {
     for (const l of listeners[event]) l(payload);
@@ -97,17 +153,32 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
     await opts.firedLog?.add(key, lid);
   }
 
-  function show(item: ReminderItem): void {
-    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    // Issue 7: the customer's local time beside the rep's when their zone is known.
-    const when = item.due_at ? dueTimeLabel(item.due_at, Intl.DateTimeFormat().resolvedOptions().timeZone, item.customer_time_zone) : '';
-    const body = [when && `Due ${when}`, item.entity_name, item.location, item.phone].filter(Boolean).join(' · ');
-    const n = new Notification(item.subject, { body, tag: `${item.lid}|${item.reminder_at}` });
-    n.onclick = () => {
-      window.focus();
-      emit('reminderClicked', { lid: item.lid, action: 'open' });
-      n.close();
-    };
+  /** A Web Notification, where the browser allows them; true when one was shown. */
+  function showNotification(item: ReminderItem, key: string): boolean {
+    if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return false;
+    try {
+      // Issue 7: the customer's local time beside the rep's when their zone is known.
+      const when = item.due_at ? dueTimeLabel(item.due_at, Intl.DateTimeFormat().resolvedOptions().timeZone, item.customer_time_zone) : '';
+      const body = [when && `Due ${when}`, item.entity_name, item.location, item.phone].filter(Boolean).join(' · ');
+      const n = new Notification(item.subject, { body, tag: key });
+      n.onclick = () => {
+        window.focus();
+        emit('reminderClicked', { lid: item.lid, action: 'open' });
+        n.close();
+      };
+      return true;
+    } catch {
+      // Some browsers (Chrome on Android) refuse `new Notification` outright.
+      return false;
+    }
+  }
+
+  /** Shows a due reminder wherever it can be seen; true when somewhere took it. */
+  function deliver(item: ReminderItem, key: string): boolean {
+    const inApp = listeners.reminderDue.size > 0;
+    if (inApp) emit('reminderDue', { key, reminder: item });
+    const os = showNotification(item, key);
+    return inApp || os;
   }
 
   async function checkReminders(): Promise<void> {
@@ -119,10 +190,23 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
       if (!(at <= t)) continue;
       const key = `${item.lid}|${item.reminder_at}`;
       if (await alreadyFired(key)) continue;
-      await markFired(key, item.lid);
       // Reminders that came due while the app was closed are summarised once, not popped one by one.
-      if (firstPass && at < startedAt - 60_000) missed.push(item.lid);
-      else show(item);
+      if (firstPass && at < startedAt - 60_000) {
+        if (listeners.remindersMissed.size === 0) continue;
+        missed.push(item.lid);
+        await markFired(key, item.lid);
+      } else if (deliver(item, key)) {
+        await markFired(key, item.lid);
+      }
+    }
+    for (const [base, until] of snoozes) {
+      if (until > t) continue;
+      const item = reminders.find((r) => `${r.lid}|${r.reminder_at}` === base);
+      if (!item) {
+        snoozes.delete(base);
+        continue;
+      }
+      if (deliver(item, `${base}|snooze@${until}`)) snoozes.delete(base);
     }
     firstPass = false;
     if (missed.length) emit('remindersMissed', { lids: missed });
@@ -143,6 +227,7 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
       baseUrl = url.replace(/\/+$/, '');
       token = tok;
       made = null;
+      addresses.set(baseUrl);
       return Promise.resolve();
     },
     signOut() {
@@ -152,7 +237,14 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
       return Promise.resolve();
     },
     session() {
-      return Promise.resolve({ baseUrl, signedIn: !!token && !!baseUrl });
+      // Signed out, the remembered address still comes back (for the sign-in form).
+      return Promise.resolve({ baseUrl: baseUrl || (addresses.get() ?? ''), signedIn: !!token && !!baseUrl });
+    },
+    reminderAction(key: string, action: ReminderAction) {
+      const base = baseKeyOf(key);
+      if (action === 'done' || action === 'dismiss') snoozes.delete(base);
+      else snoozes.set(base, snoozeUntil(now(), action));
+      return Promise.resolve();
     },
     async setReminders(items) {
       reminders = items;

@@ -31,6 +31,16 @@ describe('UI store', () => {
     expect(useUiStore.getState().toasts.map((t) => t.message)).toEqual(['t3', 't4', 't5', 't6', 't7']);
   });
 
+  it('a notice about a cause goes when that cause is gone, and a newer one about it replaces the older', () => {
+    const s = useUiStore.getState();
+    s.toast('Could not load the directory: 401', 'error', undefined, 'signin');
+    s.toast('Saved.', 'success');
+    s.toast('The CRM did not say who you are.', 'info', undefined, 'signin');
+    expect(useUiStore.getState().toasts.map((t) => t.message)).toEqual(['Saved.', 'The CRM did not say who you are.']);
+    useUiStore.getState().dismissCause('signin');
+    expect(useUiStore.getState().toasts.map((t) => t.message)).toEqual(['Saved.']);
+  });
+
   it('missed reminders open Overdue at launch, but never pull the rep away from a view they chose', () => {
     useUiStore.getState().remindersMissed(3);
     expect(useUiStore.getState()).toMatchObject({ view: 'overdue' });

@@ -10,6 +10,7 @@ import { useUsers } from '../../data/entities.ts';
 import { crmQueries } from '../../data/remote.ts';
 import { useSyncStatus } from '../../data/useSyncStatus.ts';
 import { SignInForm } from '../../components/SignInForm.tsx';
+import { NotificationPermissionNotice } from '../../components/ReminderCentre.tsx';
 import { formatLead } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
 
@@ -113,6 +114,7 @@ function Reminders() {
     <section className="card settings-section" aria-labelledby="set-rem">
       <h2 id="set-rem">Default reminders</h2>
       <p className="muted small">How long before the due time a new activity reminds you, by type. Calls 15 minutes, meetings 30 minutes, tasks and demos a day ahead (the CRM guide's advice), visits and appointments an hour ahead; every type has one unless you change it.</p>
+      <NotificationPermissionNotice />
       <div className="settings-grid">
         {ACTIVITY_TYPES.map((t) => {
           const own = t in settings.reminderLeads;
