@@ -56,17 +56,33 @@ export function CalendarView() {
   const present = useMemo(() => legendTypes(events.map((e) => ({ type: e.extendedProps.type }))), [events]);
   const api = () => calRef.current?.getApi();
 
+  // The selected date is a day, not the first day shown: a week starts on Monday, the selected
+  // Thursday stays Thursday, and Day or Month open on it. Previous/Next move it by the period.
+  const selectedRef = useRef(selectedDate);
+  selectedRef.current = selectedDate;
   const onDatesSet = useCallback((arg: DatesSetArg) => {
     setRange({ start: arg.start.getTime(), end: arg.end.getTime(), title: arg.view.title });
-    // The selected date is FullCalendar's own current date (Previous/Next move it by the period,
-    // Today resets it), not the first day shown: a week starts on Monday, the date stays Thursday.
-    const current = arg.view.calendar.getDate();
-    setSelectedDate(dayInZone(current, zone));
+    const first = dayInZone(arg.view.currentStart, zone);
+    const afterLast = dayInZone(arg.view.currentEnd, zone);
+    const sel = selectedRef.current;
+    if (sel < first || sel >= afterLast) setSelectedDate(dayInZone(arg.view.calendar.getDate(), zone));
   }, [setSelectedDate, zone]);
 
   const switchMode = (m: Mode) => {
     setMode(m);
     api()?.changeView(FC_VIEWS[m], selectedDate);
+  };
+
+  const step = (by: 1 | -1) => {
+    const next = shiftDate(selectedDate, mode, by);
+    setSelectedDate(next);
+    api()?.gotoDate(next);
+  };
+
+  const today = () => {
+    const d = dayInZone(new Date(), zone);
+    setSelectedDate(d);
+    api()?.gotoDate(d);
   };
 
   const onSelect = (arg: DateSelectArg) => {
@@ -160,11 +176,11 @@ export function CalendarView() {
         <h1 id="calendar-title">Calendar</h1>
         <div className="fb-cal-toolbar">
           <div className="fb-cal-nav" role="group" aria-label="Move through the calendar">
-            <button type="button" className="button small" aria-label={`Previous ${PERIOD[mode]}`} onClick={() => api()?.prev()}>
+            <button type="button" className="button small" aria-label={`Previous ${PERIOD[mode]}`} onClick={() => step(-1)}>
               <span aria-hidden="true">‹</span>
             </button>
-            <button type="button" className="button small" onClick={() => api()?.today()}>Today</button>
-            <button type="button" className="button small" aria-label={`Next ${PERIOD[mode]}`} onClick={() => api()?.next()}>
+            <button type="button" className="button small" onClick={today}>Today</button>
+            <button type="button" className="button small" aria-label={`Next ${PERIOD[mode]}`} onClick={() => step(1)}>
               <span aria-hidden="true">›</span>
             </button>
           </div>
@@ -250,6 +266,16 @@ export function CalendarView() {
       {move && <MoveDialog move={move} onDone={() => setMove(null)} />}
     </section>
   );
+}
+
+/** YYYY-MM-DD moved by a day, a week or a month (the day of month clamped, 31 Jan → 28 Feb). */
+export function shiftDate(date: string, mode: Mode, by: 1 | -1): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  if (mode === 'month') {
+    const last = new Date(Date.UTC(y, m - 1 + by + 1, 0)).getUTCDate();
+    return new Date(Date.UTC(y, m - 1 + by, Math.min(d, last))).toISOString().slice(0, 10);
+  }
+  return new Date(Date.UTC(y, m - 1, d + by * (mode === 'week' ? 7 : 1))).toISOString().slice(0, 10);
 }
 
 function renderEvent(arg: EventContentArg) {

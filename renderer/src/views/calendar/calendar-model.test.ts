@@ -2,7 +2,7 @@ import { dailyLoad } from '#shared/domain/index';
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_TYPES } from '#shared/domain/index';
 import {
-  DEFAULT_DURATION_MINUTES, TYPE_COLOURS, contrastRatio, keyMove, legendTypes, slotWarnings, toEvents, type CalendarActivity,
+  DEFAULT_DURATION_MINUTES, TYPE_COLOURS, contrastRatio, keyMove, legendTypes, nextFreeSlot, slotWarnings, toEvents, type CalendarActivity,
 } from './calendar-model.ts';
 
 const zone = 'Europe/Berlin';
@@ -139,5 +139,21 @@ describe('keyMove (the keyboard drag and resize)', () => {
     expect(keyMove({ ...k('ArrowDown'), altKey: false }, start, 30, zone)).toBeNull();
     expect(keyMove(k('ArrowDown', { ctrlKey: true }), start, 30, zone)).toBeNull();
     expect(keyMove(k('ArrowLeft', { shiftKey: true }), start, 30, zone)).toBeNull();
+  });
+});
+
+describe('nextFreeSlot', () => {
+  const hours = { start: '08:00', end: '18:00' };
+  it('starts on the next quarter hour, skipping booked time with the back-to-back gap', () => {
+    // Tuesday 2025-12-16, 09:07 in Berlin; 09:15-10:00 booked.
+    const now = Date.parse('2025-12-16T08:07:00Z');
+    const booked = [act({ due_at: '2025-12-16T08:15:00Z', duration_minutes: 45 })];
+    expect(nextFreeSlot(now, 30, booked, zone, hours)?.toISOString()).toBe('2025-12-16T09:15:00.000Z');
+    expect(nextFreeSlot(now, 30, [], zone, hours)?.toISOString()).toBe('2025-12-16T08:15:00.000Z');
+  });
+
+  it('moves past the end of working hours and the weekend', () => {
+    // Friday 17:50 in Berlin → Monday 08:00.
+    expect(nextFreeSlot(Date.parse('2025-12-19T16:50:00Z'), 30, [], zone, hours)?.toISOString()).toBe('2025-12-22T07:00:00.000Z');
   });
 });

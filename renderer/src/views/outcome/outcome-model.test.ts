@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  EMPTY_SECTIONS, buildCompleteInput, composeOutcome, dateAtLocalTime, followUpPrefill, isEarly, missingSections, parseOutcome,
+  EMPTY_SECTIONS, buildCompleteInput, composeOutcome, dateAtLocalTime, followUpDescription, followUpPrefill, isEarly, missingSections, parseOutcome,
   type OutcomeForm,
 } from './outcome-model.ts';
 
@@ -70,5 +70,24 @@ describe('early completion and follow-up', () => {
     });
     expect(followUpPrefill({ ...{ type: 'call', subject: 'Follow-up Call - Pricing', priority: 'low', activityable_type: 'lead', activityable_id: 'x', contact_id: null } }, null, 'UTC'))
       .toMatchObject({ type: 'call', subject: 'Follow-up - Pricing' });
+  });
+});
+
+describe('complete & schedule follow-up', () => {
+  it('asks for the date alone (never to untick a box the rep did not tick)', () => {
+    const r = buildCompleteInput(form({ followUpRequired: false }), true);
+    expect(r.ok ? null : r.errors.follow_up_date).toEqual(['Pick the follow-up date: the follow-up activity is due that day.']);
+    const ok = buildCompleteInput(form({ followUpRequired: false, followUpDate: '2025-12-30' }), true);
+    expect(ok.ok && ok.value).toMatchObject({ follow_up_required: true, follow_up_date: '2025-12-30' });
+  });
+
+  it('carries the next steps and action items into the follow-up description, with the contact', () => {
+    const sections = { ...EMPTY_SECTIONS, next: 'Send SOW', actions: '1. Draft' };
+    expect(followUpDescription(sections)).toBe('Next steps:\nSend SOW\n\nAction items:\n1. Draft');
+    expect(followUpDescription(EMPTY_SECTIONS)).toBeNull();
+    const p = followUpPrefill({
+      type: 'meeting', subject: 'QBR', priority: 'high', activityable_type: 'customer', activityable_id: 'c1', contact_id: 'p1',
+    }, '2025-12-30', 'Europe/Berlin', sections);
+    expect(p).toMatchObject({ contact_id: 'p1', description: 'Next steps:\nSend SOW\n\nAction items:\n1. Draft', due_at: '2025-12-30T08:00:00Z' });
   });
 });
