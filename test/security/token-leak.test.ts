@@ -87,7 +87,7 @@ function wire(fetchImpl: (url: string, init: RequestInit) => Promise<Response>) 
       return undefined;
     }
   };
-  return { invoke, toRenderer };
+  return { invoke, toRenderer, tokens };
 }
 
 describe('the token never reaches the renderer', () => {
@@ -134,5 +134,26 @@ describe('the token never reaches the renderer', () => {
     expect(everything).not.toContain(TOKEN.slice(4, 20));
     // Nor does anything main wrote to disk in plain text.
     for (const f of readdirSync(dir)) expect(readFileSync(join(dir, f), 'utf8')).not.toContain(TOKEN);
+  });
+
+  it('a token with control characters: refused at sign-in, and one saved by an older version fails requests without leaking', async () => {
+    const bad = `${TOKEN}\r\nX-Injected: 1`;
+    let fetched = 0;
+    const { invoke, toRenderer, tokens } = wire(() => {
+      fetched++;
+      return Promise.resolve(new Response('{}'));
+    });
+    await invoke('auth:signIn', { baseUrl: 'https://crm.example.com', token: bad });
+    await invoke('auth:signIn', { baseUrl: 'https://crm.example.com', token: `${TOKEN}\u0000` });
+    // As if stored before sign-in validated tokens.
+    tokens.set({ baseUrl: 'https://crm.example.com', token: bad });
+    await invoke('http:request', { method: 'GET', path: '/api/v1/crm/activities' });
+    await invoke('http:request', { method: 'POST', path: '/api/v1/crm/activities', body: '{}', headers: { 'X-Note': `Bearer ${TOKEN}\nX: 1` } });
+    const everything = JSON.stringify(toRenderer);
+    expect(everything).toContain('visible ASCII');
+    expect(everything).toContain('cannot carry');
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain(TOKEN.slice(4, 20));
+    expect(fetched).toBe(0);
   });
 });
