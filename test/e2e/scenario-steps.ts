@@ -61,12 +61,22 @@ export async function fillActivityForm(dialog: Locator, f: FormFields): Promise<
   if (f.tags !== undefined) await dialog.getByLabel('Tags', { exact: true }).fill(f.tags);
 }
 
-/** Submit the New activity form; the app then shows the new activity's detail, which we close. */
+/** Submit the New activity form; the rep is back where they were, with a notice that opens it. */
 export async function createActivity(page: Page): Promise<void> {
   const dialog = activityForm(page);
   await dialog.getByRole('button', { name: 'Create activity' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await closeDetail(page);
+  await createdNotice(page).waitFor();
+}
+
+/** The notice left after creating an activity (its Open button shows what was made). */
+export function createdNotice(page: Page): Locator {
+  return page.getByRole('status').filter({ hasText: /^(Activity created\.|Recurring series created\.)/ }).last();
+}
+
+/** Open what was just created from the notice "Activity created · Open". */
+export async function openCreated(page: Page): Promise<void> {
+  await createdNotice(page).getByRole('button', { name: 'Open' }).click();
 }
 
 /** Close whatever detail dialog is open (Escape, as the rep would). */

@@ -13,7 +13,7 @@ import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
   ZONE, activityForm, createActivity, createdDuringRun, dateOnly, endRun, fillActivityForm, finishRun, instantAt, localInput,
-  onlyOne, serverActivity, serverOpportunitiesOf, startRun, type Mode, type ScenarioRun, expectAccessible, shotName, closeDetail,
+  onlyOne, serverActivity, serverOpportunitiesOf, startRun, type Mode, type ScenarioRun, expectAccessible, shotName, closeDetail, openCreated,
 } from './scenario-steps.ts';
 
 const QBR = 'QBR - Q4 2025 Performance Review';
@@ -78,9 +78,10 @@ for (const mode of ['online', 'offline'] as Mode[]) {
         description: 'Coordinate with training team to schedule advanced features workshop for Customer 575. Focus on reporting and automation features.',
         tags: 'training, customer-success',
       });
-      // The app shows the new task; the rep stays there for the next step.
+      // The rep is back where they were; the notice opens the new task for the next step.
       await form.getByRole('button', { name: 'Create activity' }).click();
       await form.waitFor({ state: 'detached' });
+      await openCreated(page);
       await page.getByRole('dialog', { name: TRAINING }).waitFor();
     });
 

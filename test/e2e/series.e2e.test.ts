@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced } from './harness.ts';
 import {
-  ZONE, activityForm, closeDetail, createdDuringRun, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
+  ZONE, activityForm, closeDetail, createdDuringRun, createdNotice, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
   nextWeekMonday, serverActivities, waitForOutboxEmpty, type ScenarioRun,
 } from './scenario-steps.ts';
 
@@ -74,7 +74,8 @@ describe('recurring series: created offline, edited "this and following", synced
 
     await form.getByRole('button', { name: 'Create activity' }).click();
     await form.waitFor({ state: 'detached' });
-    await closeDetail(page);
+    // Back where the rep was (no detail to close), with a notice that opens the series.
+    await createdNotice(page).waitFor();
   });
 
   it('edits the third occurrence "this and following": new time and location', async () => {

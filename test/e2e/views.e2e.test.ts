@@ -8,7 +8,7 @@ import {
   axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv,
 } from './harness.ts';
 import { DIRECTORY, GUIDE_IDS, startCrmServer } from '../crm-server/index.ts';
-import { escapeRe } from './scenario-steps.ts';
+import { createdNotice, escapeRe, openCreated } from './scenario-steps.ts';
 
 let env: E2EEnv;
 
@@ -154,10 +154,8 @@ async function createOnRecord(page: Page, subject: string, record: { search: str
   await form.getByRole('combobox', { name: 'Related record: name' }).fill(record.search);
   await form.getByRole('option', { name: new RegExp(escapeRe(record.name)) }).click();
   await form.getByRole('button', { name: 'Create activity' }).click();
-  const created = page.getByRole('dialog', { name: subject });
-  await created.waitFor();
-  await page.keyboard.press('Escape');
-  await created.waitFor({ state: 'detached' });
+  await form.waitFor({ state: 'detached' });
+  await createdNotice(page).waitFor();
 }
 
 /**
@@ -277,6 +275,8 @@ describe('activities: search, offline create, sync, dates', () => {
     await form.getByLabel('Follow-up required').check();
     await form.getByLabel('Follow-up date').fill('2030-03-05');
     await form.getByRole('button', { name: 'Create activity' }).click();
+    await form.waitFor({ state: 'detached' });
+    await openCreated(app.page);
 
     const detail = app.page.getByRole('dialog', { name: subject });
     await detail.getByText('Not yet synced').first().waitFor();
