@@ -13,6 +13,7 @@ import { BillableView } from '../views/billable/BillableView.tsx';
 import { ExportButton } from '../views/export/ExportDialog.tsx';
 import { Toasts } from '../components/Toasts.tsx';
 import { ReminderCentre } from '../components/ReminderCentre.tsx';
+import { shortcutBlocked } from '../components/shortcuts.ts';
 import { VIEWS, VIEW_LABELS, useUiStore, type View } from '../state/store.ts';
 import { StatusBar } from './StatusBar.tsx';
 import { NavIcon } from './NavIcon.tsx';
@@ -50,8 +51,7 @@ export function Shell() {
   // Alt+1..n switch views from anywhere; "n" starts a new activity when not typing.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const typing = e.target instanceof HTMLElement && e.target.closest('input, textarea, select, [contenteditable="true"], dialog');
-      if (e.key === 'n' && !e.altKey && !e.ctrlKey && !e.metaKey && !typing && !document.querySelector('dialog[open]')) {
+      if (e.key === 'n' && !e.altKey && !e.ctrlKey && !e.metaKey && !shortcutBlocked(e)) {
         e.preventDefault();
         openCreate();
         return;

@@ -13,6 +13,7 @@ import { SignInForm } from '../../components/SignInForm.tsx';
 import { NotificationPermissionNotice } from '../../components/ReminderCentre.tsx';
 import { formatLead } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
+import { DurationSettings } from './DurationSettings.tsx';
 
 const LEAD_CHOICES = [null, 0, 5, 10, 15, 30, 60, 120, 240, 1440, 2880] as const;
 
@@ -24,6 +25,7 @@ export function SettingsView() {
       </header>
       <Connection />
       <Reminders />
+      <DurationSettings />
       <Hours />
       <Appearance />
       <Diagnostics />
