@@ -93,8 +93,8 @@ describe('create', () => {
     ['meeting', '2025-12-12T09:30:00Z'],
     ['task', '2025-12-11T10:00:00Z'],
     ['demo', '2025-12-11T10:00:00Z'],
-    ['email', null],
-    ['visit', null],
+    ['email', '2025-12-12T09:45:00Z'], // every type has a lead since 11e3097
+    ['visit', '2025-12-12T09:00:00Z'],
   ] as const)('gives a %s the default reminder %s', async (type, reminder) => {
     const { cmd } = setup();
     const row = await cmd.create({ ...NEW_LEAD, type, due_at: '2025-12-12T10:00:00Z' });
@@ -509,5 +509,101 @@ describe('atomicity: the row and its op are written together or not at all', () 
     const row = await cmd.create(NEW_LEAD);
     expect(row.lid).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect((await ops(db))[0]?.op_id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+});
+
+describe('poison input at the command (issue 18: 9): a field error, and nothing is stored', () => {
+  const deep = (n: number): Record<string, unknown> => {
+    let v: Record<string, unknown> = {};
+    for (let i = 1; i < n; i++) v = { d: v };
+    return v;
+  };
+  const poison: [string, Record<string, unknown>, string, string][] = [
+    ['custom_fields 5 000 deep', { custom_fields: deep(5000) }, 'custom_fields', 'Custom fields are nested too deeply: at most 8 levels.'],
+    ['custom_fields of 2 MB', { custom_fields: { notes: 'x'.repeat(2 * 1024 * 1024) } }, 'custom_fields', 'Custom fields are too large: keep them under 64 KB.'],
+    ['201 custom fields', { custom_fields: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`f${i}`, i])) }, 'custom_fields', 'Use at most 200 custom fields (nested ones count).'],
+    ['due in year 0000', { due_at: '0000-01-01T10:00:00Z' }, 'due_at', 'Enter a date and time between the years 1900 and 2200.'],
+    ['due in year 9999', { due_at: '9999-12-31T10:00:00Z' }, 'due_at', 'Enter a date and time between the years 1900 and 2200.'],
+    ['reminder in 1899', { reminder_at: '1899-12-31T10:00:00Z' }, 'reminder_at', 'Enter a date and time between the years 1900 and 2200.'],
+    ['follow-up date in year 0000', { follow_up_date: '0000-01-01' }, 'follow_up_date', 'Enter a date between the years 1900 and 2200.'],
+    ['subject of zero-width characters', { subject: '\u200B\u200C\u200D\u2060\uFEFF' }, 'subject', 'Enter a subject.'],
+    ['subject of zero-width characters and whitespace', { subject: ' \u200B \t\uFEFF ' }, 'subject', 'Enter a subject.'],
+  ];
+  it.each(poison)('create: %s', async (_label, over, field, message) => {
+    const { db, cmd, changes } = setup();
+    const err = await cmd.create({ ...NEW_LEAD, ...over }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).errors).toEqual({ [field]: [message] });
+    expect(await snapshot(db)).toEqual({ activities: [], outbox: [] });
+    expect(changes.n).toBe(0);
+  });
+
+  it('update with a 5 000-deep custom_fields is a field error and leaves the row as it was', async () => {
+    const { db, cmd } = setup();
+    await seedSynced(db, 'A');
+    const before = await snapshot(db);
+    const err = await cmd.update('A', { custom_fields: deep(5000) }).catch((e: unknown) => e);
+    expect((err as ValidationError).errors).toEqual({ custom_fields: ['Custom fields are nested too deeply: at most 8 levels.'] });
+    expect(await snapshot(db)).toEqual(before);
+  });
+});
+
+describe('values the guide does not list, through the commands (issue 18: 2)', () => {
+  const raw = <T extends string>(v: string) => v as T;
+
+  it('an activity of an unknown type is fully usable: update, complete, reschedule, cancel, and the type is kept', async () => {
+    const { db, cmd } = setup();
+    await seedSynced(db, 'S', { type: raw('sms'), priority: raw('blocker') });
+    const updated = await cmd.update('S', { subject: 'Text the buyer the price' });
+    expect(updated).toMatchObject({ type: 'sms', priority: 'blocker', subject: 'Text the buyer the price' });
+    expect((await ops(db))[0]?.payload).toEqual({ subject: 'Text the buyer the price' });
+    expect(await cmd.reschedule('S', { new_due_at: '2025-12-22T10:00:00Z' })).toMatchObject({ type: 'sms', due_at: '2025-12-22T10:00:00Z' });
+    expect(await cmd.complete('S', { outcome: 'Replied yes' })).toMatchObject({ type: 'sms', status: 'completed', open: 0 });
+    await seedSynced(db, 'T', { type: raw('sms') });
+    expect((await cmd.cancel('T', { reason: 'Not needed' })).cancelled).toMatchObject({ type: 'sms', status: 'cancelled' });
+  });
+
+  it('the app cannot set a type or priority it does not know', async () => {
+    const { db, cmd } = setup();
+    await seedSynced(db, 'A');
+    const before = await snapshot(db);
+    for (const patch of [{ type: 'sms' }, { priority: 'blocker' }]) {
+      const err = await cmd.update('A', patch).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationError);
+      expect(Object.keys((err as ValidationError).errors)).toEqual(Object.keys(patch));
+    }
+    expect(await snapshot(db)).toEqual(before);
+  });
+
+  it('an unknown status allows delete only; every other command says why and writes nothing', async () => {
+    const { db, cmd } = setup();
+    await seedSynced(db, 'H', { status: raw('on_hold'), due_at: '2025-12-01T10:00:00Z' });
+    const row = await db.activities.get('H');
+    expect(row).toMatchObject({ open: 0 });
+    const before = await snapshot(db);
+    const reason = 'on_hold is a status this version of Fieldbook does not know; change it in the CRM.';
+    for (const run of [
+      () => cmd.update('H', { subject: 'New subject' }),
+      () => cmd.complete('H', {}),
+      () => cmd.cancel('H', {}),
+      () => cmd.reschedule('H', { new_due_at: '2025-12-22T10:00:00Z' }),
+    ]) {
+      const err = await run().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ActionNotAllowedError);
+      expect((err as Error).message).toBe(reason);
+    }
+    expect(await snapshot(db)).toEqual(before);
+    await cmd.delete('H');
+    expect(await db.activities.get('H')).toMatchObject({ deleted: 1 });
+    expect((await ops(db)).map((o) => o.kind)).toEqual(['delete']);
+  });
+
+  it('recreate of a cancelled activity of an unknown type needs a known one', async () => {
+    const { db, cmd } = setup();
+    await seedSynced(db, 'C', { ...statusFields('cancelled'), type: raw('sms') });
+    const err = await cmd.recreate('C', {}).catch((e: unknown) => e);
+    expect((err as ValidationError).errors).toEqual({ type: ['sms is a type this version of Fieldbook does not know; choose a type for the new activity.'] });
+    expect(await ops(db)).toEqual([]);
+    expect(await cmd.recreate('C', { type: 'other' })).toMatchObject({ type: 'other', status: 'pending' });
   });
 });

@@ -194,10 +194,13 @@ async function narrowest(db: FieldbookDB, c: Criteria): Promise<LocalActivity[]>
   if (candidates.length > 1) {
     // Each candidate is sized only up to the best so far: a larger one is never read in full.
     let best = SIZE_CAP;
-    for (const x of candidates) {
+    let at = 0;
+    for (const [i, x] of candidates.entries()) {
       const n = (await x.clone().limit(best).primaryKeys()).length;
-      if (n < best) [best, pick] = [n, x];
+      if (n < best) [best, at] = [n, i];
     }
+    // Read a fresh copy: a multi-range read (noneOf, the type filter Other) walks only once, even cloned.
+    pick = candidateCollections(db, c)[at];
   }
   const rows = pick ? await pick.toArray() : await db.activities.toArray();
   // A multi-entry (words) read yields a row once per matching word.
