@@ -1,0 +1,72 @@
+/**
+ * Issue 17, "Web mode is a real way to use the app": once the production web build has loaded
+ * online, a reload with no network still opens the app (its service worker, vite-plugin-pwa /
+ * Workbox, serves the shell) with the rep's data from IndexedDB.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { build, preview, type PreviewServer } from 'vite';
+import { startCrmServer, type CrmServer } from '../crm-server/index.ts';
+import { CHROMIUM_ARGS, screenshot, waitForFirstSync } from './harness.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CONFIG = resolve(ROOT, 'vite.web.config.ts');
+
+let outDir = '';
+let server: PreviewServer;
+let crm: CrmServer;
+let browser: Browser;
+let webUrl = '';
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'fieldbook-web-'));
+  await build({ configFile: CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  server = await preview({ configFile: CONFIG, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  webUrl = `http://127.0.0.1:${address.port}/`;
+  crm = await startCrmServer({ port: 0, demo: true });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await crm?.close();
+  await new Promise<void>((r) => { if (server) server.httpServer.close(() => r()); else r(); });
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('web mode offline', () => {
+  it('reloading with no network opens the app shell with the rep\'s data', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const q = new URLSearchParams({ db: `offline-${Date.now()}`, crm: crm.url, token: crm.token });
+    await page.goto(`${webUrl}?${q.toString()}`);
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    await waitForFirstSync(page);
+    // The service worker has taken this page (clientsClaim), with the shell precached.
+    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
+
+    const res = await fetch(`${crm.url}/api/v1/crm/activities?status=overdue&per_page=1&assigned_user_id=${crm.userId}`, { headers: { Authorization: `Bearer ${crm.token}`, Accept: 'application/json' } });
+    const subject = ((await res.json()) as { data: { subject: string }[] }).data[0]?.subject ?? '';
+    expect(subject).not.toBe('');
+
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(await page.evaluate(() => navigator.onLine)).toBe(false);
+    // The token lived in memory: the rep works offline as themselves, with their data.
+    await page.getByRole('button', { name: /^Work offline as / }).click();
+    await page.getByRole('status', { name: 'Sync status' }).getByText('Offline', { exact: true }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Overdue', exact: true }).click();
+    await page.getByText(subject, { exact: true }).first().waitFor();
+    await screenshot(page, 'offline-reload-overdue-1366-light');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
