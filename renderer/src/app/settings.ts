@@ -19,6 +19,10 @@ export interface Settings {
   /** IANA zone dates are shown in; defaults to the system zone. */
   timeZone: string;
   theme: Theme;
+  /** ISO 4217 code amounts are shown in (Billable); unset: from the locale (views/billable/money.ts). */
+  currency?: string;
+  /** Hourly rate Billable applies to completed billable activities that have none; unset: none. */
+  billableDefaultRate?: number | null;
 }
 
 export const SETTINGS_KEY = 'ui.settings';

@@ -1,22 +1,27 @@
 /**
  * Billable time: completed billable activities summed by customer and period (actual duration ×
- * hourly rate), for a date range, downloadable as CSV (summary or line by line).
+ * hourly rate), for a date range, downloadable as CSV (summary or line by line). Amounts are in
+ * the rep's currency; the activities without a rate are listed, with a default rate to bill them at.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { TZDate } from '@date-fns/tz';
 import { format, startOfMonth } from 'date-fns';
 import {
-  BILLING_PERIODS, billableDetailCsv, billableSummary, billableSummaryCsv, formatCents,
+  BILLING_PERIODS, billableDetailCsv, billableSummary, billableSummaryCsv,
   type BillableItem, type BillingPeriod, type CustomerRef,
 } from '#shared/export/billable';
-import type { DirectoryEntity } from '#shared/sync/types';
+import type { DirectoryEntity, LocalActivity } from '#shared/sync/types';
 import type { DirectoryType } from '#shared/domain/index';
 import { useApp } from '../../app/context.tsx';
 import { Field } from '../../components/Field.tsx';
-import { formatMinutes } from '../../components/format.ts';
+import { formatInstant, formatMinutes } from '../../components/format.ts';
+import { useUiStore } from '../../state/store.ts';
 import { downloadText } from '../export/download.ts';
+import { CurrencySelect, DefaultRateForm } from './BillingSettings.tsx';
+import { currencyOf, formatMoney } from './money.ts';
 import '../review/review.css';
+import './billable.css';
 
 const PERIOD_LABELS: Record<BillingPeriod, string> = { day: 'Day', week: 'Week', month: 'Month' };
 
@@ -34,6 +39,12 @@ export function BillableView() {
   const [from, setFrom] = useState(() => format(startOfMonth(today), 'yyyy-MM-dd'));
   const [to, setTo] = useState(() => format(today, 'yyyy-MM-dd'));
   const [period, setPeriod] = useState<BillingPeriod>('week');
+  const [showMissing, setShowMissing] = useState(false);
+  const missingRef = useRef<HTMLElement>(null);
+  const openActivity = useUiStore((s) => s.openActivity);
+  const currency = currencyOf(settings);
+  const money = (cents: number) => formatMoney(cents, currency);
+  const defaultRate = settings.billableDefaultRate ?? null;
 
   const fromIso = dayStart(from, zone);
   // "To" is inclusive: up to the end of that day.
@@ -45,16 +56,21 @@ export function BillableView() {
     const range = fromIso && toIso && Date.parse(fromIso) < Date.parse(toIso)
       ? db.activities.where('completed_ms').between(Date.parse(fromIso), Date.parse(toIso), true, false)
       : db.activities.where('status').equals('completed');
-    const rows = await range.filter((a) => a.deleted === 0 && a.status === 'completed' && a.is_billable).toArray();
+    const found = await range.filter((a) => a.deleted === 0 && a.status === 'completed' && a.is_billable).toArray();
     const keys = (list: (readonly [string, string])[]) => [...new Set(list.map(([t, i]) => `${t}\u0000${i}`))]
       .map((k) => k.split('\u0000') as [DirectoryType, string]);
-    const related = await db.entities.bulkGet(keys(rows.map((a) => [a.activityable_type, a.activityable_id] as const)));
+    const related = await db.entities.bulkGet(keys(found.map((a) => [a.activityable_type, a.activityable_id] as const)));
     // Opportunities and contacts bill to their customer when the directory knows it.
     const parents = await db.entities.bulkGet(keys(related.flatMap((e) => (e?.customer_id ? [['customer', e.customer_id] as const] : []))));
     const entities = new Map<string, DirectoryEntity>();
     for (const e of [...related, ...parents]) if (e) entities.set(`${e.type}:${e.id}`, e);
-    return { rows, entities };
+    return { found, entities };
   }, [db, fromIso, toIso]);
+  // Those without a rate are billed at the default rate when the rep has set one.
+  const missing = useMemo(() => (data?.found ?? []).filter((a) => a.billable_rate === null || a.billable_rate === undefined), [data]);
+  const rows = useMemo((): LocalActivity[] => (data?.found ?? []).map((a) => (
+    defaultRate !== null && (a.billable_rate === null || a.billable_rate === undefined) ? { ...a, billable_rate: defaultRate } : a
+  )), [data, defaultRate]);
 
   const opts = useMemo(() => ({
     timeZone: zone,
@@ -67,7 +83,13 @@ export function BillableView() {
       return { key: `${a.activityable_type}:${a.activityable_id}`, name: own?.name ?? a.activityable?.name ?? a.activityable_id, type: a.activityable_type };
     },
   }), [zone, fromIso, toIso, data]);
-  const summary = useMemo(() => (data && !rangeError ? billableSummary(data.rows, { ...opts, period }) : null), [data, opts, period, rangeError]);
+  const summary = useMemo(() => (data && !rangeError ? billableSummary(rows, { ...opts, period }) : null), [data, rows, opts, period, rangeError]);
+  const revealMissing = () => {
+    setShowMissing(true);
+    // After the panel renders: bring it into view and move focus there.
+    requestAnimationFrame(() => missingRef.current?.focus());
+  };
+  const missingLabel = (n: number) => `${n} without a rate`;
 
   return (
     <section className="view" aria-labelledby="billable-title">
@@ -75,7 +97,7 @@ export function BillableView() {
         <h1 id="billable-title">Billable</h1>
         <div className="actions">
           <button type="button" className="button" disabled={!summary}
-            onClick={() => { if (summary && data) downloadText(`billable-detail-${from}_${to}.csv`, billableDetailCsv(data.rows, opts), 'text/csv'); }}>
+            onClick={() => { if (summary) downloadText(`billable-detail-${from}_${to}.csv`, billableDetailCsv(rows, opts), 'text/csv'); }}>
             Download detail CSV
           </button>
           <button type="button" className="button primary" disabled={!summary}
@@ -92,6 +114,7 @@ export function BillableView() {
             {BILLING_PERIODS.map((p) => <option key={p} value={p}>{PERIOD_LABELS[p]}</option>)}
           </select>
         </Field>
+        <CurrencySelect className="currency-field" />
         <p className="muted small">Completed billable activities, at actual duration × hourly rate, in {zone}. Opportunities and contacts count for their customer.</p>
       </div>
       {summary && (
@@ -99,12 +122,39 @@ export function BillableView() {
           <div className="billable-totals">
             <div className="stat"><div className="stat-label">Activities</div><div className="stat-value">{summary.total.activities}</div></div>
             <div className="stat"><div className="stat-label">Time</div><div className="stat-value">{formatMinutes(summary.total.minutes)}</div></div>
-            <div className="stat"><div className="stat-label">Amount</div><div className="stat-value" data-testid="billable-total">{formatCents(summary.total.amountCents)}</div></div>
+            <div className="stat"><div className="stat-label">Amount</div><div className="stat-value" data-testid="billable-total">{money(summary.total.amountCents)}</div></div>
             <div className="stat">
               <div className="stat-label">Need fixing</div>
               <div className="stat-value">{summary.total.missingRate + summary.total.missingDuration}</div>
+              {missing.length > 0 && (
+                <button type="button" className="button small" aria-expanded={showMissing} aria-controls="billable-missing"
+                  onClick={() => (showMissing ? setShowMissing(false) : revealMissing())}>
+                  {defaultRate === null ? `Fix ${missingLabel(missing.length)}` : `${missing.length} at the default rate`}
+                </button>
+              )}
             </div>
           </div>
+          {showMissing && missing.length > 0 && (
+            <section id="billable-missing" ref={missingRef} tabIndex={-1} className="card billable-missing" aria-labelledby="billable-missing-title">
+              <h2 id="billable-missing-title">Without a rate ({missing.length})</h2>
+              <p className="small">
+                {defaultRate === null
+                  ? 'These count at 0. The CRM keeps a completed activity\'s rate as it was (only its notes can change), so bill them at a default hourly rate here:'
+                  : `Billed at your default rate of ${money(Math.round(defaultRate * 100))} an hour. Change it here:`}
+              </p>
+              <DefaultRateForm />
+              <ul className="missing-list">
+                {missing.map((a) => (
+                  <li key={a.lid}>
+                    <button type="button" className="button link" onClick={() => openActivity(a.lid)}>{a.subject}</button>
+                    <span className="muted small">
+                      {opts.customerOf(a).name} · completed {formatInstant(a.completed_at, zone, 'd MMM yyyy')} · {formatMinutes(a.duration_minutes ?? 0)}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          )}
           <div className="table-wrap">
             <table className="list billable-table">
               <caption className="sr-only">Billable time by customer and {PERIOD_LABELS[period].toLowerCase()}</caption>
@@ -128,10 +178,13 @@ export function BillableView() {
                     <td>{l.period}</td>
                     <td className="num">{l.activities}</td>
                     <td className="num">{formatMinutes(l.minutes)}</td>
-                    <td className="num">{formatCents(l.amountCents)}</td>
+                    <td className="num">{money(l.amountCents)}</td>
                     <td className="small">
-                      {[l.missingRate ? `${l.missingRate} without a rate` : '', l.missingDuration ? `${l.missingDuration} without a duration` : '']
-                        .filter(Boolean).join(', ')}
+                      {l.missingRate > 0 && (
+                        <button type="button" className="button link" aria-controls="billable-missing" onClick={revealMissing}>{missingLabel(l.missingRate)}</button>
+                      )}
+                      {l.missingRate > 0 && l.missingDuration > 0 ? ', ' : ''}
+                      {l.missingDuration > 0 ? `${l.missingDuration} without a duration` : ''}
                     </td>
                   </tr>
                 ))}
@@ -144,7 +197,7 @@ export function BillableView() {
                       <td />
                       <td className="num">{c.activities}</td>
                       <td className="num">{formatMinutes(c.minutes)}</td>
-                      <td className="num">{formatCents(c.amountCents)}</td>
+                      <td className="num">{money(c.amountCents)}</td>
                       <td />
                     </tr>
                   ))}

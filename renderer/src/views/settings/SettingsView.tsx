@@ -14,6 +14,7 @@ import { NotificationPermissionNotice } from '../../components/ReminderCentre.ts
 import { formatLead } from '../../components/format.ts';
 import { useUiStore } from '../../state/store.ts';
 import { DurationSettings } from './DurationSettings.tsx';
+import { BillingSettings } from '../billable/BillingSettings.tsx';
 
 const LEAD_CHOICES = [null, 0, 5, 10, 15, 30, 60, 120, 240, 1440, 2880] as const;
 
@@ -27,6 +28,7 @@ export function SettingsView() {
       <Reminders />
       <DurationSettings />
       <Hours />
+      <BillingSettings />
       <Appearance />
       <Diagnostics />
     </section>
