@@ -54,7 +54,9 @@ export function ReminderCentre() {
         const when = r.due_at ?? r.reminder_at;
         return (
           <article key={d.key} className="reminder-notice" aria-label={`Reminder: ${subject}`}>
-            <span className="reminder-bell" aria-hidden="true">⏰</span>
+            <svg className="reminder-bell" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+              <path d="M12 3a6 6 0 0 0-6 6v3.6L4.3 15.4A1 1 0 0 0 5.1 17h13.8a1 1 0 0 0 .8-1.6L18 12.6V9a6 6 0 0 0-6-6Zm-2 15a2 2 0 0 0 4 0" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" />
+            </svg>
             <div className="reminder-text">
               <strong>{subject}</strong>
               <span className="muted small">

@@ -199,3 +199,16 @@ describe('web platform: delivered only once shown somewhere (the reminder centre
     expect([...stored.values()].join()).not.toContain('secret');
   });
 });
+
+describe('web platform: reminders learnt long after their time', () => {
+  it('are not shown (the first sync of old activities); one learnt on time is', async () => {
+    let now = T0;
+    platform = createWebPlatform({ now: () => now, tickMs: 1e9 });
+    const due = vi.fn();
+    platform.on('reminderDue', due);
+    await platform.checkReminders();
+    now = T0 + 60 * 60_000;
+    await platform.setReminders([item('old', new Date(T0 + 10 * 60_000).toISOString()), item('fresh', new Date(now - 30_000).toISOString())]);
+    expect(due.mock.calls.map((c) => (c[0] as { reminder: { lid: string } }).reminder.lid)).toEqual(['fresh']);
+  });
+});

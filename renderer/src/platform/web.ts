@@ -55,6 +55,8 @@ function localAddressStore(): NonNullable<WebPlatformOptions['addressStore']> {
 }
 
 const MINUTE = 60_000;
+/** A reminder first known more than this after its time is not shown (the desktop's missedAfterMs). */
+const STALE_AFTER_MS = 5 * MINUTE;
 
 /** When a snooze chosen at `now` ends (the desktop's choices; "tomorrow 9:00" in the browser's zone). */
 export function snoozeUntil(now: number, choice: SnoozeChoice): number {
@@ -108,6 +110,8 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
   let token: string | null = null;
   /** Snoozed reminders: base trigger key → when it comes back. */
   const snoozes = new Map<string, number>();
+  /** When each reminder was first known here: one learnt long after its time is stale, not due. */
+  const seen = new Map<string, number>();
   let reminders: ReminderItem[] = [];
   let quiet: { start: string; end: string } | null = null;
   const fired = new Set<string>();
@@ -190,10 +194,15 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
       if (!(at <= t)) continue;
       const key = `${item.lid}|${item.reminder_at}`;
       if (await alreadyFired(key)) continue;
+      const seenAt = seen.get(key) ?? t;
       // Reminders that came due while the app was closed are summarised once, not popped one by one.
       if (firstPass && at < startedAt - 60_000) {
         if (listeners.remindersMissed.size === 0) continue;
         missed.push(item.lid);
+        await markFired(key, item.lid);
+      } else if (seenAt - at > STALE_AFTER_MS) {
+        // Learnt of it long after its time (the first sync of old activities): the overdue queue
+        // covers those, as on the desktop; a notice now would only be noise.
         await markFired(key, item.lid);
       } else if (deliver(item, key)) {
         await markFired(key, item.lid);
@@ -247,6 +256,11 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
       return Promise.resolve();
     },
     async setReminders(items) {
+      const t = now();
+      for (const r of items) {
+        const key = `${r.lid}|${r.reminder_at}`;
+        if (!seen.has(key)) seen.set(key, t);
+      }
       reminders = items;
       await checkReminders();
     },
