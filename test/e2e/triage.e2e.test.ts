@@ -5,6 +5,7 @@
  * for the date and carries the contact and next steps over, and forms show every field error at
  * once with Enter / Ctrl+Enter submitting.
  */
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY } from '../crm-server/index.ts';
 import {
@@ -21,6 +22,31 @@ const DEFERRED = 'Parked: pilot extension';
 const REVIEW = 'Onboarding review with Maria';
 const NEXT_STEPS = 'Send the SOW by Friday; customer reviews with their team';
 const ACTIONS = '1. Draft SOW  2. Book kickoff';
+
+/**
+ * Holds the page's activities store with a write transaction (kept alive by chained requests) until
+ * window.releaseHold() is called: reads of the store wait behind it, as on a slow device.
+ */
+async function holdActivitiesStore(page: Page, dbName: string): Promise<void> {
+  await page.evaluate(async (name) => {
+    const found = (await indexedDB.databases()).find((d) => d.name?.includes(name))?.name;
+    if (!found) throw new Error(`no IndexedDB named like ${name}`);
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const r = indexedDB.open(found);
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error ?? new Error('open failed'));
+    });
+    let held = true;
+    const tx = db.transaction('activities', 'readwrite');
+    const store = tx.objectStore('activities');
+    const spin = () => { if (held) store.count().onsuccess = spin; };
+    spin();
+    (window as unknown as { releaseHold: () => void }).releaseHold = () => {
+      held = false;
+      tx.oncomplete = () => db.close();
+    };
+  }, dbName);
+}
 
 describe('completing and triaging', () => {
   let env: E2EEnv;
@@ -96,6 +122,7 @@ describe('completing and triaging', () => {
 
   it('no single-key shortcut fires while typing: an "r" typed into the outcome opens nothing', async () => {
     const { page } = app;
+    await navigate(page, 'Overdue');
     const filter = page.getByRole('searchbox', { name: 'Filter overdue activities' });
     // Typing in the filter: "n" and "r" are letters there.
     await filter.fill('');
@@ -103,14 +130,21 @@ describe('completing and triaging', () => {
     await expect.poll(() => page.getByRole('listbox', { name: 'Overdue activities' }).getByRole('option').count()).toBe(1);
     expect(await page.locator('dialog[open]').count()).toBe(0);
     await filter.press('Enter');
-    // c opens the outcome; what the rep types next goes into it, never to the queue's shortcuts.
+    // c opens the outcome. On a slow device its activity takes a moment to read (held here behind a
+    // write on the same store): what the rep types meanwhile must not land on the queue's shortcuts.
+    await holdActivitiesStore(page, app.dbName);
     await page.keyboard.press('c');
-    await page.keyboard.type('Customer is ready to sign, reviewed the rollout');
+    await page.keyboard.type('ready to sign');
+    await page.evaluate(() => (window as unknown as { releaseHold: () => void }).releaseHold());
     const outcome = page.getByRole('dialog', { name: `Complete: ${REVIEW}` });
     const discussed = outcome.getByLabel('What was discussed');
-    await expect.poll(() => discussed.inputValue()).toMatch(/reviewed the rollout$/);
-    expect(await page.getByRole('dialog', { name: /^Reschedule|^Cancel/ }).count()).toBe(0);
-    expect(await page.getByRole('dialog', { name: 'New activity' }).count()).toBe(0);
+    await expect.poll(() => discussed.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await page.getByRole('dialog', { name: /^Reschedule|^Cancel|^New activity/ }).count()).toBe(0);
+    expect(await page.getByRole('listbox', { name: 'Overdue activities' }).getByRole('option', { selected: true }).count()).toBe(0);
+    // In the field, letters are letters.
+    await page.keyboard.type('Reviewed the rollout, ready to sign');
+    await expect.poll(() => discussed.inputValue()).toBe('Reviewed the rollout, ready to sign');
+    expect(await page.getByRole('dialog', { name: /^Reschedule|^Cancel|^New activity/ }).count()).toBe(0);
   });
 
   it('"Complete & schedule follow-up" without a date ticks the box and asks for the date; the follow-up carries contact and next steps', async () => {

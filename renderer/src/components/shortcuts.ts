@@ -1,8 +1,11 @@
 /**
  * One rule for single-key shortcuts (n, /, j, k, c, r, d, …): they never fire while the rep is
- * typing (focus in an input, textarea, select or contenteditable) or while a dialog is open, so a
+ * typing (focus in an input, textarea, select or contenteditable) or while a dialog is open or
+ * opening (the app's detail, outcome and activity form may read their activity first), so a
  * letter typed into a field stays a letter.
  */
+import { useUiStore } from '../state/store.ts';
+
 const TEXT_TARGET = 'input, textarea, select, [contenteditable]:not([contenteditable="false"]), dialog';
 
 /** True when a single-key shortcut must not run for this key event. */
@@ -11,5 +14,7 @@ export function shortcutBlocked(e: { target: EventTarget | null }): boolean {
   if (t instanceof Element && t.closest(TEXT_TARGET)) return true;
   const active = document.activeElement;
   if (active instanceof HTMLElement && active !== document.body && (active.isContentEditable || active.closest(TEXT_TARGET))) return true;
+  const ui = useUiStore.getState();
+  if (ui.detailLid !== null || ui.outcomeLid !== null || ui.createPrefill !== null || ui.editLid !== null) return true;
   return document.querySelector('dialog[open]') !== null;
 }

@@ -165,8 +165,7 @@ export function OverdueView() {
     if (!cmd || items.length === 0) return;
     // Never while typing or while a dialog is open or opening (the outcome dialog reads its
     // activity first: keys typed meanwhile must not land here as shortcuts).
-    const ui = useUiStore.getState();
-    if (shortcutBlocked(e) || dialog || ui.outcomeLid || ui.detailLid || ui.createPrefill || ui.editLid) return;
+    if (shortcutBlocked(e) || dialog) return;
     e.preventDefault();
     switch (cmd.kind) {
       case 'move': moveTo(cursor + cmd.delta, cmd.extend); break;
