@@ -77,6 +77,15 @@ describe('first run and signing in', () => {
     await app.context.close();
   });
 
+  it('the sign-in screen reads well dark and narrow, and passes axe', async () => {
+    const app = await openApp(env, { signIn: false, colorScheme: 'dark', viewport: { width: 800, height: 800 } });
+    const { page } = app;
+    await page.getByRole('button', { name: 'Use the demo CRM' }).waitFor();
+    await screenshot(page, 'signin-demo-offer-800-dark');
+    expect(await axeSerious(page)).toEqual([]);
+    await app.context.close();
+  });
+
   it('checks the address and the token with the CRM first: a clear message for each failure, never a green "Online"', async () => {
     const app = await openApp(env, { signIn: false });
     const { page } = app;

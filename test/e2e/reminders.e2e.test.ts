@@ -101,6 +101,7 @@ describe('reminder centre', () => {
     await page.getByText(text).waitFor();
     await page.getByText('Reminders still appear inside Fieldbook', { exact: false }).or(page.getByText('reminders appear only inside Fieldbook', { exact: false })).first().waitFor();
     await screenshot(page, 'settings-notifications-blocked-1366-light');
+    expect(await axeSerious(page)).toEqual([]);
     await app.context.close();
 
     const allowed = await openApp(env);
