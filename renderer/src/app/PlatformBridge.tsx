@@ -8,6 +8,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import type { ReminderItem } from '#shared/ipc/platform';
 import { useApp } from './context.tsx';
 import { useUiStore } from '../state/store.ts';
+import { useVisibilitySignals } from '../data/engine-signals.ts';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
@@ -23,8 +24,10 @@ function useMinute(): number {
 }
 
 export function PlatformBridge() {
-  const { db, queries, platform } = useApp();
+  const { db, queries, platform, engine } = useApp();
   const remindersMissed = useUiStore((s) => s.remindersMissed);
+  // Hidden: idle polls back off further; shown or focused: the engine polls at once.
+  useVisibilitySignals(engine);
   const now = useMinute();
 
   // Open activities due from a day ago to a week ahead that carry a reminder.

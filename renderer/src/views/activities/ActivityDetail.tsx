@@ -4,6 +4,7 @@ import { availableActions, isKnownStatus, isKnownType, refusalReason, typeLabel,
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useActivity, useActivityConflicts, useActivityOps } from '../../data/activities.ts';
+import { useRefreshOnOpen } from '../../data/engine-signals.ts';
 import { useEntity } from '../../data/entities.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
@@ -24,6 +25,8 @@ const ACTION_ORDER: Action[] = ['complete', 'reschedule', 'update', 'cancel', 'r
 export function ActivityDetail({ lid }: { lid: string }) {
   const activity = useActivity(lid);
   const close = useUiStore((s) => s.closeActivity);
+  // What lists cannot show (description, tags, custom fields, outcome) is re-read on open.
+  useRefreshOnOpen(useApp().engine, lid);
   if (activity === undefined) return null;
   if (activity === null) {
     return (
