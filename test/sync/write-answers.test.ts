@@ -13,7 +13,7 @@ import { createCommands, type Commands } from '#shared/sync/commands';
 import { createSyncEngine, type SyncEngine } from '#shared/sync/engine';
 import { freshDb } from '#shared/sync/store-testing';
 import type { FieldbookDB } from '#shared/sync/db';
-import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer } from '../crm-server/index.ts';
+import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
 import { guideWriteShape, startCrmProxy, type AnswerHook, type CrmProxy, type SeenRequest } from './crm-proxy.ts';
 
 const ME = GUIDE_IDS.jane;
@@ -34,9 +34,9 @@ afterEach(async () => {
 });
 
 /** The stand-in with every extension off, behind the proxy; the app talks to the proxy. */
-async function rig(answer: AnswerHook = guideWriteShape, label = 'plain-writes'): Promise<Rig> {
+async function rig(answer: AnswerHook = guideWriteShape, label = 'plain-writes', server: CrmServerOptions = {}): Promise<Rig> {
   const crm = await startCrmServer({
-    port: 0, idempotency: false, etag: false, updatedSince: false, usersMe: false, listOmitsFields: true, perPageCap: 50,
+    port: 0, idempotency: false, etag: false, updatedSince: false, usersMe: false, listOmitsFields: true, perPageCap: 50, ...server,
   });
   const proxy = await startCrmProxy(crm.url, answer);
   const db = freshDb(label);
@@ -84,8 +84,14 @@ async function synced(r: Rig, subject: string, extra: Record<string, unknown> = 
 }
 
 describe('write answers in the guide’s shapes', () => {
-  it('are applied once: nothing is resent, each row’s base is what the CRM has, the cancel’s copy is mapped', async () => {
-    const r = await rig();
+  // Two sources of the guide's shapes: this file's proxy over the stand-in, and the stand-in's own plain profile.
+  const passThrough: AnswerHook = () => undefined;
+  const sources: [string, AnswerHook, CrmServerOptions][] = [
+    ['reshaped by the proxy', guideWriteShape, {}],
+    ['the stand-in’s plain profile', passThrough, { plain: true }],
+  ];
+  it.each(sources)('%s: applied once, nothing resent, each row’s base is what the CRM has, the cancel’s copy is mapped', async (_name, answer, server) => {
+    const r = await rig(answer, 'plain-writes', server);
     const a = await r.commands.create({
       type: 'call', subject: 'Pricing call', activityable_type: 'opportunity', activityable_id: OPPORTUNITY,
       due_at: '2031-03-03T10:00:00Z', reminder_at: '2031-03-03T09:45:00Z', tags: ['pricing'], custom_fields: { purpose: 'follow_up' },
