@@ -209,7 +209,7 @@ for (const theme of ['light', 'dark'] as const) {
       const row = page.getByRole('row', { name: /Customer 575/ }).first();
       await row.waitFor();
       // 90 min × 120/h = 180.00 plus 45 min × 200/h = 150.00 (the demo data may bill too: at least this much).
-      await expect.poll(async () => Number(await page.getByTestId('billable-total').textContent())).toBeGreaterThanOrEqual(330);
+      await expect.poll(async () => Number(((await page.getByTestId('billable-total').textContent()) ?? '').replace(/[^\d.]/g, ''))).toBeGreaterThanOrEqual(330);
       await page.getByRole('row', { name: /Acme Corp \(customer\)/ }).first().waitFor();
       await screenshot(page, `billable-${theme}`);
       await expectNoSerious(page, `billable (${theme})`);

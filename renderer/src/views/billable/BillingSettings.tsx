@@ -13,12 +13,13 @@ export function CurrencySelect({ label = 'Currency', className }: { label?: stri
   const fromLocale = currencyForLocale(defaultLocale());
   const codes = CURRENCIES.includes(current as (typeof CURRENCIES)[number]) ? [...CURRENCIES] : [current, ...CURRENCIES];
   return (
-    <Field label={label} className={className} hint={`Amounts are shown as ${formatMoney(123_450, current)}.`}>
+    <Field label={label} className={className}
+      hint={`Amounts are shown as ${formatMoney(123_450, current)}.${current === fromLocale ? '' : ` Your locale's: ${fromLocale}.`}`}>
       <select value={current} onChange={(e) => {
         const code = e.target.value;
         void updateSettings({ currency: code }).then(() => toast(`Amounts now in ${currencyName(code)} (${code}).`, 'success'));
       }}>
-        {codes.map((c) => <option key={c} value={c}>{c} · {currencyName(c)}{c === fromLocale ? ' (your locale)' : ''}</option>)}
+        {codes.map((c) => <option key={c} value={c}>{c} · {currencyName(c)}</option>)}
       </select>
     </Field>
   );
@@ -50,7 +51,7 @@ export function DefaultRateForm({ onSaved }: { onSaved?: () => void }) {
       });
     }}>
       <Field label={`Default hourly rate (${currency})`} errors={error ? [error] : undefined}
-        hint="Used for completed billable activities that have no rate.">
+        hint="For completed billable activities without a rate.">
         <input type="number" min={0} step="0.01" inputMode="decimal" value={text} onChange={(e) => setText(e.target.value)} />
       </Field>
       <button type="submit" className="button">Save default rate</button>
