@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { Field } from '../../components/Field.tsx';
+import './billable.css';
 import { CURRENCIES, currencyForLocale, currencyName, currencyOf, defaultLocale, formatMoney } from './money.ts';
 
 /** The currency select (Settings and the Billable view use the same one). */
@@ -63,7 +64,7 @@ export function BillingSettings() {
   return (
     <section className="card settings-section" aria-labelledby="set-billing">
       <h2 id="set-billing">Billing</h2>
-      <CurrencySelect />
+      <CurrencySelect className="currency-field" />
       <DefaultRateForm />
     </section>
   );
