@@ -28,13 +28,15 @@ export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2200;
 const yearInWindow = (year: number) => year >= MIN_YEAR && year <= MAX_YEAR;
 
+/** A date and time with its zone, in any year: for query bounds (updated_since), never for a stored field. */
+export const isoInstantFormatSchema = z.iso.datetime({
+  offset: true,
+  error: 'Enter a date and time with its time zone, e.g. 2025-12-20T14:00:00Z.',
+  abort: true,
+});
+
 /** A date and time with its zone, e.g. 2025-12-20T14:00:00Z; its UTC year within MIN_YEAR–MAX_YEAR. */
-export const isoInstantSchema = z.iso
-  .datetime({
-    offset: true,
-    error: 'Enter a date and time with its time zone, e.g. 2025-12-20T14:00:00Z.',
-    abort: true,
-  })
+export const isoInstantSchema = isoInstantFormatSchema
   .refine((v) => yearInWindow(new Date(instantMs(v)).getUTCFullYear()), {
     error: `Enter a date and time between the years ${MIN_YEAR} and ${MAX_YEAR}.`,
   });
@@ -309,7 +311,8 @@ export const listQuerySchema = z
       .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
       .pipe(z.array(z.enum(INCLUDES, { error: `Includes are: ${list(INCLUDES)}.` })))
       .optional(),
-    updated_since: isoInstantSchema.optional(),
+    // A bound, not a stored date: any year (a far-future one simply matches nothing).
+    updated_since: isoInstantFormatSchema.optional(),
   })
   .refine((v) => !v.due_date_from || !v.due_date_to || v.due_date_from <= v.due_date_to, {
     error: 'The start date must be on or before the end date.',

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   ACTIVITY_STATUSES, DEFAULT_PER_PAGE, DomainError, INCLUDES, MAX_PER_PAGE,
   applyCancel, applyComplete, applyCreate, applyReschedule, applyUpdate, bulkActionSchema, cancelActivitySchema,
-  completeActivitySchema, createActivitySchema, isOverdue, isoInstantSchema, listQuerySchema, rescheduleActivitySchema,
+  completeActivitySchema, createActivitySchema, isOverdue, isoInstantFormatSchema, listQuerySchema, rescheduleActivitySchema,
   searchQuerySchema, toIsoInstant, updateActivitySchema, validate,
   type Activity, type ActivityableType, type DirectoryType, type FieldErrors, type Include, type ListQuery,
 } from '#shared/domain/index';
@@ -109,7 +109,7 @@ const pagingSchema = z.object({
   per_page: z.coerce.number({ error: 'per_page must be a number.' }).int({ error: 'per_page must be a whole number.' }).min(1, { error: 'per_page must be at least 1.' }).optional(),
   page: z.coerce.number({ error: 'page must be a number.' }).int({ error: 'page must be a whole number.' }).min(1, { error: 'page must be at least 1.' }).optional(),
   search: searchQuerySchema.optional(),
-  updated_since: isoInstantSchema.optional(),
+  updated_since: isoInstantFormatSchema.optional(),
   customer_id: z.string().min(1).optional(),
 });
 
