@@ -116,6 +116,11 @@ describe('needsPreparation', () => {
     expect(names(needsPreparation(items, nextWeek))).toEqual(['demo', 'demo2', 'demo4']);
   });
 
+  it('leaves out a demo in a status this version does not know (not open work)', () => {
+    const onHold = item('onHoldDemo', { type: 'demo', status: 'on_hold' as Item['status'], due_at: '2025-12-22T11:00:00Z', activityable_id: 'cus_g' });
+    expect(names(needsPreparation([...items, onHold], nextWeek))).toEqual(['demo', 'demo2', 'demo4']);
+  });
+
   it.each([
     ['linked by prep_for (server id)', presPrep, pres, true],
     ['linked by prep_for (lid, made offline)', demo3Prep, demo3, true],

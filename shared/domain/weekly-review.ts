@@ -10,7 +10,7 @@ import { isKnownPriority, type ActivityType } from './enums.ts';
 import { FOLLOW_UP_OF_FIELD, linkRef, PREP_FOR_FIELD, refersTo, sameActivity, type Identity } from './links.ts';
 import { dailyLoad, type DayLoad, type LoadThresholds } from './load.ts';
 import { isValidTimeZone } from './local-time.ts';
-import { isOverdue } from './rules.ts';
+import { isOpen, isOverdue } from './rules.ts';
 import type { CreateActivityInput } from './schemas.ts';
 import { instantMs, toIsoInstant } from './time.ts';
 
@@ -95,7 +95,7 @@ export function isPrepFor(candidate: ReviewItem, target: ReviewItem): boolean {
 /** Open activities of the prep types due in `range` that no prep task covers yet. */
 export function needsPreparation<T extends ReviewItem>(items: readonly T[], range: Range, prepTypes: readonly ActivityType[] = PREP_TYPES): T[] {
   return items
-    .filter((a) => (prepTypes as readonly string[]).includes(a.type) && a.status !== 'completed' && a.status !== 'cancelled' && inRange(a.due_at, range))
+    .filter((a) => (prepTypes as readonly string[]).includes(a.type) && isOpen(a.status) && inRange(a.due_at, range))
     .filter((a) => !items.some((c) => isPrepFor(c, a)))
     .sort((x, y) => instantMs(x.due_at ?? '') - instantMs(y.due_at ?? ''));
 }
