@@ -777,7 +777,11 @@ export async function totalActivities(
   return live.size;
 }
 
-/** GET /activities/search?q=: every query word must start a word of the subject or description. */
+/**
+ * GET /activities/search?q=, locally: every query word must start a word of the subject,
+ * description or outcome. The CRM's own search covers subject and description only
+ * (CONTRACT-NOTES); the app never asks it, the rep searches here.
+ */
 export async function searchActivities(db: FieldbookDB, q: string, paging: Paging = {}, nowMs: number = Date.now()): Promise<Page<LocalActivity>> {
   const text = parseOrThrow(searchQuerySchema.transform((s) => s.replace(/\+/g, ' ')), q);
   return listActivities(db, { search: text, ...paging }, nowMs);
