@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFetchTransport } from '#shared/api/fetch-transport';
 import { createCommands, type Commands } from '#shared/sync/commands';
 import { createSyncEngine, type SyncEngine } from '#shared/sync/engine';
+import { CLIENT_MARKER, MAX_LOOKUP_DETAILS } from '#shared/sync/push';
 import { freshDb } from '#shared/sync/store-testing';
 import type { FieldbookDB } from '#shared/sync/db';
 import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
@@ -225,6 +226,23 @@ describe('an HTML page with 200 after a committed write', () => {
     const sid = (await r.db.activities.get(row.lid))?.server_id;
     expect(r.crm.mutate.get(sid!)).toMatchObject({ subject: 'Once only' });
     expect(countBySubject(r.crm, 'Once only')).toBe(1);
+  });
+});
+
+describe('a create of unknown outcome among look-alikes', () => {
+  it('is found by its marker with a bounded number of detail reads (newest first), not created twice', async () => {
+    const isCreate = (q: SeenRequest) => q.method === 'POST' && q.path === '/api/v1/crm/activities';
+    const r = await rig(onNth(isCreate, 1, 'drop'));
+    const due = '2031-03-06T10:00:00Z';
+    for (let i = 0; i < 30; i++) r.crm.mutate.create({ type: 'call', subject: 'Weekly check-in', activityable_type: 'customer', activityable_id: CUSTOMER, due_at: due });
+    const row = await r.commands.create({ type: 'call', subject: 'Weekly check-in', activityable_type: 'customer', activityable_id: CUSTOMER, due_at: due });
+    const report = await r.engine.push();
+    expect(report.push).toMatchObject({ failed: 0 });
+    expect(r.proxy.log.filter(isCreate)).toHaveLength(1);
+    expect(countBySubject(r.crm, 'Weekly check-in')).toBe(31);
+    const details = r.proxy.log.filter((q) => q.method === 'GET' && /\/activities\/[^/]+$/.test(q.path));
+    expect(details.length).toBeLessThanOrEqual(MAX_LOOKUP_DETAILS);
+    expect(r.crm.mutate.get((await r.db.activities.get(row.lid))!.server_id!)?.custom_fields).toHaveProperty(CLIENT_MARKER);
   });
 });
 
