@@ -13,6 +13,11 @@
  *   its member op ids, so a different member set never reuses a key).
  * - An op is claimed (state 'inflight', lease_until) in a transaction before its request, so a
  *   sender that dies leaves evidence: the op is 'maybe_sent' when reclaimed.
+ * - A 2xx is always applied: its answer, however few fields it has (the guide's shapes), is merged
+ *   over base ⊕ the op (mergeAnswer), or the detail is fetched. No answer, or a 2xx that is not a
+ *   success envelope (an HTML page), is an unknown outcome: without server idempotency the server's
+ *   record is checked for the op's effect (applied / findCreated / findChild) before any resend, and
+ *   again before a 409/422 after such an attempt becomes a conflict or a failure.
  */
 import { Dexie } from 'dexie';
 import { ApiError, classifyStatus, type PartialRemoteActivity } from '../api/client.ts';
