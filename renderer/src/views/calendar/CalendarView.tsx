@@ -59,6 +59,7 @@ export function CalendarView() {
   // The selected date is a day, not the first day shown: a week starts on Monday, the selected
   // Thursday stays Thursday, and Day or Month open on it. Previous/Next move it by the period.
   const selectedRef = useRef(selectedDate);
+  const wrapRef = useRef<HTMLDivElement>(null);
   selectedRef.current = selectedDate;
   const onDatesSet = useCallback((arg: DatesSetArg) => {
     setRange({ start: arg.start.getTime(), end: arg.end.getTime(), title: arg.view.title });
@@ -66,6 +67,16 @@ export function CalendarView() {
     const afterLast = dayInZone(arg.view.currentEnd, zone);
     const sel = selectedRef.current;
     if (sel < first || sel >= afterLast) setSelectedDate(dayInZone(arg.view.calendar.getDate(), zone));
+    // A day with nothing on it has nothing focusable in its scrolling time grid: its day column
+    // (inside the grid's cell, where the grid's roles allow it) takes focus then, so the keyboard
+    // can scroll the grid (FullCalendar draws it after this callback).
+    requestAnimationFrame(() => {
+      for (const el of wrapRef.current?.querySelectorAll<HTMLElement>('.fc-scroller') ?? []) {
+        if (el.scrollHeight <= el.clientHeight || el.querySelector('[tabindex], a[href], button')) continue;
+        const column = el.querySelector<HTMLElement>('.fc-timegrid-col:not(.fc-timegrid-axis) .fc-timegrid-col-frame');
+        if (column) column.tabIndex = 0;
+      }
+    });
   }, [setSelectedDate, zone]);
 
   const switchMode = (m: Mode) => {
@@ -195,7 +206,7 @@ export function CalendarView() {
         </div>
       </header>
 
-      <div className="fb-cal-wrap" aria-busy={rows === undefined}>
+      <div className="fb-cal-wrap" aria-busy={rows === undefined} ref={wrapRef}>
         <FullCalendar
           ref={calRef}
           plugins={[dayGridPlugin, timeGridPlugin, interactionPlugin, dateFnsTimeZonePlugin]}
