@@ -62,6 +62,8 @@ export interface SyncEngineOptions {
   pull?: PullOptions;
   /** Inject a client (tests); default: createCrmClient(transport). */
   client?: CrmClient;
+  /** Hears each run's report as it ends (diagnostics, the cost bench). */
+  onRun?: (kind: string, report: SyncReport) => void;
 }
 
 export interface SyncReport {
@@ -259,6 +261,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
           const retries = [report.push?.nextRetryAt ?? null, entityRetryAt].filter((t): t is number => t !== null);
           armTimer(retries.length ? Math.min(...retries) : null);
         }
+        opts.onRun?.(kind, report);
       }
       return report;
     });

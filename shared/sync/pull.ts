@@ -51,9 +51,10 @@
  *    poll.
  * 3. A full reconcile (everything of the rep + followed records + full sweep) on a slow cadence:
  *    hourly without updated_since (about N/50 + followed pages, no details when idle); with
- *    updated_since every poll is one incremental page, the window and the followed records are
- *    re-read hourly, and the full scan (the only way to see deletions elsewhere) runs every 6 h —
- *    one full scan of full items (≈1.5 KB each) alone would exceed a 1 MB hour.
+ *    updated_since every poll is one incremental page, the window (swept: its deletions show
+ *    within the hour) and the followed records are re-read hourly, and the full scan (the only
+ *    way to see deletions elsewhere) runs daily — one full scan of 5 000 full items (≈2.4 KB each
+ *    with their related records) is ≈12 MB, so even a 6-hourly one would break a 1 MB hour.
  * 4. A rolling detail refresh (plain servers only: their list items cannot show description,
  *    tags, custom fields, outcome, location, reminder): each hot poll re-reads the details of a
  *    slice of rows, the working window first (every window row about once an hour) and the rest
@@ -104,7 +105,7 @@ export interface PullOptions {
    * and the full reconcile only when its cadence is due (see the header).
    */
   poll?: boolean;
-  /** Polls: full reconcile at most this often (default 1 h; 6 h where updated_since is honoured). */
+  /** Polls: full reconcile at most this often (default 1 h; 24 h where updated_since is honoured). */
   reconcileEveryMs?: number;
   /** Half-width of the working window in days (default 7). */
   windowDays?: number;
@@ -280,7 +281,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
 
   let mode: PullMode;
   if (opts.full) mode = 'full';
-  else if (opts.poll) mode = due(fullAt, opts.reconcileEveryMs ?? (sinceOk ? 6 * HOUR_MS : HOUR_MS)) ? 'full' : sinceOk ? 'incremental' : 'hot';
+  else if (opts.poll) mode = due(fullAt, opts.reconcileEveryMs ?? (sinceOk ? DAY_MS : HOUR_MS)) ? 'full' : sinceOk ? 'incremental' : 'hot';
   else mode = sinceOk && count % (opts.fullEvery ?? DEFAULT_FULL_EVERY) !== 0 ? 'incremental' : 'full';
   report.mode = mode;
   report.full = mode === 'full';

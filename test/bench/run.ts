@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
+import { costBench } from './cost.ts';
 import { queriesBench } from './queries.ts';
 import { searchBrowserBench } from './search-browser.ts';
 import { uiResponsivenessBench } from './ui-responsiveness.ts';
@@ -206,7 +207,7 @@ async function localBench() {
   };
 }
 
-// BENCH_ONLY=push|pull|local|queries|search|ui|upgrade runs one part (for profiling); the default runs all seven.
+// BENCH_ONLY=push|pull|local|queries|search|ui|upgrade|cost runs one part (for profiling); the default runs all eight.
 const only = process.env.BENCH_ONLY;
 const rttCrm = await startRemote({ latencyMs: LATENCY_MS });
 const rtt = await roundTrip(rttCrm);
@@ -221,7 +222,9 @@ const searchBrowser = !only || only === 'search' ? await searchBrowserBench() : 
 const uiResponsiveness = !only || only === 'ui' ? await uiResponsivenessBench() : null;
 // The first start after schema v7 on an existing store of 100 000 activities (BENCH_ONLY=upgrade).
 const schemaUpgrade = !only || only === 'upgrade' ? await upgradeBrowserBench() : null;
+// Issue 18: requests and bytes of a first sync of 5 000 and of an idle hour, plain CRM and extensions on (BENCH_ONLY=cost).
+const costToCrm = !only || only === 'cost' ? await costBench(startRemote) : null;
 console.log(JSON.stringify({
   environment: { runtime: `Node ${process.versions.node}`, indexedDB: 'fake-indexeddb (in-process, not a browser)', addedLatencyMs: LATENCY_MS, crm: 'startCrmServer in a child process', measuredRoundTripMs: rtt, cpus: (await import('node:os')).cpus().length },
-  push, pull, local, queries, searchBrowser, uiResponsiveness, schemaUpgrade,
+  push, pull, local, queries, searchBrowser, uiResponsiveness, schemaUpgrade, costToCrm,
 }, null, 2));

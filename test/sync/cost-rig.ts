@@ -17,10 +17,11 @@ import { GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from
 
 export const ME = GUIDE_IDS.jane;
 
-/** The plain central CRM of issue 18: no extensions, per_page capped at 50, list items as the guide's list example. */
-export const PLAIN: CrmServerOptions = {
-  idempotency: false, etag: false, updatedSince: false, usersMe: false, listOmitsFields: true, perPageCap: 50,
-};
+/**
+ * The plain central CRM of issue 18 (the stand-in's plain profile): no extensions, per_page capped
+ * at 50, list items as the guide's list example plus unknown extra fields, guide-shaped write answers.
+ */
+export const PLAIN: CrmServerOptions = { plain: true };
 /** The stand-in with its extensions on (full list items, updated_since, ETag, Idempotency-Key). */
 export const EXTENSIONS: CrmServerOptions = {};
 

@@ -11,7 +11,7 @@ let rig: CostRig | null = null;
 afterEach(async () => { await rig?.close(); rig = null; });
 
 const DAY = 86_400_000;
-const N = 500;
+const N = 300;
 const HOT = /due_date_from=/;
 
 async function seeded(server = PLAIN, label = 'cost') {

@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_PAGES, pageCount } from '#shared/sync/pull';
 import { DIRECTORY } from '../crm-server/index.ts';
-import { countOf, DETAIL, editJson, LIST, PLAIN, startCostRig, type CostRig } from './cost-rig.ts';
+import { countOf, DETAIL, editJson, LIST, ME, PLAIN, startCostRig, type CostRig } from './cost-rig.ts';
 
 let rig: CostRig | null = null;
 afterEach(async () => { await rig?.close(); rig = null; });
@@ -83,6 +83,25 @@ describe('one bad row never fails a pull (finding 2)', () => {
     const third = await engine.pull();
     expect(third.pull?.full).toBe(false);
     expect((await rig.db.activities.where('server_id').equals(x!).first())?.subject).toBe('X changed first');
+  });
+});
+
+describe('values this version does not know (finding 2, with the domain keeping raw values)', () => {
+  it('activities with an unknown type or status are stored raw, and every later sync completes and pushes', async () => {
+    rig = await startCostRig({ ...PLAIN, unknownValues: true }, 'robust-unknown');
+    rig.crm.seedActivities(30, { assignedUserId: ME, assignedShare: 1 });
+    const engine = rig.engine({ pull: { followEntities: false } });
+    const first = await engine.syncNow();
+    expect(first.error).toBeNull();
+    const rows = await rig.db.activities.toArray();
+    expect(rows.length).toBe(30);
+    expect(rows.some((r) => (r.status as string) === 'on_hold')).toBe(true);
+    expect(rows.some((r) => (r.type as string) === 'sms')).toBe(true);
+    const editable = rows.find((r) => r.status === 'pending')!;
+    await rig.commands.update(editable.lid, { subject: 'Still pushes' });
+    const second = await engine.syncNow();
+    expect(second).toMatchObject({ error: null, pull: { rowErrors: 0, invalid: 0 }, push: { succeeded: 1 } });
+    expect(rig.crm.mutate.get(editable.server_id!)?.subject).toBe('Still pushes');
   });
 });
 
