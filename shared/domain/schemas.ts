@@ -114,8 +114,11 @@ function utf8Bytes(s: string): number {
   return n;
 }
 
-/** Bytes of a string as JSON (quotes and escapes included); JSON.stringify of a string does not recurse. */
-const jsonBytes = (s: string) => utf8Bytes(JSON.stringify(s));
+/**
+ * Bytes of a string as JSON (quotes and escapes included); JSON.stringify of a string does not
+ * recurse. A string longer than the whole bound is over it already: its length is enough.
+ */
+const jsonBytes = (s: string) => (s.length > CUSTOM_FIELDS_LIMITS.maxBytes ? s.length : utf8Bytes(JSON.stringify(s)));
 
 /**
  * Why a custom_fields value is out of bounds, or null. Iterative (an explicit stack, never
@@ -144,14 +147,16 @@ export function customFieldsProblem(root: Record<string, unknown>): string | nul
       } else {
         const proto = Object.getPrototypeOf(v) as unknown;
         if (proto !== Object.prototype && proto !== null) return 'Custom field values must be text, numbers, yes/no, lists or named fields.';
-        const entries = Object.entries(v as Record<string, unknown>);
-        keys += entries.length;
-        if (keys > maxKeys) return `Use at most ${maxKeys} custom fields (nested ones count).`;
-        bytes += 2 + Math.max(entries.length - 1, 0);
-        for (const [k, x] of entries) {
-          bytes += jsonBytes(k) + 1;
+        // Key by key, stopping at the bound: a 100 000-key object costs no more than a 201-key one.
+        const o = v as Record<string, unknown>;
+        let n = 0;
+        bytes += 2;
+        for (const k in o) {
+          if (!Object.hasOwn(o, k)) continue;
+          if (++keys > maxKeys) return `Use at most ${maxKeys} custom fields (nested ones count).`;
+          bytes += jsonBytes(k) + 1 + (n++ > 0 ? 1 : 0);
           if (bytes > maxBytes) return tooBig;
-          stack.push({ v: x, depth: depth + 1 });
+          stack.push({ v: o[k], depth: depth + 1 });
         }
       }
     } else return 'Custom field values must be text, numbers, yes/no, lists or named fields.';
@@ -160,12 +165,17 @@ export function customFieldsProblem(root: Record<string, unknown>): string | nul
   return null;
 }
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null);
+
+/** Bounds first, on the value as given (before zod copies it key by key), then the shape. */
 const customFieldsSchema = z
-  .record(z.string(), z.unknown(), { error: 'Custom fields must be an object of name → value.' })
+  .unknown()
   .superRefine((v, ctx) => {
-    const problem = customFieldsProblem(v);
+    const problem = isPlainObject(v) ? customFieldsProblem(v) : null;
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  })
+  .pipe(z.record(z.string(), z.unknown(), { error: 'Custom fields must be an object of name → value.' }));
 
 const optionalText = (max: number, label: string) =>
   z.string({ error: `${label} must be text.` }).max(max, { error: `Keep ${label.toLowerCase()} under ${max} characters.` });
