@@ -135,6 +135,14 @@ describe('toIcs round-trips through ical.js', () => {
 });
 
 describe('edge cases', () => {
+  it('a status or priority this version does not know: no STATUS line, normal priority, still a valid event', () => {
+    const r = toIcs([act({ lid: 'U', status: 'on_hold' as IcsActivity['status'], priority: 'blocker' as IcsActivity['priority'] })], { now: NOW });
+    expect(r.text).not.toMatch(/^STATUS:/m);
+    expect(r.text).toMatch(/^PRIORITY:5\r?$/m);
+    expect(r.text).not.toContain('undefined');
+    expect(parse(r.text)).toHaveLength(1);
+  });
+
   it('skips activities without a due time and says which', () => {
     const noDue = act({ lid: 'N', due_at: null });
     const r = toIcs([noDue, act()], { now: NOW });
