@@ -150,7 +150,7 @@ describe('planning without traps', () => {
     const { page } = app;
     await navigate(page, 'Settings');
     const durations = page.getByRole('region', { name: 'Default durations' });
-    await durations.getByLabel('Demo', { exact: true }).selectOption('45');
+    await durations.getByLabel('Demo duration', { exact: true }).selectOption('45');
     await page.getByText('Duration for Demo saved.').waitFor();
     await screenshot(page, 'planning-settings-durations-light');
 

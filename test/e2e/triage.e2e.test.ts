@@ -210,3 +210,48 @@ describe('completing and triaging', () => {
     await createdNotice(page).waitFor();
   });
 });
+
+describe('triage views, dark and narrow', () => {
+  let env: E2EEnv;
+  let app: AppPage;
+
+  beforeAll(async () => {
+    env = await startE2E({ crm: { demo: false } });
+    const base = { activityable_type: 'customer' as const, activityable_id: CUSTOMER.id, priority: 'medium' as const, duration_minutes: 30 };
+    const deferred = env.crm.mutate.create({ ...base, type: 'task', subject: DEFERRED, due_at: instantAt(daysFrom(new Date(), -2), 11) });
+    env.crm.mutate.update(deferred.id, { status: 'deferred' });
+    env.crm.mutate.create({ ...base, type: 'meeting', subject: REVIEW, contact_id: CONTACT.id, due_at: instantAt(daysFrom(new Date(), -1), 14) });
+    app = await openApp(env, { colorScheme: 'dark', viewport: { width: 800, height: 860 } });
+    await waitForFirstSync(app.page);
+    await waitForDirectory(app.page);
+  });
+
+  afterAll(async () => {
+    if (app) expect(app.errors).toEqual([]);
+    await app?.context.close();
+    await env?.close();
+  });
+
+  it('the deferred reason and the follow-up date message read well in dark at 800 px, axe clean', async () => {
+    const { page } = app;
+    await navigate(page, 'Overdue');
+    const filter = page.getByRole('searchbox', { name: 'Filter overdue activities' });
+    await filter.fill('Parked');
+    await expect.poll(() => page.getByRole('listbox', { name: 'Overdue activities' }).getByRole('option').count()).toBe(1);
+    await filter.press('Enter');
+    await page.getByText("A deferred activity can't be completed.", { exact: false }).waitFor();
+    await screenshot(page, 'triage-deferred-dark-800');
+    expect(await axeSerious(page)).toEqual([]);
+    await filter.fill('Onboarding');
+    await expect.poll(() => page.getByRole('listbox', { name: 'Overdue activities' }).getByRole('option').count()).toBe(1);
+    await filter.press('Enter');
+    await page.keyboard.press('c');
+    const outcome = page.getByRole('dialog', { name: `Complete: ${REVIEW}` });
+    await outcome.getByRole('button', { name: 'Complete & schedule follow-up' }).click();
+    await outcome.getByText('Pick the follow-up date: the follow-up activity is due that day.').waitFor();
+    await screenshot(page, 'triage-follow-up-date-dark-800');
+    expect(await axeSerious(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await outcome.waitFor({ state: 'detached' });
+  });
+});

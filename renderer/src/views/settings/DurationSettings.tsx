@@ -25,7 +25,7 @@ export function DurationSettings() {
           const own = settings.durations[t];
           return (
             <div className="field" key={t}>
-              <label htmlFor={`dur-${t}`}>{ACTIVITY_TYPE_LABELS[t]}</label>
+              <label htmlFor={`dur-${t}`}>{ACTIVITY_TYPE_LABELS[t]}<span className="sr-only"> duration</span></label>
               <select id={`dur-${t}`} value={own === undefined ? 'default' : String(own)} onChange={(e) => change(t, e.target.value)}>
                 <option value="default">Default ({formatMinutes(DEFAULT_DURATION_BY_TYPE[t])})</option>
                 {own !== undefined && !(CHOICES as readonly number[]).includes(own) && <option value={String(own)}>{formatMinutes(own)}</option>}
