@@ -287,12 +287,13 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   report.full = mode === 'full';
   if (opts.incrementalOnly && mode !== 'incremental') return { ...report, full: false };
 
-  // server id → lid of every local row, read once (one index scan). Per-page index lookups
+  // server id → lid of every local row, read once (one index scan) when the first item arrives:
+  // an idle incremental poll (nothing changed) reads no rows at all. Per-page index lookups
   // (anyOf) cost far more on large stores; nothing else gives rows a server id while we hold the
   // sender lock, and this pull keeps the map current as it inserts.
   const known = new Map<string, string>();
-  await db.activities.orderBy('server_id').eachKey((key, cursor) => { known.set(key as string, cursor.primaryKey); });
-  const run = await startRun(ctx, report, known);
+  const run = await startRun(ctx, report, known, () =>
+    db.activities.orderBy('server_id').eachKey((key, cursor) => { known.set(key as string, cursor.primaryKey); }));
   let maxUpdated: string | undefined = watermark;
   let watermarkHeld = false;
 
@@ -316,7 +317,10 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
         (a) => a.assigned_user_id !== me && isOpen(a.status));
     });
   }
-  if (mode === 'full') await run.sweep(me, [...known.keys()]);
+  if (mode === 'full') {
+    await run.ensureKnown();
+    await run.sweep(me, [...known.keys()]);
+  }
 
   const prevRefresh = meta.get(META_REFRESH) as RefreshState | undefined;
   let refresh: RefreshState | null = mode === 'full' && report.items > 0
@@ -377,6 +381,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
    * hour, then the rest in rotation with what is left of the hourly budget.
    */
   async function rollingRefresh(state: RefreshState | undefined, inWindow: string[], perHour: number): Promise<RefreshState> {
+    await run.ensureKnown();
     const last = state?.at ?? fullAt ?? nowMs;
     const elapsed = Math.max(0, Math.min(HOUR_MS, nowMs - last));
     const windowIds = [...new Set(inWindow)].sort();
@@ -427,8 +432,10 @@ export async function refreshActivity(ctx: SyncContext, lid: string): Promise<Re
 }
 
 /** The state and helpers of one pull (or one refresh): what was seen, fetched and written. */
-async function startRun(ctx: SyncContext, report: PullReport, known: Map<string, string>) {
+async function startRun(ctx: SyncContext, report: PullReport, known: Map<string, string>, load?: () => Promise<void>) {
   const { db, client } = ctx;
+  let loading: Promise<void> | null = null;
+  const ensureKnown = () => (loading ??= load ? load() : Promise.resolve());
   const generation = ctx.newId();
   /** Every server id handled in this run (claimed synchronously, before any await). */
   const seen = new Set<string>();
@@ -439,6 +446,7 @@ async function startRun(ctx: SyncContext, report: PullReport, known: Map<string,
 
   return {
     sawPartial: () => partialSeen,
+    ensureKnown,
 
     /** Every page of one list; `onItem` hears of each kept item (ok = it could be read in full). */
     async scanList(query: Record<string, string | undefined>, keep: (a: Activity) => boolean, onItem?: (a: Activity, ok: boolean) => void): Promise<void> {
@@ -454,6 +462,7 @@ async function startRun(ctx: SyncContext, report: PullReport, known: Map<string,
      * out of scope with nothing pending → dropped; otherwise refreshed.
      */
     async sweep(user: string | null, candidates: string[]): Promise<void> {
+      await ensureKnown();
       const missing = [...new Set(candidates)].filter((id) => !seen.has(id) && known.has(id));
       if (!missing.length) return;
       for (const id of missing) seen.add(id);
@@ -462,6 +471,7 @@ async function startRun(ctx: SyncContext, report: PullReport, known: Map<string,
 
     /** Re-read these rows' details and merge what changed (rolling refresh, refresh-on-open). */
     async refreshDetails(ids: string[], user: string | null): Promise<void> {
+      await ensureKnown();
       const todo = ids.filter((id) => known.has(id) && !fetched.has(id));
       for (const id of todo) seen.add(id);
       await confirm(todo, user, true);
@@ -480,6 +490,7 @@ async function startRun(ctx: SyncContext, report: PullReport, known: Map<string,
       fresh.push(item);
     }
     if (fresh.some(isPartialRemote)) partialSeen = true;
+    if (fresh.length) await ensureKnown();
     const lids = fresh.map((i) => known.get(i.id)).filter((l): l is string => l !== undefined);
     const rows = lids.length ? await db.activities.bulkGet(lids) : [];
     const baseOf = new Map(rows.filter((r): r is LocalActivity => !!r?.server_id).map((r) => [r.server_id as string, r.base]));

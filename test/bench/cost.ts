@@ -3,7 +3,8 @@
  * the server sent (response bodies, counted at the client's transport) for a first sync of the
  * rep's 5 000 activities (the directory included) and for idle time with the app's own timers
  * running on a virtual clock (nothing changes on the server): an hour with the window visible,
- * an hour hidden, and a visible day averaged per hour (it holds the slow cadences). Two profiles: the plain CRM
+ * an hour hidden, and hours averaged (6 visible on the plain CRM, a visible day with updated_since:
+ * they hold the slow cadences). Two profiles: the plain CRM
  * (no extensions, per_page ≤ 50, list items as the guide's list example) and the stand-in with
  * its extensions on. Each figure is printed beside its goal.
  */
@@ -60,9 +61,11 @@ export async function costBench(startRemote: (opts: Record<string, unknown>) => 
     };
     const visibleHour = await idle(true, 1);
     const hiddenHour = await idle(false, 1);
-    // A whole day, to include the slow cadences (the full reconcile: hourly, or daily with updated_since).
-    const day = await idle(true, 24);
-    const dayAverage = { requests: Math.round(day.requests / 24), bytes: Math.round(day.bytes / 24), polls: day.polls, pullModesInTheDay: day.pullModes };
+    // Long enough to hold the slow cadences: the full reconcile is hourly on the plain CRM (6 h
+    // repeat it), daily with updated_since (a whole day).
+    const hours = profile === 'plain' ? 6 : 24;
+    const long = await idle(true, hours);
+    const average = { hours, requests: Math.round(long.requests / hours), bytes: Math.round(long.bytes / hours), polls: long.polls, pullModes: long.pullModes };
     await engine.stop();
     db.close();
     await crm.close();
@@ -76,7 +79,7 @@ export async function costBench(startRemote: (opts: Record<string, unknown>) => 
       firstSync: { ...first, goal: { requests: `≤ ${g.firstSyncRequests}` }, pass: first.requests <= g.firstSyncRequests },
       idleHourVisible: judge(visibleHour),
       idleHourHidden: judge(hiddenHour),
-      idleHourAveragedOverADayVisible: judge(dayAverage),
+      idleHourAveragedVisible: judge(average),
     };
   }
   return out;
