@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 /** The answer by brute force: filter every row in memory, sort with the guide's comparator. */
-function reference(input: ListQueryInput): { lids: string[]; total: number } {
+function reference(input: ListQueryInput, upcomingFrom?: number): { lids: string[]; total: number } {
   const q = listQuerySchema.parse(input);
   const words = queryWords(q.search ?? '');
   const from = q.due_date_from ? Date.parse(`${q.due_date_from}T00:00:00Z`) : -Infinity;
@@ -66,7 +66,7 @@ function reference(input: ListQueryInput): { lids: string[]; total: number } {
     && (!q.assigned_user_id || r.assigned_user_id === q.assigned_user_id)
     && (!q.status || (q.status === 'overdue' ? r.open === 1 && r.due_ms !== undefined && r.due_ms < NOW : r.status === q.status))
     && (from === -Infinity && to === Infinity ? true : r.due_ms !== undefined && r.due_ms >= from && r.due_ms < to));
-  hits.sort(compareActivities(q.sort_by ?? 'due_at', q.sort_direction ?? 'asc'));
+  hits.sort(compareActivities(q.sort_by ?? 'due_at', q.sort_direction ?? 'asc', upcomingFrom));
   const perPage = q.per_page ?? 25;
   const start = ((q.page ?? 1) - 1) * perPage;
   return { lids: hits.slice(start, start + perPage).map((r) => r.lid), total: hits.length };
@@ -77,6 +77,28 @@ async function check(query: ListQueryInput): Promise<void> {
   const want = reference(query);
   expect({ lids: got.items.map((r) => r.lid), total: got.meta.total }, JSON.stringify(query)).toEqual(want);
 }
+
+describe('upcoming first (the Activities list default) over many matches', () => {
+  // Rows are due from 24 days before NOW to 16 after: both sides of the split are long.
+  const UP = NOW - 86_400_000;
+  it.each([
+    {}, { assigned_user_id: 'u-1' }, { search: 'ca' }, { search: 'ca', assigned_user_id: 'u-1' }, { search: 'zebra' },
+    { search: 'pr re' }, { assigned_user_id: 'u-2', due_date_from: '2026-03-05', due_date_to: '2026-03-20' },
+  ] as ListQueryInput[])('%o: every page as the reference orders it, typed or settled', async (query) => {
+    const total = reference(query, UP).total;
+    const last = Math.max(1, Math.ceil(total / 100));
+    for (const page of new Set([1, 2, Math.ceil(last / 2), last, last + 1])) {
+      const q = { ...query, per_page: 100, page };
+      const want = reference(q, UP);
+      forgetKnownMatches(db);
+      const exact = await listActivities(db, q, NOW, { upcomingFrom: UP });
+      expect({ lids: exact.items.map((r) => r.lid), total: exact.meta.total }, JSON.stringify(q)).toEqual(want);
+      forgetKnownMatches(db);
+      const typed = await listActivities(db, q, NOW, { upcomingFrom: UP, lazyTotal: true });
+      expect(typed.items.map((r) => r.lid), `typed ${JSON.stringify(q)}`).toEqual(want.lids);
+    }
+  });
+});
 
 describe('search over many matches', () => {
   it('the fixture has common words past the key cap and a rare one under the row cap', () => {

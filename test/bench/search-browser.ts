@@ -164,6 +164,8 @@ interface InPageQueryTimes {
   overdueAll: QueryPair;
   calendarWeek: QueryPair;
   searchQueryMs: number[];
+  /** The same prefixes as the list asks them by default (the rep's own, upcoming first). */
+  mineUpcomingMs: number[];
 }
 
 /** The store's queries timed in the page, against bare Dexie reads of the same rows. */
@@ -211,6 +213,7 @@ async function inPageQueries(page: Page, dbName: string, userId: string, searche
     // Every prefix the rep's typing produces, as the list asks for it (default filters, 25 a page,
     // the exact total left to its own query).
     const searchQueryMs: number[] = [];
+    const mineUpcomingMs: number[] = [];
     for (const text of searches) {
       for (let i = 1; i <= text.length; i++) {
         // As the view's toListQuery builds it: search from 2 characters on.
@@ -219,10 +222,14 @@ async function inPageQueries(page: Page, dbName: string, userId: string, searche
         const t0 = performance.now();
         await q.listActivities(db, query, now, { lazyTotal: true });
         searchQueryMs.push(performance.now() - t0);
+        // The list's default since issue 17: the rep's own, upcoming first (from their midnight).
+        const t1 = performance.now();
+        await q.listActivities(db, { ...query, assigned_user_id: userId }, now, { lazyTotal: true, upcomingFrom: new Date(now).setHours(0, 0, 0, 0) });
+        mineUpcomingMs.push(performance.now() - t1);
       }
     }
     db.close();
-    return { overdueMine, overdueAll, calendarWeek, searchQueryMs };
+    return { overdueMine, overdueAll, calendarWeek, searchQueryMs, mineUpcomingMs };
   }, {
     dbUrl: fsUrl('shared/sync/db.ts'), queriesUrl: fsUrl('shared/sync/queries.ts'),
     dbName, userId, searches,
@@ -353,6 +360,7 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
         overdueQueueAll: { ...queries.overdueAll, ratio: ratio(queries.overdueAll), target: '≤ 1.5' },
         calendarWeekMine: { ...queries.calendarWeek, ratio: ratio(queries.calendarWeek), target: '≤ 1.5' },
         searchQueryOnlyMs: stats(queries.searchQueryMs),
+        searchQueryMineUpcomingMs: stats(queries.mineUpcomingMs),
         ...(process.env.BENCH_SEARCH_DETAIL ? { searchQueryPerPrefix: SEARCHES.flatMap((t) => [...t].map((_, i) => t.slice(0, i + 1))).map((v, i) => `${v}: ${Math.round(queries.searchQueryMs[i] ?? NaN)}`) } : {}),
       },
       pageErrors: errors,
