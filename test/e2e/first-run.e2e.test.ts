@@ -129,8 +129,8 @@ describe('first run and signing in', () => {
     const me = await fetch(`${env.crm.url}/api/v1/crm/users/me`, { headers: { Authorization: `Bearer ${env.crm.token}` } });
     const user = ((await me.json()) as { data: { id: string; name: string } }).data;
     await page.getByText(`Signed in to ${env.crm.url} as ${user.name}.`).waitFor();
-    await expect.poll(() => page.getByLabel('Your user').locator('option').count()).toBeGreaterThan(1);
-    await expect.poll(() => page.getByLabel('Your user').inputValue()).toBe(user.id);
+    await expect.poll(() => page.getByLabel('Your user').locator('option').count(), { timeout: 30_000 }).toBeGreaterThan(1);
+    await expect.poll(() => page.getByLabel('Your user').inputValue(), { timeout: 30_000 }).toBe(user.id);
     await page.locator('header.statusbar').getByText(user.name, { exact: true }).waitFor();
     // The notices about the refused sign-in went with it.
     expect(await page.locator('.toasts').getByText(/Could not load the directory|did not say who you are/).count()).toBe(0);
@@ -235,9 +235,9 @@ describe('first run and signing in', () => {
     await page.getByRole('button', { name: 'New activity' }).click();
     const dialog = activityForm(page);
     await fillActivityForm(dialog, { type: 'visit', subject: 'Visit the Hamburg depot', due: '2027-01-12T10:00' });
-    await expect.poll(() => dialog.getByLabel('Reminder', { exact: true }).inputValue()).toBe('2027-01-12T09:00');
+    await expect.poll(() => dialog.getByLabel('Reminder', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('2027-01-12T09:00');
     await fillActivityForm(dialog, { type: 'appointment' });
-    await expect.poll(() => dialog.getByLabel('Reminder', { exact: true }).inputValue()).toBe('2027-01-12T09:00');
+    await expect.poll(() => dialog.getByLabel('Reminder', { exact: true }).inputValue(), { timeout: 10_000 }).toBe('2027-01-12T09:00');
     await page.keyboard.press('Escape');
     expect(app.errors).toEqual([]);
     await app.context.close();

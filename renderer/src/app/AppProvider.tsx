@@ -77,6 +77,10 @@ async function boot(live: Live): Promise<Booted> {
   }
   await platform.setQuietHours(settings.quietHours);
   const session = await platform.session();
+  // A store from before origins were kept (the desktop stays signed in): it belongs to this CRM.
+  if (session.signedIn && !(await db.sync_meta.get(STORE_ORIGIN_KEY))) {
+    await db.sync_meta.put({ key: STORE_ORIGIN_KEY, value: crmOrigin(session.baseUrl) });
+  }
   return { db, platform, commands, queries, settings, currentUser, session };
 }
 
@@ -98,9 +102,14 @@ async function originRefusal(db: FieldbookDB, baseUrl: string): Promise<string |
  * Who the rep is (scopes the pull and the calendar) and the offline directory (pickers, names).
  * Runs when a session starts and again after every successful sign-in (a corrected token).
  */
+let identityRun = 0;
+
 async function loadIdentityAndDirectory(
-  e: SyncEngine, db: FieldbookDB, live: Live, disposed: () => boolean, setUser: (u: UserRef) => void, force: boolean,
+  e: SyncEngine, db: FieldbookDB, live: Live, isDisposed: () => boolean, setUser: (u: UserRef) => void, force: boolean,
 ): Promise<void> {
+  // A newer run (a sign-in since) speaks for the session: an older one that fails stays quiet.
+  const run = ++identityRun;
+  const disposed = () => isDisposed() || run !== identityRun;
   if (!live.user) {
     const me = await e.whoAmI().catch(() => null);
     if (me && !disposed()) {
