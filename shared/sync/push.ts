@@ -153,7 +153,13 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   const individual = new Set<string>();
   const active = new Set<string>();
   let queue: string[] = [];
-  let stalled = false;
+  /**
+   * Lids tried without progress since the last pass that moved something. They are not tried again
+   * until something moves, so passes that move nothing cannot spin; a lid outside the set (its
+   * retry time came while a pass moved nothing) still goes, rather than being dropped until the
+   * next sync.
+   */
+  const stalled = new Set<string>();
 
   await reclaim(ctx, exclusive);
   await coalesceAll(ctx);
@@ -165,12 +171,13 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     if (report.authRequired || !ctx.alive()) break;
     const { ready, earliest } = await scan();
     const parkedLids = new Set([...parked.values()].flatMap((s) => [...s]));
-    queue = stalled ? [] : ready.filter((l) => !parkedLids.has(l));
-    stalled = false;
+    queue = ready.filter((l) => !parkedLids.has(l) && !stalled.has(l));
     if (queue.length === 0) {
       report.nextRetryAt = earliest;
       if (earliest !== null && earliest - ctx.now() <= ctx.maxInRunWaitMs) {
         await sleep(ctx, Math.max(0, earliest - ctx.now()));
+        // Time moved: every lid may be tried again.
+        stalled.clear();
         continue;
       }
       if (parked.size > 0) {
@@ -182,12 +189,14 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       break;
     }
     let progress = false;
+    const tried: string[] = [];
     const workers = Array.from({ length: ctx.concurrency }, async () => {
       for (;;) {
         const lid = queue.shift();
         if (lid === undefined || report.authRequired || !ctx.alive()) return;
         if (active.has(lid)) continue;
         active.add(lid);
+        tried.push(lid);
         try {
           if (await processLid(lid)) progress = true;
         } finally {
@@ -200,8 +209,9 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     const settled = await Promise.allSettled(workers);
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) throw failure.reason;
-    // A pass that moved nothing must not spin: next round only parks, waits or ends.
-    if (!progress) stalled = true;
+    // A pass that moved nothing must not spin: its lids wait until something moves (see stalled).
+    if (progress) stalled.clear();
+    else for (const l of tried) stalled.add(l);
   }
   return report;
 
