@@ -198,6 +198,7 @@ describe('first run and signing in', () => {
       const { page } = app;
       await signInWith(page, crmA.url, crmA.token);
       await waitForFirstSync(page);
+      await waitForDirectory(page);
       // CRM A goes away; a change made now waits for it.
       await crmA.close();
       closed = true;
