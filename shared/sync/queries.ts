@@ -524,13 +524,26 @@ async function rareWordKeys(db: FieldbookDB, words: readonly string[], signal?: 
 
 /**
  * The due index read in the list's order: whole, one way; or upcoming first (ListOptions.upcomingFrom):
- * from that instant on ascending, then before it descending. Undated rows are in neither.
+ * from that instant on ascending, then before it descending. Undated rows are in neither. For one
+ * rep's matches ([assigned_user_id+due_ms]) only their rows are read, not everyone's in between.
  */
-function dueReads(t: FieldbookDB['activities'], dir: SortDirection, upcomingFrom?: number): (() => ActivityCollection)[] {
+function dueReads(t: FieldbookDB['activities'], dir: SortDirection, upcomingFrom?: number, user?: string): (() => ActivityCollection)[] {
+  const range = (a: number, b: number): ActivityCollection => (user !== undefined
+    ? t.where('[assigned_user_id+due_ms]').between([user, a], [user, b], true, false)
+    : a === -Infinity && b === Infinity ? t.orderBy('due_ms') : t.where('due_ms').between(a, b, true, false));
   if (upcomingFrom !== undefined && dir === 'asc') {
-    return [() => t.where('due_ms').aboveOrEqual(upcomingFrom), () => t.where('due_ms').below(upcomingFrom).reverse()];
+    return [() => range(upcomingFrom, Infinity), () => range(-Infinity, upcomingFrom).reverse()];
   }
-  return [dir === 'desc' ? () => t.orderBy('due_ms').reverse() : () => t.orderBy('due_ms')];
+  return [dir === 'desc' ? () => range(-Infinity, Infinity).reverse() : () => range(-Infinity, Infinity)];
+}
+
+/** The keys of the rows in no due index (one rep's, or everyone's). */
+async function undatedKeys(t: FieldbookDB['activities'], user?: string): Promise<string[]> {
+  const [all, dated] = await Promise.all(user !== undefined
+    ? [t.where('assigned_user_id').equals(user).primaryKeys(), t.where('[assigned_user_id+due_ms]').between([user, -Infinity], [user, Infinity]).primaryKeys()]
+    : [t.toCollection().primaryKeys(), t.where('due_ms').between(-Infinity, Infinity).primaryKeys()]);
+  const datedSet = new Set(dated);
+  return all.filter((k) => !datedSet.has(k));
 }
 
 /**
@@ -561,7 +574,7 @@ async function firstInOrder(
  */
 async function pageOfKeys(
   db: FieldbookDB, live: ReadonlySet<string>, sortBy: SortField, dir: SortDirection, skip: number, perPage: number, signal?: AbortSignal,
-  upcomingFrom?: number,
+  upcomingFrom?: number, user?: string,
 ): Promise<string[]> {
   const t = db.activities;
   const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
@@ -570,7 +583,7 @@ async function pageOfKeys(
   const segments: (() => Promise<string[]>)[] = [];
   if (sortBy === 'due_at') {
     const dated = new Set<string>();
-    for (const read of dueReads(t, dir, upcomingFrom)) {
+    for (const read of dueReads(t, dir, upcomingFrom, user)) {
       segments.push(async () => {
         const r = await firstInOrder(read, live, need, signal);
         for (const k of r.hits) dated.add(k);
@@ -629,7 +642,7 @@ async function walkMatches(
   const keep = (r: LocalActivity) => matches(r, c);
   const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
   const reads: (() => ActivityCollection)[] = sortBy === 'due_at'
-    ? dueReads(t, dir, upcomingFrom)
+    ? dueReads(t, dir, upcomingFrom, c.assigned_user_id)
     : sortBy === 'created_at'
       ? [directed(() => t.orderBy('created_at'))]
       : priorityGroups(dir).map((p) => directed(() => priorityRead(t, p)));
@@ -643,10 +656,8 @@ async function walkMatches(
     if (out.length >= need) return out;
   }
   if (sortBy === 'due_at') {
-    const [all, dated] = await Promise.all([t.toCollection().primaryKeys(), t.where('due_ms').between(-Infinity, Infinity).primaryKeys()]);
+    const undated = await undatedKeys(t, c.assigned_user_id);
     signal?.throwIfAborted();
-    const datedSet = new Set(dated);
-    const undated = all.filter((k) => !datedSet.has(k));
     if (dir === 'desc') undated.reverse();
     for (let i = 0; i < undated.length && out.length < need; i += 500) {
       const rows = await t.bulkGet(undated.slice(i, i + 500));
@@ -711,7 +722,7 @@ async function searchPage(
     return sorted(rows.filter((r): r is LocalActivity => r !== undefined && matches(r, c)));
   }
   for (const r of await deletedRows(db)) keys.delete(r.lid);
-  const pageKeys = await pageOfKeys(db, keys, sortBy, dir, start, perPage, signal, up);
+  const pageKeys = await pageOfKeys(db, keys, sortBy, dir, start, perPage, signal, up, c.assigned_user_id);
   signal?.throwIfAborted();
   const rows = (await db.activities.bulkGet(pageKeys)).filter((r): r is LocalActivity => r !== undefined);
   return { items: rows.map((r) => fresh(r, nowMs)), meta: pageMeta(keys.size, page, perPage) };
