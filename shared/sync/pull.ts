@@ -28,6 +28,8 @@
  * remote); fields only the server changed are taken and stripped from the queued update payloads
  * (so pushing them later cannot undo the server's change); same-field clashes become conflicts.
  * Rows with an op that may already have reached the server are left alone until it settles.
+ * Every pull but the edit run's quick look also re-reads the detail of each row with queued
+ * changes (one GET per edited row), so a poll rebases them even on fields no list shows.
  *
  * ## Cost to the CRM (why the pull is shaped like this)
  *
@@ -344,6 +346,17 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
     await run.sweep(me, inWindow);
     if (mode === 'hot' && (run.sawPartial() || prevRefresh?.partial)) {
       refresh = await rollingRefresh(prevRefresh, inWindow, opts.refreshPerHour ?? DEFAULT_REFRESH_PER_HOUR);
+    }
+  }
+
+  // Rows with queued changes are rebased on their current server record before the push that
+  // follows, whatever the lists could show (a plain list has no description): one GET each.
+  if (!opts.incrementalOnly) {
+    const queued = await db.outbox.where('state').equals('queued').toArray();
+    const lids = [...new Set(queued.filter((o) => !o.maybe_sent && o.kind !== 'create').map((o) => o.lid))];
+    if (lids.length) {
+      const rows = await db.activities.bulkGet(lids);
+      await run.refreshDetails(rows.filter((r): r is LocalActivity => !!r?.server_id && !!r.base).map((r) => r.server_id as string), null);
     }
   }
 

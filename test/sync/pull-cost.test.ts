@@ -114,6 +114,22 @@ describe('cost of a first sync and of idle polls (plain CRM)', () => {
     expect(rig.transport.requests).toBe(0);
   });
 
+  it('a queued change is rebased on the server record before a poll pushes it, also where lists cannot show the field', async () => {
+    rig = await seeded(PLAIN, 'cost-rebase');
+    const engine = rig.engine({ pull: { refreshPerHour: 0 } });
+    engine.start();
+    await engine.whenIdle();
+    const far = await outsideRow(rig);
+    engine.setOnline(false);
+    await rig.commands.update(far.lid, { description: 'Mine: bring the order form.' });
+    rig.crm.mutate.update(far.server_id!, { description: 'Theirs: bring the catalogue.' });
+    rig.transport.reset();
+    engine.setOnline(true);
+    await engine.whenIdle();
+    expect(await rig.db.conflicts.where('lid').equals(far.lid).count()).toBe(1);
+    expect(rig.crm.mutate.get(far.server_id!)?.description).toBe('Theirs: bring the catalogue.');
+  });
+
   it('a record deleted on the server in the window goes at the next poll', async () => {
     rig = await seeded(PLAIN, 'cost-delete');
     const engine = rig.engine({ pull: { refreshPerHour: 0 } });
