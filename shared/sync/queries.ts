@@ -7,7 +7,7 @@
 import { TZDate } from '@date-fns/tz';
 import { Dexie, type Collection, type InsertType } from 'dexie';
 import {
-  ACTIVITY_TYPES, DEFAULT_PER_PAGE, MAX_PER_PAGE, PRIORITIES, isKnownPriority, listQuerySchema, priorityRank, searchQuerySchema, typeGroup,
+  ACTIVITY_TYPES, DEFAULT_PER_PAGE, MAX_PER_PAGE, PRIORITIES, listQuerySchema, priorityRank, searchQuerySchema, typeGroup,
   type ActivityableType, type DirectoryType, type ListQuery, type ListQueryInput, type SortDirection, type SortField,
 } from '../domain/index.ts';
 import { parseOrThrow } from './commands.ts';
@@ -129,19 +129,31 @@ const KNOWN_NOT_OTHER = ACTIVITY_TYPES.filter((t) => t !== 'other');
 /**
  * The priority index's groups in ascending sort order. Priorities this version does not know are
  * one group just above medium (enums.ts, priorityRank), read in index order: raw value, then lid.
+ * That group is read as the plain key ranges between the known values (in key order, so the raw
+ * values stay in order): a plain range is walked, offset and counted by the index itself, where a
+ * noneOf() read is a multi-range one Dexie filters key by key (a deep page of a priority-sorted
+ * search took 20 s instead of 30 ms over 6 000 rows).
  */
-const UNKNOWN_PRIORITIES = null;
-type PriorityGroup = (typeof PRIORITIES)[number] | typeof UNKNOWN_PRIORITIES;
+type UnknownRange = { readonly lo: string | null; readonly hi: string | null };
+type PriorityGroup = (typeof PRIORITIES)[number] | UnknownRange;
+const UNKNOWN_PRIORITY_RANGES: readonly UnknownRange[] = (() => {
+  const known = [...PRIORITIES].sort();
+  return [null, ...known].map((lo, i) => ({ lo, hi: known[i] ?? null }));
+})();
 function priorityGroups(dir: SortDirection): PriorityGroup[] {
   const asc: PriorityGroup[] = [...PRIORITIES];
-  asc.splice(asc.indexOf('medium') + 1, 0, UNKNOWN_PRIORITIES);
+  asc.splice(asc.indexOf('medium') + 1, 0, ...UNKNOWN_PRIORITY_RANGES);
   return dir === 'asc' ? asc : asc.reverse();
 }
 function priorityRead(t: FieldbookDB['activities'], p: PriorityGroup): ActivityCollection {
-  return p === UNKNOWN_PRIORITIES ? t.where('priority').noneOf([...PRIORITIES]) : t.where('priority').equals(p);
+  if (typeof p === 'string') return t.where('priority').equals(p);
+  if (p.lo === null) return t.where('priority').below(p.hi);
+  if (p.hi === null) return t.where('priority').above(p.lo);
+  return t.where('priority').between(p.lo, p.hi, false, false);
 }
 function inPriorityGroup(r: LocalActivity, p: PriorityGroup): boolean {
-  return p === UNKNOWN_PRIORITIES ? !isKnownPriority(r.priority) : r.priority === p;
+  if (typeof p === 'string') return r.priority === p;
+  return (p.lo === null || r.priority > p.lo) && (p.hi === null || r.priority < p.hi);
 }
 
 const hasDueRange = (c: Criteria) => c.dueLo !== undefined || c.dueHi !== undefined;
