@@ -251,7 +251,8 @@ for (const theme of ['light', 'dark'] as const) {
       const count = async () => Number(/(\d+) in all/.exec((await caption.textContent()) ?? '')?.[1] ?? Number.NaN);
       await expect.poll(count).toBeGreaterThan(0);
       const everything = await count();
-      const serverDemos = await serverActivities(env, { type: 'demo' });
+      // The list opens on the rep's own activities (issue 17): the demos the CRM has for Jane.
+      const serverDemos = await serverActivities(env, { type: 'demo', assigned_user_id: GUIDE_IDS.jane });
       await page.getByLabel('Type', { exact: true }).selectOption('demo');
       // The demos: fewer than everything, and as many as the server has.
       await expect.poll(count).toBeLessThan(everything);

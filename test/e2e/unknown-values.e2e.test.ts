@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY } from '../crm-server/index.ts';
-import { navigate, openApp, startE2E, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv } from './harness.ts';
-import { instantAt, nextWeekMonday } from './scenario-steps.ts';
+import { navigate, openApp, startE2E, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
+import { instantAt, nextWeekMonday, waitForOutboxEmpty } from './scenario-steps.ts';
 
 const ON_HOLD = 'Zephyr texting paused';
 const SMS = 'Zephyr text the buyer';
@@ -93,8 +93,9 @@ describe('activities with a type and a status the guide does not list', () => {
     const confirm = page.getByRole('dialog', { name: 'Delete activity?' });
     await confirm.getByRole('button', { name: 'Delete' }).click();
     await dialog.waitFor({ state: 'detached' });
-    await waitForSynced(page);
-    await expect.poll(() => env.crm.mutate.get(onHoldId)?.deleted_at ?? null).not.toBeNull();
+    // The status bar may not have counted the new change yet: wait on the outbox itself.
+    await waitForOutboxEmpty(app);
+    await expect.poll(() => env.crm.mutate.get(onHoldId)?.deleted_at ?? null, { timeout: 15_000 }).not.toBeNull();
     await row(ON_HOLD).waitFor({ state: 'detached' });
   });
 
@@ -111,8 +112,8 @@ describe('activities with a type and a status the guide does not list', () => {
     await form.getByLabel('Subject', { exact: true }).fill(`${SMS} today`);
     await form.getByRole('button', { name: 'Save changes' }).click();
     await form.waitFor({ state: 'detached' });
-    await waitForSynced(page);
-    await expect.poll(() => env.crm.mutate.get(smsId)?.subject).toBe(`${SMS} today`);
+    await waitForOutboxEmpty(app);
+    await expect.poll(() => env.crm.mutate.get(smsId)?.subject, { timeout: 15_000 }).toBe(`${SMS} today`);
     expect(env.crm.mutate.get(smsId)).toMatchObject({ type: 'sms', status: 'pending' });
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: `${SMS} today` }).waitFor({ state: 'detached' });
