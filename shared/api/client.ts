@@ -34,6 +34,8 @@ export class ApiError extends Error {
      * committed. 500 counts too: a server can fail after its write. 429/503/408/425 are refusals.
      */
     readonly maybeApplied = false,
+    /** No response arrived at all (network down, timeout): the CRM could not be heard, not one record's fault. */
+    readonly noResponse = false,
   ) {
     super(message);
   }
@@ -212,7 +214,7 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
       const message = e instanceof Error ? e.message : String(e);
       const what = e instanceof TransportError && e.kind === 'timeout' ? 'The CRM did not answer in time' : 'Could not reach the CRM';
       // No answer: a write may or may not have been applied.
-      throw new ApiError(0, 'transient', `${what}: ${message}`, {}, null, req.method !== 'GET');
+      throw new ApiError(0, 'transient', `${what}: ${message}`, {}, null, req.method !== 'GET', true);
     }
     noteExtensions(res);
     if (res.status >= 200 && res.status < 300) return res;

@@ -208,7 +208,7 @@ async function restOfPages<T>(ctx: SyncContext, count: number, get: (page: numbe
 
 /** No answer at all (network down, timeout): the whole run cannot go on, unlike one bad row. */
 function noAnswer(e: unknown): boolean {
-  return e instanceof ApiError && e.kind === 'transient' && e.status === 0 && /^(Could not reach the CRM|The CRM did not answer in time)/.test(e.message);
+  return e instanceof ApiError && e.noResponse;
 }
 
 /** Errors that end a pull; anything else about one row is counted and the row kept. */

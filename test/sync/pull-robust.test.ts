@@ -5,6 +5,7 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TransportError } from '#shared/ipc/platform';
 import { MAX_PAGES, pageCount } from '#shared/sync/pull';
 import { DIRECTORY } from '../crm-server/index.ts';
 import { countOf, DETAIL, editJson, LIST, ME, PLAIN, startCostRig, type CostRig } from './cost-rig.ts';
@@ -41,6 +42,21 @@ describe('one bad row never fails a pull (finding 2)', () => {
     expect(r.pull).toMatchObject({ invalid: 1, rowErrors: 1, rowErrorIds: [bad] });
     expect(await rig.db.activities.where('server_id').equals(bad!).first()).toEqual(before);
     expect((await rig.db.activities.where('server_id').equals(good!).first())?.subject).toBe('Changed on the server');
+  });
+
+  it('no answer at all (the network went) ends the pull instead of being counted against a row', async () => {
+    rig = await startCostRig(PLAIN, 'robust-gone');
+    const [id] = make(rig, 1);
+    const engine = rig.engine({ pull: { followEntities: false } });
+    await engine.pull();
+    rig.crm.mutate.update(id!, { subject: 'Changed on the server' });
+    // The changed record's detail GET never gets an answer.
+    rig.transport.rewrite = (req) => {
+      if (req.path.endsWith(`/activities/${id}`)) throw new TransportError('network', 'socket hang up');
+      return undefined;
+    };
+    await expect(engine.pull({ full: true })).rejects.toThrow(/^Could not reach the CRM: socket hang up/);
+    expect((await rig.db.activities.where('server_id').equals(id!).first())?.subject).not.toBe('Changed on the server');
   });
 
   it('a pull that fails still pushes what is queued; a 401 stops both', async () => {
