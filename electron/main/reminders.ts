@@ -14,6 +14,7 @@ import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { reminderItemSchema, quietHoursSchema } from '#shared/ipc/contract';
 import type { ReminderItem, SnoozeChoice } from '#shared/ipc/platform';
+import { snoozeUntil } from '#shared/domain/index';
 
 export interface Clock {
   now(): number;
@@ -223,19 +224,7 @@ export class ReminderScheduler {
   }
 
   snoozeUntil(now: number, choice: SnoozeChoice): number {
-    switch (choice) {
-      case '5m':
-        return now + 5 * MINUTE;
-      case '15m':
-        return now + 15 * MINUTE;
-      case '60m':
-        return now + 60 * MINUTE;
-      case 'tomorrow9': {
-        const local = addDays(new TZDate(now, this.zone()), 1);
-        local.setHours(9, 0, 0, 0);
-        return local.getTime();
-      }
-    }
+    return snoozeUntil(now, choice, this.zone());
   }
 
   private dueTriggers(now: number): Trigger[] {

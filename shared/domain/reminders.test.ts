@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIVITY_TYPES } from './enums.ts';
-import { DEFAULT_REMINDER_LEAD_MINUTES, defaultReminderAt, isReminderDue, reminderLead, shiftReminder } from './reminders.ts';
+import { DEFAULT_REMINDER_LEAD_MINUTES, defaultReminderAt, isReminderDue, reminderLead, shiftReminder, snoozeUntil } from './reminders.ts';
 import { instantMs } from './time.ts';
 
 const GUIDE_LEADS: Record<string, number> = { call: 15, meeting: 30, task: 24 * 60, demo: 24 * 60 };
@@ -71,5 +71,14 @@ describe('isReminderDue', () => {
     [null, false],
   ])('%s → %s', (reminder, due) => {
     expect(isReminderDue(reminder, now)).toBe(due);
+  });
+});
+
+describe('snoozeUntil (desktop pop-up and in-app centre alike)', () => {
+  it('minutes from now, and "tomorrow 9:00" in the rep\'s zone, across a DST change', () => {
+    const now = Date.parse('2026-03-28T21:30:00Z'); // Saturday 22:30 in Berlin; clocks go forward that night
+    expect(snoozeUntil(now, '15m', 'Europe/Berlin') - now).toBe(15 * 60_000);
+    expect(new Date(snoozeUntil(now, 'tomorrow9', 'Europe/Berlin')).toISOString()).toBe('2026-03-29T07:00:00.000Z');
+    expect(new Date(snoozeUntil(now, 'tomorrow9', 'America/New_York')).toISOString()).toBe('2026-03-29T13:00:00.000Z');
   });
 });

@@ -1,5 +1,7 @@
 /** Default reminder lead times (the guide's Best Practice 5); types it doesn't name are configurable. */
 import { typeGroup, type ActivityType, type ActivityTypeValue } from './enums.ts';
+import { TZDate } from '@date-fns/tz';
+import { addDays } from 'date-fns';
 import { addMinutes, instantMs, minutesBetween } from './time.ts';
 
 const DAY = 24 * 60;
@@ -44,4 +46,24 @@ export function shiftReminder(reminderAt: string | null, oldDueAt: string | null
 /** True when the reminder time has come (and is not far past the due time of a closed activity). */
 export function isReminderDue(reminderAt: string | null, nowMs: number): boolean {
   return !!reminderAt && instantMs(reminderAt) <= nowMs;
+}
+
+/** The snoozes a reminder offers, on the desktop's pop-up and in the app's reminder centre alike. */
+export type SnoozeChoice = '5m' | '15m' | '60m' | 'tomorrow9';
+
+/** When a snooze chosen at `now` ends; "tomorrow 9:00" in the rep's zone. */
+export function snoozeUntil(now: number, choice: SnoozeChoice, zone: string): number {
+  switch (choice) {
+    case '5m':
+      return now + 5 * 60_000;
+    case '15m':
+      return now + 15 * 60_000;
+    case '60m':
+      return now + 60 * 60_000;
+    case 'tomorrow9': {
+      const local = addDays(new TZDate(now, zone), 1);
+      local.setHours(9, 0, 0, 0);
+      return local.getTime();
+    }
+  }
 }

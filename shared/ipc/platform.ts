@@ -50,7 +50,8 @@ export interface ReminderItem {
   customer_time_zone?: string | null;
 }
 
-export type SnoozeChoice = '5m' | '15m' | '60m' | 'tomorrow9';
+import type { SnoozeChoice } from '../domain/reminders.ts';
+export type { SnoozeChoice };
 /** What the rep did with a reminder shown inside the app: a snooze, or it is handled (no more snoozes). */
 export type ReminderAction = SnoozeChoice | 'done' | 'dismiss';
 

@@ -7,9 +7,9 @@
  * the browser allows notifications, to a Web Notification as well. It counts as delivered (fired)
  * only once one of the two took it; otherwise the next pass tries again.
  */
-import type { Platform, PlatformEvents, ReminderAction, ReminderItem, SnoozeChoice, Transport } from '#shared/ipc/platform';
+import type { Platform, PlatformEvents, ReminderAction, ReminderItem, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
-import { dueTimeLabel } from '#shared/domain/index';
+import { dueTimeLabel, snoozeUntil } from '#shared/domain/index';
 import { createFetchTransport } from '#shared/api/fetch-transport';
 import { crmAddressProblem, tokenProblem } from '#shared/ipc/contract';
 import type { DurableStorage } from '#shared/ipc/platform';
@@ -57,24 +57,6 @@ function localAddressStore(): NonNullable<WebPlatformOptions['addressStore']> {
 const MINUTE = 60_000;
 /** A reminder first known more than this after its time is not shown (the desktop's missedAfterMs). */
 const STALE_AFTER_MS = 5 * MINUTE;
-
-/** When a snooze chosen at `now` ends (the desktop's choices; "tomorrow 9:00" in the browser's zone). */
-export function snoozeUntil(now: number, choice: SnoozeChoice): number {
-  switch (choice) {
-    case '5m':
-      return now + 5 * MINUTE;
-    case '15m':
-      return now + 15 * MINUTE;
-    case '60m':
-      return now + 60 * MINUTE;
-    case 'tomorrow9': {
-      const d = new Date(now);
-      d.setDate(d.getDate() + 1);
-      d.setHours(9, 0, 0, 0);
-      return d.getTime();
-    }
-  }
-}
 
 function baseKeyOf(key: string): string {
   const i = key.indexOf('|snooze@');
@@ -252,7 +234,7 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
     reminderAction(key: string, action: ReminderAction) {
       const base = baseKeyOf(key);
       if (action === 'done' || action === 'dismiss') snoozes.delete(base);
-      else snoozes.set(base, snoozeUntil(now(), action));
+      else snoozes.set(base, snoozeUntil(now(), action, Intl.DateTimeFormat().resolvedOptions().timeZone));
       return Promise.resolve();
     },
     async setReminders(items) {
