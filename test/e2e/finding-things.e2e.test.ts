@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { TZDate } from '@date-fns/tz';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
 import {
-  axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, type AppPage, type E2EEnv,
+  axeSerious, closeChecked, navigate, openSyncedApp, screenshot, startE2E, type AppPage, type E2EEnv,
 } from './harness.ts';
 import { ZONE, closeDetail, serverActivities } from './scenario-steps.ts';
 
@@ -49,14 +49,10 @@ describe('finding things', () => {
       due_at: new Date(Date.now() - 2 * 3_600_000).toISOString(), duration_minutes: 90, is_billable: true,
     });
     env.crm.mutate.complete(noRate.id, { outcome: 'Survey done.', duration_minutes: 90 });
-    app = await openApp(env, { timezoneId: ZONE, viewport: { width: 1366, height: 860 } });
-    await waitForFirstSync(app.page);
-    await waitForDirectory(app.page);
+    app = await openSyncedApp(env, { timezoneId: ZONE, viewport: { width: 1366, height: 860 } });
   });
   afterAll(async () => {
-    if (app) expect(app.errors).toEqual([]);
-    await app?.context.close();
-    await env?.close();
+    await closeChecked(app, env);
   });
 
   it('the Activities list opens on the rep\'s own activities, upcoming first', async () => {
@@ -210,14 +206,10 @@ describe('finding things: dark', () => {
       due_at: new Date(Date.now() - 2 * 3_600_000).toISOString(), duration_minutes: 90, is_billable: true,
     });
     env.crm.mutate.complete(noRate.id, { outcome: 'Survey done.', duration_minutes: 90 });
-    app = await openApp(env, { timezoneId: ZONE, colorScheme: 'dark', viewport: { width: 1366, height: 860 } });
-    await waitForFirstSync(app.page);
-    await waitForDirectory(app.page);
+    app = await openSyncedApp(env, { timezoneId: ZONE, colorScheme: 'dark', viewport: { width: 1366, height: 860 } });
   });
   afterAll(async () => {
-    if (app) expect(app.errors).toEqual([]);
-    await app?.context.close();
-    await env?.close();
+    await closeChecked(app, env);
   });
 
   it('Activities, Billable (without a rate) and Settings → Billing: screenshots and axe', async () => {

@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import { startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
 
@@ -171,4 +172,19 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
     }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+/** openApp, then wait for the first sync and the directory: a suite's signed-in, loaded page. */
+export async function openSyncedApp(env: E2EEnv, opts?: PageOptions): Promise<AppPage> {
+  const app = await openApp(env, opts);
+  await waitForFirstSync(app.page);
+  await waitForDirectory(app.page);
+  return app;
+}
+
+/** A suite's teardown: the page threw or logged nothing, then page, servers and browser close. */
+export async function closeChecked(app: AppPage | undefined, env: E2EEnv | undefined): Promise<void> {
+  if (app) expect(app.errors).toEqual([]);
+  await app?.context.close();
+  await env?.close();
 }

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DIRECTORY } from '../crm-server/index.ts';
 import {
-  axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv,
+  axeSerious, closeChecked, navigate, openSyncedApp, screenshot, startE2E, waitForSynced, type AppPage, type E2EEnv,
 } from './harness.ts';
 import {
   ZONE, activityForm, createdNotice, dateOnly, daysFrom, fillActivityForm, instantAt, localInput, nextWeekMonday, openCreated,
@@ -78,9 +78,7 @@ describe('planning without traps', () => {
       const wd = new TZDate(d.getTime(), ZONE).getDay();
       if (wd !== 0 && wd !== 6) env.crm.mutate.create({ ...base, type: 'meeting', subject: BOOKED, due_at: instantAt(d, 8), duration_minutes: 240 });
     }
-    app = await openApp(env);
-    await waitForFirstSync(app.page);
-    await waitForDirectory(app.page);
+    app = await openSyncedApp(env);
   });
 
   beforeEach(async () => {
@@ -88,9 +86,7 @@ describe('planning without traps', () => {
   });
 
   afterAll(async () => {
-    if (app) expect(app.errors).toEqual([]);
-    await app?.context.close();
-    await env?.close();
+    await closeChecked(app, env);
   });
 
   it('five back-to-back calls: the create form warns inside itself, and the warning follows due time and duration', async () => {
@@ -291,15 +287,11 @@ describe('planning views, dark and narrow', () => {
     const base = { activityable_type: 'customer' as const, activityable_id: CUSTOMER.id, priority: 'medium' as const };
     CALLS.forEach((subject, i) => env.crm.mutate.create({ ...base, type: 'call', subject, due_at: instantAt(tuesday, 10, 30 * i), duration_minutes: 30 }));
     env.crm.mutate.create({ ...base, type: 'meeting', subject: LATE, due_at: instantAt(daysFrom(new Date(), -40), 10), duration_minutes: 60 });
-    app = await openApp(env, { colorScheme: 'dark', viewport: { width: 800, height: 860 } });
-    await waitForFirstSync(app.page);
-    await waitForDirectory(app.page);
+    app = await openSyncedApp(env, { colorScheme: 'dark', viewport: { width: 800, height: 860 } });
   });
 
   afterAll(async () => {
-    if (app) expect(app.errors).toEqual([]);
-    await app?.context.close();
-    await env?.close();
+    await closeChecked(app, env);
   });
 
   it('the create form with its warning, Day view and the cancel dialog read well in dark at 800 px, axe clean', async () => {

@@ -13,7 +13,9 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { reschedulePresets, type Activity } from '#shared/domain/index';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
-import { axeSerious, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv } from './harness.ts';
+import {
+  axeSerious, closeChecked, openSyncedApp, screenshot, startE2E, waitForSynced, type AppPage, type E2EEnv,
+} from './harness.ts';
 import { ZONE, daysFrom, instantAt, nextWeekMonday, serverActivities, serverActivity, waitForOutboxEmpty } from './scenario-steps.ts';
 
 const OVERDUE = ['Qx overdue: send pricing sheet', 'Qx overdue: call back procurement', 'Qx overdue: stale brochure request'];
@@ -77,15 +79,11 @@ describe('weekly review', () => {
     m.complete(qbr.id, { outcome: 'Renewal likely; send the revised quote.', follow_up_required: true, follow_up_date: dayKey(daysFrom(monday, 2)) });
     ids[QBR] = qbr.id;
 
-    app = await openApp(env, { timezoneId: ZONE });
-    await waitForFirstSync(app.page);
-    await waitForDirectory(app.page);
+    app = await openSyncedApp(env, { timezoneId: ZONE });
   });
 
   afterAll(async () => {
-    if (app) expect(app.errors).toEqual([]);
-    await app?.context.close();
-    await env?.close();
+    await closeChecked(app, env);
   });
 
   it('shows the review with every step; the busy day is full but not yet over-scheduled', async () => {
@@ -182,14 +180,10 @@ for (const theme of ['light', 'dark'] as const) {
         due_at: new Date(Date.now() - 7_200_000).toISOString(), duration_minutes: 45, is_billable: true, billable_rate: 200,
       });
       env.crm.mutate.complete(b.id, { outcome: 'Scope agreed.', duration_minutes: 45 });
-      app = await openApp(env, { timezoneId: ZONE, colorScheme: theme });
-      await waitForFirstSync(app.page);
-      await waitForDirectory(app.page);
+      app = await openSyncedApp(env, { timezoneId: ZONE, colorScheme: theme });
     });
     afterAll(async () => {
-      if (app) expect(app.errors).toEqual([]);
-      await app?.context.close();
-      await env?.close();
+      await closeChecked(app, env);
     });
 
     it('Review', async () => {

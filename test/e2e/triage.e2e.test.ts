@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIRECTORY } from '../crm-server/index.ts';
 import {
-  axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync, waitForSynced, type AppPage, type E2EEnv,
+  axeSerious, closeChecked, navigate, openSyncedApp, screenshot, startE2E, waitForSynced, type AppPage, type E2EEnv,
 } from './harness.ts';
 import { activityForm, createdNotice, daysFrom, instantAt, localInput, serverActivities } from './scenario-steps.ts';
 
@@ -66,15 +66,11 @@ describe('completing and triaging', () => {
     reviewId = env.crm.mutate.create({
       ...base, type: 'meeting', subject: REVIEW, contact_id: CONTACT.id, due_at: instantAt(daysFrom(new Date(now), -1), 14),
     }).id;
-    app = await openApp(env);
-    await waitForFirstSync(app.page);
-    await waitForDirectory(app.page);
+    app = await openSyncedApp(env);
   });
 
   afterAll(async () => {
-    if (app) expect(app.errors).toEqual([]);
-    await app?.context.close();
-    await env?.close();
+    await closeChecked(app, env);
   });
 
   it('"Most overdue first" puts the most overdue group (and activity) first', async () => {
@@ -221,15 +217,11 @@ describe('triage views, dark and narrow', () => {
     const deferred = env.crm.mutate.create({ ...base, type: 'task', subject: DEFERRED, due_at: instantAt(daysFrom(new Date(), -2), 11) });
     env.crm.mutate.update(deferred.id, { status: 'deferred' });
     env.crm.mutate.create({ ...base, type: 'meeting', subject: REVIEW, contact_id: CONTACT.id, due_at: instantAt(daysFrom(new Date(), -1), 14) });
-    app = await openApp(env, { colorScheme: 'dark', viewport: { width: 800, height: 860 } });
-    await waitForFirstSync(app.page);
-    await waitForDirectory(app.page);
+    app = await openSyncedApp(env, { colorScheme: 'dark', viewport: { width: 800, height: 860 } });
   });
 
   afterAll(async () => {
-    if (app) expect(app.errors).toEqual([]);
-    await app?.context.close();
-    await env?.close();
+    await closeChecked(app, env);
   });
 
   it('the deferred reason and the follow-up date message read well in dark at 800 px, axe clean', async () => {
