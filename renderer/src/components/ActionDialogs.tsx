@@ -6,8 +6,8 @@ import { useApp } from '../app/context.tsx';
 import { useUiStore } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';
 import { Field } from './Field.tsx';
-import { fromLocalInput, toLocalInput } from './format.ts';
-import { toShownError, otherErrors, type ShownError } from './errors.ts';
+import { fromLocalInput, toLocalInput } from '../lib/format.ts';
+import { toShownError, otherErrors, type ShownError } from '../lib/errors.ts';
 
 /**
  * Where a new copy of a cancelled activity goes by default: the next business day (Monday to

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import type { ReminderAction, ReminderItem, SnoozeChoice } from '#shared/ipc/platform';
 import { useApp } from '../app/context.tsx';
 import { useUiStore } from '../state/store.ts';
-import { formatInstant } from './format.ts';
+import { formatInstant } from '../lib/format.ts';
 
 interface Due {
   key: string;

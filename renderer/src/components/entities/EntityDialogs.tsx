@@ -12,7 +12,7 @@ import { useEntityCommands, useEntityWithEdits } from '../../data/entity-edits.t
 import { Dialog } from '../Dialog.tsx';
 import { EntityPicker, type EntityValue } from '../EntityPicker.tsx';
 import { Field } from '../Field.tsx';
-import { otherErrors, toShownError, type ShownError } from '../errors.ts';
+import { otherErrors, toShownError, type ShownError } from '../../lib/errors.ts';
 
 export const STAGE_LABELS: Record<(typeof OPPORTUNITY_STAGES)[number], string> = {
   prospecting: 'Prospecting', qualification: 'Qualification', discovery: 'Discovery', proposal: 'Proposal',

@@ -8,7 +8,7 @@ import {
   DomainError, MAX_OCCURRENCES, RECURRENCE_FREQUENCIES, WEEKDAYS, describeRecurrence, expandRecurrence, seriesLink,
   type FieldErrors, type RecurrenceFrequency, type RecurrenceRuleInput, type SeriesScope, type Weekday,
 } from '#shared/domain/index';
-import { formatInstant } from '../format.ts';
+import { formatInstant } from '../../lib/format.ts';
 import './series.css';
 
 export interface RepeatDraft {

@@ -8,7 +8,7 @@ import { seriesLink, seriesMembers } from '#shared/domain/index';
 import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { ConfirmDialog } from '../Dialog.tsx';
-import { toShownError } from '../errors.ts';
+import { toShownError } from '../../lib/errors.ts';
 import { useUiStore } from '../../state/store.ts';
 import { useSeriesCommands } from './useSeries.ts';
 

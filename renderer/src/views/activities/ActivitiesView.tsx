@@ -13,7 +13,7 @@ import { useActivityList, withMe } from '../../data/activities.ts';
 import { useEntityNames, useUsers } from '../../data/entities.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
 import { DIRECTORY_TYPE_LABELS, EntityPicker } from '../../components/EntityPicker.tsx';
-import { formatInstant } from '../../components/format.ts';
+import { formatInstant } from '../../lib/format.ts';
 import { MY_ACTIVITIES, useUiStore } from '../../state/store.ts';
 
 const STATUS_FILTER_LABELS: Record<ListStatusFilter, string> = { ...ACTIVITY_STATUS_LABELS, overdue: 'Overdue' };

@@ -10,8 +10,8 @@ import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../component
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { CancelDialog, RescheduleDialog } from '../../components/ActionDialogs.tsx';
 import { DIRECTORY_TYPE_LABELS } from '../../components/EntityPicker.tsx';
-import { formatDateOnly, formatInstant, formatMinutes } from '../../components/format.ts';
-import { toShownError } from '../../components/errors.ts';
+import { formatDateOnly, formatInstant, formatMinutes } from '../../lib/format.ts';
+import { toShownError } from '../../lib/errors.ts';
 import { useUiStore } from '../../state/store.ts';
 import { SeriesPanel } from '../../components/series/SeriesPanel.tsx';
 import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';

@@ -18,15 +18,15 @@ import { useUsers } from '../../data/entities.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { EntityPicker, type EntityValue } from '../../components/EntityPicker.tsx';
 import { Field } from '../../components/Field.tsx';
-import { formatInstant, formatLead, fromLocalInput, toLocalInput } from '../../components/format.ts';
-import { otherErrors, toShownError } from '../../components/errors.ts';
+import { formatInstant, formatLead, fromLocalInput, toLocalInput } from '../../lib/format.ts';
+import { otherErrors, toShownError } from '../../lib/errors.ts';
 import { useUiStore } from '../../state/store.ts';
 import { NO_REPEAT, REPEAT_ERROR_KEYS, RepeatFields, SeriesScopeChooser, repeatRule, seriesIdOf } from '../../components/series/RepeatFields.tsx';
 import { useSeriesCommands } from '../../components/series/useSeries.ts';
 import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
 import { seriesLink, toIsoInstant, type SeriesScope } from '#shared/domain/index';
 import { nextFreeSlot, slotWarnings } from '../calendar/calendar-model.ts';
-import { useCalendarRange } from '../calendar/hooks.ts';
+import { useCalendarRange } from '../../lib/hooks.ts';
 import { WarningList } from '../calendar/MoveDialog.tsx';
 import { durationFor } from './durations.ts';
 

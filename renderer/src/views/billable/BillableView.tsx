@@ -15,7 +15,7 @@ import type { DirectoryEntity, LocalActivity } from '#shared/sync/types';
 import type { DirectoryType } from '#shared/domain/index';
 import { useApp } from '../../app/context.tsx';
 import { Field } from '../../components/Field.tsx';
-import { formatInstant, formatMinutes } from '../../components/format.ts';
+import { formatInstant, formatMinutes } from '../../lib/format.ts';
 import { useUiStore } from '../../state/store.ts';
 import { downloadText } from '../export/download.ts';
 import { CurrencySelect, DefaultRateForm } from './BillingSettings.tsx';

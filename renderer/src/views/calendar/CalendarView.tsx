@@ -21,8 +21,8 @@ import {
   KEY_MOVE_SHORTCUTS, TYPE_COLOURS, keyMove, legendTypes, shownDuration, slotWarnings, toEvents, type PlacedEvent,
 } from './calendar-model.ts';
 import { dateFnsTimeZonePlugin } from './fc-timezone.ts';
-import { dayInZone } from './format.ts';
-import { useCalendarRange, useNow } from './hooks.ts';
+import { dayInZone } from '../../lib/format.ts';
+import { useCalendarRange, useNow } from '../../lib/hooks.ts';
 import { MoveDialog, type PendingMove } from './MoveDialog.tsx';
 import './calendar.css';
 

@@ -9,11 +9,10 @@ import { Field } from '../../components/Field.tsx';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { formatMinutes, slotWarnings, type LoadWarning } from './calendar-model.ts';
-import { useCalendarRange } from './hooks.ts';
-import { shownError, type ShownError } from './errors.ts';
-import { formatInZone } from './format.ts';
-import { fromLocalInput, toLocalInput } from '../../components/format.ts';
-import { useInitialFocus } from './focus.ts';
+import { useCalendarRange } from '../../lib/hooks.ts';
+import { toShownError, type ShownError } from '../../lib/errors.ts';
+import { formatInZone, fromLocalInput, toLocalInput } from '../../lib/format.ts';
+import { useInitialFocus } from '../../lib/focus.ts';
 
 export interface PendingMove {
   lid: string;
@@ -80,7 +79,7 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
       toast(moved ? `Rescheduled "${move.subject}" to ${formatInZone(newStart, zone, 'EEE d MMM, HH:mm')}.` : `"${move.subject}" now lasts ${formatMinutes(move.newMinutes)}.`, 'success');
       onDone();
     } catch (e) {
-      setError(shownError(e));
+      setError(toShownError(e));
       setBusy(false);
     }
   };

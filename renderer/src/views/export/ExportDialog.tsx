@@ -11,7 +11,7 @@ import { useApp } from '../../app/context.tsx';
 import { toListQuery, withMe } from '../../data/activities.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
-import { toShownError } from '../../components/errors.ts';
+import { toShownError } from '../../lib/errors.ts';
 import { useUiStore } from '../../state/store.ts';
 import { downloadText } from './download.ts';
 

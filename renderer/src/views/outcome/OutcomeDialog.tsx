@@ -11,9 +11,9 @@ import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
-import { shownError, type ShownError } from '../calendar/errors.ts';
-import { formatInZone } from '../calendar/format.ts';
-import { useInitialFocus } from '../calendar/focus.ts';
+import { toShownError, type ShownError } from '../../lib/errors.ts';
+import { formatInZone } from '../../lib/format.ts';
+import { useInitialFocus } from '../../lib/focus.ts';
 import {
   OUTCOME_SECTIONS, buildCompleteInput, followUpPrefill, isEarly, missingSections, parseOutcome,
   type OutcomeForm, type OutcomeSectionKey,
@@ -75,7 +75,7 @@ export function OutcomeDialog({ lid }: { lid: string }) {
         openCreate(followUpPrefill(activity, input.follow_up_date ?? null, zone, f.sections));
       }
     } catch (e) {
-      setErrors(shownError(e));
+      setErrors(toShownError(e));
       setBusy(false);
     }
   };

@@ -12,9 +12,9 @@ import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
-import { formatInZone } from '../calendar/format.ts';
+import { formatInZone } from '../../lib/format.ts';
 import { shortcutBlocked } from '../../components/shortcuts.ts';
-import { useNow } from '../calendar/hooks.ts';
+import { useNow } from '../../lib/hooks.ts';
 import {
   LATENESS_LABELS, QUEUE_SORT_LABELS, TRIAGE_KEYS, classify, filterItems, groupAndSort, triageCommand, whyNotAllowed,
   type QueueItem, type QueueRow, type QueueSort, type TriageAction,

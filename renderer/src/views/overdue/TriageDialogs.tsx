@@ -7,14 +7,14 @@ import { useMemo, useState } from 'react';
 import { PRIORITIES, PRIORITY_LABELS, type Priority } from '#shared/domain/index';
 import type { ReschedulePreset } from './overdue-model.ts';
 import { PRESET_LABELS, presetDueTimes, spreadDays, spreadOverWeek } from './overdue-model.ts';
-import { useCalendarRange } from '../calendar/hooks.ts';
+import { useCalendarRange } from '../../lib/hooks.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
-import { shownError, type ShownError } from '../calendar/errors.ts';
-import { formatInZone } from '../calendar/format.ts';
-import { useInitialFocus } from '../calendar/focus.ts';
+import { toShownError, type ShownError } from '../../lib/errors.ts';
+import { formatInZone } from '../../lib/format.ts';
+import { useInitialFocus } from '../../lib/focus.ts';
 import { dateAtLocalTime } from '../outcome/outcome-model.ts';
 
 export interface Target {
@@ -117,7 +117,7 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
       }
       onClose(true);
     } catch (e) {
-      setError(shownError(e));
+      setError(toShownError(e));
       setBusy(false);
     }
   };
@@ -202,7 +202,7 @@ export function CancelDialog({ targets, onClose }: { targets: Target[]; onClose:
       }
       onClose(true);
     } catch (e) {
-      setError(shownError(e));
+      setError(toShownError(e));
       setBusy(false);
     }
   };
@@ -253,7 +253,7 @@ export function BulkCompleteDialog({ targets, onClose }: { targets: Target[]; on
       toast(s.text, s.ok ? 'success' : 'error');
       onClose(true);
     } catch (e) {
-      setError(shownError(e));
+      setError(toShownError(e));
       setBusy(false);
     }
   };

@@ -12,8 +12,8 @@ import type { LocalActivity } from '#shared/sync/types';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { SyncMark, TypeBadge } from '../../components/badges.tsx';
-import { toShownError } from '../../components/errors.ts';
-import { formatDateOnly, formatInstant, formatMinutes } from '../../components/format.ts';
+import { toShownError } from '../../lib/errors.ts';
+import { formatDateOnly, formatInstant, formatMinutes } from '../../lib/format.ts';
 import { OVERDUE_SHOWN, useMinuteClock, useWeeklyReview } from './review-data.ts';
 import './review.css';
 

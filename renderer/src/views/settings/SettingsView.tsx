@@ -11,7 +11,7 @@ import { crmQueries } from '../../data/remote.ts';
 import { useSyncStatus } from '../../data/useSyncStatus.ts';
 import { SignInForm } from '../../components/SignInForm.tsx';
 import { NotificationPermissionNotice } from '../../components/ReminderCentre.tsx';
-import { formatLead } from '../../components/format.ts';
+import { formatLead } from '../../lib/format.ts';
 import { useUiStore } from '../../state/store.ts';
 import { DurationSettings } from './DurationSettings.tsx';
 import { BillingSettings } from '../billable/BillingSettings.tsx';

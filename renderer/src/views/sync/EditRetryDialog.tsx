@@ -8,7 +8,7 @@ import {
 import type { OutboxOp } from '#shared/sync/types';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
-import { toShownError } from '../../components/errors.ts';
+import { toShownError } from '../../lib/errors.ts';
 
 const SCHEMAS: Record<Exclude<OutboxOp['kind'], 'delete'>, z.ZodType> = {
   create: createActivitySchema,

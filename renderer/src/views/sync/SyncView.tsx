@@ -8,7 +8,7 @@ import { useApp } from '../../app/context.tsx';
 import { useSyncIssues } from '../../data/activities.ts';
 import { useSyncStatus } from '../../data/useSyncStatus.ts';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
-import { formatInstant } from '../../components/format.ts';
+import { formatInstant } from '../../lib/format.ts';
 import { useUiStore } from '../../state/store.ts';
 import { useAttempt } from './attempt.ts';
 import { EditRetryDialog } from './EditRetryDialog.tsx';

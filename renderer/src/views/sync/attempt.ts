@@ -1,6 +1,6 @@
 /** Run a rep's Sync-view decision (retry, discard, keep mine …) and say how it went in a toast. */
 import { useCallback } from 'react';
-import { toShownError } from '../../components/errors.ts';
+import { toShownError } from '../../lib/errors.ts';
 import { useUiStore } from '../../state/store.ts';
 
 export function useAttempt(): (what: string, fn: () => Promise<void>) => Promise<void> {

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { calendarRange } from '#shared/sync/queries';
 import type { LocalActivity } from '#shared/sync/types';
-import { useApp } from '../../app/context.tsx';
+import { useApp } from '../app/context.tsx';
 
 const DAY_MS = 86_400_000;
 

@@ -62,3 +62,13 @@ export function formatLead(min: number | null): string {
   if (min % 60 === 0) return `${min / 60} h before`;
   return `${min} min before`;
 }
+
+export function formatInZone(d: Date | number | string, zone: string, pattern: string): string {
+  const date = typeof d === 'string' ? new Date(d) : d;
+  return format(date, pattern, { in: tz(zone) });
+}
+
+/** YYYY-MM-DD of an instant in the zone. */
+export function dayInZone(d: Date | number, zone: string): string {
+  return formatInZone(d, zone, 'yyyy-MM-dd');
+}
