@@ -12,3 +12,4 @@ export * from './recurrence.ts';
 export * from './links.ts';
 export * from './load.ts';
 export * from './weekly-review.ts';
+export * from './plans.ts';
