@@ -22,6 +22,7 @@ import {
 import type { Transport } from '../ipc/platform.ts';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { StoppedError, type SyncContext, type Timers } from './context.ts';
+import { earlier } from './delivery.ts';
 import type { FieldbookDB } from './db.ts';
 import { createSenderLock, type SenderLock } from './lock.ts';
 import { STATUS_FAMILY, writeField, pickMergeable } from './merge.ts';
@@ -162,6 +163,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
   let debounce: unknown = null;
   let tick: unknown = null;
   let statusTimer: unknown = null;
+  /** Pushes when the earliest undo window (hold_until) of a queued op ends. */
+  let holdTimer: unknown = null;
   let visible = true;
   /** Consecutive polls that changed nothing (the backoff exponent). */
   let quiet = 0;
@@ -203,6 +206,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
   async function run(kind: RunKind): Promise<SyncReport> {
     const report: SyncReport = { push: null, pull: null, error: null };
     let entityRetryAt: number | null = null;
+    let entityHoldAt: number | null = null;
     if (stopped) return { ...report, skipped: 'stopped' };
     if (!status.get().online) return { ...report, skipped: 'offline' };
     if (status.get().authRequired) return { ...report, skipped: 'auth' };
@@ -234,7 +238,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
         }
         // After a pull, push what is queued (including changes made while we pulled).
         if (kind !== 'pull' || (await db.outbox.where('state').equals('queued').count()) > 0 || (await pendingEntityOps(db)) > 0) {
-          entityRetryAt = (await pushEntityOutbox(ctx, exclusive)).nextRetryAt;
+          const entities = await pushEntityOutbox(ctx, exclusive);
+          entityRetryAt = entities.nextRetryAt;
+          entityHoldAt = entities.nextHoldAt;
           report.push = await pushOutbox(ctx, exclusive, scheduleStatusRefresh, await entityIdResolver(db));
           if (report.push.authRequired) throw new ApiError(401, 'auth', 'Sign in again to keep syncing.');
         }
@@ -260,6 +266,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
           // The next retry either outbox is waiting for (an entity change too has its own backoff).
           const retries = [report.push?.nextRetryAt ?? null, entityRetryAt].filter((t): t is number => t !== null);
           armTimer(retries.length ? Math.min(...retries) : null);
+          if (report.push) armHold(earlier(report.push.nextHoldAt, entityHoldAt));
         }
         opts.onRun?.(kind, report);
       }
@@ -279,6 +286,14 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
     if (retryAt !== null) delays.push(Math.max(0, retryAt - now()));
     if (!delays.length || !status.get().online) return;
     tick = timers.setTimeout(() => { tick = null; timerFired = true; void schedule('poll').catch(reportError); }, Math.min(...delays));
+  }
+
+  /** A push when the earliest hold ends (a push only: the CRM is not polled for it). */
+  function armHold(at: number | null): void {
+    if (holdTimer !== null) timers.clearTimeout(holdTimer);
+    holdTimer = null;
+    if (stopped || !started || at === null) return;
+    holdTimer = timers.setTimeout(() => { holdTimer = null; void schedule('push').catch(reportError); }, Math.max(0, at - now()));
   }
 
   function reportError(e: unknown): void {
@@ -470,8 +485,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
     },
     async stop() {
       stopped = true;
-      for (const h of [debounce, tick, statusTimer]) if (h !== null) timers.clearTimeout(h);
-      debounce = tick = statusTimer = null;
+      for (const h of [debounce, tick, statusTimer, holdTimer]) if (h !== null) timers.clearTimeout(h);
+      debounce = tick = statusTimer = holdTimer = null;
       await Promise.allSettled([current, next?.promise]);
     },
     syncNow: () => schedule('sync'),

@@ -17,6 +17,7 @@ import { ApiError, type RemoteEntity } from '../api/client.ts';
 import { COLLECTION_OF } from '../api/envelope.ts';
 import { backoffDelay } from './backoff.ts';
 import { assertAlive, type SyncContext } from './context.ts';
+import { earlier, isHeld } from './delivery.ts';
 import { applyEntityPatch, entityOpsOf, isLocalEntityId } from './entity-commands.ts';
 import { toDirectoryEntity } from './pull.ts';
 import { CLIENT_MARKER, type EntityIdResolver } from './push.ts';
@@ -29,6 +30,8 @@ export interface EntityPushReport {
   retried: number;
   /** Client time of the earliest retry still waiting when the run ended. */
   nextRetryAt: number | null;
+  /** Client time the earliest undo window (hold_until) of a waiting op ends. */
+  nextHoldAt: number | null;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function entityIdResolver(db: SyncContext['db']): Promise<EntityIdR
 
 export async function pushEntityOutbox(ctx: SyncContext, exclusive = true): Promise<EntityPushReport> {
   const { db, client } = ctx;
-  const report: EntityPushReport = { requests: 0, succeeded: 0, failed: 0, retried: 0, nextRetryAt: null };
+  const report: EntityPushReport = { requests: 0, succeeded: 0, failed: 0, retried: 0, nextRetryAt: null, nextHoldAt: null };
   await reclaim(ctx, exclusive);
   for (;;) {
     assertAlive(ctx);
@@ -160,12 +163,17 @@ async function claimNext(ctx: SyncContext, report: EntityPushReport): Promise<{ 
     const seen = new Set<string>();
     const now = ctx.now();
     let earliest: number | null = null;
+    let held: number | null = null;
     for (const op of all) {
       const key = `${op.type}\u0000${op.entity_id}`;
       if (seen.has(key)) continue;
       seen.add(key);
       if (op.state === 'failed' || op.state === 'blocked') continue;
       if (op.state === 'inflight' && (op.lease_until ?? 0) >= now) continue;
+      if (isHeld(op, now)) {
+        held = earlier(held, op.hold_until);
+        continue;
+      }
       if (op.next_attempt_at > now) {
         earliest = earliest === null ? op.next_attempt_at : Math.min(earliest, op.next_attempt_at);
         continue;
@@ -189,6 +197,7 @@ async function claimNext(ctx: SyncContext, report: EntityPushReport): Promise<{ 
       return { op: claimed, targetId };
     }
     report.nextRetryAt = earliest;
+    report.nextHoldAt = held;
     return null;
   });
 }

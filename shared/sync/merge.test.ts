@@ -141,6 +141,21 @@ describe('coalesceQueue', () => {
     expect(coalesceQueue(q)).toEqual({ remove: [], rewrite: [], dropActivity: false });
   });
 
+  it('leaves an op in its undo window alone: not merged into an earlier op, not a target, not dropped', () => {
+    const now = 1_000;
+    // An earlier op would carry the held one out before its window ends.
+    const q1 = [op('update', { subject: 'B' }), op('update', { subject: 'C' }, { hold_until: now + 1 })];
+    expect(coalesceQueue(q1, now)).toEqual({ remove: [], rewrite: [], dropActivity: false });
+    // Folding a later op into a held one would make its undo take the later change with it.
+    const q2 = [op('create', { subject: 'A' }, { hold_until: now + 1 }), op('update', { subject: 'B' })];
+    expect(coalesceQueue(q2, now)).toEqual({ remove: [], rewrite: [], dropActivity: false });
+    const q3 = [op('create', { subject: 'A' }), op('delete', undefined, { hold_until: now + 1 })];
+    expect(coalesceQueue(q3, now).dropActivity).toBe(false);
+    // Without a clock every hold counts; once a window has ended the op merges as before.
+    expect(coalesceQueue(q1).remove).toEqual([]);
+    expect(coalesceQueue(q1, now + 1)).toEqual({ remove: [q1[1]!.op_id], rewrite: [{ op_id: q1[0]!.op_id, payload: { subject: 'C' } }], dropActivity: false });
+  });
+
   it('keeps a create…delete whose cancel spawned a rescheduled copy', () => {
     const q = [op('create', { subject: 'A' }), op('cancel', { reschedule: true }, { child_lid: 'C' }), op('delete')];
     expect(coalesceQueue(q).dropActivity).toBe(false);

@@ -3,6 +3,7 @@
  * of not-yet-sent outbox ops. No I/O, no clocks: every timestamp compared here is the server's.
  */
 import { MERGEABLE_FIELDS, type Activity, type MergeableField } from '../domain/index.ts';
+import { isHeld } from './delivery.ts';
 import type { ConflictKind, OutboxOp } from './types.ts';
 
 export type MergeFields = Pick<Activity, MergeableField>;
@@ -140,8 +141,11 @@ export function neverSent(op: OutboxOp): boolean {
  * - create + update → create with the update folded in;
  * - update + update → one update (later values win).
  * Only ops never sent and not part of a bulk group take part (a bulk is one request for many).
+ * An op still in its undo window at `now` (hold_until; without `now` every op with a hold) takes
+ * no part either: merged into an earlier op it would go out before its window ends, and an undo
+ * must find it, and only it, in the queue.
  */
-export function coalesceQueue(ops: readonly OutboxOp[]): CoalescePlan {
+export function coalesceQueue(ops: readonly OutboxOp[], now = Number.NEGATIVE_INFINITY): CoalescePlan {
   const plan: CoalescePlan = { remove: [], rewrite: [], dropActivity: false };
   if (ops.length < 2) return plan;
 
@@ -149,7 +153,7 @@ export function coalesceQueue(ops: readonly OutboxOp[]): CoalescePlan {
   const last = ops[ops.length - 1];
   if (
     first && last && first.kind === 'create' && last.kind === 'delete' &&
-    ops.every((o) => neverSent(o) && !o.child_lid)
+    ops.every((o) => neverSent(o) && !o.child_lid && !isHeld(o, now))
   ) {
     plan.remove = ops.map((o) => o.op_id);
     plan.dropActivity = true;
@@ -165,7 +169,7 @@ export function coalesceQueue(ops: readonly OutboxOp[]): CoalescePlan {
     changed = false;
   };
   for (const op of ops) {
-    const mergeable = neverSent(op) && op.state === 'queued' && !op.bulk_group;
+    const mergeable = neverSent(op) && op.state === 'queued' && !op.bulk_group && !isHeld(op, now);
     if (mergeable && target && op.kind === 'update') {
       payload = { ...payload, ...op.payload };
       plan.remove.push(op.op_id);

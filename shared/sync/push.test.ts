@@ -345,4 +345,49 @@ describe('push', () => {
     expect((await db.activities.get(a.lid))?.server_id).toBe('s1');
     expect(await db.outbox.count()).toBe(0);
   });
+
+  it('an op in its undo window (hold_until) waits with its activity\'s later ops; others go; the engine pushes when the window ends', async () => {
+    let t = Date.now() + 1_000; // the engine's clock; commands stamp ops with the real one (earlier)
+    const pending: { at: number; fn: () => void }[] = [];
+    // Zero delays (yields) run at once; anything later waits for the test to move the clock.
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => {
+        if (ms <= 0) return setTimeout(fn, 0);
+        const h = { at: t + ms, fn };
+        pending.push(h);
+        return h;
+      },
+      clearTimeout: (h: unknown) => {
+        const i = pending.indexOf(h as (typeof pending)[number]);
+        if (i >= 0) pending.splice(i, 1); else clearTimeout(h as ReturnType<typeof setTimeout>);
+      },
+    };
+    const { db, commands, engine, crm } = setup(new FakeCrm(), { now: () => t, timers });
+    const held = await commands.create({ ...NEW, subject: 'Held' });
+    await commands.update(held.lid, { description: 'after the held create' });
+    const free = await commands.create({ ...NEW, subject: 'Free' });
+    const first = await db.outbox.where('lid').equals(held.lid).first();
+    await db.outbox.update(first!.seq, { hold_until: t + 5_000 });
+
+    engine.start();
+    await engine.whenIdle();
+    expect(crm.writes().map((r) => (JSON.parse(r.body!) as { subject: string }).subject)).toEqual(['Free']);
+    expect((await db.activities.get(free.lid))?.sync).toBe('synced');
+    // Both ops of the held activity are still queued as made: the update was not folded into the held create.
+    expect((await db.outbox.where('lid').equals(held.lid).toArray()).map((o) => [o.kind, o.state, o.hold_until])).toEqual([
+      ['create', 'queued', t + 5_000], ['update', 'queued', undefined],
+    ]);
+    // The engine has a timer for the end of the window (not a poll loop).
+    const ends = pending.filter((h) => h.at === t + 5_000);
+    expect(ends).toHaveLength(1);
+
+    t += 5_000;
+    for (const h of pending.splice(0).filter((x) => x.at <= t)) h.fn();
+    await engine.whenIdle();
+    // The window over, the update may be folded into the create as usual.
+    expect(crm.writes().map((r) => `${r.method} ${r.path.replace('/api/v1/crm', '')}`)).toEqual(['POST /activities', 'POST /activities']);
+    expect(crm.acts.get('s2')).toMatchObject({ subject: 'Held', description: 'after the held create' });
+    expect(await db.outbox.count()).toBe(0);
+    await engine.stop();
+  });
 });

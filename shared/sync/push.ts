@@ -29,6 +29,7 @@ import {
 } from '../domain/index.ts';
 import { backoffDelay } from './backoff.ts';
 import { assertAlive, sleep, type SyncContext } from './context.ts';
+import { earlier, isHeld } from './delivery.ts';
 import { coalesceQueue } from './merge.ts';
 import { fromLocalRow, toLocalRow } from './rows.ts';
 import type { ConflictRecord, LocalActivity, OutboxOp } from './types.ts';
@@ -53,6 +54,8 @@ export interface PushReport {
   authRequired: boolean;
   /** Client time of the earliest retry still waiting when the run ended. */
   nextRetryAt: number | null;
+  /** Client time the earliest undo window (hold_until) of a waiting op ends; the engine pushes then. */
+  nextHoldAt: number | null;
 }
 
 type Step =
@@ -148,7 +151,7 @@ function bulkDigest(ids: readonly string[]): string {
 
 export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgress: () => void = () => {}, resolveEntityId: EntityIdResolver = asIs): Promise<PushReport> {
   const { db, client } = ctx;
-  const report: PushReport = { requests: 0, succeeded: 0, failed: 0, retried: 0, conflicts: 0, authRequired: false, nextRetryAt: null };
+  const report: PushReport = { requests: 0, succeeded: 0, failed: 0, retried: 0, conflicts: 0, authRequired: false, nextRetryAt: null, nextHoldAt: null };
   const parked = new Map<string, Set<string>>();
   const individual = new Set<string>();
   const active = new Set<string>();
@@ -169,7 +172,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   // ------------------------------------------------------------------ scheduling
   for (;;) {
     if (report.authRequired || !ctx.alive()) break;
-    const { ready, earliest } = await scan();
+    const { ready, earliest, held } = await scan();
+    report.nextHoldAt = held;
     const parkedLids = new Set([...parked.values()].flatMap((s) => [...s]));
     queue = ready.filter((l) => !parkedLids.has(l) && !stalled.has(l));
     if (queue.length === 0) {
@@ -215,8 +219,11 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   }
   return report;
 
-  /** Lids whose head op can go now, longest queue first; and the earliest retry time of the rest. */
-  async function scan(): Promise<{ ready: string[]; earliest: number | null }> {
+  /**
+   * Lids whose head op can go now, longest queue first; the earliest retry time of the rest; and
+   * the earliest end of a hold (not waited for in the run: the engine's timer pushes then).
+   */
+  async function scan(): Promise<{ ready: string[]; earliest: number | null; held: number | null }> {
     const all = await db.outbox.orderBy('seq').toArray();
     const byLid = new Map<string, OutboxOp[]>();
     for (const op of all) {
@@ -225,11 +232,16 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     }
     const now = ctx.now();
     let earliest: number | null = null;
+    let held: number | null = null;
     const ready: [string, number][] = [];
     for (const [lid, ops] of byLid) {
       const head = ops[0];
       if (!head || head.state === 'failed' || head.state === 'blocked') continue;
       if (head.state === 'inflight' && !reclaimable(head, now)) continue;
+      if (isHeld(head, now)) {
+        held = earlier(held, head.hold_until);
+        continue;
+      }
       if (head.next_attempt_at > now) {
         earliest = earliest === null ? head.next_attempt_at : Math.min(earliest, head.next_attempt_at);
         continue;
@@ -237,7 +249,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       ready.push([lid, ops.length]);
     }
     ready.sort((a, b) => b[1] - a[1]);
-    return { ready: ready.map(([l]) => l), earliest };
+    return { ready: ready.map(([l]) => l), earliest, held };
   }
 
   function reclaimable(op: OutboxOp, now: number): boolean {
@@ -309,6 +321,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       if (!row) return { kind: 'none' };
       if (row.sync === 'conflict') return { kind: 'none' };
       if (head.next_attempt_at > now) return { kind: 'wait', until: head.next_attempt_at };
+      // In its undo window: it and the lid's later ops wait (scan reports when the window ends).
+      if (isHeld(head, now)) return { kind: 'none' };
       // Every op but a create needs the server id: wait for the create (same lid) or, for the copy a
       // cancel-with-reschedule makes, for the parent's cancel (which maps it and re-queues it).
       if (head.kind !== 'create' && !row.server_id) return { kind: 'none' };
@@ -570,7 +584,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         ops.some((o) => (o.seq ?? 0) <= (m.seq ?? 0) && (o.state === 'failed' || o.state === 'blocked'));
       if (blocked) continue;
       leader ??= m;
-      if (isHead && row.server_id && (m.state === 'queued' || reclaimable(m, now)) && m.next_attempt_at <= now) {
+      if (isHead && row.server_id && (m.state === 'queued' || reclaimable(m, now)) && m.next_attempt_at <= now && !isHeld(m, now)) {
         ready.push({ op: m, row });
       } else {
         waiting = true;
@@ -939,6 +953,7 @@ async function reclaim(ctx: SyncContext, exclusive: boolean): Promise<void> {
 /** Coalesce every activity's not-yet-sent ops (one transaction, so a command cannot interleave). */
 export async function coalesceAll(ctx: SyncContext): Promise<number> {
   assertAlive(ctx);
+  const now = ctx.now();
   return ctx.db.transaction('rw', ctx.db.outbox, ctx.db.activities, async () => {
     const all = await ctx.db.outbox.orderBy('seq').toArray();
     const byLid = new Map<string, OutboxOp[]>();
@@ -950,7 +965,7 @@ export async function coalesceAll(ctx: SyncContext): Promise<number> {
     const seqOf = new Map(all.map((o) => [o.op_id, o.seq as number]));
     for (const [lid, ops] of byLid) {
       if (ops.length < 2) continue;
-      const plan = coalesceQueue(ops);
+      const plan = coalesceQueue(ops, now);
       for (const w of plan.rewrite) await ctx.db.outbox.update(seqOf.get(w.op_id), { payload: w.payload });
       if (plan.remove.length) {
         await ctx.db.outbox.bulkDelete(plan.remove.map((id) => seqOf.get(id) as number));

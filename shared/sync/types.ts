@@ -61,6 +61,13 @@ export interface Delivery {
   state: OpState;
   lease_until?: number;
   /**
+   * Client time (epoch ms) until which the op is not sent: its undo window. A held op is not
+   * claimed, and the ops queued after it on the same activity (or record) wait behind it; other
+   * activities are not held up. The engine runs a push when the earliest hold ends. Coalescing
+   * leaves a held op as it is (merge.ts coalesceQueue), so undoing it removes exactly it.
+   */
+  hold_until?: number;
+  /**
    * Sync engine bookkeeping: a request for this op may have reached the server without a definite
    * answer (timeout, reset, 502/504, sender killed). Such an op is never merged or rewritten, and
    * without server idempotency it is checked against the server before any resend.
@@ -89,6 +96,8 @@ export interface OutboxOp extends Delivery {
   bulk_key?: string;
   /** Op ids (in seq order) of the bulk request this op went out in. */
   bulk_members?: string[];
+  /** Undo (undo.ts): the row just before this change, null for a create; set with hold_until. */
+  undo?: { before: LocalActivity | null };
   created_at: number;
 }
 
