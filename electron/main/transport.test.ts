@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_RESPONSE_BYTES } from '#shared/api/fetch-transport';
+import { MAX_RESPONSE_BYTES } from '#shared/api/index';
 import { MainTransport, NotSignedInError } from './transport.ts';
 
 vi.mock('electron', () => ({}));

@@ -6,7 +6,9 @@
  * answers are read up to 20 MB (MAX_RESPONSE_BYTES), headers are built inside the try, and every
  * message is redacted (the token, its escaped forms, any "Bearer …" fragment).
  */
-import { BAD_TOKEN_MESSAGE, MAX_RESPONSE_BYTES, RefusedAnswerError, isHeaderSafeToken, readBodyCapped, redactSecret, redirectRefusal } from '#shared/api/fetch-transport';
+import {
+  BAD_TOKEN_MESSAGE, MAX_RESPONSE_BYTES, RefusedAnswerError, isHeaderSafeToken, readBodyCapped, redactSecret, redirectRefusal,
+} from '#shared/api/index';
 import type { HttpRequest } from '#shared/ipc/platform';
 import type { HttpResult } from '#shared/ipc/contract';
 import type { Credentials } from './token-store.ts';

@@ -8,8 +8,8 @@
  * (no extensions, per_page ≤ 50, list items as the guide's list example) and the stand-in with
  * its extensions on. Each figure is printed beside its goal.
  */
-import { createFetchTransport } from '#shared/api/fetch-transport';
-import { createSyncEngine } from '#shared/sync/engine';
+import { createFetchTransport } from '#shared/api/index';
+import { createSyncEngine } from '#shared/sync/index';
 import { freshDb } from '#shared/sync/store-testing';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { counting, EXTENSIONS, PLAIN, VirtualTime } from '../sync/cost-rig.ts';

@@ -4,10 +4,8 @@
  * Runs on fake-indexeddb in Node; a browser's IndexedDB differs in absolute numbers.
  */
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES, PRIORITIES, toIsoInstant } from '#shared/domain/index';
-import { createQueries } from '#shared/sync/queries';
-import { toLocalRow } from '#shared/sync/rows';
+import { createQueries, toLocalRow, type LocalActivity } from '#shared/sync/index';
 import { freshDb, serverActivity } from '#shared/sync/store-testing';
-import type { LocalActivity } from '#shared/sync/types';
 
 const DAY = 86_400_000;
 const WORDS = ['proposal', 'pricing', 'call', 'review', 'demo', 'contract', 'renewal', 'quote', 'visit', 'budget',

@@ -5,16 +5,11 @@
  */
 import 'fake-indexeddb/auto';
 import { liveQuery } from 'dexie';
-import { createCrmClient } from '#shared/api/client';
-import { createFetchTransport } from '#shared/api/fetch-transport';
+import { createCrmClient, createFetchTransport } from '#shared/api/index';
 import { normalizeRemote } from '#shared/domain/index';
-import { createCommands } from '#shared/sync/commands';
-import { createSyncEngine } from '#shared/sync/engine';
+import { createCommands, createSyncEngine, activitiesForEntity, toLocalRow, type OutboxOp } from '#shared/sync/index';
 import { coalesceQueue } from '#shared/sync/merge';
-import { activitiesForEntity } from '#shared/sync/queries';
-import { toLocalRow } from '#shared/sync/rows';
 import { freshDb } from '#shared/sync/store-testing';
-import type { OutboxOp } from '#shared/sync/types';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';

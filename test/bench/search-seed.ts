@@ -6,9 +6,7 @@
  */
 import type { Dexie } from 'dexie';
 import { monotonicFactory } from 'ulid';
-import { FieldbookDB } from '#shared/sync/db';
-import { toLocalRow } from '#shared/sync/rows';
-import type { LocalActivity } from '#shared/sync/types';
+import { FieldbookDB, toLocalRow, type LocalActivity } from '#shared/sync/index';
 import { shippedSchemaDb } from '#shared/sync/store-testing';
 import { generateActivities } from '../crm-server/demo.ts';
 import { seededRng, type Rng } from '../crm-server/prng.ts';

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createFetchTransport } from '#shared/api/fetch-transport';
+import { createFetchTransport } from '#shared/api/index';
 import { TransportError } from '#shared/ipc/platform';
 
 let server: Server | null = null;

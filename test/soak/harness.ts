@@ -3,11 +3,11 @@
  * commands (as the UI calls them) and a sync engine over the fetch transport.
  */
 import 'fake-indexeddb/auto';
-import { createFetchTransport } from '#shared/api/fetch-transport';
-import { createCommands, type Commands } from '#shared/sync/commands';
-import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '#shared/sync/engine';
+import { createFetchTransport } from '#shared/api/index';
+import {
+  createCommands, type Commands, createSyncEngine, type SyncEngine, type SyncEngineOptions, type FieldbookDB,
+} from '#shared/sync/index';
 import { freshDb } from '#shared/sync/store-testing';
-import type { FieldbookDB } from '#shared/sync/db';
 import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
 
 export const ME = GUIDE_IDS.jane;

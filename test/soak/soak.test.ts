@@ -13,8 +13,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError, type Activity, type BulkAction } from '#shared/domain/index';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';
-import { createFetchTransport } from '#shared/api/fetch-transport';
-import { createSyncEngine, type SyncEngine } from '#shared/sync/engine';
+import { createFetchTransport } from '#shared/api/index';
+import { createSyncEngine, type SyncEngine } from '#shared/sync/index';
 import { ENTITIES, ME, startRig, type Rig } from './harness.ts';
 import { Model, comparable } from './model.ts';
 

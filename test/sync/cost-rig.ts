@@ -6,12 +6,12 @@
  * the engine uses, so the app's own cadence runs for simulated hours without sleeping.
  */
 import 'fake-indexeddb/auto';
-import { createFetchTransport } from '#shared/api/fetch-transport';
-import { createCommands, type Commands } from '#shared/sync/commands';
-import type { Timers } from '#shared/sync/context';
-import { createSyncEngine, type SyncEngineInternals, type SyncEngineOptions } from '#shared/sync/engine';
+import { createFetchTransport } from '#shared/api/index';
+import {
+  createCommands, type Commands, type Timers, createSyncEngine, type SyncEngineInternals, type SyncEngineOptions,
+  type FieldbookDB,
+} from '#shared/sync/index';
 import { freshDb } from '#shared/sync/store-testing';
-import type { FieldbookDB } from '#shared/sync/db';
 import type { HttpRequest, HttpResponse, Transport } from '#shared/ipc/platform';
 import { GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
 

@@ -4,7 +4,7 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LocalActivity } from '#shared/sync/types';
+import type { LocalActivity } from '#shared/sync/index';
 import { countOf, DETAIL, EXTENSIONS, LIST, ME, PLAIN, startCostRig, type CostRig } from './cost-rig.ts';
 
 let rig: CostRig | null = null;

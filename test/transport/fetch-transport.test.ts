@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TransportError } from '#shared/ipc/platform';
-import { createFetchTransport, isHeaderSafeToken, MAX_RESPONSE_BYTES, redactSecret } from '#shared/api/fetch-transport';
+import { createFetchTransport, isHeaderSafeToken, MAX_RESPONSE_BYTES, redactSecret } from '#shared/api/index';
 
 const servers: Server[] = [];
 afterEach(async () => {

@@ -6,7 +6,7 @@
 import { useSyncExternalStore } from 'react';
 import type { Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
-import { API_PREFIX } from '#shared/api/envelope';
+import { API_PREFIX } from '#shared/api/index';
 
 export type ProbeResult =
   | { ok: true }

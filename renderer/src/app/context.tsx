@@ -2,7 +2,7 @@
 import { createContext, useContext } from 'react';
 import type { UserRef } from '#shared/domain/index';
 import type { Platform } from '#shared/ipc/platform';
-import type { FieldbookDB } from '#shared/sync/db';
+import type { FieldbookDB } from '#shared/sync/index';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 import type { Settings } from './settings.ts';
 

@@ -2,12 +2,9 @@
  * The engine pieces the UI drives, as types. They come from shared/sync (commands, queries,
  * engine); this file is the one place the renderer names them.
  */
-import type { SyncEngine as CoreSyncEngine } from '#shared/sync/engine';
+import type { SyncEngine as CoreSyncEngine } from '#shared/sync/index';
 
-export type { Commands } from '#shared/sync/commands';
-export type { Queries } from '#shared/sync/queries';
-export type { SyncStatus, FailedOpInfo } from '#shared/sync/status';
-export type { ConflictChoice, SyncReport } from '#shared/sync/engine';
+export type { Commands, Queries, SyncStatus, FailedOpInfo, ConflictChoice, SyncReport } from '#shared/sync/index';
 /**
  * What the UI calls on the engine, wherever it runs (in this thread or in the sync worker). The
  * engine's CRM client is not part of it: it lives beside the engine, in the worker.

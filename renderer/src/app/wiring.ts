@@ -1,10 +1,7 @@
 /** Builds the engine pieces from shared/sync for this renderer. */
 import type { ReminderLeads, UserRef } from '#shared/domain/index';
 import type { Platform } from '#shared/ipc/platform';
-import { createCommands } from '#shared/sync/commands';
-import type { FieldbookDB } from '#shared/sync/db';
-import { createQueries } from '#shared/sync/queries';
-import { createSyncEngine } from '#shared/sync/engine';
+import { createCommands, type FieldbookDB, createQueries, createSyncEngine } from '#shared/sync/index';
 import { createWorkerEngineProxy, type WorkerHandle } from '../sync-worker/proxy.ts';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 

@@ -1,7 +1,7 @@
 /** Cancel and reschedule one activity: small forms over the domain commands, errors per field. */
 import { useState, type FormEvent } from 'react';
 import { TZDate } from '@date-fns/tz';
-import type { LocalActivity } from '#shared/sync/types';
+import type { LocalActivity } from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
 import { useUiStore } from '../state/store.ts';
 import { Dialog } from './Dialog.tsx';

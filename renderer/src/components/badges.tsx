@@ -3,7 +3,7 @@ import {
   isKnownPriority, isKnownStatus, isKnownType, priorityLabel, statusLabel, typeGroup, typeLabel,
   type ActivityStatusValue, type ActivityTypeValue, type PriorityValue,
 } from '#shared/domain/index';
-import type { SyncState } from '#shared/sync/types';
+import type { SyncState } from '#shared/sync/index';
 
 /*
  * A value this version does not know (a newer CRM's) is shown raw with "(unknown to this

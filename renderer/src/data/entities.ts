@@ -1,8 +1,7 @@
 /** The offline directory (leads, customers, opportunities, contacts, users) for pickers and names. */
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { DirectoryType } from '#shared/domain/index';
-import { isLocalEntityId } from '#shared/sync/entity-commands';
-import type { DirectoryEntity } from '#shared/sync/types';
+import { isLocalEntityId, type DirectoryEntity } from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
 
 /** Entities of one type matching the typed words (all of the type when empty). */

@@ -1,8 +1,9 @@
 /** Local edits of directory records (opportunities, customers): the commands and their queued ops. */
 import { useMemo } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { createEntityCommands, entityOpsOf, entityView, type EntityCommands } from '#shared/sync/entity-commands';
-import type { EditableEntityType, EntityOp } from '#shared/sync/types';
+import {
+  createEntityCommands, entityOpsOf, entityView, type EntityCommands, type EditableEntityType, type EntityOp,
+} from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
 
 /** Entity commands over this window's store; each change asks the engine for a push. */

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDb, seedSynced } from '#shared/sync/store-testing';
-import type { FieldbookDB } from '#shared/sync/db';
+import type { FieldbookDB } from '#shared/sync/index';
 import { LatestLiveQuery, type Answer } from './latest-live-query.ts';
 
 /** A query per key whose answer the test releases by hand. */

@@ -1,8 +1,7 @@
 /** Live data for the calendar: the activities in the visible range, straight from the due_ms index. */
 import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { calendarRange } from '#shared/sync/queries';
-import type { LocalActivity } from '#shared/sync/types';
+import { calendarRange, type LocalActivity } from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
 
 const DAY_MS = 86_400_000;

@@ -10,7 +10,7 @@
 import type { Platform, PlatformEvents, ReminderAction, ReminderItem, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
 import { dueTimeLabel, snoozeUntil } from '#shared/domain/index';
-import { createFetchTransport } from '#shared/api/fetch-transport';
+import { createFetchTransport } from '#shared/api/index';
 import { crmAddressProblem, tokenProblem } from '#shared/ipc/contract';
 import type { DurableStorage } from '#shared/ipc/platform';
 import { requestDurableStorage } from './durable-storage.ts';

@@ -5,8 +5,7 @@
  */
 import type { HttpRequest, HttpResponse, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
-import type { FieldbookDB } from '#shared/sync/db';
-import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '#shared/sync/engine';
+import { type FieldbookDB, createSyncEngine, type SyncEngine, type SyncEngineOptions } from '#shared/sync/index';
 import { invokeEngine } from './invoke.ts';
 import {
   parseArgs, parseMessage, RemoteError, toWireError, toWorkerSchema,

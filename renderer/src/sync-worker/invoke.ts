@@ -1,6 +1,6 @@
 /** Runs one engine method by name with arguments already checked against its schema (protocol.ts). */
 import type { ConflictChoice, SyncEngine } from '../app/ports.ts';
-import type { PullOptions } from '#shared/sync/pull';
+import type { PullOptions } from '#shared/sync/index';
 import type { MethodName } from './protocol.ts';
 
 export async function invokeEngine(e: SyncEngine, method: MethodName, args: readonly unknown[]): Promise<unknown> {

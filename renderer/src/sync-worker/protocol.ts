@@ -8,7 +8,7 @@
  * stay there), error (something in the worker failed outside any call).
  */
 import { z } from 'zod';
-import type { SyncStatus } from '#shared/sync/status';
+import type { SyncStatus } from '#shared/sync/index';
 
 /** What crosses the boundary for a thrown error; rebuilt as an Error with the same name and message. */
 export const wireErrorSchema = z.object({

@@ -9,7 +9,7 @@
  */
 import { Dexie } from 'dexie';
 import type { Transport } from '#shared/ipc/platform';
-import { INITIAL_STATUS, type StatusListener } from '#shared/sync/status';
+import { INITIAL_STATUS, type StatusListener } from '#shared/sync/index';
 import type { ConflictChoice, SyncEngine, SyncReport, SyncStatus } from '../app/ports.ts';
 import { invokeEngine } from './invoke.ts';
 import {

@@ -5,14 +5,11 @@
  */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError } from '#shared/api/client';
+import { ApiError } from '#shared/api/index';
 import { TransportError, type HttpRequest } from '#shared/ipc/platform';
-import { createCommands } from '#shared/sync/commands';
-import { FieldbookDB } from '#shared/sync/db';
-import { createSyncEngine, type SyncEngine as CoreSyncEngine } from '#shared/sync/engine';
+import { createCommands, FieldbookDB, createSyncEngine, type SyncEngine as CoreSyncEngine, INITIAL_STATUS } from '#shared/sync/index';
 import { FakeCrm } from '#shared/sync/fake-crm';
 import { freshDb } from '#shared/sync/store-testing';
-import { INITIAL_STATUS } from '#shared/sync/status';
 import type { SyncEngine, SyncStatus } from '../app/ports.ts';
 import { startSyncHost, type SyncHostOptions } from './host.ts';
 import {

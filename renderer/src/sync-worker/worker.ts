@@ -7,7 +7,7 @@
 import { changeBatcher } from './install-batching.ts';
 import { mergeRanges, RangeSet } from 'dexie';
 import type { HttpRequest } from '#shared/ipc/platform';
-import { openDatabase } from '#shared/sync/db';
+import { openDatabase } from '#shared/sync/index';
 import { startSyncHost } from './host.ts';
 import { toWireError, type Endpoint, type FromWorker } from './protocol.ts';
 

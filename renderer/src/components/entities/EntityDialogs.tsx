@@ -5,8 +5,7 @@
  * entity outbox sends it later. Edits send only the fields the rep changed.
  */
 import { useState, type FormEvent, type ReactNode } from 'react';
-import { CUSTOMER_STATUSES, OPPORTUNITY_STAGES, QUALIFICATION_FLAGS } from '#shared/sync/entity-schemas';
-import type { DirectoryEntity, EntityOp } from '#shared/sync/types';
+import { CUSTOMER_STATUSES, OPPORTUNITY_STAGES, QUALIFICATION_FLAGS, type DirectoryEntity, type EntityOp } from '#shared/sync/index';
 import { useUiStore } from '../../state/store.ts';
 import { useEntityCommands, useEntityWithEdits } from '../../data/entity-edits.ts';
 import { Dialog } from '../Dialog.tsx';

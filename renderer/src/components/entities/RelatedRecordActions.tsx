@@ -3,7 +3,7 @@
  * here (Edit opportunity, Edit customer, New opportunity for a customer) with the dialogs.
  */
 import type { ActivityableType } from '#shared/domain/index';
-import type { DirectoryEntity } from '#shared/sync/types';
+import type { DirectoryEntity } from '#shared/sync/index';
 import { EditCustomerDialog, EditOpportunityDialog, NewOpportunityDialog } from './EntityDialogs.tsx';
 
 export type RelatedDialog = 'edit' | 'new-opportunity' | null;

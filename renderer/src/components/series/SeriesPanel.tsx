@@ -5,7 +5,7 @@
 import { useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { seriesLink, seriesMembers } from '#shared/domain/index';
-import type { LocalActivity } from '#shared/sync/types';
+import type { LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { ConfirmDialog } from '../Dialog.tsx';
 import { toShownError } from '../../lib/errors.ts';

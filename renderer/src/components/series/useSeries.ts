@@ -1,6 +1,6 @@
 /** The series commands (shared/sync/series) over this app's store, in the rep's zone. */
 import { useMemo } from 'react';
-import { createSeriesCommands, type SeriesCommands } from '#shared/sync/series';
+import { createSeriesCommands, type SeriesCommands } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 
 export function useSeriesCommands(): SeriesCommands {

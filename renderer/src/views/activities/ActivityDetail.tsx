@@ -1,7 +1,7 @@
 /** One activity: every field, its history, its sync state, and the actions its status allows. */
 import { useState, type ReactNode } from 'react';
 import { availableActions, isKnownStatus, isKnownType, refusalReason, typeLabel, unknownStatusReason, type Action } from '#shared/domain/index';
-import type { LocalActivity } from '#shared/sync/types';
+import type { LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { useActivity, useActivityConflicts, useActivityOps } from '../../data/activities.ts';
 import { useRefreshOnOpen } from '../../data/engine-signals.ts';

@@ -11,7 +11,7 @@ import {
   PRIORITIES, PRIORITY_LABELS, createActivitySchema, isKnownPriority, isKnownType, priorityLabel, typeLabel, defaultReminderAt, reminderLead, updateActivitySchema, vagueSubjectHint,
   validate, type ActivityableType, type ActivityType, type ActivityTypeValue, type PriorityValue, type CreateActivityInput, type FieldErrors,
 } from '#shared/domain/index';
-import type { LocalActivity } from '#shared/sync/types';
+import type { LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { useActivity } from '../../data/activities.ts';
 import { useUsers } from '../../data/entities.ts';

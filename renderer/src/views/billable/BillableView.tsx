@@ -11,7 +11,7 @@ import {
   BILLING_PERIODS, billableDetailCsv, billableSummary, billableSummaryCsv,
   type BillableItem, type BillingPeriod, type CustomerRef,
 } from '#shared/export/billable';
-import type { DirectoryEntity, LocalActivity } from '#shared/sync/types';
+import type { DirectoryEntity, LocalActivity } from '#shared/sync/index';
 import type { DirectoryType } from '#shared/domain/index';
 import { useApp } from '../../app/context.tsx';
 import { Field } from '../../components/Field.tsx';

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { TZDate } from '@date-fns/tz';
 import { addDays, format } from 'date-fns';
 import { icsFileName, toIcs } from '#shared/export/ics';
-import type { LocalActivity } from '#shared/sync/types';
+import type { LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { toListQuery, withMe } from '../../data/activities.ts';
 import { Dialog } from '../../components/Dialog.tsx';

@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { availableActions, refusalReason, typeLabel, type CompleteActivityInput } from '#shared/domain/index';
-import { activityDetail } from '#shared/sync/queries';
+import { activityDetail } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';

@@ -7,8 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, 
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { canPerform } from '#shared/domain/index';
-import { overdueQueue } from '#shared/sync/queries';
-import type { LocalActivity } from '#shared/sync/types';
+import { overdueQueue, type LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';

@@ -8,7 +8,7 @@ import {
   followUpInput, typeLabel, prepTaskInput, reschedulePresets, DEFAULT_LOAD_THRESHOLDS,
   type DayLoad, type LoadFlag,
 } from '#shared/domain/index';
-import type { LocalActivity } from '#shared/sync/types';
+import type { LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { SyncMark, TypeBadge } from '../../components/badges.tsx';

@@ -1,11 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIVITY_STATUSES, weeklyReview, type Activity, type WeeklyReview } from '#shared/domain/index';
-import { toLocalRow } from '#shared/sync/rows';
+import { toLocalRow, type FieldbookDB, type LocalActivity, overdueCount } from '#shared/sync/index';
 import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from '#shared/sync/store-testing';
-import type { FieldbookDB } from '#shared/sync/db';
-import type { LocalActivity } from '#shared/sync/types';
-import { overdueCount } from '#shared/sync/queries';
 import { OVERDUE_SHOWN, reviewRows } from './review-data.ts';
 
 const ZONE = 'Europe/Berlin';

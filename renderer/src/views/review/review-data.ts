@@ -10,10 +10,7 @@ import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { Dexie } from 'dexie';
 import { activityRefs, followUpsMissing, hasFollowUp, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview } from '#shared/domain/index';
-import type { FieldbookDB } from '#shared/sync/db';
-import { overdueCount, overdueQueue } from '#shared/sync/queries';
-import { prepTaskKey } from '#shared/sync/rows';
-import type { LocalActivity } from '#shared/sync/types';
+import { type FieldbookDB, overdueCount, overdueQueue, prepTaskKey, type LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 
 const DAY_MS = 86_400_000;

@@ -5,7 +5,7 @@ import {
   cancelActivitySchema, completeActivitySchema, createActivitySchema, rescheduleActivitySchema, updateActivitySchema,
   validate, type FieldErrors,
 } from '#shared/domain/index';
-import type { OutboxOp } from '#shared/sync/types';
+import type { OutboxOp } from '#shared/sync/index';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { toShownError } from '../../lib/errors.ts';

@@ -1,6 +1,6 @@
 /** Refused changes to opportunities and customers (the entity outbox), each with Retry and Discard; shown inside Sync's "Refused changes". */
 import { useState } from 'react';
-import type { EntityOp } from '#shared/sync/types';
+import type { EntityOp } from '#shared/sync/index';
 import { ConfirmDialog } from '../../components/Dialog.tsx';
 import { useEntityCommands, type EntityIssue } from '../../data/entity-edits.ts';
 import { useAttempt } from './attempt.ts';

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'react';
 import { formatDistanceToNowStrict } from 'date-fns';
 import { ACTIVITY_STATUS_LABELS, isKnownStatus } from '#shared/domain/index';
 import type { DurableStorage } from '#shared/ipc/platform';
-import type { ConflictRecord, OutboxOp } from '#shared/sync/types';
+import type { ConflictRecord, OutboxOp } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { useSyncIssues } from '../../data/activities.ts';
 import { useSyncStatus } from '../../data/useSyncStatus.ts';
