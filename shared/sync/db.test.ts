@@ -5,7 +5,8 @@
  */
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { activitiesLinkedTo, backfillActivityKeys, firstOnRecordSince, keysReady } from './activity-keys.ts';
 import { FieldbookDB } from './db.ts';
 import { toLocalRow } from './rows.ts';
 import { serverActivity, shippedSchemaDb } from './store-testing.ts';
@@ -54,7 +55,7 @@ async function expectEntityTablesWork(db: FieldbookDB): Promise<void> {
 
 /** What every version must still hold after the upgrade, and the v3 indexes over it. */
 async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
-  expect(db.verno).toBe(8);
+  expect(db.verno).toBe(9);
   expect(await db.activities.get('L1')).toEqual(dated);
   // v5: one assignee's open rows by due time (L2 is undated, so in no due index).
   expect(await db.activities.where('[assigned_user_id+open+due_ms]').between(['u-9', 1, -Infinity], ['u-9', 1, Infinity]).primaryKeys()).toEqual(['L1']);
@@ -73,6 +74,16 @@ async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
   expect(await db.activities.where('words').startsWith('pric').primaryKeys()).toEqual(['L1']);
 }
 
+/** What the weekly review asks of the keys, on the rows of the v6 test below. */
+async function reviewAnswers(db: FieldbookDB) {
+  return {
+    linkedToS1: (await activitiesLinkedTo(db, ['s1'])).map((a) => a.lid),
+    prepTasks: (await activitiesLinkedTo(db, ['prep:lead:lead-8'])).map((a) => a.lid).sort(),
+    firstSince: (await firstOnRecordSince(db, 'lead', 'lead-8', '2025-12-20T00:00:00Z', () => true))?.lid,
+    firstOfAll: (await firstOnRecordSince(db, 'lead', 'lead-8', '', (a) => a.lid !== 'L2'))?.lid,
+  };
+}
+
 describe('schema upgrades', () => {
   it('v1 → current: data survives; v2 and v3 indexes and the reminders table work', async () => {
     const name = dbName('v1');
@@ -85,7 +96,7 @@ describe('schema upgrades', () => {
     await old.table('sync_meta').put({ key: 'last_pull', value: '2025-12-01T00:00:00Z' });
     old.close();
 
-    const db = new FieldbookDB(name);
+    const db = new FieldbookDB(name, { backfill: 'manual' });
     await db.open();
     try {
       await expectCurrentSchemaWorks(db);
@@ -109,7 +120,7 @@ describe('schema upgrades', () => {
     await old.table('outbox').add(makeOp());
     old.close();
 
-    const db = new FieldbookDB(name);
+    const db = new FieldbookDB(name, { backfill: 'manual' });
     await db.open();
     try {
       expect(await db.reminders.get('L1|x')).toEqual({ key: 'L1|x', lid: 'L1', snoozed_until: 99 });
@@ -130,7 +141,7 @@ describe('schema upgrades', () => {
     await old.table('reminders').put({ key: 'L1|x', lid: 'L1', fired_at: 4 });
     old.close();
 
-    const db = new FieldbookDB(name);
+    const db = new FieldbookDB(name, { backfill: 'manual' });
     await db.open();
     try {
       await expectCurrentSchemaWorks(db);
@@ -154,7 +165,7 @@ describe('schema upgrades', () => {
     await old.table('entity_outbox').add(entityOp('eop-9'));
     old.close();
 
-    const db = new FieldbookDB(name);
+    const db = new FieldbookDB(name, { backfill: 'manual' });
     await db.open();
     try {
       await expectCurrentSchemaWorks(db);
@@ -179,7 +190,7 @@ describe('schema upgrades', () => {
     await old.table('outbox').add(makeOp());
     old.close();
 
-    const db = new FieldbookDB(name);
+    const db = new FieldbookDB(name, { backfill: 'manual' });
     await db.open();
     try {
       await expectCurrentSchemaWorks(db);
@@ -193,61 +204,166 @@ describe('schema upgrades', () => {
     }
   });
 
-  it('v6 → v7: rows written before get their links; a record\'s activities are found by creation time', async () => {
+  it('v6 → current: the upgrade reads no row; the keys are filled after opening, and the review queries answer before and after', async () => {
     const name = dbName('v6');
     const old = shippedSchemaDb(name, 6);
     await old.open();
-    // As v6 wrote them: no links.
-    const asV6 = (a: LocalActivity): LocalActivity => { const { links: _none, ...rest } = a; return rest; };
+    // As v6 wrote them: no links, and words without the outcome's.
+    const asV6 = (a: LocalActivity): LocalActivity => { const { links: _none, ...rest } = a; return { ...rest, words: wordsOf(a.subject, a.description) }; };
     // Undated, so the shared checks of the due-time indexes stay as they are.
     const on = { activityable_type: 'lead', activityable_id: 'lead-8', due_at: null, reminder_at: null } as const;
     const followUp = asV6(toLocalRow(serverActivity({ id: 's5', ...on, created_at: '2025-12-21T09:00:00Z', custom_fields: { follow_up_of: 's1' } }), { lid: 'L5', base: null, sync: 'synced' }));
     const prep = asV6(toLocalRow(serverActivity({ id: 's6', ...on, type: 'task', subject: 'Prep the demo', created_at: '2025-12-19T09:00:00Z' }), { lid: 'L6', base: null, sync: 'synced' }));
-    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, followUp, prep]);
+    const noted = asV6(toLocalRow(serverActivity({
+      id: 's7', ...on, subject: 'Quarterly call', status: 'completed', completed_at: '2025-12-20T15:00:00Z', created_at: '2025-12-18T09:00:00Z',
+      outcome: 'Budget approved; wants the Kanban add-on',
+    }), { lid: 'L7', base: null, sync: 'synced' }));
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, followUp, prep, noted]);
     await old.table('outbox').add(makeOp());
     old.close();
 
-    const db = new FieldbookDB(name);
+    const db = new FieldbookDB(name, { backfill: 'manual' });
     await db.open();
     try {
+      // The upgrade itself wrote no activity row and built no index over them.
+      expect(await db.activities.get('L5')).toEqual(followUp);
+      expect(await db.activities.get('L7')).toEqual(noted);
+      expect(db.activities.schema.indexes.map((i) => i.name)).not.toContain('links');
+      expect(await db.activity_keys.count()).toBe(0);
+      expect(await keysReady(db)).toBe(false);
+      // Until the backfill is done the queries read the older indexes, with the same answers.
+      const before = await reviewAnswers(db);
+      expect(before).toEqual({ linkedToS1: ['L5'], prepTasks: ['L6'], firstSince: 'L5', firstOfAll: 'L7' });
+
+      const report = await db.backfill({ chunk: 2 });
+      expect(report).toMatchObject({ done: true, rows: 5, chunks: 3, rewritten: 1 });
+      expect(await keysReady(db)).toBe(true);
+      expect(await db.activity_keys.count()).toBe(5);
+      expect(await db.activity_keys.where('links').equals('s1').primaryKeys()).toEqual(['L5']);
+      expect(await reviewAnswers(db)).toEqual(before);
+      // v8's outcome words, for the row that lacked them; the others are left as they were.
+      expect(await db.activities.where('words').startsWith('kanban').primaryKeys()).toEqual(['L7']);
+      expect(await db.activities.get('L5')).toEqual(followUp);
       await expectCurrentSchemaWorks(db);
-      expect(await db.activities.get('L5')).toEqual({ ...followUp, links: ['s1'] });
-      expect(await db.activities.where('links').equals('s1').primaryKeys()).toEqual(['L5']);
-      expect(await db.activities.where('links').equals('prep:lead:lead-8').primaryKeys()).toEqual(['L6']);
-      // Rows without links stay as they were, in no links entry.
-      expect(await db.activities.get(dated.lid)).toEqual(dated);
-      expect(await db.activities.where('links').noneOf([]).count()).toBe(2);
-      expect(await db.activities.where('[activityable_type+activityable_id+created_at]')
-        .between(['lead', 'lead-8', '2025-12-20T00:00:00Z'], ['lead', 'lead-8', Dexie.maxKey]).primaryKeys()).toEqual(['L5']);
       expect(await db.outbox.count()).toBe(1);
+      // Done is done: a second run reads nothing.
+      expect(await backfillActivityKeys(db)).toMatchObject({ done: true, rows: 0 });
     } finally {
       db.close();
     }
   });
 
-  it('v7 → v8: rows with an outcome get its words, so search finds them; other rows are left as they were', async () => {
-    const name = dbName('v7');
-    const old = shippedSchemaDb(name, 7);
+  it('v7 and v8 as first shipped → current: the indexes on activities give way to activity_keys, filled in the background', async () => {
+    for (const shipped of [7, 8] as const) {
+      const name = dbName(`v${shipped}`);
+      const old = shippedSchemaDb(name, 7);
+      // v8 shipped no schema change, only rows with their outcome words.
+      if (shipped === 8) old.version(8).stores({});
+      await old.open();
+      const linked = toLocalRow(serverActivity({ id: 's5', activityable_type: 'lead', activityable_id: 'lead-8', due_at: null, reminder_at: null, custom_fields: { follow_up_of: 's1' } }), { lid: 'L5', base: null, sync: 'synced' });
+      const noted = toLocalRow(serverActivity({ id: 's7', subject: 'Call', due_at: null, reminder_at: null, outcome: 'Kanban add-on' }), { lid: 'L7', base: null, sync: 'synced' });
+      const asShipped = shipped === 7 ? { ...noted, words: ['call'] } : noted;
+      await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, linked, asShipped]);
+      expect(await old.table('activities').where('links').equals('s1').primaryKeys()).toEqual(['L5']);
+      old.close();
+
+      const db = new FieldbookDB(name, { backfill: 'manual' });
+      await db.open();
+      try {
+        expect(db.verno).toBe(9);
+        const indexes = db.activities.schema.indexes.map((i) => i.name);
+        expect(indexes).not.toContain('links');
+        expect(indexes).not.toContain('[activityable_type+activityable_id+created_at]');
+        expect(await activitiesLinkedTo(db, ['s1'])).toEqual([linked]);
+        expect(await db.backfill()).toMatchObject({ done: true, rows: 4, rewritten: shipped === 7 ? 1 : 0 });
+        expect((await activitiesLinkedTo(db, ['s1'])).map((a) => a.lid)).toEqual(['L5']);
+        expect(await db.activities.where('words').startsWith('kanban').primaryKeys()).toEqual(['L7']);
+        await expectCurrentSchemaWorks(db);
+      } finally {
+        db.close();
+      }
+    }
+  });
+
+  it('a backfill killed mid-way goes on from its cursor at the next start, and rows the rep writes meanwhile stay right', async () => {
+    const name = dbName('kill');
+    const old = shippedSchemaDb(name, 6);
     await old.open();
-    // As v7 wrote them: words of the subject and description only.
-    const asV7 = (a: LocalActivity): LocalActivity => ({ ...a, words: wordsOf(a.subject, a.description) });
-    const noted = asV7(toLocalRow(serverActivity({
-      id: 's7', subject: 'Quarterly call', status: 'completed', completed_at: '2025-12-20T15:00:00Z', due_at: null, reminder_at: null,
-      outcome: 'Budget approved; wants the Kanban add-on',
-    }), { lid: 'L7', base: null, sync: 'synced' }));
-    const echo = asV7(toLocalRow(serverActivity({ id: 's8', subject: 'Kickoff', due_at: null, reminder_at: null, outcome: 'kickoff' }), { lid: 'L8', base: null, sync: 'synced' }));
-    await old.table<LocalActivity, string>('activities').bulkPut([dated, undated, noted, echo]);
-    expect(await old.table('activities').where('words').startsWith('kanban').count()).toBe(0);
+    const rows = Array.from({ length: 9 }, (_, i) => {
+      const { links: _none, ...row } = toLocalRow(serverActivity({
+        id: `k${i}`, activityable_type: 'lead', activityable_id: 'lead-9', due_at: null, reminder_at: null,
+        created_at: `2025-12-1${i}T09:00:00Z`, custom_fields: { follow_up_of: `p${i}` },
+      }), { lid: `K${i}`, base: null, sync: 'synced' });
+      return row;
+    });
+    await old.table<LocalActivity, string>('activities').bulkPut(rows);
     old.close();
 
+    let db = new FieldbookDB(name, { backfill: 'manual' });
+    await db.open();
+    // Killed after two chunks of two: the app closed (or crashed) with the walk under way.
+    let chunks = 0;
+    const first = await db.backfill({ chunk: 2, pause: () => { if (++chunks === 2) db.close(); return Promise.resolve(); } });
+    expect(first.done).toBe(false);
+    expect(first.rows).toBe(4);
+
+    db = new FieldbookDB(name, { backfill: 'manual' });
+    await db.open();
+    try {
+      expect(await db.activity_keys.count()).toBe(4);
+      // The rep edits a row the walk has not reached, and deletes one it has done, before it resumes.
+      await db.activities.update('K7', { custom_fields: { follow_up_of: 'changed' } });
+      await db.activities.delete('K1');
+      const resumed = await db.backfill({ chunk: 2 });
+      // Only the rows after the cursor are read again (K4..K8).
+      expect(resumed).toMatchObject({ done: true, rows: 5 });
+      expect((await db.activity_keys.toArray()).map((k) => k.lid).sort()).toEqual(['K0', 'K2', 'K3', 'K4', 'K5', 'K6', 'K7', 'K8']);
+      expect((await activitiesLinkedTo(db, ['changed', 'p7', 'p1'])).map((a) => a.lid)).toEqual(['K7']);
+      expect((await firstOnRecordSince(db, 'lead', 'lead-9', '2025-12-14T00:00:00Z', () => true))?.lid).toBe('K4');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('by default a connection goes on with the backfill by itself once open, without holding the open', async () => {
+    const name = dbName('auto');
+    const old = shippedSchemaDb(name, 6);
+    await old.open();
+    const { links: _none, ...linked } = toLocalRow(serverActivity({ id: 's5', activityable_type: 'lead', activityable_id: 'lead-8', custom_fields: { follow_up_of: 's1' } }), { lid: 'L5', base: null, sync: 'synced' });
+    await old.table<LocalActivity, string>('activities').bulkPut([dated, linked]);
+    old.close();
     const db = new FieldbookDB(name);
     await db.open();
     try {
-      await expectCurrentSchemaWorks(db);
-      expect(await db.activities.where('words').startsWith('kanban').primaryKeys()).toEqual(['L7']);
-      expect(await db.activities.get('L7')).toEqual({ ...noted, words: ['quarterly', 'call', 'budget', 'approved', 'wants', 'the', 'kanban', 'add', 'on'] });
-      // An outcome that adds no word leaves the row as it was.
-      expect(await db.activities.get('L8')).toEqual(echo);
+      await vi.waitFor(async () => { expect(await keysReady(db)).toBe(true); }, { timeout: 10_000, interval: 20 });
+      expect(await db.activity_keys.count()).toBe(2);
+      expect((await activitiesLinkedTo(db, ['s1'])).map((a) => a.lid)).toEqual(['L5']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('every write to activities keeps its keys row in step, in any transaction', async () => {
+    const db = new FieldbookDB(dbName('mirror'), { backfill: 'manual' });
+    await db.open();
+    try {
+      const row = (lid: string, link: string | null) => toLocalRow(serverActivity({
+        id: lid.toLowerCase(), activityable_type: 'lead', activityable_id: 'lead-1', created_at: '2025-12-01T09:00:00Z', custom_fields: link ? { follow_up_of: link } : {},
+      }), { lid, base: null, sync: 'synced' });
+      const keysOf = async () => (await db.activity_keys.toArray()).map((k) => `${k.lid}:${(k.links ?? []).join('+')}`).sort();
+      await db.activities.add(row('A', 'x'));
+      await db.activities.bulkPut([row('B', 'y'), row('C', null)]);
+      expect(await keysOf()).toEqual(['A:x', 'B:y', 'C:']);
+      await db.activities.update('C', { custom_fields: { follow_up_of: 'z' } });
+      await db.activities.where('lid').equals('A').modify((r) => { r.custom_fields = {}; });
+      // A transaction that names only activities and the outbox (as the pull and the commands do).
+      await db.transaction('rw', db.activities, db.outbox, async () => {
+        await db.activities.put(row('D', 'w'));
+        await db.activities.delete('B');
+      });
+      expect(await keysOf()).toEqual(['A:', 'C:z', 'D:w']);
+      await db.activities.clear();
+      expect(await db.activity_keys.count()).toBe(0);
     } finally {
       db.close();
     }
@@ -257,8 +373,10 @@ describe('schema upgrades', () => {
     const db = new FieldbookDB(dbName('fresh'));
     await db.open();
     try {
-      expect(db.verno).toBe(8);
-      expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
+      expect(db.verno).toBe(9);
+      // Nothing to fill in a new store.
+      expect(await keysReady(db)).toBe(true);
+      expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'activity_keys', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
       await expectEntityTablesWork(db);
       await db.activities.bulkPut([dated, undated]);
       await expectCurrentSchemaWorks(db);

@@ -6,7 +6,17 @@ import { Dexie, type EntityTable, type DexieOptions } from 'dexie';
 import type {
   ConflictRecord, DirectoryEntity, EntityIdRow, EntityOp, LocalActivity, OutboxOp, ReminderRow, SyncMetaRow,
 } from './types.ts';
-import { activityWords, completedMs, linkKeys } from './rows.ts';
+import { completedMs } from './rows.ts';
+import {
+  activityKeysMiddleware, backfillActivityKeys, BACKFILL_META, KEYS_SCHEMA, KEYS_TABLE,
+  type ActivityKeysRow, type BackfillOptions, type BackfillReport, type BackfillState,
+} from './activity-keys.ts';
+
+/** The activities indexes since v6 (v7 as first shipped added two; v9 drops them again: activity-keys.ts). */
+const V6_ACTIVITIES =
+  'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+  '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+  '[activityable_type+activityable_id+due_ms], *words';
 
 export class FieldbookDB extends Dexie {
   activities!: EntityTable<LocalActivity, 'lid'>;
@@ -17,9 +27,12 @@ export class FieldbookDB extends Dexie {
   reminders!: EntityTable<ReminderRow, 'key'>;
   entity_outbox!: EntityTable<EntityOp, 'seq'>;
   entity_ids!: EntityTable<EntityIdRow, 'local_id'>;
+  activity_keys!: EntityTable<ActivityKeysRow, 'lid'>;
+  private backfilling: Promise<BackfillReport> | null = null;
 
-  constructor(name = 'fieldbook', options?: DexieOptions) {
-    super(name, options);
+  constructor(name = 'fieldbook', options?: FieldbookDBOptions) {
+    const { backfill = 'auto', ...dexieOptions } = options ?? {};
+    super(name, dexieOptions);
     // v1: activities, outbox, entities, conflicts, sync meta.
     this.version(1).stores({
       activities:
@@ -63,53 +76,55 @@ export class FieldbookDB extends Dexie {
     // v6: completions by time, for Billable's date range (which otherwise read every completion
     // ever) and the weekly review's completions this week.
     this.version(6)
-      .stores({
-        activities:
-          'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
-          '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
-          '[activityable_type+activityable_id+due_ms], *words',
-      })
+      .stores({ activities: V6_ACTIVITIES })
       .upgrade((tx) => tx.table<LocalActivity, string>('activities').where('status').equals('completed').modify((row) => {
         const ms = completedMs(row.completed_at);
         if (ms !== undefined) row.completed_ms = ms;
       }));
     // v7: the weekly review's evidence found by key rather than by reading whole records: what a
-    // row links to (*links: follow-up of, prep for, prep tasks by record; rows.ts linkKeys) and a
-    // record's activities by creation time (a follow-up is one created after the completion).
-    this.version(7)
-      .stores({
-        activities:
-          'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
-          '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
-          '[activityable_type+activityable_id+due_ms], [activityable_type+activityable_id+created_at], *words, *links',
-      })
-      // One cursor walk (no copy of each row, as modify() makes) and one write of the rows that
-      // get links, a few percent of them; IndexedDB builds the compound index by itself.
-      .upgrade(async (tx) => {
-        const table = tx.table<LocalActivity, string>('activities');
-        const linked: LocalActivity[] = [];
-        await table.each((row) => {
-          const keys = linkKeys(row);
-          if (keys) linked.push({ ...row, links: keys });
-        });
-        await table.bulkPut(linked);
-      });
+    // row links to (follow-up of, prep for, prep tasks by record; rows.ts linkKeys) and a record's
+    // activities by creation time, in a table of their own (activity-keys.ts). As first shipped,
+    // v7 put those two indexes on activities, and IndexedDB built them inside the upgrade by
+    // reading every row (17–29 s at 100 000 before the app could open); an empty table costs
+    // nothing, a middleware keeps it in step with every write, and backfillActivityKeys fills it
+    // for the rows already there after the store opened.
+    this.version(7).stores({ [KEYS_TABLE]: KEYS_SCHEMA });
     // v8: a row's words include its outcome's (search finds what was noted at completion). No
-    // index changes, so IndexedDB rebuilds nothing: one cursor walk, and only rows whose outcome
-    // adds words are written back (rows without an outcome, most of them, are left as they are).
-    this.version(8).upgrade(async (tx) => {
-      const table = tx.table<LocalActivity, string>('activities');
-      const grown: LocalActivity[] = [];
-      await table.each((row) => {
-        if (!row.outcome) return;
-        const words = activityWords(row);
-        if (words.length !== row.words.length) grown.push({ ...row, words });
-      });
-      await table.bulkPut(grown);
-    });
+    // schema change; the rows written before it get their outcome words from the same background
+    // walk (activity-keys.ts), not from a walk inside the upgrade.
+    this.version(8).stores({});
+    // v9: the store as v7 first shipped it (the two indexes on activities, words grown in the
+    // upgrade) comes to the same schema as the rest: the indexes are dropped (cheap; no row is
+    // read) and activity_keys is created and filled in the background.
+    this.version(9).stores({ activities: V6_ACTIVITIES });
+    this.use(activityKeysMiddleware);
+    // A new store has nothing to fill.
+    this.on('populate', (tx) => tx.table('sync_meta').put({ key: BACKFILL_META, value: { cursor: '', done: true } satisfies BackfillState }));
+    // What an upgrade left to fill, filled once open (outside the open itself, which it must not hold).
+    if (backfill === 'auto') this.on('ready', () => { setTimeout(() => { void this.backfill(); }, 0); });
+  }
+
+  /**
+   * Fill what the upgrades left to the background (activity-keys.ts). Started once per connection
+   * (a second call shares the first's run); resolves with what it did and never rejects: a store
+   * closed mid-way goes on from its cursor at the next start.
+   */
+  backfill(opts?: BackfillOptions): Promise<BackfillReport> {
+    this.backfilling ??= backfillActivityKeys(this, { chunk: 500, ...opts, shouldStop: () => !this.isOpen() || opts?.shouldStop?.() === true })
+      .catch((): BackfillReport => ({ done: false, rows: 0, chunks: 0, rewritten: 0 }));
+    return this.backfilling;
   }
 }
 
-export function openDatabase(name?: string, options?: DexieOptions): FieldbookDB {
+export interface FieldbookDBOptions extends DexieOptions {
+  /**
+   * 'auto' (default): every connection, once open, goes on with what an upgrade left to the
+   * background (backfill(); connections share the work chunk by chunk, each chunk reading the
+   * cursor in its own transaction). 'manual': only when backfill() is called (tests).
+   */
+  backfill?: 'auto' | 'manual';
+}
+
+export function openDatabase(name?: string, options?: FieldbookDBOptions): FieldbookDB {
   return new FieldbookDB(name, options);
 }

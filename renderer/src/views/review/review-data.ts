@@ -8,7 +8,6 @@
  */
 import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { Dexie } from 'dexie';
 import { activityRefs, followUpsMissing, hasFollowUp, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview } from '#shared/domain/index';
 import { type FieldbookDB, overdueCount, overdueQueue, prepTaskKey, type LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
@@ -63,16 +62,13 @@ export async function reviewRows(
   for (const a of [...noFollowUp, ...unprepared]) for (const ref of activityRefs(a)) keys.add(ref);
   for (const a of unprepared) keys.add(prepTaskKey(a.activityable_type, a.activityable_id));
   const [linked, later] = await Promise.all([
-    keys.size > 0 ? t.where('links').anyOf([...keys]).toArray() : [],
+    activitiesLinkedTo(db, [...keys]),
     // A follow-up is also any activity on the record created since the completion: the first one
     // is enough, found by creation time on that record (a second earlier for differently
     // written instants), not by reading the record.
     Promise.all(noFollowUp.map((s) => {
       const since = new Date(Date.parse(s.completed_at ?? s.created_at) - 1000).toISOString();
-      return t.where('[activityable_type+activityable_id+created_at]')
-        .between([s.activityable_type, s.activityable_id, since], [s.activityable_type, s.activityable_id, Dexie.maxKey])
-        .filter((x) => mine(x) && hasFollowUp(s, [x]))
-        .first();
+      return firstOnRecordSince(db, s.activityable_type, s.activityable_id, since, (x) => mine(x) && hasFollowUp(s, [x]));
     })),
   ]);
   keep(linked);
