@@ -9,7 +9,7 @@
 import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { activityRefs, followUpsMissing, hasFollowUp, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview } from '#shared/domain/index';
-import { type FieldbookDB, overdueCount, overdueQueue, prepTaskKey, type LocalActivity } from '#shared/sync/index';
+import { activitiesLinkedTo, type FieldbookDB, firstOnRecordSince, overdueCount, overdueQueue, prepTaskKey, type LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 
 const DAY_MS = 86_400_000;
