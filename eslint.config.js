@@ -27,6 +27,21 @@ const sharedLayering = {
   },
 };
 
+/** Outside shared/, shared code is imported by its package name (#shared/…), never by a relative path. */
+const relativeShared = {
+  group: ['../../shared/*', '../../../shared/*', '../shared/*'],
+  message: 'Import shared code as #shared/… (package-style), not by relative path.',
+};
+const rendererNoElectron = {
+  group: ['electron', 'electron/*'],
+  message: 'The renderer talks to main only through window.fieldbook (preload).',
+};
+/** shared/sync and shared/api are entered through their index.ts only (the front door). */
+const frontDoors = [
+  { regex: '^#shared/sync/(?!index$)', message: 'Import shared/sync through its front door: #shared/sync/index.' },
+  { regex: '^#shared/api/(?!index$)', message: 'Import shared/api through its front door: #shared/api/index.' },
+];
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', '.crm-data/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
@@ -48,19 +63,22 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   sharedLayering,
+  // renderer/ and electron/: shared code by its package name, shared/sync and shared/api only through
+  // their front doors (index.ts). Tests beside their modules may also reach test support.
   {
     files: ['electron/**/*.ts', 'renderer/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../shared/*', '../../../shared/*', '../shared/*'], message: 'Import shared code as #shared/… (package-style), not by relative path.' }] }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [relativeShared, ...frontDoors] }] },
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['electron', 'electron/*'], message: 'The renderer talks to main only through window.fieldbook (preload).' },
-        { group: ['../../shared/*', '../../../shared/*', '../shared/*'], message: 'Import shared code as #shared/… (package-style), not by relative path.' },
-      ] }],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: [rendererNoElectron, relativeShared, ...frontDoors] }] },
+  },
+  {
+    files: ['electron/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [relativeShared] }] },
+  },
+  {
+    files: ['renderer/**/*.test.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [rendererNoElectron, relativeShared] }] },
   },
 );
