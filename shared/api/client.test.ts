@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../ipc/platform.ts';
-import { ApiError, classifyStatus, createCrmClient } from './client.ts';
+import { ApiError, createCrmClient } from './client.ts';
 import { paths } from './envelope.ts';
 
 function fake(reply: (req: HttpRequest) => HttpResponse | Promise<HttpResponse>): Transport & { seen: HttpRequest[] } {
@@ -19,16 +19,6 @@ async function errorOf(p: Promise<unknown>): Promise<ApiError> {
   }
   throw new Error('expected an ApiError');
 }
-
-describe('classifyStatus', () => {
-  it.each([
-    [400, 'rejected'], [401, 'auth'], [403, 'rejected'], [404, 'not_found'], [408, 'transient'], [409, 'conflict'],
-    [412, 'precondition'], [422, 'rejected'], [425, 'transient'], [429, 'transient'], [500, 'transient'], [502, 'transient'],
-    [503, 'transient'], [504, 'transient'],
-  ] as const)('%i → %s', (status, kind) => {
-    expect(classifyStatus(status)).toBe(kind);
-  });
-});
 
 describe('CRM client', () => {
   it('sends Idempotency-Key on every write and none on reads', async () => {

@@ -9,13 +9,13 @@ import {
   type CreateActivityInput, type ListQueryInput, type RemoteActivity, type RescheduleActivityInput, type UpdateActivityInput,
 } from '../domain/index.ts';
 import { TransportError, type HttpRequest, type HttpResponse, type Transport } from '../ipc/platform.ts';
-import { parseRetryAfter } from '../sync/backoff.ts';
 import {
   bulkResultSchema, errorEnvelopeSchema, HEADERS, pageEnvelope, paths, successEnvelope,
   type BulkResult, type EntityCollection, type PageMeta,
 } from './envelope.ts';
+import { classifyStatus, mayHaveApplied, parseRetryAfter, type ApiErrorKind } from './status.ts';
 
-export type ApiErrorKind = 'transient' | 'auth' | 'rejected' | 'not_found' | 'conflict' | 'precondition';
+export { classifyStatus, type ApiErrorKind };
 
 /** Why a request did not succeed, in the terms the engine acts on (ARCHITECTURE "Errors"). */
 export class ApiError extends Error {
@@ -39,19 +39,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-export function classifyStatus(status: number): ApiErrorKind {
-  if (status === 401) return 'auth';
-  if (status === 404 || status === 410) return 'not_found';
-  if (status === 409) return 'conflict';
-  if (status === 412) return 'precondition';
-  if (status === 408 || status === 425 || status === 429 || status >= 500) return 'transient';
-  return 'rejected';
-}
-
-function maybeAppliedStatus(status: number): boolean {
-  return status === 500 || status === 502 || status === 504;
 }
 
 /** What the server is seen to support. Each flag turns true only on evidence from a response. */
@@ -231,7 +218,7 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
       errors = parsed.data.errors ?? {};
     }
     const retryAfter = parseRetryAfter(headerOf(res, HEADERS.retryAfter), headerOf(res, 'Date'), now());
-    return new ApiError(res.status, kind, message, errors, retryAfter, isWrite && maybeAppliedStatus(res.status));
+    return new ApiError(res.status, kind, message, errors, retryAfter, isWrite && mayHaveApplied(res.status));
   }
 
   function parseBody<T extends z.ZodType>(res: HttpResponse, schema: T, what: string, isWrite = false): z.infer<T> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter } from './backoff.ts';
+import { backoffDelay } from './backoff.ts';
 
 const opts = { baseMs: 1_000, maxMs: 60_000, factor: 2 };
 
@@ -29,23 +29,5 @@ describe('backoffDelay', () => {
     expect(backoffDelay(1, () => 1, 5_000, opts)).toBe(6_000);
     // A short Retry-After does not shorten our own backoff.
     expect(backoffDelay(5, () => 0, 10, opts)).toBe(8_000);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads delta-seconds', () => {
-    expect(parseRetryAfter('3', undefined, 0)).toBe(3_000);
-    expect(parseRetryAfter(' 0 ', undefined, 0)).toBe(0);
-  });
-
-  it('reads an HTTP-date against the server Date header, not the client clock', () => {
-    const clientNow = Date.parse('2030-01-01T00:00:00Z'); // far off from the server's clock
-    expect(parseRetryAfter('Wed, 21 Oct 2025 07:28:30 GMT', 'Wed, 21 Oct 2025 07:28:00 GMT', clientNow)).toBe(30_000);
-  });
-
-  it('falls back to the client clock without a Date header, and ignores junk', () => {
-    expect(parseRetryAfter('Wed, 21 Oct 2025 07:28:30 GMT', undefined, Date.parse('2025-10-21T07:28:20Z'))).toBe(10_000);
-    expect(parseRetryAfter('soon', undefined, 0)).toBeNull();
-    expect(parseRetryAfter(undefined, undefined, 0)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Retry timing for transient failures: exponential backoff with jitter, never sooner than the
- * server's Retry-After. Pure: the random source and attempt number are passed in.
+ * server's Retry-After (read by shared/api status.ts parseRetryAfter). Pure: the random source
+ * and attempt number are passed in.
  */
 
 export interface BackoffOptions {
@@ -30,19 +31,4 @@ export function backoffDelay(
   const jittered = exp / 2 + random() * (exp / 2);
   if (retryAfterMs === null || !Number.isFinite(retryAfterMs) || retryAfterMs < 0) return Math.round(jittered);
   return Math.round(Math.max(jittered, retryAfterMs + random() * Math.min(opts.baseMs, exp)));
-}
-
-/**
- * Retry-After as milliseconds: either delta-seconds or an HTTP-date. An HTTP-date is measured
- * against the response's own Date header (server clock against server clock); the client clock is
- * only used when the server sent no Date.
- */
-export function parseRetryAfter(value: string | undefined, serverDate: string | undefined, clientNowMs: number): number | null {
-  if (value === undefined) return null;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  if (Number.isNaN(at)) return null;
-  const ref = serverDate !== undefined && !Number.isNaN(Date.parse(serverDate)) ? Date.parse(serverDate) : clientNowMs;
-  return Math.max(0, at - ref);
 }

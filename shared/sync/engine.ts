@@ -15,6 +15,7 @@
  */
 import { ulid } from 'ulid';
 import { ApiError, createCrmClient, type CrmClient, type RemoteUser } from '../api/client.ts';
+import { wasRefused } from '../api/status.ts';
 import {
   applyCancel, applyComplete, applyReschedule, applyUpdate, createActivitySchema, NOTES_FIELDS, permission,
   updateActivitySchema, validate, type Activity, type CreateActivityInput, type RescheduleActivityInput,
@@ -553,11 +554,6 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
       }
     },
   };
-}
-
-/** A 4xx answer that says the request was not applied (not a try-again-later or a key still in use). */
-function wasRefused(status: number | null | undefined): boolean {
-  return typeof status === 'number' && status >= 400 && status < 500 && ![401, 408, 409, 425, 429].includes(status);
 }
 
 /** Validate a new payload for an op kind with the domain schema; throws a readable error. */

@@ -651,19 +651,20 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       const op = sidToOp.get(f.id);
       const row = op ? rows.get(op.lid) : undefined;
       if (!op || !row) continue;
-      if (f.status === 404 && op.kind === 'delete') {
+      const kind = classifyStatus(f.status);
+      if (kind === 'not_found' && op.kind === 'delete') {
         done.set(op.lid, { remote: null, deleted: true });
         doneOps.push(op);
         continue;
       }
       // Per-item failures go through the same rules as a single request; 409 is checked against
       // the server (our earlier attempt may be what changed the status).
-      if (f.status === 409) {
+      if (kind === 'conflict') {
         const cur = await getOrNull(f.id).catch(() => null);
         if (cur && applied(op, cur)) { done.set(op.lid, { remote: cur }); doneOps.push(op); continue; }
       }
       // Answered: from now on this op goes alone (bulk_members = []), under its own key.
-      await handleFailure({ ...op, bulk_key: undefined, bulk_members: [] }, row, new ApiError(f.status, classifyStatus(f.status), f.message));
+      await handleFailure({ ...op, bulk_key: undefined, bulk_members: [] }, row, new ApiError(f.status, kind, f.message));
     }
     if (doneOps.length) {
       await applySuccess(doneOps, done, null);
@@ -780,7 +781,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     }
     if (e.kind === 'conflict' || e.kind === 'precondition') {
       // Second refusal after the rep chose "keep mine": the server will not take it; say so.
-      if (op.last_status === 409 || op.last_status === 412 || !row.server_id) {
+      const last = typeof op.last_status === 'number' ? classifyStatus(op.last_status) : null;
+      if (last === 'conflict' || last === 'precondition' || !row.server_id) {
         report.failed++;
         await fail(op, e.message, e.status);
         return false;
