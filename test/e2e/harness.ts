@@ -14,6 +14,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const SCREENSHOT_DIR = resolve(ROOT, 'test-results/screenshots');
 /** A module of this checkout as the Vite dev server serves it to the page (for import() in page scripts). */
 export const fsUrl = (rel: string) => `/@fs${resolve(ROOT, rel)}`;
+/** The browser the e2e suites drive: CHROMIUM_PATH, else the system Chromium. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface E2EEnv {
@@ -48,7 +50,7 @@ export async function startE2E(opts: StartOptions = {}): Promise<E2EEnv> {
   const address = web.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('Vite did not report its port');
   const webUrl = `http://127.0.0.1:${address.port}/`;
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   return {
     crm, web, webUrl, browser,
     async close() {
@@ -99,7 +101,7 @@ export async function openApp(env: E2EEnv, opts: PageOptions = {}): Promise<AppP
     bypassCSP: true,
   } as const;
   const context = opts.userDataDir
-    ? await chromium.launchPersistentContext(opts.userDataDir, { ...contextOptions, executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS })
+    ? await chromium.launchPersistentContext(opts.userDataDir, { ...contextOptions, executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
     : await env.browser.newContext(contextOptions);
   const page = await context.newPage();
   const errors: string[] = [];

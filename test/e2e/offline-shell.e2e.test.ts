@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { build, preview, type PreviewServer } from 'vite';
 import { startCrmServer, type CrmServer } from '../crm-server/index.ts';
-import { CHROMIUM_ARGS, screenshot, waitForFirstSync } from './harness.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, screenshot, waitForFirstSync } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CONFIG = resolve(ROOT, 'vite.web.config.ts');
@@ -29,7 +29,7 @@ beforeAll(async () => {
   if (!address || typeof address === 'string') throw new Error('preview server has no port');
   webUrl = `http://127.0.0.1:${address.port}/`;
   crm = await startCrmServer({ port: 0, demo: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }, 240_000);
 
 afterAll(async () => {
