@@ -13,3 +13,4 @@ export * from './links.ts';
 export * from './load.ts';
 export * from './weekly-review.ts';
 export * from './plans.ts';
+export * from './apply-op.ts';

@@ -14,100 +14,24 @@
  * last three run a poll at once. syncNow() and pull() keep their full meaning.
  */
 import { ulid } from 'ulid';
-import { ApiError, createCrmClient, type CrmClient, type RemoteUser } from '../api/client.ts';
+import { ApiError, createCrmClient } from '../api/client.ts';
 import { wasRefused } from '../api/status.ts';
 import {
-  applyCancel, applyComplete, applyReschedule, applyUpdate, createActivitySchema, NOTES_FIELDS, permission,
-  updateActivitySchema, validate, type Activity, type CreateActivityInput, type RescheduleActivityInput,
+  applyOp, applyUpdate, createActivitySchema, isChangeKind, NOTES_FIELDS, permission,
+  updateActivitySchema, validate, type Activity, type CreateActivityInput,
 } from '../domain/index.ts';
-import type { Transport } from '../ipc/platform.ts';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { DEFAULT_BACKOFF } from './backoff.ts';
 import { StoppedError, type SyncContext, type Timers } from './context.ts';
 import { earlier } from './delivery.ts';
-import type { FieldbookDB } from './db.ts';
+import type { ConflictChoice, SyncEngineInternals, SyncEngineOptions, SyncReport } from './engine-types.ts';
 import { createSenderLock, type SenderLock } from './lock.ts';
 import { STATUS_FAMILY, writeField, pickMergeable } from './merge.ts';
-import { pullActivities, pullDirectory, refreshActivity, type PullOptions, type PullReport, type RefreshOutcome } from './pull.ts';
-import { CLIENT_MARKER, opsOf, pushOutbox, type PushReport } from './push.ts';
+import { pullActivities, pullDirectory, refreshActivity } from './pull.ts';
+import { CLIENT_MARKER, opsOf, pushOutbox } from './push.ts';
 import { entityIdResolver, pendingEntityOps, pushEntityOutbox } from './entity-push.ts';
 import { fromLocalRow, reindexed } from './rows.ts';
 import { createStatusStore, type FailedOpInfo, type StatusListener, type SyncStatus } from './status.ts';
 import type { ConflictRecord, LocalActivity, OpKind, OutboxOp } from './types.ts';
-
-export interface SyncEngineOptions {
-  db: FieldbookDB;
-  transport: Transport;
-  /** The signed-in rep's user id (scope of the pull); null until known. */
-  currentUserId: () => string | null;
-  now?: () => number;
-  random?: () => number;
-  newId?: () => string;
-  timers?: Timers;
-  /** Activities pushed in parallel (default 6). */
-  concurrency?: number;
-  /** per_page asked for on lists (default 100, the contract's maximum). */
-  pageSize?: number;
-  /** Attempts before an op is shown as stuck (default 10). */
-  maxAttempts?: number;
-  leaseMs?: number;
-  requestTimeoutMs?: number;
-  backoff?: BackoffOptions;
-  /** Quiet time after a local change before pushing (default 2 s). */
-  debounceMs?: number;
-  /** Periodic sync while online (default 60 s; 0 = off). */
-  intervalMs?: number;
-  /** Idle polls back off to at most this many intervals: { visible: 4, hidden: 15 }. */
-  idleBackoff?: { visible?: number; hidden?: number };
-  /** Push waits inside a run for retries at most this far away (default 30 s). */
-  maxInRunWaitMs?: number;
-  lockName?: string;
-  pull?: PullOptions;
-  /** Inject a client (tests); default: createCrmClient(transport). */
-  client?: CrmClient;
-  /** Hears each run's report as it ends (diagnostics, the cost bench). */
-  onRun?: (kind: string, report: SyncReport) => void;
-}
-
-export interface SyncReport {
-  push: PushReport | null;
-  pull: PullReport | null;
-  /** Why the run stopped early, if it did. */
-  error: string | null;
-  skipped?: 'offline' | 'auth' | 'stopped';
-}
-
-export type ConflictChoice = 'mine' | 'theirs' | { value: unknown };
-
-export interface SyncEngine {
-  start(): void;
-  /** Stop all timers and runs; a stopped engine writes nothing more. Resolves when its run has ended. */
-  stop(): Promise<void>;
-  syncNow(): Promise<SyncReport>;
-  push(): Promise<SyncReport>;
-  pull(opts?: PullOptions): Promise<SyncReport>;
-  notifyLocalChange(): void;
-  setOnline(online: boolean): void;
-  /** The system woke from sleep. */
-  resume(): void;
-  /**
-   * The window was shown/focused (true) or hidden (false). Shown: poll at once (unless one just
-   * ran) and stop backing off; hidden: idle polls back off further.
-   */
-  setVisible(visible: boolean): void;
-  /** GET one activity now (the rep opened it) and merge it like a pull row; offline it does nothing. */
-  refreshActivity(lid: string): Promise<RefreshOutcome>;
-  /** The rep signed in again after a 401: resume syncing. */
-  authRestored(): void;
-  getStatus(): SyncStatus;
-  subscribe(listener: StatusListener): () => void;
-  retryOp(opId: string, newPayload?: Record<string, unknown>): Promise<void>;
-  discardOp(opId: string): Promise<void>;
-  resolveConflict(id: string, choice: ConflictChoice): Promise<void>;
-  pullDirectory(): Promise<Record<string, number>>;
-  /** GET /users/me where the server offers it; null where it does not (ask the rep instead). */
-  whoAmI(): Promise<RemoteUser | null>;
-  readonly client: CrmClient;
-}
 
 /** setVisible(true) within this long of a poll's start does not poll again. */
 const FOCUS_QUIET_MS = 15_000;
@@ -127,11 +51,6 @@ type RunKind = 'push' | 'pull' | 'sync' | 'edit' | 'poll';
 function mergeKinds(a: RunKind, b: RunKind): RunKind {
   if (a === b) return a;
   return a === 'sync' || b === 'sync' || a === 'pull' || b === 'pull' ? 'sync' : 'poll';
-}
-
-/** A test/bench handle on an engine: when nothing is running or queued. Not part of the RPC surface. */
-export interface SyncEngineInternals extends SyncEngine {
-  whenIdle(): Promise<void>;
 }
 
 /** Fields an op of each kind sets (for conflict resolution: which ops carry a field). */
@@ -575,12 +494,9 @@ function withFields(row: LocalActivity, a: Activity): LocalActivity {
 export function replay(base: Activity, ops: readonly OutboxOp[]): Activity {
   let a = base;
   for (const op of ops) {
+    if (!isChangeKind(op.kind)) continue;
     try {
-      const at = a.updated_at;
-      if (op.kind === 'update') a = applyUpdate(a, op.payload, at);
-      else if (op.kind === 'complete') a = applyComplete(a, op.payload, at);
-      else if (op.kind === 'cancel') a = applyCancel(a, op.payload, at).cancelled;
-      else if (op.kind === 'reschedule') a = applyReschedule(a, op.payload as RescheduleActivityInput, at);
+      a = applyOp(a, op.kind, op.payload, a.updated_at);
     } catch {
       // The server refused or would refuse this step; the rest still applies.
     }
@@ -607,3 +523,4 @@ function createInputFrom(row: LocalActivity, override: unknown): CreateActivityI
 }
 
 export type { ConflictRecord, SyncStatus, StatusListener };
+export type { ConflictChoice, SyncEngine, SyncEngineInternals, SyncEngineOptions, SyncReport } from './engine-types.ts';

@@ -22,7 +22,7 @@
 import { Dexie } from 'dexie';
 import { ApiError, classifyStatus, type PartialRemoteActivity } from '../api/client.ts';
 import {
-  applyCancel, applyComplete, applyCreate, applyReschedule, applyUpdate, instantMs, isPartialRemote, normalizeRemote,
+  applyCreate, applyOp, instantMs, isChangeKind, isPartialRemote, normalizeRemote,
   rescheduledCopy, toIsoInstant, utcDay,
   type Activity, type ActivityType, type BulkActionInput, type CancelActivityInput, type CreateActivityInput,
   type RemoteActivity, type RescheduleActivityInput,
@@ -128,11 +128,8 @@ export function expectedAfter(op: OutboxOp, base: Activity | null, sent: Record<
       const a = applyCreate(body, { id: newId ?? '', now: at, currentUser: { id: body.assigned_user_id ?? '', name: '' }, reminderDefaults: false });
       return a;
     }
-    if (!base) return null;
-    if (op.kind === 'update') return applyUpdate(base, sent, at);
-    if (op.kind === 'complete') return applyComplete(base, sent, at);
-    if (op.kind === 'reschedule') return applyReschedule(base, sent as RescheduleActivityInput, at);
-    if (op.kind === 'cancel') return applyCancel(base, { ...(sent as CancelActivityInput), reschedule: false }, at).cancelled;
+    if (!base || !isChangeKind(op.kind)) return null;
+    return applyOp(base, op.kind, sent, at);
   } catch {
     // The rule refused: see mergeAnswer.
   }
@@ -686,10 +683,10 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   /** The server snapshot after a bulk action (the bulk answer has no records): the rule applied to base. */
   function bulkBase(op: OutboxOp, row: LocalActivity): Activity {
     const base = row.base ?? fromLocalRow(row);
+    // Stamped with the rep's action time as the row shows it.
+    const at = op.kind === 'complete' ? row.completed_at ?? base.updated_at : op.kind === 'cancel' ? row.cancelled_at ?? base.updated_at : row.updated_at;
     try {
-      if (op.kind === 'complete') return applyComplete(base, op.payload, row.completed_at ?? base.updated_at);
-      if (op.kind === 'cancel') return applyCancel(base, op.payload, row.cancelled_at ?? base.updated_at).cancelled;
-      if (op.kind === 'reschedule') return applyReschedule(base, op.payload as RescheduleActivityInput, row.updated_at);
+      if (op.kind === 'complete' || op.kind === 'cancel' || op.kind === 'reschedule') return applyOp(base, op.kind, op.payload, at);
     } catch {
       // The base did not allow it locally but the server did: take our view until the next pull.
     }
