@@ -1,5 +1,9 @@
 /**
- * Pull and reconcile.
+ * Pull and reconcile: the modes and the order of one pull (this file), by stage in files of their
+ * own: pull-pages.ts (fetching list pages, retries, which errors end a run), pull-compare.ts (is
+ * a list item news?), pull-run.ts (one run: pages, confirmations), pull-writer.ts (rows stored
+ * in as few transactions as the network allows), pull-write.ts (rows into the store: insert,
+ * rebase, drop), pull-directory.ts (the offline directory).
  *
  * Scope: activities assigned to the rep, plus open activities on the entities the rep "follows" —
  * the related records of the rep's own open activities (nearest due first, capped), because those
@@ -82,19 +86,16 @@
  * the largest updated_at the rep's own complete scan (full or incremental) read: server time,
  * never the client clock; hot, followed and refresh reads never move it.
  */
-import { ENTITY_COLLECTIONS, COLLECTION_OF, type EntityCollection, type PageMeta } from '../api/envelope.ts';
-import { ApiError, type Page, type RemoteEntity } from '../api/client.ts';
-import {
-  instantMs, isOpen, isPartialRemote, MERGEABLE_FIELDS, normalizeRemote, type Activity, type DirectoryType, type RemoteActivity,
-} from '../domain/index.ts';
-import { backoffDelay } from './backoff.ts';
-import { assertAlive, mapLimit, sleep, StoppedError, yieldToEventLoop, type SyncContext } from './context.ts';
-import { pickMergeable, threeWayMerge } from './merge.ts';
-import { CLIENT_MARKER, isRescheduledCopy } from './push.ts';
-import { reindexed, toLocalRow } from './rows.ts';
-import type { ConflictRecord, DirectoryEntity, LocalActivity, OutboxOp } from './types.ts';
-import { reapplyPendingEntities } from './entity-commands.ts';
-import { wordsOf } from './words.ts';
+import { instantMs, isOpen } from '../domain/index.ts';
+import { assertAlive, mapLimit, type SyncContext } from './context.ts';
+import type { FieldbookDB } from './db.ts';
+import { startRun, type Run } from './pull-run.ts';
+import type { LocalActivity } from './types.ts';
+
+// The stages, for the code and tests that use them by name.
+export { listChanged } from './pull-compare.ts';
+export { pullDirectory, toDirectoryEntity } from './pull-directory.ts';
+export { MAX_PAGES, pageCount, retryGet } from './pull-pages.ts';
 
 export interface PullOptions {
   /** Force a full scan (with mark-and-sweep) even where updated_since would do. */
@@ -150,72 +151,6 @@ export interface PullReport {
   refreshed: number;
 }
 
-/** Tries per GET before a transient failure (5xx, 429, timeout) ends the pull. */
-const GET_ATTEMPTS = 4;
-
-/**
- * A GET is safe to repeat: a transient failure is retried in the run with backoff (honouring
- * Retry-After, within the run's wait limit), so one lost page on a poor network does not cost the
- * whole pull, and the push that follows a pull is not held back by it.
- */
-export async function retryGet<T>(ctx: SyncContext, get: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await get();
-    } catch (e) {
-      if (!(e instanceof ApiError) || e.kind !== 'transient' || attempt >= GET_ATTEMPTS) throw e;
-      const delay = backoffDelay(attempt, ctx.random, e.retryAfterMs, ctx.backoff);
-      if (delay > ctx.maxInRunWaitMs) throw e;
-      await sleep(ctx, delay);
-    }
-  }
-}
-
-/**
- * Hard cap on pages of one list: 2 000 pages is 100 000 records at the smallest per_page a CRM
- * is seen to use (50) — twenty times a big rep's book — and about an hour of requests at the
- * stand-in's latency. Past it something is wrong with the server's meta, not with the data.
- */
-export const MAX_PAGES = 2_000;
-
-/** How many pages a list has, from its first page: never more than total/per_page or MAX_PAGES, whatever last_page says. */
-export function pageCount(meta: PageMeta, firstItems: number, askedPerPage: number): number {
-  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  const said = num(meta.per_page);
-  const perPage = said !== null && said >= 1 ? Math.floor(said) : Math.max(1, firstItems || askedPerPage);
-  const total = num(meta.total);
-  const byTotal = total !== null && total >= 0 ? Math.ceil(total / perPage) : null;
-  const last = num(meta.last_page);
-  let n = last !== null && last >= 1 ? Math.floor(last) : (byTotal ?? 1);
-  if (byTotal !== null) n = Math.min(n, byTotal);
-  return Math.max(1, Math.min(n, MAX_PAGES));
-}
-
-/**
- * Fetch pages 2..count of a list CONCURRENCY at a time; stops asking once a page comes back empty
- * (a server whose meta overstates the list).
- */
-async function restOfPages<T>(ctx: SyncContext, count: number, get: (page: number) => Promise<Page<T>>, handle: (page: Page<T>) => Promise<void>): Promise<void> {
-  let exhausted = false;
-  const pages = Array.from({ length: Math.max(0, count - 1) }, (_, i) => i + 2);
-  await mapLimit(pages, ctx.concurrency, async (page) => {
-    if (exhausted) return;
-    const res = await retryGet(ctx, () => get(page));
-    if (res.items.length === 0 && res.invalid === 0) { exhausted = true; return; }
-    await handle(res);
-  });
-}
-
-/** No answer at all (network down, timeout): the whole run cannot go on, unlike one bad row. */
-function noAnswer(e: unknown): boolean {
-  return e instanceof ApiError && e.noResponse;
-}
-
-/** Errors that end a pull; anything else about one row is counted and the row kept. */
-function endsRun(e: unknown): boolean {
-  return e instanceof StoppedError || (e instanceof ApiError && e.kind === 'auth') || noAnswer(e);
-}
-
 const META_WATERMARK = 'pull.watermark';
 const META_COUNT = 'pull.count';
 /** Client ms of the last full reconcile / hourly window+followed read / rolling refresh state. */
@@ -234,41 +169,6 @@ interface RefreshState {
   restCursor: string;
   /** The last full scan's list items lacked detail fields (a plain server): refresh in rotation. */
   partial: boolean;
-}
-
-/** The fields compared between a list item and the stored snapshot (when the item carries them). */
-const COMPARED = [...MERGEABLE_FIELDS, 'created_at', 'updated_at'] as const;
-
-function sameValue(field: string, a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if ((a === null || a === undefined) && (b === null || b === undefined)) return true;
-  if (typeof a === 'string' && typeof b === 'string' && field.endsWith('_at')) {
-    const x = Date.parse(a);
-    const y = Date.parse(b);
-    return !Number.isNaN(x) && x === y;
-  }
-  if (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null) return stable(a) === stable(b);
-  return false;
-}
-
-function stable(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stable).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stable((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'undefined';
-}
-
-/**
- * Does the list item say something the snapshot does not? Only the fields the item carries are
- * compared (ids also from `activityable`/`assigned_user`/`contact`); is_overdue is derived from
- * the clock and ignored, as are fields this version does not know.
- */
-export function listChanged(item: RemoteActivity, base: Activity): boolean {
-  const a = normalizeRemote(item);
-  const has = (f: string) =>
-    f in item || (f === 'activityable_id' && !!item.activityable) || (f === 'assigned_user_id' && !!item.assigned_user) || (f === 'contact_id' && 'contact' in item);
-  return COMPARED.some((f) => has(f) && !sameValue(f, a[f], base[f]));
 }
 
 /** UTC calendar day of an epoch ms, as the list's due_date_from/due_date_to take it. */
@@ -321,7 +221,7 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
     });
   }
   if (followed && me) {
-    const list = await followedEntities(me, opts.maxFollowed ?? 25);
+    const list = await followedEntities(db, me, opts.maxFollowed ?? 25);
     report.followed = list.length;
     await mapLimit(list, Math.max(1, Math.floor(ctx.concurrency / 2)), async ([type, id]) => {
       await run.scanList({ activityable_type: type, activityable_id: id, ...(mode === 'incremental' ? { updated_since: watermark } : {}) },
@@ -341,11 +241,11 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
     const days = opts.windowDays ?? DEFAULT_WINDOW_DAYS;
     const from = utcDay(nowMs - days * DAY_MS);
     const to = utcDay(nowMs + days * DAY_MS);
-    const inWindow = await windowRows(me, Date.parse(`${from}T00:00:00Z`), Date.parse(`${to}T00:00:00Z`) + DAY_MS);
+    const inWindow = await windowRows(db, me, Date.parse(`${from}T00:00:00Z`), Date.parse(`${to}T00:00:00Z`) + DAY_MS);
     await run.scanList({ ...scope, due_date_from: from, due_date_to: to }, () => true);
     await run.sweep(me, inWindow);
     if (mode === 'hot' && (run.sawPartial() || prevRefresh?.partial)) {
-      refresh = await rollingRefresh(prevRefresh, inWindow, opts.refreshPerHour ?? DEFAULT_REFRESH_PER_HOUR);
+      refresh = await rollingRefresh({ run, known, me, nowMs, fullAt }, prevRefresh, inWindow, opts.refreshPerHour ?? DEFAULT_REFRESH_PER_HOUR);
     }
   }
 
@@ -369,55 +269,60 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
     ...(refresh ? [{ key: META_REFRESH, value: refresh }] : []),
   ]);
   return report;
+}
 
-  // ---------------------------------------------------------------------------------------------
-  async function followedEntities(user: string, max: number): Promise<[string, string][]> {
-    const out = new Map<string, [string, string]>();
-    await db.activities
-      .where('[open+due_ms]').between([1, -Infinity], [1, Infinity])
-      .until(() => out.size >= max)
-      .each((r) => {
-        if (r.assigned_user_id === user && r.deleted === 0 && r.activityable_id) {
-          out.set(`${r.activityable_type}|${r.activityable_id}`, [r.activityable_type, r.activityable_id]);
-        }
-      });
-    return [...out.values()];
-  }
+// ---------------------------------------------------------------------------------------------
+/** What the rolling refresh needs of the pull it runs in. */
+interface RefreshAt { run: Run; known: Map<string, string>; me: string | null; nowMs: number; fullAt: number | null }
 
-  /**
-   * Server ids of the rows the window scan must see: by their server snapshot (base) the rep's and
-   * due in [fromMs, toMs). The due index narrows the read; the base decides (a local edit that
-   * moved the due date does not make the row look deleted on the server).
-   */
-  async function windowRows(user: string | null, fromMs: number, toMs: number): Promise<string[]> {
-    const rows = await db.activities.where('due_ms').between(fromMs - 31 * DAY_MS, toMs + 31 * DAY_MS, true, false).toArray();
-    return rows.filter((r) => {
-      if (r.server_id === null || !r.base?.due_at) return false;
-      const d = Date.parse(r.base.due_at);
-      return d >= fromMs && d < toMs && (!user || r.base.assigned_user_id === user);
-    }).map((r) => r.server_id as string);
-  }
+/** The records of the rep's open activities, nearest due first: whose open activities the rep follows. */
+async function followedEntities(db: FieldbookDB, user: string, max: number): Promise<[string, string][]> {
+  const out = new Map<string, [string, string]>();
+  await db.activities
+    .where('[open+due_ms]').between([1, -Infinity], [1, Infinity])
+    .until(() => out.size >= max)
+    .each((r) => {
+      if (r.assigned_user_id === user && r.deleted === 0 && r.activityable_id) {
+        out.set(`${r.activityable_type}|${r.activityable_id}`, [r.activityable_type, r.activityable_id]);
+      }
+    });
+  return [...out.values()];
+}
 
-  /**
-   * Re-read a slice of details the lists cannot show (plain servers): the window rows about once an
-   * hour, then the rest in rotation with what is left of the hourly budget.
-   */
-  async function rollingRefresh(state: RefreshState | undefined, inWindow: string[], perHour: number): Promise<RefreshState> {
-    await run.ensureKnown();
-    const last = state?.at ?? fullAt ?? nowMs;
-    const elapsed = Math.max(0, Math.min(HOUR_MS, nowMs - last));
-    const windowIds = [...new Set(inWindow)].sort();
-    const windowSet = new Set(windowIds);
-    const rest = [...known.keys()].filter((id) => !windowSet.has(id)).sort();
-    const budget = Math.floor((perHour * elapsed) / HOUR_MS);
-    // The window's share aims at a full round in 45 minutes, so every window row is re-read within the hour.
-    const forWindow = Math.min(budget, Math.ceil((Math.min(windowIds.length, perHour) * elapsed) / (0.75 * HOUR_MS)));
-    const a = rotate(windowIds, state?.windowCursor ?? '', forWindow);
-    const b = rotate(rest, state?.restCursor ?? '', budget - a.ids.length);
-    await run.refreshDetails([...a.ids, ...b.ids], me);
-    // Nothing spent (too little time since the last poll): keep the clock where it was so the time adds up.
-    return { at: budget > 0 ? nowMs : last, windowCursor: a.cursor ?? state?.windowCursor ?? '', restCursor: b.cursor ?? state?.restCursor ?? '', partial: true };
-  }
+/**
+ * Server ids of the rows the window scan must see: by their server snapshot (base) the rep's and
+ * due in [fromMs, toMs). The due index narrows the read; the base decides (a local edit that
+ * moved the due date does not make the row look deleted on the server).
+ */
+async function windowRows(db: FieldbookDB, user: string | null, fromMs: number, toMs: number): Promise<string[]> {
+  const rows = await db.activities.where('due_ms').between(fromMs - 31 * DAY_MS, toMs + 31 * DAY_MS, true, false).toArray();
+  return rows.filter((r) => {
+    if (r.server_id === null || !r.base?.due_at) return false;
+    const d = Date.parse(r.base.due_at);
+    return d >= fromMs && d < toMs && (!user || r.base.assigned_user_id === user);
+  }).map((r) => r.server_id as string);
+}
+
+/**
+ * Re-read a slice of details the lists cannot show (plain servers): the window rows about once an
+ * hour, then the rest in rotation with what is left of the hourly budget.
+ */
+async function rollingRefresh(at: RefreshAt, state: RefreshState | undefined, inWindow: string[], perHour: number): Promise<RefreshState> {
+  const { run, known, me, nowMs, fullAt } = at;
+  await run.ensureKnown();
+  const last = state?.at ?? fullAt ?? nowMs;
+  const elapsed = Math.max(0, Math.min(HOUR_MS, nowMs - last));
+  const windowIds = [...new Set(inWindow)].sort();
+  const windowSet = new Set(windowIds);
+  const rest = [...known.keys()].filter((id) => !windowSet.has(id)).sort();
+  const budget = Math.floor((perHour * elapsed) / HOUR_MS);
+  // The window's share aims at a full round in 45 minutes, so every window row is re-read within the hour.
+  const forWindow = Math.min(budget, Math.ceil((Math.min(windowIds.length, perHour) * elapsed) / (0.75 * HOUR_MS)));
+  const a = rotate(windowIds, state?.windowCursor ?? '', forWindow);
+  const b = rotate(rest, state?.restCursor ?? '', budget - a.ids.length);
+  await run.refreshDetails([...a.ids, ...b.ids], me);
+  // Nothing spent (too little time since the last poll): keep the clock where it was so the time adds up.
+  return { at: budget > 0 ? nowMs : last, windowCursor: a.cursor ?? state?.windowCursor ?? '', restCursor: b.cursor ?? state?.restCursor ?? '', partial: true };
 }
 
 /** The next `n` ids after `cursor` in sorted `ids`, wrapping around. */
@@ -452,308 +357,4 @@ export async function refreshActivity(ctx: SyncContext, lid: string): Promise<Re
   await run.refreshDetails([row.server_id], null);
   if (report.replaced || report.rebased) return 'refreshed';
   return report.deleted || report.conflicts ? 'gone' : 'unchanged';
-}
-
-/** The state and helpers of one pull (or one refresh): what was seen, fetched and written. */
-async function startRun(ctx: SyncContext, report: PullReport, known: Map<string, string>, load?: () => Promise<void>) {
-  const { db, client } = ctx;
-  let loading: Promise<void> | null = null;
-  const ensureKnown = () => (loading ??= load ? load() : Promise.resolve());
-  const generation = ctx.newId();
-  /** Every server id handled in this run (claimed synchronously, before any await). */
-  const seen = new Set<string>();
-  /** Server ids whose detail was read in this run (a refresh skips them). */
-  const fetched = new Set<string>();
-  let partialSeen = false;
-  const awaited = await awaitedCopies();
-
-  return {
-    sawPartial: () => partialSeen,
-    ensureKnown,
-
-    /** Every page of one list; `onItem` hears of each kept item (ok = it could be read in full). */
-    async scanList(query: Record<string, string | undefined>, keep: (a: Activity) => boolean, onItem?: (a: Activity, ok: boolean) => void): Promise<void> {
-      const q = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string>;
-      const get = (page: number) => client.listActivities({ ...q, page, per_page: ctx.pageSize });
-      const first = await retryGet(ctx, () => get(1));
-      await handlePage(first, keep, onItem);
-      await restOfPages(ctx, pageCount(first.meta, first.items.length, ctx.pageSize), get, (p) => handlePage(p, keep, onItem));
-    },
-
-    /**
-     * Confirm the rows of a completed scope that the scan did not see, one GET each: 404 → gone;
-     * out of scope with nothing pending → dropped; otherwise refreshed.
-     */
-    async sweep(user: string | null, candidates: string[]): Promise<void> {
-      await ensureKnown();
-      const missing = [...new Set(candidates)].filter((id) => !seen.has(id) && known.has(id));
-      if (!missing.length) return;
-      for (const id of missing) seen.add(id);
-      await confirm(missing, user, false);
-    },
-
-    /** Re-read these rows' details and merge what changed (rolling refresh, refresh-on-open). */
-    async refreshDetails(ids: string[], user: string | null): Promise<void> {
-      await ensureKnown();
-      const todo = ids.filter((id) => known.has(id) && !fetched.has(id));
-      for (const id of todo) seen.add(id);
-      await confirm(todo, user, true);
-    },
-  };
-
-  async function handlePage(page: Page<RemoteActivity>, keep: (a: Activity) => boolean, onItem?: (a: Activity, ok: boolean) => void): Promise<void> {
-    report.pages++;
-    report.invalid += page.invalid;
-    // Claimed before the first await: the same id in this page, an earlier page or a parallel one is taken once.
-    const fresh: RemoteActivity[] = [];
-    for (const item of page.items) {
-      if (seen.has(item.id)) { report.duplicates++; continue; }
-      if (!keep(normalizeRemote(item))) continue;
-      seen.add(item.id);
-      fresh.push(item);
-    }
-    if (fresh.some(isPartialRemote)) partialSeen = true;
-    if (fresh.length) await ensureKnown();
-    const lids = fresh.map((i) => known.get(i.id)).filter((l): l is string => l !== undefined);
-    const rows = lids.length ? await db.activities.bulkGet(lids) : [];
-    const baseOf = new Map(rows.filter((r): r is LocalActivity => !!r?.server_id).map((r) => [r.server_id as string, r.base]));
-    // A list item equal to the snapshot on every field it carries changes nothing: no GET, no write.
-    const changed = fresh.filter((item) => {
-      const base = baseOf.get(item.id);
-      return !base || listChanged(item, base);
-    });
-    const partial = changed.filter(isPartialRemote);
-    report.detailFetches += partial.length;
-    const details = new Map<string, Activity | null>();
-    await mapLimit(partial, ctx.concurrency, async (item) => {
-      details.set(item.id, await detail(item.id));
-    });
-    const acts: Activity[] = [];
-    for (const item of fresh) {
-      const isChanged = changed.includes(item);
-      const a = !isChanged ? normalizeRemote(item) : isPartialRemote(item) ? details.get(item.id) ?? null : normalizeRemote(item);
-      if (!a) { onItem?.(normalizeRemote(item), false); continue; }
-      onItem?.(a, true);
-      if (!isChanged || !keep(a)) continue;
-      acts.push(a);
-    }
-    report.items += fresh.length;
-    if (acts.length) await writePage(acts);
-    await yieldToEventLoop(ctx);
-  }
-
-  /** GET /{id}; null (counted) when that one row cannot be read. */
-  async function detail(id: string): Promise<Activity | null> {
-    fetched.add(id);
-    try {
-      return normalizeRemote((await retryGet(ctx, () => client.getActivity(id))).data);
-    } catch (e) {
-      if (endsRun(e)) throw e;
-      rowError(id);
-      return null;
-    }
-  }
-
-  function rowError(id: string): void {
-    report.rowErrors++;
-    if (report.rowErrorIds.length < 20) report.rowErrorIds.push(id);
-  }
-
-  /** GET each id: 404 → gone; out of the rep's scope → dropped; changed → merged. */
-  async function confirm(ids: string[], user: string | null, isRefresh: boolean): Promise<void> {
-    if (!ids.length) return;
-    const rows = (await db.activities.bulkGet(ids.map((id) => known.get(id) as string)))
-      .filter((r): r is LocalActivity => r !== undefined && r.server_id !== null);
-    const gone: LocalActivity[] = [];
-    const refresh: Activity[] = [];
-    const leftScope: LocalActivity[] = [];
-    await mapLimit(rows, ctx.concurrency, async (row) => {
-      const id = row.server_id as string;
-      fetched.add(id);
-      try {
-        const a = normalizeRemote((await retryGet(ctx, () => client.getActivity(id))).data);
-        if (isRefresh) report.refreshed++;
-        if (user && a.assigned_user_id !== user && !isOpen(a.status)) leftScope.push(row);
-        else if (!row.base || COMPARED.some((f) => !sameValue(f, a[f], row.base?.[f]))) refresh.push(a);
-      } catch (e) {
-        if (e instanceof ApiError && e.kind === 'not_found') gone.push(row);
-        else if (endsRun(e)) throw e;
-        else rowError(id);
-      }
-    });
-    if (refresh.length) await writePage(refresh);
-    await dropGone(gone, leftScope);
-  }
-
-  async function dropGone(gone: LocalActivity[], leftScope: LocalActivity[]): Promise<void> {
-    if (!gone.length && !leftScope.length) return;
-    assertAlive(ctx);
-    await db.transaction('rw', db.activities, db.outbox, db.conflicts, async () => {
-      for (const row of [...gone, ...leftScope]) {
-        const ops = await db.outbox.where('lid').equals(row.lid).toArray();
-        const isGone = gone.includes(row);
-        if (ops.length === 0 || (isGone && ops.every((o) => o.kind === 'delete'))) {
-          await db.outbox.bulkDelete(ops.map((o) => o.seq as number));
-          await db.activities.delete(row.lid);
-          await db.conflicts.where('lid').equals(row.lid).delete();
-          if (row.server_id) known.delete(row.server_id);
-          report.deleted++;
-        } else if (isGone) {
-          await db.conflicts.put({
-            id: `${row.lid}|*`, lid: row.lid, kind: 'deleted_remote', field: '*', base: row.base, local: null, remote: null, created_at: ctx.now(),
-          });
-          await db.activities.update(row.lid, { sync: 'conflict' });
-          report.conflicts++;
-        }
-      }
-    });
-  }
-
-  async function writePage(acts: Activity[]): Promise<void> {
-    assertAlive(ctx);
-    await db.transaction('rw', db.activities, db.outbox, db.conflicts, async () => {
-      const lids0 = acts.map((a) => known.get(a.id)).filter((l): l is string => l !== undefined);
-      const existing = lids0.length ? (await db.activities.bulkGet(lids0)).filter((r): r is LocalActivity => r !== undefined) : [];
-      const byServer = new Map(existing.filter((r) => r.server_id !== null).map((r) => [r.server_id as string, r]));
-      // Our own creates whose answer was lost: recognised by the client marker.
-      const markers = acts.filter((a) => !byServer.has(a.id) && typeof a.custom_fields[CLIENT_MARKER] === 'string');
-      if (markers.length) {
-        const creates = await db.outbox.where('op_id').anyOf(markers.map((a) => a.custom_fields[CLIENT_MARKER] as string)).toArray();
-        for (const op of creates) {
-          const a = markers.find((m) => m.custom_fields[CLIENT_MARKER] === op.op_id);
-          const row = a ? await db.activities.get(op.lid) : undefined;
-          if (!a || !row || op.kind !== 'create' || op.state === 'inflight') continue;
-          await db.outbox.delete(op.seq);
-          known.set(a.id, row.lid);
-          byServer.set(a.id, { ...row, server_id: a.id, base: a });
-        }
-      }
-      const lids = [...byServer.values()].map((r) => r.lid);
-      const ops = lids.length ? await db.outbox.where('lid').anyOf(lids).toArray() : [];
-      const opsByLid = new Map<string, OutboxOp[]>();
-      for (const op of ops.sort((x, y) => (x.seq ?? 0) - (y.seq ?? 0))) {
-        const list = opsByLid.get(op.lid);
-        if (list) list.push(op); else opsByLid.set(op.lid, [op]);
-      }
-      const rows: LocalActivity[] = [];
-      const conflicts: ConflictRecord[] = [];
-      for (const a of acts) {
-        const e = byServer.get(a.id);
-        if (!e) {
-          if (awaited(a) || known.has(a.id)) continue;
-          const lid = ctx.newId();
-          known.set(a.id, lid);
-          rows.push(toLocalRow(a, { lid, base: a, sync: 'synced', seen_in_pull: generation }));
-          report.inserted++;
-          continue;
-        }
-        const pending = opsByLid.get(e.lid) ?? [];
-        if (pending.length === 0 && e.sync !== 'conflict') {
-          rows.push(toLocalRow(a, { lid: e.lid, base: a, sync: 'synced', seen_in_pull: generation }));
-          report.replaced++;
-          continue;
-        }
-        if (e.sync === 'conflict' || e.deleted === 1 || pending.some((o) => o.maybe_sent || o.state === 'inflight') || !e.base) {
-          rows.push({ ...e, seen_in_pull: generation, ...(e.base ? {} : { base: a }) });
-          continue;
-        }
-        const m = threeWayMerge(pickMergeable(e.base), pickMergeable(e), pickMergeable(a));
-        report.rebased++;
-        await stripTaken(pending, m.tookRemote, m.merged.custom_fields);
-        for (const c of m.conflicts) {
-          conflicts.push({ id: `${e.lid}|${c.field}`, lid: e.lid, kind: c.kind, field: c.field, base: c.base, local: c.local, remote: c.remote, created_at: ctx.now() });
-        }
-        const merged = { ...e, ...m.merged };
-        rows.push({
-          ...reindexed(merged), base: a, seen_in_pull: generation,
-          sync: m.conflicts.length ? 'conflict' : e.sync,
-        });
-      }
-      await db.activities.bulkPut(rows);
-      if (conflicts.length) {
-        report.conflicts += conflicts.length;
-        await db.conflicts.bulkPut(conflicts);
-      }
-    });
-  }
-
-  /**
-   * The copies a cancel-with-reschedule of unknown outcome (maybe sent, or in flight for a sender
-   * that died) may have made on the server. When that cancel settles, the push maps its copy to
-   * the local child row (push.ts findChild, same rule: isRescheduledCopy); inserted here as a row of its own,
-   * the copy would look taken and the child's queued changes would wait for ever. So such a record
-   * is not stored until then.
-   */
-  async function awaitedCopies(): Promise<(a: Activity) => boolean> {
-    const cancels = (await db.outbox.toArray()).filter((o) =>
-      o.kind === 'cancel' && o.child_lid && (o.maybe_sent === true || o.state === 'inflight') &&
-      o.payload.reschedule === true && typeof o.payload.reschedule_date === 'string');
-    const matchers: ((a: Activity) => boolean)[] = [];
-    for (const op of cancels) {
-      const [parent, child] = await db.activities.bulkGet([op.lid, op.child_lid as string]);
-      if (!parent || !child || child.server_id) continue;
-      const date = op.payload.reschedule_date as string;
-      matchers.push((a) => isRescheduledCopy(a, parent, date));
-    }
-    return (a) => matchers.some((m) => m(a));
-  }
-
-  /** Queued updates must not send back values the server has since changed and the rep did not. */
-  async function stripTaken(pending: OutboxOp[], taken: string[], mergedCustom: Record<string, unknown>): Promise<void> {
-    if (!taken.length) return;
-    const top = taken.filter((f) => !f.startsWith('custom_fields.'));
-    const custom = taken.length !== top.length;
-    for (const op of pending) {
-      if (op.kind !== 'update' || op.maybe_sent || op.state !== 'queued') continue;
-      const payload = { ...op.payload };
-      for (const f of top) delete payload[f];
-      if (custom && 'custom_fields' in payload) payload.custom_fields = mergedCustom;
-      if (Object.keys(payload).length === 0) await db.outbox.delete(op.seq);
-      else await db.outbox.update(op.seq, { payload });
-    }
-  }
-}
-
-// -----------------------------------------------------------------------------------------------
-// Directory
-
-const TYPE_OF: Record<EntityCollection, DirectoryType> = Object.fromEntries(
-  Object.entries(COLLECTION_OF).map(([t, c]) => [c, t]),
-) as Record<EntityCollection, DirectoryType>;
-
-export function toDirectoryEntity(type: DirectoryType, e: RemoteEntity): DirectoryEntity {
-  return {
-    type, id: e.id, name: e.name, email: e.email ?? null, phone: e.phone ?? null, value: e.value ?? null,
-    stage: e.stage ?? null, status: e.status ?? null, customer_id: e.customer_id ?? null, time_zone: e.time_zone ?? null,
-    words: wordsOf(e.name),
-    // Every field the server sent, for the opportunity/customer edit forms (offline too).
-    details: { ...e },
-  };
-}
-
-/** Refresh the offline directory (leads, customers, opportunities, contacts, users); entries gone from the server are dropped. */
-export async function pullDirectory(ctx: SyncContext): Promise<Record<DirectoryType, number>> {
-  const counts = {} as Record<DirectoryType, number>;
-  for (const collection of ENTITY_COLLECTIONS) {
-    const type = TYPE_OF[collection];
-    const seen = new Set<string>();
-    const write = async (page: Page<RemoteEntity>) => {
-      assertAlive(ctx);
-      const rows = page.items.map((e) => toDirectoryEntity(type, e));
-      for (const r of rows) seen.add(r.id);
-      await ctx.db.entities.bulkPut(rows);
-      await yieldToEventLoop(ctx);
-    };
-    const get = (page: number) => ctx.client.listEntities(collection, { page, per_page: ctx.pageSize });
-    const first = await retryGet(ctx, () => get(1));
-    await write(first);
-    await restOfPages(ctx, pageCount(first.meta, first.items.length, ctx.pageSize), get, write);
-    assertAlive(ctx);
-    const stale = (await ctx.db.entities.where('type').equals(type).primaryKeys()).filter(([, id]) => !seen.has(id));
-    if (stale.length) await ctx.db.entities.bulkDelete(stale);
-    counts[type] = seen.size;
-  }
-  // Records created or edited here and not yet sent show as the rep left them.
-  await reapplyPendingEntities(ctx.db);
-  return counts;
 }
