@@ -19,7 +19,9 @@ export type {
 
 // The engine: push, pull, status, the rep's decisions on failed ops and conflicts.
 export { createSyncEngine } from './engine.ts';
-export type { ConflictChoice, SyncEngine, SyncEngineInternals, SyncEngineOptions, SyncReport } from './engine.ts';
+export type {
+  ConflictChoice, SyncEngine, SyncEngineInternals, SyncEngineOptions, SyncEnginePort, SyncReport,
+} from './engine-types.ts';
 export type { Timers } from './context.ts';
 export type { PullMode, PullOptions, PullReport, RefreshOutcome } from './pull.ts';
 export type { PushReport } from './push.ts';

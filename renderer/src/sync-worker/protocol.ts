@@ -8,7 +8,7 @@
  * stay there), error (something in the worker failed outside any call).
  */
 import { z } from 'zod';
-import type { SyncStatus } from '#shared/sync/index';
+import type { SyncEngineOptions, SyncEnginePort, SyncStatus } from '#shared/sync/index';
 
 /** What crosses the boundary for a thrown error; rebuilt as an Error with the same name and message. */
 export const wireErrorSchema = z.object({
@@ -35,11 +35,17 @@ export const httpResponseSchema = z.object({
   body: z.string(),
 });
 
+/** Every PullOptions field (checked below: a field the engine grows and this schema lacks fails tsc). */
 const pullOptionsSchema = z.object({
   full: z.boolean().optional(),
   followEntities: z.boolean().optional(),
   maxFollowed: z.number().optional(),
   fullEvery: z.number().optional(),
+  incrementalOnly: z.boolean().optional(),
+  poll: z.boolean().optional(),
+  reconcileEveryMs: z.number().optional(),
+  windowDays: z.number().optional(),
+  refreshPerHour: z.number().optional(),
 });
 
 const conflictChoiceSchema = z.union([z.literal('mine'), z.literal('theirs'), z.object({ value: z.unknown() })]);
@@ -65,31 +71,79 @@ const syncReportSchema = z.object({
 const remoteUserSchema = z.looseObject({ id: z.string(), name: z.string() });
 
 /**
- * Every engine method the UI can call through the worker: the argument tuple it takes and the
- * value it resolves with. getStatus and subscribe are answered on the UI thread from the
- * status messages.
+ * The engine methods the worker answers: the engine's port (shared/sync SyncEnginePort) without
+ * getStatus and subscribe, which the UI thread answers from the status messages.
+ */
+export type RpcEngine = Omit<SyncEnginePort, 'getStatus' | 'subscribe'>;
+
+/**
+ * 'fire': the method returns nothing; the UI thread does not wait, and a failure is reported on
+ * the status. 'call': the UI thread awaits the worker's answer.
+ */
+type ModeOf<F> = F extends (...args: never[]) => Promise<unknown> ? 'call' : 'fire';
+
+/** One entry per engine method: its argument tuple, its result and how the UI thread calls it. */
+export type MethodTable = { [K in keyof RpcEngine]: { args: z.ZodType<unknown[]>; result: z.ZodType; mode: ModeOf<RpcEngine[K]> } };
+
+/**
+ * Every engine method the UI can call through the worker. `satisfies MethodTable` makes a method
+ * missing here (or one the engine no longer has) a compile error, and the checks below make each
+ * schema match the method's own parameter and result types.
  */
 export const METHODS = {
-  start: { args: z.tuple([]), result: z.undefined() },
-  stop: { args: z.tuple([]), result: z.undefined() },
-  syncNow: { args: z.tuple([]), result: syncReportSchema },
-  push: { args: z.tuple([]), result: syncReportSchema },
-  pull: { args: z.tuple([pullOptionsSchema.optional()]), result: syncReportSchema },
-  notifyLocalChange: { args: z.tuple([]), result: z.undefined() },
-  setOnline: { args: z.tuple([z.boolean()]), result: z.undefined() },
-  resume: { args: z.tuple([]), result: z.undefined() },
-  setVisible: { args: z.tuple([z.boolean()]), result: z.undefined() },
-  refreshActivity: { args: z.tuple([z.string()]), result: z.enum(['refreshed', 'unchanged', 'gone', 'skipped']) },
-  authRestored: { args: z.tuple([]), result: z.undefined() },
-  retryOp: { args: z.tuple([z.string(), z.record(z.string(), z.unknown()).optional()]), result: z.undefined() },
-  discardOp: { args: z.tuple([z.string()]), result: z.undefined() },
-  resolveConflict: { args: z.tuple([z.string(), conflictChoiceSchema]), result: z.undefined() },
-  pullDirectory: { args: z.tuple([]), result: countsSchema },
-  whoAmI: { args: z.tuple([]), result: remoteUserSchema.nullable() },
-} as const;
+  start: { args: z.tuple([]), result: z.undefined(), mode: 'fire' },
+  stop: { args: z.tuple([]), result: z.undefined(), mode: 'call' },
+  syncNow: { args: z.tuple([]), result: syncReportSchema, mode: 'call' },
+  push: { args: z.tuple([]), result: syncReportSchema, mode: 'call' },
+  pull: { args: z.tuple([pullOptionsSchema.optional()]), result: syncReportSchema, mode: 'call' },
+  notifyLocalChange: { args: z.tuple([]), result: z.undefined(), mode: 'fire' },
+  setOnline: { args: z.tuple([z.boolean()]), result: z.undefined(), mode: 'fire' },
+  resume: { args: z.tuple([]), result: z.undefined(), mode: 'fire' },
+  setVisible: { args: z.tuple([z.boolean()]), result: z.undefined(), mode: 'fire' },
+  refreshActivity: { args: z.tuple([z.string()]), result: z.enum(['refreshed', 'unchanged', 'gone', 'skipped']), mode: 'call' },
+  authRestored: { args: z.tuple([]), result: z.undefined(), mode: 'fire' },
+  retryOp: { args: z.tuple([z.string(), z.record(z.string(), z.unknown()).optional()]), result: z.undefined(), mode: 'call' },
+  discardOp: { args: z.tuple([z.string()]), result: z.undefined(), mode: 'call' },
+  resolveConflict: { args: z.tuple([z.string(), conflictChoiceSchema]), result: z.undefined(), mode: 'call' },
+  pullDirectory: { args: z.tuple([]), result: countsSchema, mode: 'call' },
+  whoAmI: { args: z.tuple([]), result: remoteUserSchema.nullable(), mode: 'call' },
+} as const satisfies MethodTable;
 
 export type MethodName = keyof typeof METHODS;
 export const METHOD_NAMES = Object.keys(METHODS) as [MethodName, ...MethodName[]];
+
+// ---- Compile-time checks: the schemas say exactly what the engine's types say. ----
+
+/**
+ * A type with optional marks, `undefined` and index signatures taken out, all the way down, so two
+ * shapes compare field by field: a field one side lacks is a difference even where it is optional.
+ */
+export type Strict<T> = T extends readonly unknown[]
+  ? { -readonly [K in keyof T]-?: Strict<Exclude<T[K], undefined>> }
+  : T extends object
+    ? { [K in keyof T as string extends K ? never : number extends K ? never : K]-?: Strict<Exclude<T[K], undefined>> }
+    : T;
+/** true when A and B have the same fields with the same types (see Strict). */
+export type SameShape<A, B> = [Strict<A>] extends [Strict<B>] ? ([Strict<B>] extends [Strict<A>] ? true : false) : false;
+/** void (a method that returns nothing) crosses as undefined. */
+type Crossed<T> = [T] extends [void] ? undefined : T;
+
+/** Methods whose argument schema differs from the engine's parameters (never when all match). */
+export type ArgsMismatch = {
+  [K in MethodName]: SameShape<z.output<(typeof METHODS)[K]['args']>, Parameters<RpcEngine[K]>> extends true ? never : K
+}[MethodName];
+/** Methods whose result the schema would not accept as the engine's type says it is (never when all do). */
+export type ResultMismatch = {
+  [K in MethodName]: [Strict<Crossed<Awaited<ReturnType<RpcEngine[K]>>>>] extends [Strict<z.output<(typeof METHODS)[K]['result']>>] ? never : K
+}[MethodName];
+/** The worker's engine options: each one the schema names has the engine's own type. */
+type OptionsMismatch = SameShape<WorkerEngineOptions, Pick<SyncEngineOptions, keyof WorkerEngineOptions>> extends true ? never : 'engineOptionsSchema';
+
+type Check<Mismatch> = [Mismatch] extends [never] ? true : Mismatch;
+/** A compile error here names the method (or schema) whose schema and engine type disagree. */
+export const SCHEMAS_MATCH_ENGINE: { args: Check<ArgsMismatch>; result: Check<ResultMismatch>; options: Check<OptionsMismatch> } = {
+  args: true, result: true, options: true,
+};
 
 const failedOpSchema = z.looseObject({
   op_id: z.string(), lid: z.string(), kind: z.enum(['create', 'update', 'complete', 'cancel', 'reschedule', 'delete']), state: z.enum(['failed', 'blocked']),

@@ -9,12 +9,11 @@
  */
 import { Dexie } from 'dexie';
 import type { Transport } from '#shared/ipc/platform';
-import { INITIAL_STATUS, type StatusListener } from '#shared/sync/index';
-import type { ConflictChoice, SyncEngine, SyncReport, SyncStatus } from '../app/ports.ts';
+import { INITIAL_STATUS, type StatusListener, type SyncEnginePort as SyncEngine, type SyncStatus } from '#shared/sync/index';
 import { invokeEngine } from './invoke.ts';
 import {
-  fromWorkerSchema, parseArgs, parseMessage, parseResult, RemoteError, toWireError,
-  statusFromWire, type Endpoint, type FromWorker, type FromWorkerParsed, type MethodName, type ToWorker, type WorkerEngineOptions,
+  fromWorkerSchema, METHOD_NAMES, METHODS, parseArgs, parseMessage, parseResult, RemoteError, toWireError,
+  statusFromWire, type Endpoint, type FromWorker, type FromWorkerParsed, type MethodName, type RpcEngine, type ToWorker, type WorkerEngineOptions,
 } from './protocol.ts';
 
 export interface WorkerHandle {
@@ -186,7 +185,7 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
   });
 
   /** Calls keep their order: each waits for the backend, then goes out in the order made. */
-  function call<T>(method: MethodName, args: unknown[]): Promise<T> {
+  function call(method: MethodName, args: unknown[]): Promise<unknown> {
     if (stopped) return Promise.reject(new Error('The sync engine was stopped.'));
     let checked: unknown[];
     try {
@@ -197,7 +196,7 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
     }
     // Commands call notifyLocalChange inside their Dexie transaction: promise work started there
     // would be tracked as part of it and end it early ("Transaction has already completed").
-    return Dexie.ignoreTransaction(() => backend.then((b) => b.call(method, checked))) as Promise<T>;
+    return Dexie.ignoreTransaction(() => backend.then((b) => b.call(method, checked)));
   }
 
   function fire(method: MethodName, args: unknown[] = []): void {
@@ -205,33 +204,35 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
     call(method, args).catch((e: unknown) => report(e instanceof Error ? e : new Error(String(e))));
   }
 
+  /**
+   * One port method per METHODS entry, made from the table: a 'fire' method posts and returns, a
+   * 'call' method resolves with the worker's (checked) answer. Trailing undefined arguments are left
+   * off, as a direct call would leave them.
+   */
+  const methods = Object.fromEntries(METHOD_NAMES.map((name) => {
+    const send = (...args: unknown[]) => {
+      let n = args.length;
+      while (n > 0 && args[n - 1] === undefined) n--;
+      const sent = args.slice(0, n);
+      if (METHODS[name].mode === 'fire') { fire(name, sent); return undefined; }
+      return call(name, sent);
+    };
+    return [name, send];
+  })) as unknown as RpcEngine;
+
   let stopping: Promise<void> | null = null;
   return {
+    ...methods,
     backend: () => which,
-    start: () => fire('start'),
     stop() {
       stopped = true;
       stopping ??= backend.then((b) => b.stop());
       return stopping;
     },
-    syncNow: () => call<SyncReport>('syncNow', []),
-    push: () => call<SyncReport>('push', []),
-    pull: (pullOpts) => call<SyncReport>('pull', pullOpts ? [pullOpts] : []),
-    notifyLocalChange: () => fire('notifyLocalChange'),
-    setOnline: (online) => fire('setOnline', [online]),
-    resume: () => fire('resume'),
-    setVisible: (shown: boolean) => fire('setVisible', [shown]),
-    refreshActivity: (lid: string) => call<Awaited<ReturnType<SyncEngine['refreshActivity']>>>('refreshActivity', [lid]),
-    authRestored: () => fire('authRestored'),
     getStatus: () => status,
     subscribe(listener) {
       listeners.add(listener);
       return () => { listeners.delete(listener); };
     },
-    retryOp: (opId: string, newPayload?: Record<string, unknown>) => call<undefined>('retryOp', newPayload ? [opId, newPayload] : [opId]),
-    discardOp: (opId: string) => call<undefined>('discardOp', [opId]),
-    resolveConflict: (id: string, choice: ConflictChoice) => call<undefined>('resolveConflict', [id, choice]),
-    pullDirectory: () => call<Record<string, number>>('pullDirectory', []),
-    whoAmI: () => call<Awaited<ReturnType<SyncEngine['whoAmI']>>>('whoAmI', []),
   };
 }

@@ -10,10 +10,11 @@ import { TransportError, type HttpRequest } from '#shared/ipc/platform';
 import { createCommands, FieldbookDB, createSyncEngine, type SyncEngine as CoreSyncEngine, INITIAL_STATUS } from '#shared/sync/index';
 import { FakeCrm } from '#shared/sync/fake-crm';
 import { freshDb } from '#shared/sync/store-testing';
-import type { SyncEngine, SyncStatus } from '../app/ports.ts';
+import type { PullOptions, SyncEnginePort as SyncEngine, SyncStatus } from '#shared/sync/index';
 import { startSyncHost, type SyncHostOptions } from './host.ts';
 import {
-  fromWorkerSchema, METHOD_NAMES, parseArgs, parseMessage, parseResult, RemoteError, toWireError, toWorkerSchema, type Endpoint,
+  fromWorkerSchema, METHOD_NAMES, METHODS, parseArgs, parseMessage, parseResult, RemoteError, toWireError, toWorkerSchema,
+  type ArgsMismatch, type Endpoint, type MethodTable, type SameShape,
 } from './protocol.ts';
 import { invokeEngine } from './invoke.ts';
 import { createWorkerEngineProxy, type WorkerEngineProxyOptions, type WorkerHandle } from './proxy.ts';
@@ -312,7 +313,41 @@ describe('sync engine through the worker RPC', () => {
 });
 
 describe('every engine method crosses the worker boundary', () => {
-  it('each METHODS entry reaches the engine method of that name (a forgotten switch case still compiles)', async () => {
+  it('METHODS names exactly the engine\'s methods (less the status pair the UI thread answers)', () => {
+    const e = createSyncEngine({ db: freshDb('methods'), transport: new FakeCrm(), currentUserId: () => 'me', intervalMs: 0 });
+    const engineMethods = Object.keys(e).filter((k) => typeof (e as unknown as Record<string, unknown>)[k] === 'function');
+    const answeredHere = ['getStatus', 'subscribe', 'whenIdle'];
+    expect([...METHOD_NAMES].sort()).toEqual(engineMethods.filter((k) => !answeredHere.includes(k)).sort());
+    // And at compile time: a table missing a method, or a schema that drops an option, does not check.
+    const { pull: _pull, ...withoutPull } = METHODS;
+    // @ts-expect-error a table without pull is not a MethodTable (METHODS is declared `satisfies MethodTable`)
+    const missing: MethodTable = withoutPull;
+    expect('pull' in missing).toBe(false);
+    const dropsPoll: SameShape<{ full?: boolean }, PullOptions> = false;
+    const allMatch: [ArgsMismatch] extends [never] ? true : false = true;
+    expect([dropsPoll, allMatch]).toEqual([false, true]);
+  });
+
+  it('every pull option reaches the worker\'s engine (the schema used to drop all but four)', async () => {
+    const seen: (PullOptions | undefined)[] = [];
+    const r = rig({
+      host: {
+        createEngine: (o) => {
+          const e = createSyncEngine({ ...o, intervalMs: 0, pull: { followEntities: false } });
+          return { ...e, pull: (p?: PullOptions) => { seen.push(p); return e.pull({ ...p, followEntities: false }); } };
+        },
+      },
+    });
+    const all: Required<PullOptions> = {
+      full: true, followEntities: false, maxFollowed: 3, fullEvery: 5, incrementalOnly: false, poll: true,
+      reconcileEveryMs: 60_000, windowDays: 3, refreshPerHour: 12,
+    };
+    await r.proxy.pull(all);
+    await r.proxy.pull();
+    expect(seen).toEqual([all, undefined]);
+  });
+
+  it('each METHODS entry reaches the engine method of that name', async () => {
     const calls: string[] = [];
     const recorder = new Proxy({}, {
       get: (_t, prop) => () => { calls.push(String(prop)); return Promise.resolve(undefined); },
