@@ -16,6 +16,7 @@ import {
 import type { FieldbookDB } from './db.ts';
 import { fromLocalRow, toLocalRow, withActivity } from './rows.ts';
 import type { LocalActivity, OpKind, OutboxOp, SyncState } from './types.ts';
+import { undoFields } from './undo.ts';
 
 /** The activity is not on this device (never was, or was deleted here). */
 export class ActivityNotFoundError extends DomainError {
@@ -35,6 +36,10 @@ export interface CommandDeps {
   reminderDefaults?: () => ReminderLeads;
   /** Called after every committed change (the sync engine debounces a push on it). */
   onChange?: () => void;
+  /** Undo window in ms (undo.ts): each op keeps its before-image and is held that long. Default 0: none. */
+  undoWindowMs?: () => number;
+  /** Called with the ops of each committed change (the undo stack records them). */
+  onCommitted?: (ops: OutboxOp[]) => void;
 }
 
 export interface CancelOutcome {
@@ -113,6 +118,7 @@ export function createCommands(db: FieldbookDB, deps: CommandDeps): Commands {
       payload: { ...payload },
       base: row.base,
       ...extra,
+      ...undoFields(kind, row, at, deps.undoWindowMs?.() ?? 0),
       attempts: 0,
       next_attempt_at: at,
       last_error: null,
@@ -127,8 +133,9 @@ export function createCommands(db: FieldbookDB, deps: CommandDeps): Commands {
     return row;
   }
 
-  function notify(): void {
+  function notify(ops: OutboxOp[]): void {
     try {
+      if (ops.length) deps.onCommitted?.(ops);
       deps.onChange?.();
     } catch {
       // A listener's failure must not turn a committed change into a reported error.
@@ -137,15 +144,17 @@ export function createCommands(db: FieldbookDB, deps: CommandDeps): Commands {
 
   /** One write: rows then ops, in a single transaction; the callback may throw to write nothing. */
   async function commit<T>(work: (at: number) => Promise<{ rows: LocalActivity[]; ops: OutboxOp[]; result: T }>): Promise<T> {
+    let ops: OutboxOp[] = [];
     const result = await db.transaction('rw', db.activities, db.outbox, async () => {
       const at = now();
       const w = await work(at);
       if (w.rows.length) await db.activities.bulkPut(w.rows);
       // One add per op, so a failure surfaces as itself (e.g. ConstraintError), not a BulkError.
       for (const o of w.ops) await db.outbox.add(o);
+      ops = w.ops;
       return w.result;
     });
-    notify();
+    notify(ops);
     return result;
   }
 
