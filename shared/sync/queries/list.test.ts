@@ -1,27 +1,12 @@
 import 'fake-indexeddb/auto';
 import type { DBCore, DBCoreQueryRequest } from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ValidationError, type Activity, type ListQueryInput } from '../domain/index.ts';
-import type { FieldbookDB } from './db.ts';
-import { createQueries, forgetKnownMatches, listActivities, type Queries } from './queries.ts';
-import { toLocalRow } from './rows.ts';
-import { freshDb, serverActivity } from './store-testing.ts';
-
-const NOW = Date.parse('2025-12-10T12:00:00Z');
-
-/** [lid, fields]: one row per case the filters and sorts must tell apart. a09 is deleted locally. */
-const DATA: [string, Partial<Activity>][] = [
-  ['a01', { type: 'call', status: 'pending', priority: 'high', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-08T09:00:00Z', subject: 'Call Bob about the proposal', description: 'Discuss pricing', created_at: '2025-12-01T09:00:00Z' }],
-  ['a02', { type: 'meeting', status: 'in_progress', priority: 'medium', assigned_user_id: 'u-2', activityable_type: 'lead', activityable_id: 'lead-1', due_at: '2025-12-10T15:00:00Z', subject: 'Proposal review meeting', created_at: '2025-12-02T09:00:00Z' }],
-  ['a03', { type: 'task', status: 'completed', priority: 'low', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-05T10:00:00Z', subject: 'Send quote', outcome: 'Signed; wants a volume discount', completed_at: '2025-12-05T11:00:00Z', created_at: '2025-12-03T09:00:00Z' }],
-  ['a04', { type: 'demo', status: 'cancelled', priority: 'urgent', assigned_user_id: 'u-1', activityable_type: 'opportunity', activityable_id: 'opp-1', due_at: '2025-12-09T10:00:00Z', subject: 'Product demo', cancelled_at: '2025-12-08T10:00:00Z', created_at: '2025-12-04T09:00:00Z' }],
-  ['a05', { type: 'email', status: 'deferred', priority: 'critical', assigned_user_id: 'u-2', activityable_type: 'contact', activityable_id: 'con-1', due_at: '2025-12-01T10:00:00Z', subject: 'Email pricing sheet', description: 'Café owner wants the proposal', created_at: '2025-12-05T09:00:00Z' }],
-  ['a06', { type: 'visit', status: 'waiting', priority: 'medium', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-2', due_at: null, subject: 'Visit warehouse', created_at: '2025-12-06T09:00:00Z' }],
-  ['a07', { type: 'note', status: 'pending', priority: 'low', assigned_user_id: 'u-2', activityable_type: 'customer', activityable_id: 'cus-1', due_at: null, subject: 'Note on discussion', created_at: '2025-12-07T09:00:00Z' }],
-  ['a08', { type: 'call', status: 'pending', priority: 'high', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-11T23:59:59Z', subject: 'Call back', created_at: '2025-12-08T09:00:00Z' }],
-  ['a09', { type: 'call', status: 'pending', priority: 'medium', assigned_user_id: 'u-1', activityable_type: 'lead', activityable_id: 'lead-1', due_at: '2025-12-02T10:00:00Z', subject: 'Proposal call deleted', created_at: '2025-12-09T09:00:00Z' }],
-  ['a10', { type: 'meeting', status: 'pending', priority: 'medium', assigned_user_id: 'u-1', activityable_type: 'customer', activityable_id: 'cus-1', due_at: '2025-12-10T00:00:00Z', subject: 'Standup', created_at: '2025-12-10T09:00:00Z' }],
-];
+import { ValidationError, type ListQueryInput } from '../../domain/index.ts';
+import type { FieldbookDB } from '../db.ts';
+import { createQueries, forgetKnownMatches, listActivities, type Queries } from '../queries.ts';
+import { freshDb, serverActivity } from '../store-testing.ts';
+import { toLocalRow } from '../rows.ts';
+import { NOW, seedSample } from './sample-testing.ts';
 
 let db: FieldbookDB;
 let q: Queries;
@@ -47,10 +32,7 @@ beforeAll(async () => {
       },
     }),
   });
-  await db.activities.bulkPut(DATA.map(([lid, f]) => {
-    const a = serverActivity({ id: `srv-${lid}`, is_overdue: false, ...f });
-    return toLocalRow(a, { lid, base: a, sync: 'synced', deleted: lid === 'a09' ? 1 : 0 });
-  }));
+  await seedSample(db);
   q = createQueries(db, { now: () => NOW });
 });
 afterAll(async () => {
@@ -382,100 +364,5 @@ describe('index use', () => {
     const r = await readsOf(() => q.list({ per_page: 3 }));
     expect(r).toContain('activities:due_ms');
     expect(r).not.toContain('activities:created_at');
-  });
-});
-
-describe('overdue queue, calendar, entity, detail, counts', () => {
-  it('overdue queue: open and due before now, oldest first, deleted left out', async () => {
-    expect((await q.overdueQueue(NOW)).map((r) => r.lid)).toEqual(['a05', 'a01', 'a10']);
-    expect((await q.overdueQueue(NOW, { assigned_user_id: 'u-2' })).map((r) => r.lid)).toEqual(['a05']);
-    expect((await q.overdueQueue(NOW, { limit: 2 })).map((r) => r.lid)).toEqual(['a05', 'a01']);
-    expect((await q.overdueQueue(Date.parse('2025-12-10T00:00:00Z'))).map((r) => r.lid)).toEqual(['a05', 'a01']);
-    expect((await q.overdueQueue(NOW)).every((r) => r.is_overdue)).toBe(true);
-  });
-
-  it('calendar range: due in [from, to), in due order', async () => {
-    const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
-    expect((await q.calendarRange(day('2025-12-10'), day('2025-12-11'))).map((r) => r.lid)).toEqual(['a10', 'a02']);
-    expect((await q.calendarRange(day('2025-12-10'), Date.parse('2025-12-10T15:00:00Z'))).map((r) => r.lid)).toEqual(['a10']);
-    expect((await q.calendarRange(day('2025-12-01'), day('2026-01-01'), { assigned_user_id: 'u-1' })).map((r) => r.lid))
-      .toEqual(['a03', 'a01', 'a04', 'a10', 'a08']);
-    expect((await q.calendarRange(day('2025-12-01'), day('2026-01-01'), { openOnly: true })).map((r) => r.lid))
-      .toEqual(['a05', 'a01', 'a10', 'a02', 'a08']);
-  });
-
-  it('by entity: dated by due time, then undated', async () => {
-    expect((await q.byEntity('customer', 'cus-1')).map((r) => r.lid)).toEqual(['a03', 'a01', 'a10', 'a08', 'a07']);
-    expect(await q.byEntity('lead', 'none')).toEqual([]);
-  });
-
-  it('detail by lid or server id; deleted rows are gone', async () => {
-    expect((await q.detail('a01'))?.subject).toBe('Call Bob about the proposal');
-    expect(await q.detail('a09')).toBeUndefined();
-    expect(await q.detail('zzz')).toBeUndefined();
-    expect((await q.byServerId('srv-a02'))?.lid).toBe('a02');
-    expect(await q.byServerId('srv-a09')).toBeUndefined();
-  });
-
-  it('tray counts: still due today, and overdue', async () => {
-    const day = { startMs: Date.parse('2025-12-10T00:00:00Z'), endMs: Date.parse('2025-12-11T00:00:00Z') };
-    expect(await q.counts(NOW, day)).toEqual({ today: 1, overdue: 3 });
-    expect(await q.counts(Date.parse('2025-12-09T12:00:00Z'), { startMs: Date.parse('2025-12-09T00:00:00Z'), endMs: day.startMs }))
-      .toEqual({ today: 0, overdue: 2 });
-  });
-});
-
-describe('entities directory', () => {
-  beforeAll(async () => {
-    await q.upsertEntities([
-      { type: 'customer', id: 'cus-1', name: 'Acme Corporation' },
-      { type: 'customer', id: 'cus-2', name: 'Bolt Industries' },
-      { type: 'customer', id: 'cus-3', name: 'Acme Labs' },
-      { type: 'lead', id: 'lead-1', name: 'Acme Widgets' },
-      { type: 'contact', id: 'con-1', name: 'Sarah Johnson', email: 'sarah@acme.example' },
-      { type: 'user', id: 'u-1', name: 'Ann Rep', email: 'ann@example.com' },
-    ]);
-  });
-
-  it('finds by type and name-word prefix, sorted by name', async () => {
-    expect((await q.searchEntities('customer', 'ac')).map((e) => e.id)).toEqual(['cus-1', 'cus-3']);
-    expect((await q.searchEntities('customer', 'acme la')).map((e) => e.id)).toEqual(['cus-3']);
-    expect((await q.searchEntities('customer', 'ind')).map((e) => e.id)).toEqual(['cus-2']);
-    expect((await q.searchEntities('lead', 'acme')).map((e) => e.id)).toEqual(['lead-1']);
-    expect((await q.searchEntities('contact', 'sarah@acme')).map((e) => e.id)).toEqual(['con-1']);
-    expect(await q.searchEntities('opportunity', 'acme')).toEqual([]);
-  });
-
-  it('matches a word start anywhere in the name, and from 2 characters any part of it; the name\'s own start ranks first', async () => {
-    await q.upsertEntities([{ type: 'customer', id: 'cus-4', name: 'Northwind Analytics' }]);
-    try {
-      // One character: a word start anywhere (not only the name's first word).
-      expect((await q.searchEntities('customer', 'a')).map((e) => e.id)).toEqual(['cus-1', 'cus-3', 'cus-4']);
-      expect((await q.searchEntities('customer', 'corp')).map((e) => e.name)).toEqual(['Acme Corporation']);
-      expect((await q.searchEntities('customer', 'analytics')).map((e) => e.id)).toEqual(['cus-4']);
-      // Inside a word from 2 characters; never from one.
-      expect((await q.searchEntities('customer', 'wind')).map((e) => e.id)).toEqual(['cus-4']);
-      expect((await q.searchEntities('customer', 'dustr')).map((e) => e.id)).toEqual(['cus-2']);
-      expect((await q.searchEntities('customer', 'n')).map((e) => e.id)).toEqual(['cus-4']);
-      // "in" starts Industries (a word start) and is inside Northwind: the word start ranks first.
-      expect((await q.searchEntities('customer', 'in')).map((e) => e.id)).toEqual(['cus-2', 'cus-4']);
-      expect((await q.searchEntities('customer', 'acme orp')).map((e) => e.id)).toEqual(['cus-1']);
-      expect(await q.searchEntities('customer', 'acme zz')).toEqual([]);
-    } finally {
-      await db.entities.delete(['customer', 'cus-4']);
-    }
-  });
-
-  it('an empty prefix lists the type; limit caps it', async () => {
-    expect((await q.searchEntities('customer', '')).map((e) => e.name)).toEqual(['Acme Corporation', 'Acme Labs', 'Bolt Industries']);
-    expect(await q.searchEntities('customer', '', 1)).toHaveLength(1);
-  });
-
-  it('gets by [type, id] and upsert replaces', async () => {
-    expect((await q.getEntity('user', 'u-1'))?.name).toBe('Ann Rep');
-    expect(await q.getEntity('customer', 'u-1')).toBeUndefined();
-    await q.upsertEntities([{ type: 'user', id: 'u-1', name: 'Ann Field' }]);
-    expect((await q.getEntity('user', 'u-1'))?.words).toEqual(['ann', 'field']);
-    expect(await q.searchEntities('user', 'rep')).toEqual([]);
   });
 });

@@ -5,11 +5,13 @@
  */
 import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Activity, ListQueryInput } from '../domain/index.ts';
-import type { FieldbookDB } from './db.ts';
-import { forgetKnownMatches, listActivities, overdueCount, overdueQueue, totalActivities } from './queries.ts';
-import { toLocalRow } from './rows.ts';
-import { freshDb, serverActivity } from './store-testing.ts';
+import type { Activity, ListQueryInput } from '../../domain/index.ts';
+import type { FieldbookDB } from '../db.ts';
+import { listActivities, totalActivities } from './list.ts';
+import { forgetKnownMatches } from './search-cache.ts';
+import { overdueCount, overdueQueue } from './views.ts';
+import { toLocalRow } from '../rows.ts';
+import { freshDb, serverActivity } from '../store-testing.ts';
 
 const NOW = Date.parse('2025-12-10T12:00:00Z');
 const raw = <T extends string>(v: string) => v as T;
