@@ -45,6 +45,8 @@ export {
   createSeriesCommands, SERIES_CANCEL_REASON,
   type CreatedSeries, type SeriesCommands, type SeriesDeleteResult, type SeriesDeps, type SeriesEditResult,
 } from './series.ts';
+// Activity plans: every step of an applied plan created in one transaction (plan-commands.ts).
+export { createPlanCommands, type AppliedPlan, type PlanCommandDeps, type PlanCommands } from './plan-commands.ts';
 
 // Queries (reads of the local store).
 export {

@@ -1,12 +1,13 @@
 /**
  * Beside an activity's related record: its "not yet synced" mark, and what the rep may do to it
- * here (Edit opportunity, Edit customer, New opportunity for a customer) with the dialogs.
+ * here (Edit opportunity, Edit customer, New opportunity for a customer, Apply a plan) with the dialogs.
  */
 import type { ActivityableType } from '#shared/domain/index';
 import type { DirectoryEntity } from '#shared/sync/index';
 import { EditCustomerDialog, EditOpportunityDialog, NewOpportunityDialog } from './EntityDialogs.tsx';
+import { ApplyPlanDialog } from '../../views/plans/ApplyPlanDialog.tsx';
 
-export type RelatedDialog = 'edit' | 'new-opportunity' | null;
+export type RelatedDialog = 'edit' | 'new-opportunity' | 'plan' | null;
 
 export interface RelatedRecordActionsProps {
   type: ActivityableType;
@@ -34,10 +35,12 @@ export function RelatedRecordActions({ type, entity, open, onOpen }: RelatedReco
       {type === 'customer' && (
         <button type="button" className="button small" onClick={() => onOpen('new-opportunity')}>New opportunity</button>
       )}
+      <button type="button" className="button small" onClick={() => onOpen('plan')}>Apply a plan</button>
     </span>
       {open === 'edit' && type === 'opportunity' && <EditOpportunityDialog id={entity.id} onClose={close} />}
       {open === 'edit' && type === 'customer' && <EditCustomerDialog id={entity.id} onClose={close} />}
       {open === 'new-opportunity' && <NewOpportunityDialog customerId={entity.id} onClose={close} />}
+      {open === 'plan' && <ApplyPlanDialog record={{ type, id: entity.id }} onClose={close} />}
     </>
   );
 }

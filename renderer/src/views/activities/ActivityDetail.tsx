@@ -16,6 +16,8 @@ import { useUiStore } from '../../state/store.ts';
 import { SeriesPanel } from '../../components/series/SeriesPanel.tsx';
 import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
 import { RelatedRecordActions, type RelatedDialog } from '../../components/entities/RelatedRecordActions.tsx';
+import { ApplyPlanDialog } from '../plans/ApplyPlanDialog.tsx';
+import { QBR_FOLLOW_UP_PLAN } from '#shared/domain/index';
 
 const ACTION_LABELS: Record<Action, string> = {
   update: 'Edit', complete: 'Complete', cancel: 'Cancel', reschedule: 'Reschedule', delete: 'Delete', recreate: 'Recreate',
@@ -61,6 +63,7 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
   const assignee = useEntity('user', a.assigned_user_id);
   const [sub, setSub] = useState<'cancel' | 'reschedule' | 'delete' | null>(null);
   const [related, setRelated] = useState<RelatedDialog>(null);
+  const [followUpPlan, setFollowUpPlan] = useState(false);
   const allowed = new Set(availableActions(a.status));
   const failedOp = ops?.find((o) => o.state === 'failed');
 
@@ -129,6 +132,9 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
               );
             })}
           </div>
+          {a.status === 'completed' && (
+            <button type="button" className="button small" onClick={() => setFollowUpPlan(true)}>Apply a follow-up plan</button>
+          )}
         </div>
 
         <SeriesPanel activity={a} />
@@ -196,6 +202,10 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
       </div>
       {sub === 'cancel' && <CancelDialog activity={a} onClose={() => setSub(null)} />}
       {sub === 'reschedule' && <RescheduleDialog activity={a} onClose={() => setSub(null)} />}
+      {followUpPlan && (
+        <ApplyPlanDialog record={{ type: a.activityable_type, id: a.activityable_id }} start={a.completed_at} planId={QBR_FOLLOW_UP_PLAN.id}
+          onClose={() => setFollowUpPlan(false)} />
+      )}
       {sub === 'delete' && (
         <ConfirmDialog
           title="Delete activity?"

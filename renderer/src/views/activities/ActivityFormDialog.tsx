@@ -29,6 +29,7 @@ import { nextFreeSlot, slotWarnings } from '../calendar/calendar-model.ts';
 import { useCalendarRange } from '../../lib/hooks.ts';
 import { WarningList } from '../calendar/MoveDialog.tsx';
 import { durationFor } from './durations.ts';
+import { ApplyPlanDialog } from '../plans/ApplyPlanDialog.tsx';
 
 export function ActivityFormDialog() {
   const prefill = useUiStore((s) => s.createPrefill);
@@ -168,6 +169,8 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
   /** Create only: log something that already happened (a visit, a call, a note) as completed. */
   const [loggedDone, setLoggedDone] = useState(false);
   const [scope, setScope] = useState<SeriesScope>('this');
+  /** Create only: schedule a whole activity plan for the record instead (issue 15). */
+  const [applyingPlan, setApplyingPlan] = useState(false);
   const inSeries = !!seriesIdOf(existing);
 
   // Nothing clicked: propose the next free slot of the rep's calendar (until the rep types a time).
@@ -295,6 +298,7 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
       size="large"
       footer={
         <>
+          {!existing && <button type="button" className="button" onClick={() => setApplyingPlan(true)}>Apply a plan…</button>}
           <button type="button" className="button" onClick={close}>Discard</button>
           <button type="submit" form={formId} className="button primary" disabled={busy}>{existing ? 'Save changes' : 'Create activity'}</button>
         </>
@@ -435,6 +439,9 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
           <p className="form-error" role="alert">Please check the highlighted fields.</p>
         )}
       </form>
+      {applyingPlan && (
+        <ApplyPlanDialog record={d.entity} start={dueIso} onClose={() => setApplyingPlan(false)} onApplied={close} />
+      )}
     </Dialog>
   );
 }

@@ -1,4 +1,4 @@
-/** CRM sign-in, who I am, reminder leads per type, working and quiet hours, time zone, theme. */
+/** CRM sign-in, who I am, reminder leads per type, working and quiet hours, time zone, activity plans, theme. */
 import { useId, useMemo, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import {
@@ -15,6 +15,7 @@ import { formatLead } from '../../lib/format.ts';
 import { useUiStore } from '../../state/store.ts';
 import { DurationSettings } from './DurationSettings.tsx';
 import { BillingSettings } from '../billable/BillingSettings.tsx';
+import { PlansSettings } from '../plans/PlansSettings.tsx';
 
 const LEAD_CHOICES = [null, 0, 5, 10, 15, 30, 60, 120, 240, 1440, 2880] as const;
 
@@ -28,6 +29,7 @@ export function SettingsView() {
       <Reminders />
       <DurationSettings />
       <Hours />
+      <PlansSettings />
       <BillingSettings />
       <Appearance />
       <Diagnostics />
