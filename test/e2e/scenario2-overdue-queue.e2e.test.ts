@@ -174,7 +174,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await page.getByRole('searchbox', { name: 'Search' }).fill('Pricing Review Call');
       await page.getByRole('button', { name: D, exact: true }).click();
       const d = page.getByRole('dialog', { name: D });
-      await expect.poll(() => historyValue(d, 'Previous due date')).toBe('Mon 15 Dec 2025, 17:00');
+      await expect.poll(() => historyValue(d, 'Previous due date')).toBe('Mon, 15 Dec 2025, 17:00');
       expect(await historyValue(d, 'Times rescheduled')).toBe('1');
       await expect.poll(() => historyValue(d, 'State'), { timeout: POLL_MS }).toBe(run!.mode === 'offline' ? 'Not yet synced' : 'Synced');
       await closeDetail(page);

@@ -280,9 +280,9 @@ describe('activities: search, offline create, sync, dates', () => {
 
     const detail = app.page.getByRole('dialog', { name: subject });
     await detail.getByText('Not yet synced').first().waitFor();
-    await detail.getByText('Required, by Tue 5 Mar 2030').waitFor();
-    await detail.getByText('Mon 4 Mar 2030, 10:30').waitFor();
-    await detail.getByText('Mon 4 Mar 2030, 10:15').waitFor(); // default reminder, 15 min before
+    await detail.getByText('Required, by Tue, 5 Mar 2030').waitFor();
+    await detail.getByText('Mon, 4 Mar 2030, 10:30').waitFor();
+    await detail.getByText('Mon, 4 Mar 2030, 10:15').waitFor(); // default reminder, 15 min before
     await app.page.keyboard.press('Escape');
     await app.page.getByRole('status', { name: 'Sync status' }).getByText('1 pending change').waitFor();
     expect(await serverSearch(subject)).toEqual([]);

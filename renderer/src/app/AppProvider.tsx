@@ -9,6 +9,7 @@ import { useUiStore } from '../state/store.ts';
 import { AppContext, type AppContextValue, type Session } from './context.tsx';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 import { defaultSettings, SETTINGS_KEY, writeTheme, type Settings } from './settings.ts';
+import { setDisplayLocale } from '../lib/format.ts';
 import { makeCommands, makeEngine, makeQueries } from './wiring.ts';
 import { crmOrigin, crmReach, probeCrm, SignInError, STORE_ORIGIN_KEY, watchTransport } from './connection.ts';
 
@@ -56,6 +57,7 @@ async function boot(live: Live): Promise<Booted> {
   const currentUser = ((await db.sync_meta.get(CURRENT_USER_KEY))?.value as UserRef | undefined) ?? null;
   live.user = currentUser;
   live.settings = settings;
+  applyLocale(settings.locale);
   const commands = makeCommands(db, {
     currentUser: () => live.user,
     reminderDefaults: () => live.settings.reminderLeads,
@@ -134,6 +136,11 @@ async function loadIdentityAndDirectory(
   if (disposed()) return;
   document.documentElement.dataset.directory = 'ready';
   if (!live.user) useUiStore.getState().toast('The CRM did not say who you are: pick yourself in Settings.', 'info', undefined, 'signin');
+}
+
+/** Dates, times and amounts in the rep's locale from the next render on; <html lang> says it (date inputs follow where the platform lets them). */
+function applyLocale(locale: string | undefined): void {
+  document.documentElement.lang = setDisplayLocale(locale);
 }
 
 function applyTheme(theme: Settings['theme']): void {
@@ -222,6 +229,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
     // Shown at once (controls stay in step with the click), then stored.
     const next = { ...live.current.settings, ...patch };
     live.current.settings = next;
+    if ('locale' in patch) applyLocale(next.locale);
     setBooted((b) => (b ? { ...b, settings: next } : b));
     if (patch.theme) writeTheme(patch.theme);
     const { theme: _t, ...persisted } = next;

@@ -1,4 +1,4 @@
-/** The rep's preferences. Reminder leads and hours live in Dexie (sync_meta); the theme in localStorage. */
+/** The rep's preferences. Reminder leads, hours, locale and currency live in Dexie (sync_meta); the theme in localStorage. */
 import type { ActivityType, ReminderLeads } from '#shared/domain/index';
 
 export type Theme = 'light' | 'dark' | 'system';
@@ -19,6 +19,8 @@ export interface Settings {
   /** IANA zone dates are shown in; defaults to the system zone. */
   timeZone: string;
   theme: Theme;
+  /** BCP 47 locale dates, times and amounts are written in (lib/format.ts); unset: the system's. */
+  locale?: string;
   /** ISO 4217 code amounts are shown in (Billable); unset: from the locale (views/billable/money.ts). */
   currency?: string;
   /** Hourly rate Billable applies to completed billable activities that have none; unset: none. */

@@ -60,7 +60,7 @@ export function ReminderCentre() {
             <div className="reminder-text">
               <strong>{subject}</strong>
               <span className="muted small">
-                {r.due_at ? 'Due' : 'At'} {formatInstant(when, settings.timeZone, 'EEE d MMM, HH:mm')}
+                {r.due_at ? 'Due' : 'At'} {formatInstant(when, settings.timeZone, 'dayTime')}
                 {' · '}{typeLabel(r.type)}
                 {r.entity_name ? <> · {r.entity_name}</> : null}
                 {r.location ? <> · {r.location}</> : null}

@@ -1,24 +1,112 @@
 /**
- * Dates as the rep sees them: instants in the rep's zone (date-fns + @date-fns/tz), date-only
- * values (follow_up_date) as plain calendar dates that never shift with the zone.
+ * Dates as the rep sees them, written one way everywhere: instants in the rep's zone and locale
+ * (Intl.DateTimeFormat, a few named styles), date-only values (follow_up_date) as plain calendar
+ * dates that never shift with the zone. date-fns stays for machine values (input values, day keys).
  */
 import { format, formatDistanceStrict } from 'date-fns';
 import { TZDate, tz } from '@date-fns/tz';
 import { isDateOnly, toIsoInstant } from '#shared/domain/index';
 
-export function formatInstant(iso: string | null | undefined, zone: string, pattern = 'EEE d MMM yyyy, HH:mm'): string {
+/**
+ * The rep's locale for every date, time and amount on screen (Settings; unset: the system's).
+ * AppProvider sets it before the views render; FullCalendar and the money formatter read it too.
+ */
+export const OFFERED_LOCALES = ['en-US', 'en-GB', 'de-DE', 'fr-FR', 'es-ES', 'it-IT', 'nl-NL'] as const;
+
+export function systemLocale(): string {
+  const nav = typeof navigator !== 'undefined' ? navigator.language : '';
+  return supported(nav) ? nav : new Intl.DateTimeFormat().resolvedOptions().locale;
+}
+
+function supported(locale: string | undefined): locale is string {
+  if (!locale) return false;
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+let current = systemLocale();
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Use this locale from now on (undefined or one Intl does not know: the system's). */
+export function setDisplayLocale(locale: string | undefined): string {
+  const next = supported(locale) ? locale : systemLocale();
+  if (next !== current) {
+    current = next;
+    formatters.clear();
+  }
+  return current;
+}
+
+export function displayLocale(): string {
+  return current;
+}
+
+/** Whether the locale writes times on a 24-hour clock ("14:05") rather than 12 ("2:05 PM"). */
+export function uses24h(locale: string = current): boolean {
+  const cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric' }).resolvedOptions().hourCycle;
+  return cycle === 'h23' || cycle === 'h24';
+}
+
+/**
+ * The ways a date is written, and only these: each is Intl's rendering of the fields in the
+ * rep's locale (en-GB "Thu 3 Dec 2026, 14:05", en-US "Thu, Dec 3, 2026, 2:05 PM", de-DE
+ * "Do., 3. Dez. 2026, 14:05").
+ */
+export type DateStyle = 'dateTime' | 'date' | 'dayTime' | 'day' | 'dayMonth' | 'shortDate' | 'shortDateTime' | 'longDayTime' | 'time';
+
+const DAY = { weekday: 'short', day: 'numeric', month: 'short' } as const;
+const STYLE_FIELDS: Record<DateStyle, Intl.DateTimeFormatOptions & { time?: true }> = {
+  dateTime: { ...DAY, year: 'numeric', time: true },
+  date: { ...DAY, year: 'numeric' },
+  dayTime: { ...DAY, time: true },
+  day: DAY,
+  dayMonth: { day: 'numeric', month: 'short' },
+  shortDate: { day: 'numeric', month: 'short', year: 'numeric' },
+  shortDateTime: { day: 'numeric', month: 'short', year: 'numeric', time: true },
+  longDayTime: { weekday: 'long', day: 'numeric', month: 'long', time: true },
+  time: { time: true },
+};
+
+/** Intl options of a style (the clock as the locale keeps it: "09:05" or "9:05 AM"). */
+export function styleOptions(style: DateStyle, locale: string = current): Intl.DateTimeFormatOptions {
+  const { time, ...fields } = STYLE_FIELDS[style];
+  return time ? { ...fields, hour: uses24h(locale) ? '2-digit' : 'numeric', minute: '2-digit' } : fields;
+}
+
+function formatter(zone: string, style: DateStyle): Intl.DateTimeFormat {
+  const key = `${zone}|${style}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(current, { ...styleOptions(style), timeZone: zone });
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+/** An instant (Date, ms or ISO string) in the rep's zone and locale. */
+export function formatWhen(d: Date | number | string, zone: string, style: DateStyle = 'dateTime'): string {
+  const ms = typeof d === 'string' ? Date.parse(d) : typeof d === 'number' ? d : d.getTime();
+  if (Number.isNaN(ms)) return String(d);
+  return formatter(zone, style).format(ms);
+}
+
+/** An ISO instant as the rep reads it ("—" when there is none). */
+export function formatInstant(iso: string | null | undefined, zone: string, style: DateStyle = 'dateTime'): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return format(ms, pattern, { in: tz(zone) });
+  return formatWhen(ms, zone, style);
 }
 
-/** 2025-12-23 → "Tue 23 Dec 2025", computed on the calendar date itself (no zone involved). */
-export function formatDateOnly(value: string | null | undefined, pattern = 'EEE d MMM yyyy'): string {
+/** 2025-12-23 → "Tue 23 Dec 2025" (en-GB), computed on the calendar date itself (no zone involved). */
+export function formatDateOnly(value: string | null | undefined, style: DateStyle = 'date'): string {
   if (!value) return '—';
   if (!isDateOnly(value)) return value;
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-  return format(new TZDate(y, m - 1, d, 'UTC'), pattern, { in: tz('UTC') });
+  return formatWhen(Date.UTC(y, m - 1, d, 12), 'UTC', style);
 }
 
 /** An instant as the value of <input type="datetime-local"> in the rep's zone. */
@@ -63,6 +151,7 @@ export function formatLead(min: number | null): string {
   return `${min} min before`;
 }
 
+/** A machine pattern (date-fns: "yyyy-MM-dd", "i") of an instant in the zone; for what people read, formatWhen. */
 export function formatInZone(d: Date | number | string, zone: string, pattern: string): string {
   const date = typeof d === 'string' ? new Date(d) : d;
   return format(date, pattern, { in: tz(zone) });

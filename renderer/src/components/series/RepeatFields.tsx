@@ -8,7 +8,7 @@ import {
   DomainError, MAX_OCCURRENCES, RECURRENCE_FREQUENCIES, WEEKDAYS, describeRecurrence, expandRecurrence, seriesLink,
   type FieldErrors, type RecurrenceFrequency, type RecurrenceRuleInput, type SeriesScope, type Weekday,
 } from '#shared/domain/index';
-import { formatInstant } from '../../lib/format.ts';
+import { formatInZone, formatInstant } from '../../lib/format.ts';
 import './series.css';
 
 export interface RepeatDraft {
@@ -49,7 +49,7 @@ export function repeatRule(d: RepeatDraft, timeZone: string): RecurrenceRuleInpu
 
 /** Monday…Sunday of an instant in the zone (so "weekly" starts checked on the due day). */
 function weekdayOf(iso: string, zone: string): Weekday | null {
-  const i = Number(formatInstant(iso, zone, 'i')) - 1;
+  const i = Number(formatInZone(iso, zone, 'i')) - 1;
   return WEEKDAYS[i] ?? null;
 }
 
@@ -175,8 +175,8 @@ export function RepeatFields({ draft, onChange, startIso, timeZone, errors = {} 
             <div className="repeat-preview" aria-live="polite">
               <p><strong>{p.summary}</strong> — {p.dates.length} {p.dates.length === 1 ? 'activity' : 'activities'}</p>
               <ol aria-label="Dates of the series">
-                {p.dates.slice(0, SHOWN).map((iso) => <li key={iso}>{formatInstant(iso, timeZone, 'EEE d MMM yyyy, HH:mm')}</li>)}
-                {p.dates.length > SHOWN && <li className="muted">… and {p.dates.length - SHOWN} more, last {formatInstant(p.dates.at(-1), timeZone, 'EEE d MMM yyyy')}</li>}
+                {p.dates.slice(0, SHOWN).map((iso) => <li key={iso}>{formatInstant(iso, timeZone, 'dateTime')}</li>)}
+                {p.dates.length > SHOWN && <li className="muted">… and {p.dates.length - SHOWN} more, last {formatInstant(p.dates.at(-1), timeZone, 'date')}</li>}
               </ol>
             </div>
           )}

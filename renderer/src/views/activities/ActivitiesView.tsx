@@ -170,7 +170,7 @@ export function ActivitiesView() {
                 <td><TypeBadge type={a.type} /></td>
                 <td><StatusBadge status={a.status} overdue={a.is_overdue} /></td>
                 <td><PriorityBadge priority={a.priority} /></td>
-                <td className="due-cell">{formatInstant(a.due_at, settings.timeZone, 'd MMM yyyy, HH:mm')}</td>
+                <td className="due-cell">{formatInstant(a.due_at, settings.timeZone, 'shortDateTime')}</td>
                 {/* Names only: a record the directory doesn't know is said so, never shown as its id. */}
                 <td className="clip">{names?.get(`${a.activityable_type}:${a.activityable_id}`) ?? a.activityable?.name ?? (names ? <span className="muted">{unknownEntity(a.activityable_type)}</span> : '')}</td>
                 <td className="clip">{a.assigned_user_id === currentUser?.id ? 'Me' : names?.get(`user:${a.assigned_user_id}`) ?? a.assigned_user?.name ?? (names ? <span className="muted">Unknown user</span> : '')}</td>

@@ -368,7 +368,7 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
             hint={
               d.reminderTouched
                 ? <>Default for {typeLabel(d.type)}: {formatLead(defaultReminder.lead)}. <button type="button" className="button link small" onClick={() => setD((x) => ({ ...x, reminderTouched: false, reminder: '' }))}>Use default</button></>
-                : `Default for ${typeLabel(d.type)}: ${formatLead(defaultReminder.lead)}${defaultReminder.at ? ` (${formatInstant(defaultReminder.at, tz, 'd MMM, HH:mm')})` : ''}`
+                : `Default for ${typeLabel(d.type)}: ${formatLead(defaultReminder.lead)}${defaultReminder.at ? ` (${formatInstant(defaultReminder.at, tz, 'dayTime')})` : ''}`
             }
           >
             <input

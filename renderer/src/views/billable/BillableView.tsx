@@ -148,7 +148,7 @@ export function BillableView() {
                   <li key={a.lid}>
                     <button type="button" className="button link" onClick={() => openActivity(a.lid)}>{a.subject}</button>
                     <span className="muted small">
-                      {opts.customerOf(a).name} · completed {formatInstant(a.completed_at, zone, 'd MMM yyyy')} · {formatMinutes(a.duration_minutes ?? 0)}
+                      {opts.customerOf(a).name} · completed {formatInstant(a.completed_at, zone, 'shortDate')} · {formatMinutes(a.duration_minutes ?? 0)}
                     </span>
                   </li>
                 ))}

@@ -1,4 +1,5 @@
 /** Amounts in the rep's currency (a Settings choice; by default the one of their locale's region). */
+import { displayLocale } from '../../lib/format.ts';
 
 /** The currencies offered in Settings (the rep's own is added when it is not among them). */
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'CAD', 'AUD', 'NZD', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'JPY', 'CNY', 'INR', 'BRL', 'MXN', 'ZAR', 'SGD', 'HKD'] as const;
@@ -26,8 +27,9 @@ export function currencyForLocale(locale: string): string {
   return REGION_CURRENCY[region] ?? 'USD';
 }
 
+/** The rep's locale (Settings, else the system's): amounts are written as their dates are. */
 export function defaultLocale(): string {
-  return typeof navigator !== 'undefined' && navigator.language ? navigator.language : 'en-US';
+  return displayLocale();
 }
 
 /** The rep's chosen currency, else their locale's. */

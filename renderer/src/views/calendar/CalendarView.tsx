@@ -18,10 +18,11 @@ import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { dateAtLocalTime } from '../outcome/outcome-model.ts';
 import {
-  KEY_MOVE_SHORTCUTS, TYPE_COLOURS, keyMove, legendTypes, shownDuration, slotWarnings, toEvents, type PlacedEvent,
+  KEY_MOVE_SHORTCUTS, keyMove, legendTypes, shownDuration, slotWarnings, toEvents, type PlacedEvent,
 } from './calendar-model.ts';
 import { dateFnsTimeZonePlugin } from './fc-timezone.ts';
-import { dayInZone } from '../../lib/format.ts';
+import { typeFill } from '../../styles/palette.ts';
+import { dayInZone, displayLocale, styleOptions } from '../../lib/format.ts';
 import { useCalendarRange, useNow } from '../../lib/hooks.ts';
 import { MoveDialog, type PendingMove } from './MoveDialog.tsx';
 import './calendar.css';
@@ -45,7 +46,9 @@ export function CalendarView() {
   const [move, setMove] = useState<PendingMove | null>(null);
   const now = useNow();
   const rows = useCalendarRange(range?.start ?? null, range?.end ?? null);
-  const events = useMemo<PlacedEvent[]>(() => toEvents(rows ?? [], now, zone), [rows, now, zone]);
+  // The events' names are written in the rep's locale: a locale change names them anew.
+  const locale = displayLocale();
+  const events = useMemo<PlacedEvent[]>(() => toEvents(rows ?? [], now, zone), [rows, now, zone, locale]);
   // A sync landing mid-drag would re-render the events and drop the drag (or snap the moved event
   // back while the dialog asks for a reason): hold the events still from drag start to dialog close.
   const [dragging, setDragging] = useState(false);
@@ -221,16 +224,20 @@ export function CalendarView() {
           slotDuration="00:30:00"
           scrollTime={`${settings.workingHours.start}:00`}
           businessHours={{ daysOfWeek: [1, 2, 3, 4, 5], startTime: settings.workingHours.start, endTime: settings.workingHours.end }}
-          locale="en-GB"
-          dayHeaderFormat={mode === 'month' ? { weekday: 'short' } : { weekday: 'short', day: 'numeric', month: 'short' }}
-          slotLabelFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
-          eventTimeFormat={{ hour: '2-digit', minute: '2-digit', hour12: false }}
+          locale={locale}
+          dayHeaderFormat={mode === 'month' ? { weekday: 'short' } : styleOptions('day', locale)}
+          slotLabelFormat={styleOptions('time', locale)}
+          eventTimeFormat={styleOptions('time', locale)}
           dayMaxEvents={4}
           // At most three side by side in a day column, the rest behind a "+N" link: a crowded day
           // stays readable, and a week of 200 activities draws in a fraction of the time.
           eventMaxStack={3}
           // Side by side, not stacked like cards: a later activity never covers an earlier one's title.
           slotEventOverlap={false}
+          // A 15-minute activity is still one line tall; anything under 45 minutes is drawn as a short
+          // event (time and title on one line, the title cut with an ellipsis, all of it on hover).
+          eventMinHeight={20}
+          eventShortHeight={45}
           eventDisplay="block"
           displayEventEnd={false}
           editable
@@ -260,7 +267,7 @@ export function CalendarView() {
         <ul>
           {present.map((t) => (
             <li key={t}>
-              <span className="fb-swatch" style={{ background: TYPE_COLOURS[t] }} aria-hidden="true" />
+              <span className="fb-swatch" style={{ background: typeFill(t) }} aria-hidden="true" />
               {ACTIVITY_TYPE_LABELS[t]}
             </li>
           ))}

@@ -6,38 +6,14 @@
 import { TZDate, tz } from '@date-fns/tz';
 import { addDays, addMinutes } from 'date-fns';
 import {
-  DEFAULT_LOAD_THRESHOLDS, dailyLoad, isOverdue, priorityLabel, statusLabel, typeGroup, typeLabel,
+  ACTIVITY_TYPES, DEFAULT_LOAD_THRESHOLDS, dailyLoad, isOverdue, priorityLabel, statusLabel, typeGroup, typeLabel,
   type ActivityStatusValue, type ActivityType, type ActivityTypeValue, type LoadItem, type PriorityValue,
 } from '#shared/domain/index';
+import { typeFill, typeInk } from '../../styles/palette.ts';
+import { displayLocale, styleOptions } from '../../lib/format.ts';
 
 /** Shown length of an activity that has no duration (the guide's calls default to 30 minutes). */
 export const DEFAULT_DURATION_MINUTES = DEFAULT_LOAD_THRESHOLDS.defaultDurationMinutes;
-
-/**
- * One colour per type. Each has ≥ 4.5:1 contrast with white text (tested), so event titles stay
- * readable in both themes; type is also written in the event's accessible name, never colour alone.
- */
-export const TYPE_COLOURS: Record<ActivityType, string> = {
-  call: '#1d4ed8',
-  email: '#0f766e',
-  meeting: '#7e22ce',
-  task: '#4b5563',
-  note: '#57534e',
-  demo: '#c2410c',
-  presentation: '#a21caf',
-  proposal: '#15803d',
-  follow_up: '#0369a1',
-  quote: '#4d7c0f',
-  contract: '#854d0e',
-  appointment: '#be185d',
-  visit: '#4338ca',
-  webinar: '#0e7490',
-  training: '#6d28d9',
-  support: '#9a3412',
-  escalation: '#b91c1c',
-  research: '#3f6212',
-  other: '#374151',
-};
 
 /** The fields of a local activity the calendar reads. */
 export interface CalendarActivity {
@@ -88,7 +64,8 @@ export function toEvents(activities: readonly CalendarActivity[], nowMs: number,
     const unsynced = a.sync !== undefined && a.sync !== 'synced';
     // A type this version does not know is drawn as "other" (its name still says what it is).
     const group = typeGroup(a.type);
-    const colour = TYPE_COLOURS[group];
+    // The palette's custom properties: the fill and its text follow the theme (styles/palette.ts).
+    const colour = typeFill(group);
     const classNames = ['fb-event', `fb-type-${group}`];
     if (overdue) classNames.push('fb-overdue');
     if (a.status === 'completed') classNames.push('fb-completed');
@@ -101,7 +78,7 @@ export function toEvents(activities: readonly CalendarActivity[], nowMs: number,
       end: new Date(endMs).toISOString(),
       backgroundColor: colour,
       borderColor: overdue ? '#facc15' : colour,
-      textColor: '#ffffff',
+      textColor: typeInk(group),
       classNames,
       // Only open work that the action table lets move can be dragged (reschedule).
       editable: canDrag(a.status),
@@ -125,13 +102,15 @@ function canDrag(status: ActivityStatusValue): boolean {
  */
 const formatters = new Map<string, { start: Intl.DateTimeFormat; end: Intl.DateTimeFormat }>();
 function formattersFor(zone: string) {
-  let f = formatters.get(zone);
+  const locale = displayLocale();
+  const key = `${locale}|${zone}`;
+  let f = formatters.get(key);
   if (!f) {
     f = {
-      start: new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }),
-      end: new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit' }),
+      start: new Intl.DateTimeFormat(locale, { ...styleOptions('dayTime', locale), timeZone: zone }),
+      end: new Intl.DateTimeFormat(locale, { ...styleOptions('time', locale), timeZone: zone }),
     };
-    formatters.set(zone, f);
+    formatters.set(key, f);
   }
   return f;
 }
@@ -217,23 +196,7 @@ export function formatMinutes(m: number): string {
 export function legendTypes(activities: readonly Pick<CalendarActivity, 'type'>[]): ActivityType[] {
   const seen = new Set<ActivityType>();
   for (const a of activities) seen.add(typeGroup(a.type));
-  return (Object.keys(TYPE_COLOURS) as ActivityType[]).filter((t) => seen.has(t));
-}
-
-/** WCAG 2 contrast ratio of two #rrggbb colours. */
-export function contrastRatio(a: string, b: string): number {
-  const l1 = luminance(a);
-  const l2 = luminance(b);
-  return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
-}
-
-function luminance(hex: string): number {
-  const n = Number.parseInt(hex.slice(1), 16);
-  const channel = (v: number) => {
-    const c = v / 255;
-    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel((n >> 16) & 255) + 0.7152 * channel((n >> 8) & 255) + 0.0722 * channel(n & 255);
+  return ACTIVITY_TYPES.filter((t) => seen.has(t));
 }
 
 /** What a key press on a focused calendar activity asks for (the keyboard's drag and resize). */

@@ -12,7 +12,7 @@ import { useUiStore } from '../../state/store.ts';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { toShownError, type ShownError } from '../../lib/errors.ts';
-import { formatInZone } from '../../lib/format.ts';
+import { formatWhen } from '../../lib/format.ts';
 import { useInitialFocus } from '../../lib/focus.ts';
 import {
   OUTCOME_SECTIONS, buildCompleteInput, followUpPrefill, isEarly, missingSections, parseOutcome,
@@ -95,7 +95,7 @@ export function OutcomeDialog({ lid }: { lid: string }) {
     void run(intent, built.value);
   };
 
-  const due = activity.due_at ? formatInZone(activity.due_at, zone, 'EEE d MMM yyyy, HH:mm') : 'no due time';
+  const due = activity.due_at ? formatWhen(activity.due_at, zone, 'dateTime') : 'no due time';
   return (
     <>
       <Dialog

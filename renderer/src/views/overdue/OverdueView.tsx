@@ -11,7 +11,7 @@ import { overdueQueue, type LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
-import { formatInZone } from '../../lib/format.ts';
+import { formatWhen } from '../../lib/format.ts';
 import { shortcutBlocked } from '../../components/shortcuts.ts';
 import { useNow } from '../../lib/hooks.ts';
 import {
@@ -328,7 +328,7 @@ export function OverdueView() {
                   <span><span className="sr-only">, </span><PriorityBadge priority={item.a.priority} /><span className="sr-only"> priority</span></span>
                   <div className="fb-row-due">
                     <span className="fb-late"><span className="sr-only">, </span><span aria-hidden="true">⚠ </span>{lateText(item.daysLate)}</span>
-                    <span className="muted small"><span className="sr-only">, due </span>{item.a.due_at ? formatInZone(item.a.due_at, zone, 'EEE d MMM, HH:mm') : ''}</span>
+                    <span className="muted small"><span className="sr-only">, due </span>{item.a.due_at ? formatWhen(item.a.due_at, zone, 'dayTime') : ''}</span>
                   </div>
                 </div>
               );

@@ -13,7 +13,7 @@ import { Field } from '../../components/Field.tsx';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { toShownError, type ShownError } from '../../lib/errors.ts';
-import { formatInZone } from '../../lib/format.ts';
+import { formatWhen } from '../../lib/format.ts';
 import { useInitialFocus } from '../../lib/focus.ts';
 import { dateAtLocalTime } from '../outcome/outcome-model.ts';
 
@@ -80,8 +80,8 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
 
   const preview = times?.length
     ? choice === 'spreadWeek' && targets.length > 1
-      ? `${formatInZone(times[0] ?? now, zone, 'EEE d MMM HH:mm')} … ${formatInZone(times.reduce((a, b) => (b > a ? b : a)), zone, 'EEE d MMM HH:mm')}`
-      : formatInZone(times[0] ?? now, zone, 'EEEE d MMMM, HH:mm')
+      ? `${formatWhen(times[0] ?? now, zone, 'dayTime')} … ${formatWhen(times.reduce((a, b) => (b > a ? b : a)), zone, 'dayTime')}`
+      : formatWhen(times[0] ?? now, zone, 'longDayTime')
     : null;
 
   const submit = async () => {

@@ -39,8 +39,8 @@ export function ReviewView() {
           <h1 id="review-title">Weekly review</h1>
           {review && (
             <p className="muted small">
-              This week {formatInstant(review.weeks.thisWeek.from, zone, 'd MMM')} – {formatInstant(new Date(Date.parse(review.weeks.thisWeek.to) - 1).toISOString(), zone, 'd MMM')}
-              {' · '}next week from {formatInstant(review.weeks.nextWeek.from, zone, 'EEE d MMM')}
+              This week {formatInstant(review.weeks.thisWeek.from, zone, 'dayMonth')} – {formatInstant(new Date(Date.parse(review.weeks.thisWeek.to) - 1).toISOString(), zone, 'dayMonth')}
+              {' · '}next week from {formatInstant(review.weeks.nextWeek.from, zone, 'day')}
             </p>
           )}
         </div>
@@ -156,7 +156,7 @@ function OverdueStep({ items: read, total: counted, now }: { items: LocalActivit
                   </td>
                   <td><Subject a={a} /> <SyncMark sync={a.sync} /></td>
                   <td><TypeBadge type={a.type} /></td>
-                  <td>{formatInstant(a.due_at, zone, 'EEE d MMM yyyy, HH:mm')}</td>
+                  <td>{formatInstant(a.due_at, zone, 'dateTime')}</td>
                 </tr>
               ))}
             </tbody>
@@ -175,7 +175,7 @@ function PrepStep({ items }: { items: LocalActivity[] }) {
   async function addPrep(a: LocalActivity) {
     try {
       const row = await commands.create(prepTaskInput(a, { timeZone: zone }));
-      toast(`Prep task added for ${formatInstant(row.due_at, zone, 'EEE d MMM, HH:mm')}.`, 'success');
+      toast(`Prep task added for ${formatInstant(row.due_at, zone, 'dayTime')}.`, 'success');
     } catch (e) {
       toast(toShownError(e).message, 'error');
     }
@@ -188,7 +188,7 @@ function PrepStep({ items }: { items: LocalActivity[] }) {
             <li key={a.lid}>
               <div>
                 <Subject a={a} /> <TypeBadge type={a.type} />
-                <div className="muted small">{typeLabel(a.type)} on {formatInstant(a.due_at, zone, 'EEE d MMM, HH:mm')}</div>
+                <div className="muted small">{typeLabel(a.type)} on {formatInstant(a.due_at, zone, 'dayTime')}</div>
               </div>
               <button type="button" className="button small" aria-label={`Add prep task for ${a.subject}`} onClick={() => { void addPrep(a); }}>
                 Add prep task
@@ -211,7 +211,7 @@ function FollowUpStep({ items, now }: { items: LocalActivity[]; now: number }) {
       // On its follow-up date (09:00), or tomorrow 09:00 when none was given.
       const input = followUpInput(a, { timeZone: zone, ...(a.follow_up_date ? {} : tomorrow ? { dueAt: tomorrow } : {}) });
       const row = await commands.create(input);
-      toast(`Follow-up scheduled for ${formatInstant(row.due_at, zone, 'EEE d MMM, HH:mm')}.`, 'success');
+      toast(`Follow-up scheduled for ${formatInstant(row.due_at, zone, 'dayTime')}.`, 'success');
     } catch (e) {
       toast(toShownError(e).message, 'error');
     }
@@ -225,7 +225,7 @@ function FollowUpStep({ items, now }: { items: LocalActivity[]; now: number }) {
               <div>
                 <Subject a={a} /> <TypeBadge type={a.type} />
                 <div className="muted small">
-                  Completed {formatInstant(a.completed_at, zone, 'EEE d MMM')}
+                  Completed {formatInstant(a.completed_at, zone, 'day')}
                   {a.follow_up_date ? ` · follow up on ${formatDateOnly(a.follow_up_date)}` : ' · no follow-up date given (tomorrow 09:00)'}
                 </div>
               </div>
@@ -263,7 +263,7 @@ function LoadStep({ days }: { days: DayLoad<LocalActivity>[] }) {
         <tbody>
           {days.map((d) => (
             <tr key={d.date} className={d.overScheduled ? 'over' : undefined} data-date={d.date}>
-              <th scope="row">{d.weekday} {formatDateOnly(d.date, 'd MMM')}</th>
+              <th scope="row">{d.weekday} {formatDateOnly(d.date, 'dayMonth')}</th>
               <td className="num">{d.count}</td>
               <td className="num">{d.bookedMinutes ? formatMinutes(d.bookedMinutes) : '—'}</td>
               <td className="bar-col" aria-hidden="true">

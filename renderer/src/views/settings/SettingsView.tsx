@@ -15,6 +15,7 @@ import { formatLead } from '../../lib/format.ts';
 import { useUiStore } from '../../state/store.ts';
 import { DurationSettings } from './DurationSettings.tsx';
 import { BillingSettings } from '../billable/BillingSettings.tsx';
+import { LocaleSettings } from './LocaleSettings.tsx';
 import { PlansSettings } from '../plans/PlansSettings.tsx';
 
 const LEAD_CHOICES = [null, 0, 5, 10, 15, 30, 60, 120, 240, 1440, 2880] as const;
@@ -29,6 +30,7 @@ export function SettingsView() {
       <Reminders />
       <DurationSettings />
       <Hours />
+      <LocaleSettings />
       <PlansSettings />
       <BillingSettings />
       <Appearance />
