@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { customerLocalTime, customerZoneOf, dueTimeLabel, isValidTimeZone, timeZoneSchema, zonedTime } from './local-time.ts';
+import { customerLocalTime, customerZoneOf, dayStartMs, dueTimeLabel, isValidTimeZone, timeZoneSchema, zonedTime } from './local-time.ts';
 
 describe('isValidTimeZone', () => {
   it.each([['Europe/Berlin', true], ['America/New_York', true], ['UTC', true], ['Asia/Kolkata', true], ['Mars/Base', false], ['', false], ['CET+1', false]])(
@@ -89,5 +89,26 @@ describe('dueTimeLabel', () => {
     ['Europe/Paris', 'Thu 09:00 GMT+1'],
   ])('customer zone %j → %s', (zone, label) => {
     expect(dueTimeLabel('2026-01-15T08:00:00Z', 'Europe/Berlin', zone)).toBe(label);
+  });
+});
+
+describe('dayStartMs', () => {
+  it('is midnight in the zone', () => {
+    expect(dayStartMs('2026-01-15', 'Europe/Berlin')).toBe(Date.parse('2026-01-14T23:00:00Z'));
+    expect(dayStartMs('2026-07-15', 'Europe/Berlin')).toBe(Date.parse('2026-07-14T22:00:00Z'));
+    expect(dayStartMs('2026-01-15', 'America/New_York')).toBe(Date.parse('2026-01-15T05:00:00Z'));
+  });
+  it('is midnight UTC without a zone', () => {
+    expect(dayStartMs('2026-01-15')).toBe(Date.parse('2026-01-15T00:00:00Z'));
+    expect(dayStartMs('2026-01-15', null, 1)).toBe(Date.parse('2026-01-16T00:00:00Z'));
+  });
+  it('adds calendar days, across month ends and a daylight-saving change (a 23-hour day)', () => {
+    expect(dayStartMs('2026-01-31', 'Europe/Berlin', 1)).toBe(Date.parse('2026-01-31T23:00:00Z'));
+    const from = dayStartMs('2026-03-29', 'Europe/Berlin')!;
+    const to = dayStartMs('2026-03-29', 'Europe/Berlin', 1)!;
+    expect(to - from).toBe(23 * 3_600_000);
+  });
+  it.each(['', '2026-1-5', '15.01.2026', '2026-01-15T00:00:00Z'])('%j is not a day: null', (day) => {
+    expect(dayStartMs(day, 'Europe/Berlin')).toBeNull();
   });
 });

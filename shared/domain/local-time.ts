@@ -112,3 +112,18 @@ export function dueTimeLabel(iso: string, repZone: string, customerZone?: string
   const rep = `${pair.rep.weekday} ${pair.rep.time} ${pair.rep.abbreviation}`;
   return pair.label ? `${rep} · ${pair.label}` : rep;
 }
+
+const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * When the calendar day `day` (YYYY-MM-DD) plus `addDays` days begins, as epoch milliseconds:
+ * midnight in `zone`, or in UTC without one. Null when `day` is not written YYYY-MM-DD. A range of
+ * days [from, to] is [dayStartMs(from, zone), dayStartMs(to, zone, 1)). Over a daylight-saving
+ * change the day is 23 or 25 hours long: the next day's midnight is found, not added as 24 hours.
+ */
+export function dayStartMs(day: string, zone?: string | null, addDays = 0): number | null {
+  const m = CALENDAR_DAY.exec(day);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]) - 1, Number(m[3]) + addDays];
+  return zone ? new TZDate(y, mo, d, zone).getTime() : Date.UTC(y, mo, d);
+}

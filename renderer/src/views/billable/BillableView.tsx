@@ -11,8 +11,8 @@ import {
   BILLING_PERIODS, billableDetailCsv, billableSummary, billableSummaryCsv,
   type BillableItem, type BillingPeriod, type CustomerRef,
 } from '#shared/export/billable';
-import type { DirectoryEntity, LocalActivity } from '#shared/sync/index';
-import type { DirectoryType } from '#shared/domain/index';
+import { billableCompletions, entityKey, type LocalActivity } from '#shared/sync/index';
+import { dayStartMs, toIsoInstant } from '#shared/domain/index';
 import { useApp } from '../../app/context.tsx';
 import { Field } from '../../components/Field.tsx';
 import { formatInstant, formatMinutes } from '../../lib/format.ts';
@@ -25,11 +25,10 @@ import './billable.css';
 
 const PERIOD_LABELS: Record<BillingPeriod, string> = { day: 'Day', week: 'Week', month: 'Month' };
 
-/** Midnight at the start of a YYYY-MM-DD in the zone, as an ISO instant. */
+/** Midnight at the start of a YYYY-MM-DD in the zone (shared/domain dayStartMs), as an ISO instant. */
 function dayStart(date: string, zone: string, plusDays = 0): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) return null;
-  return new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays, zone).toISOString();
+  const ms = dayStartMs(date, zone, plusDays);
+  return ms === null ? null : toIsoInstant(ms);
 }
 
 export function BillableView() {
@@ -51,19 +50,10 @@ export function BillableView() {
   const toIso = dayStart(to, zone, 1);
   const rangeError = !fromIso || !toIso ? 'Pick both dates.' : Date.parse(fromIso) >= Date.parse(toIso) ? 'The end date must be on or after the start date.' : null;
 
+  // Completed in the range, from the completed_ms index (schema v6): not every completion ever;
+  // opportunities and contacts bill to their customer when the directory knows it.
   const data = useLiveQuery(async () => {
-    // Completed in the range, from the completed_ms index (schema v6): not every completion ever.
-    const range = fromIso && toIso && Date.parse(fromIso) < Date.parse(toIso)
-      ? db.activities.where('completed_ms').between(Date.parse(fromIso), Date.parse(toIso), true, false)
-      : db.activities.where('status').equals('completed');
-    const found = await range.filter((a) => a.deleted === 0 && a.status === 'completed' && a.is_billable).toArray();
-    const keys = (list: (readonly [string, string])[]) => [...new Set(list.map(([t, i]) => `${t}\u0000${i}`))]
-      .map((k) => k.split('\u0000') as [DirectoryType, string]);
-    const related = await db.entities.bulkGet(keys(found.map((a) => [a.activityable_type, a.activityable_id] as const)));
-    // Opportunities and contacts bill to their customer when the directory knows it.
-    const parents = await db.entities.bulkGet(keys(related.flatMap((e) => (e?.customer_id ? [['customer', e.customer_id] as const] : []))));
-    const entities = new Map<string, DirectoryEntity>();
-    for (const e of [...related, ...parents]) if (e) entities.set(`${e.type}:${e.id}`, e);
+    const { rows: found, entities } = await billableCompletions(db, fromIso && toIso ? { fromMs: Date.parse(fromIso), toMs: Date.parse(toIso) } : undefined);
     return { found, entities };
   }, [db, fromIso, toIso]);
   // Those without a rate are billed at the default rate when the rep has set one.
@@ -77,8 +67,8 @@ export function BillableView() {
     ...(fromIso ? { from: fromIso } : {}),
     ...(toIso ? { to: toIso } : {}),
     customerOf: (a: BillableItem): CustomerRef => {
-      const own = data?.entities.get(`${a.activityable_type}:${a.activityable_id}`);
-      const parent = own?.customer_id ? data?.entities.get(`customer:${own.customer_id}`) : undefined;
+      const own = data?.entities.get(entityKey(a.activityable_type, a.activityable_id));
+      const parent = own?.customer_id ? data?.entities.get(entityKey('customer', own.customer_id)) : undefined;
       if (parent) return { key: `customer:${parent.id}`, name: parent.name, type: 'customer' };
       return { key: `${a.activityable_type}:${a.activityable_id}`, name: own?.name ?? a.activityable?.name ?? a.activityable_id, type: a.activityable_type };
     },
