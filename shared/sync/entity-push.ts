@@ -15,9 +15,8 @@
  */
 import { ApiError, type RemoteEntity } from '../api/client.ts';
 import { COLLECTION_OF } from '../api/envelope.ts';
-import { backoffDelay } from './backoff.ts';
 import { assertAlive, type SyncContext } from './context.ts';
-import { earlier, isHeld } from './delivery.ts';
+import { claimed as claimedOp, earlier, onFailure, readiness, reclaimInflight, refusalMessage, withoutLease } from './delivery.ts';
 import { applyEntityPatch, entityOpsOf, isLocalEntityId } from './entity-commands.ts';
 import { toDirectoryEntity } from './pull.ts';
 import { CLIENT_MARKER, type EntityIdResolver } from './push.ts';
@@ -59,32 +58,27 @@ export async function pushEntityOutbox(ctx: SyncContext, exclusive = true): Prom
       report.succeeded++;
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      if (e.kind === 'auth') {
-        await putOp(ctx, { ...op, state: 'queued', attempts: Math.max(0, op.attempts - 1), last_error: e.message, last_status: e.status, maybe_sent: op.maybe_sent || e.maybeApplied });
+      const verdict = onFailure(op, e, ctx, client.extensions().idempotency);
+      if (verdict.kind === 'auth') {
+        await putOp(ctx, verdict.next);
         // The engine turns this into "sign in again" and keeps both queues.
         throw e;
       }
-      const replayPending = e.kind === 'conflict' && op.maybe_sent === true && client.extensions().idempotency;
-      if (e.kind === 'transient' || replayPending) {
-        if (op.attempts >= ctx.maxAttempts) {
-          report.failed++;
-          await fail(ctx, { ...op, maybe_sent: op.maybe_sent || e.maybeApplied }, `Gave up after ${op.attempts} attempts: ${e.message}`, e.status);
-        } else {
-          report.retried++;
-          await putOp(ctx, {
-            ...op, state: 'queued', next_attempt_at: ctx.now() + backoffDelay(op.attempts, ctx.random, e.retryAfterMs, ctx.backoff),
-            last_error: e.message, last_status: e.status, maybe_sent: op.maybe_sent || e.maybeApplied,
-          });
-        }
+      if (verdict.kind === 'retry') {
+        report.retried++;
+        await putOp(ctx, verdict.next);
         continue;
       }
       report.failed++;
+      if (verdict.kind === 'give_up') {
+        await fail(ctx, { ...op, maybe_sent: verdict.maybe_sent }, verdict.message, e.status);
+        continue;
+      }
       if (e.kind === 'not_found' && op.kind === 'update') {
         await fail(ctx, op, `This ${op.type} is no longer on the server (deleted or merged there).`, e.status);
         continue;
       }
-      const details = Object.entries(e.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ');
-      await fail(ctx, op, details ? `${e.message} (${details})` : e.message, e.status);
+      await fail(ctx, op, refusalMessage(e), e.status);
     }
   }
 
@@ -168,16 +162,10 @@ async function claimNext(ctx: SyncContext, report: EntityPushReport): Promise<{ 
       const key = `${op.type}\u0000${op.entity_id}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      if (op.state === 'failed' || op.state === 'blocked') continue;
-      if (op.state === 'inflight' && (op.lease_until ?? 0) >= now) continue;
-      if (isHeld(op, now)) {
-        held = earlier(held, op.hold_until);
-        continue;
-      }
-      if (op.next_attempt_at > now) {
-        earliest = earliest === null ? op.next_attempt_at : Math.min(earliest, op.next_attempt_at);
-        continue;
-      }
+      const r = readiness(op, now);
+      if (r.kind === 'held') held = earlier(held, r.until);
+      if (r.kind === 'backoff') earliest = earlier(earliest, r.until);
+      if (r.kind !== 'ready') continue;
       if (await unresolvedRefs(ctx, op.payload)) continue;
       let targetId: string | null = null;
       if (op.kind === 'update') {
@@ -189,10 +177,7 @@ async function claimNext(ctx: SyncContext, report: EntityPushReport): Promise<{ 
           continue;
         }
       }
-      const claimed: EntityOp = {
-        ...op, state: 'inflight', lease_until: now + ctx.leaseMs, attempts: op.attempts + 1,
-        maybe_sent: op.maybe_sent || op.state === 'inflight',
-      };
+      const claimed = claimedOp(op, now, ctx.leaseMs);
       await db.entity_outbox.put(claimed);
       return { op: claimed, targetId };
     }
@@ -231,8 +216,7 @@ async function putServerRow(ctx: SyncContext, type: EditableEntityType, remote: 
 
 async function putOp(ctx: SyncContext, op: EntityOp): Promise<void> {
   assertAlive(ctx);
-  const { lease_until: _lease, ...rest } = op;
-  await ctx.db.entity_outbox.put(rest);
+  await ctx.db.entity_outbox.put(withoutLease(op));
 }
 
 /** The op is kept for the rep (edit, retry or discard); the record's later ops wait behind it. */
@@ -240,8 +224,7 @@ async function fail(ctx: SyncContext, op: EntityOp, message: string, status: num
   assertAlive(ctx);
   const { db } = ctx;
   await db.transaction('rw', db.entity_outbox, async () => {
-    const { lease_until: _lease, ...rest } = op;
-    await db.entity_outbox.put({ ...rest, state: 'failed', last_error: message, last_status: status });
+    await db.entity_outbox.put({ ...withoutLease(op), state: 'failed', last_error: message, last_status: status });
     for (const o of await entityOpsOf(db, op.type, op.entity_id)) {
       if (o.op_id !== op.op_id && o.state === 'queued') await db.entity_outbox.update(o.seq, { state: 'blocked' });
     }
@@ -251,15 +234,7 @@ async function fail(ctx: SyncContext, op: EntityOp, message: string, status: num
 /** After a restart: ops a dead sender left inflight go back to the queue, flagged maybe-sent. */
 async function reclaim(ctx: SyncContext, exclusive: boolean): Promise<void> {
   assertAlive(ctx);
-  const now = ctx.now();
-  await ctx.db.transaction('rw', ctx.db.entity_outbox, async () => {
-    const inflight = await ctx.db.entity_outbox.where('state').equals('inflight').toArray();
-    for (const op of inflight) {
-      if (!exclusive && (op.lease_until ?? 0) >= now) continue;
-      const { lease_until: _lease, ...rest } = op;
-      await ctx.db.entity_outbox.put({ ...rest, state: 'queued', maybe_sent: true });
-    }
-  });
+  await reclaimInflight(ctx.db.entity_outbox, exclusive, ctx.now());
 }
 
 /** Queued entity ops (for the status bar's pending count). */

@@ -29,7 +29,7 @@ import {
 } from '../domain/index.ts';
 import { backoffDelay } from './backoff.ts';
 import { assertAlive, sleep, type SyncContext } from './context.ts';
-import { earlier, isHeld } from './delivery.ts';
+import { claimable, claimed as claimedOp, earlier, onFailure, readiness, reclaimInflight, refusalMessage, withoutLease } from './delivery.ts';
 import { coalesceQueue } from './merge.ts';
 import { fromLocalRow, toLocalRow } from './rows.ts';
 import type { ConflictRecord, LocalActivity, OutboxOp } from './types.ts';
@@ -60,7 +60,6 @@ export interface PushReport {
 
 type Step =
   | { kind: 'none' }
-  | { kind: 'wait'; until: number }
   | { kind: 'send'; op: OutboxOp; row: LocalActivity };
 
 interface Success {
@@ -233,24 +232,14 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
     const ready: [string, number][] = [];
     for (const [lid, ops] of byLid) {
       const head = ops[0];
-      if (!head || head.state === 'failed' || head.state === 'blocked') continue;
-      if (head.state === 'inflight' && !reclaimable(head, now)) continue;
-      if (isHeld(head, now)) {
-        held = earlier(held, head.hold_until);
-        continue;
-      }
-      if (head.next_attempt_at > now) {
-        earliest = earliest === null ? head.next_attempt_at : Math.min(earliest, head.next_attempt_at);
-        continue;
-      }
-      ready.push([lid, ops.length]);
+      if (!head) continue;
+      const r = readiness(head, now);
+      if (r.kind === 'held') held = earlier(held, r.until);
+      else if (r.kind === 'backoff') earliest = earlier(earliest, r.until);
+      else if (r.kind === 'ready') ready.push([lid, ops.length]);
     }
     ready.sort((a, b) => b[1] - a[1]);
     return { ready: ready.map(([l]) => l), earliest, held };
-  }
-
-  function reclaimable(op: OutboxOp, now: number): boolean {
-    return op.state === 'inflight' && (op.lease_until ?? 0) < now;
   }
 
   // ------------------------------------------------------------------ one activity
@@ -311,15 +300,13 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         await blockFollowers(lid, head);
         return { kind: 'none' };
       }
-      if (head.state === 'blocked') return { kind: 'none' };
       const now = ctx.now();
-      if (head.state === 'inflight' && !reclaimable(head, now)) return { kind: 'none' };
+      // Blocked, another sender's, in its undo window or backing off: it and the lid's later ops
+      // wait (scan reports when a hold or a backoff ends).
+      if (readiness(head, now).kind !== 'ready') return { kind: 'none' };
       const row = await db.activities.get(lid);
       if (!row) return { kind: 'none' };
       if (row.sync === 'conflict') return { kind: 'none' };
-      if (head.next_attempt_at > now) return { kind: 'wait', until: head.next_attempt_at };
-      // In its undo window: it and the lid's later ops wait (scan reports when the window ends).
-      if (isHeld(head, now)) return { kind: 'none' };
       // Every op but a create needs the server id: wait for the create (same lid) or, for the copy a
       // cancel-with-reschedule makes, for the parent's cancel (which maps it and re-queues it).
       if (head.kind !== 'create' && !row.server_id) return { kind: 'none' };
@@ -333,10 +320,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   }
 
   function claimFields(cur: OutboxOp, now: number): OutboxOp {
-    return {
-      ...cur, state: 'inflight', lease_until: now + ctx.leaseMs, attempts: cur.attempts + 1,
-      maybe_sent: cur.maybe_sent || cur.state === 'inflight',
-    };
+    return claimedOp(cur, now, ctx.leaseMs);
   }
 
   function singleExtra(cur: OutboxOp, row: LocalActivity): Partial<OutboxOp> {
@@ -354,7 +338,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         const out: OutboxOp[] = [];
         for (const op of ops) {
           const cur = await db.outbox.get(op.seq as number);
-          if (!cur || (cur.state !== 'queued' && !reclaimable(cur, now))) throw new ClaimLost();
+          if (!cur || !claimable(cur, now)) throw new ClaimLost();
           const next: OutboxOp = { ...claimFields(cur, now), ...extra(cur) };
           await db.outbox.put(next);
           out.push(next);
@@ -581,7 +565,7 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         ops.some((o) => (o.seq ?? 0) <= (m.seq ?? 0) && (o.state === 'failed' || o.state === 'blocked'));
       if (blocked) continue;
       leader ??= m;
-      if (isHead && row.server_id && (m.state === 'queued' || reclaimable(m, now)) && m.next_attempt_at <= now && !isHeld(m, now)) {
+      if (isHead && row.server_id && readiness(m, now).kind === 'ready') {
         ready.push({ op: m, row });
       } else {
         waiting = true;
@@ -742,25 +726,20 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
   async function handleFailure(op: OutboxOp, row: LocalActivity, e: ApiError): Promise<boolean> {
     assertAlive(ctx);
     const now = ctx.now();
-    if (e.kind === 'auth') {
+    const verdict = onFailure(op, e, ctx, idempotent());
+    if (verdict.kind === 'auth') {
       report.authRequired = true;
-      await putOp({ ...op, state: 'queued', attempts: Math.max(0, op.attempts - 1), last_error: e.message, last_status: e.status, maybe_sent: op.maybe_sent || e.maybeApplied });
+      await putOp(verdict.next);
       return false;
     }
-    // With server idempotency, a 409 on a resent key means "the first request is still being
-    // processed": wait and resend the same key rather than calling it a status clash.
-    const replayPending = e.kind === 'conflict' && op.maybe_sent === true && idempotent();
-    if (e.kind === 'transient' || replayPending) {
-      if (op.attempts >= ctx.maxAttempts) {
-        report.failed++;
-        await fail(op, `Gave up after ${op.attempts} attempts: ${e.message}`, e.status, { maybe_sent: op.maybe_sent || e.maybeApplied });
-        return false;
-      }
+    if (verdict.kind === 'retry') {
       report.retried++;
-      await putOp({
-        ...op, state: 'queued', next_attempt_at: now + backoffDelay(op.attempts, ctx.random, e.retryAfterMs, ctx.backoff),
-        last_error: e.message, last_status: e.status, maybe_sent: op.maybe_sent || e.maybeApplied,
-      });
+      await putOp(verdict.next);
+      return false;
+    }
+    if (verdict.kind === 'give_up') {
+      report.failed++;
+      await fail(op, verdict.message, e.status, { maybe_sent: verdict.maybe_sent });
       return false;
     }
     if (e.kind === 'not_found') {
@@ -800,22 +779,19 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
       return false;
     }
     report.failed++;
-    const details = Object.entries(e.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ');
-    await fail(op, details ? `${e.message} (${details})` : e.message, e.status);
+    await fail(op, refusalMessage(e), e.status);
     return false;
   }
 
   async function putOp(op: OutboxOp): Promise<void> {
     assertAlive(ctx);
-    const { lease_until: _lease, ...rest } = op;
-    await db.outbox.put(rest);
+    await db.outbox.put(withoutLease(op));
   }
 
   async function fail(op: OutboxOp, message: string, status: number, extra: Partial<OutboxOp> = {}): Promise<void> {
     assertAlive(ctx);
     await db.transaction('rw', db.outbox, db.activities, async () => {
-      const { lease_until: _lease, ...rest } = op;
-      await db.outbox.put({ ...rest, ...extra, state: 'failed', last_error: message, last_status: status });
+      await db.outbox.put({ ...withoutLease(op), ...extra, state: 'failed', last_error: message, last_status: status });
       await blockFollowers(op.lid, op);
       await db.activities.update(op.lid, { sync: 'failed' });
     });
@@ -850,9 +826,8 @@ export async function pushOutbox(ctx: SyncContext, exclusive: boolean, onProgres
         remote: c.remote, created_at: ctx.now(),
       };
       await db.conflicts.put(record);
-      const { lease_until: _lease, ...rest } = op;
       // The op stays queued but held: the lid is in conflict until the rep decides.
-      await db.outbox.put({ ...rest, state: 'queued', last_error: e.message, last_status: e.status });
+      await db.outbox.put({ ...withoutLease(op), state: 'queued', last_error: e.message, last_status: e.status });
       const cur = await db.activities.get(row.lid);
       if (cur) await db.activities.put({ ...cur, sync: 'conflict', ...(c.snapshot ? { base: c.snapshot } : {}) });
     });
@@ -938,15 +913,7 @@ function deepEqual(a: unknown, b: unknown): boolean {
 /** After a restart: ops a dead sender left 'inflight' go back to the queue, flagged maybe-sent. */
 async function reclaim(ctx: SyncContext, exclusive: boolean): Promise<void> {
   assertAlive(ctx);
-  const now = ctx.now();
-  await ctx.db.transaction('rw', ctx.db.outbox, async () => {
-    const inflight = await ctx.db.outbox.where('state').equals('inflight').toArray();
-    for (const op of inflight) {
-      if (!exclusive && (op.lease_until ?? 0) >= now) continue;
-      const { lease_until: _lease, ...rest } = op;
-      await ctx.db.outbox.put({ ...rest, state: 'queued', maybe_sent: true });
-    }
-  });
+  await reclaimInflight(ctx.db.outbox, exclusive, ctx.now());
 }
 
 /** Coalesce every activity's not-yet-sent ops (one transaction, so a command cannot interleave). */
