@@ -110,7 +110,9 @@ export class FieldbookDB extends Dexie {
    * closed mid-way goes on from its cursor at the next start.
    */
   backfill(opts?: BackfillOptions): Promise<BackfillReport> {
-    this.backfilling ??= backfillActivityKeys(this, { chunk: 500, ...opts, shouldStop: () => !this.isOpen() || opts?.shouldStop?.() === true })
+    // Small chunks with a breath between them: the rep's reads wait behind at most one chunk.
+    const pause = () => new Promise<void>((resolve) => { setTimeout(resolve, 20); });
+    this.backfilling ??= backfillActivityKeys(this, { chunk: 250, pause, ...opts, shouldStop: () => !this.isOpen() || opts?.shouldStop?.() === true })
       .catch((): BackfillReport => ({ done: false, rows: 0, chunks: 0, rewritten: 0 }));
     return this.backfilling;
   }
