@@ -26,6 +26,9 @@ export const config = defineConfig({
     plugins: [react()],
     build: {
       outDir: resolve(root, 'out/renderer'),
+      // electron-vite leaves the renderer unminified by default; minified, the start page parses
+      // a third of the bytes (issue #12's budget; test/bench/bundle.ts reports it).
+      minify: true,
       rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
     },
   },

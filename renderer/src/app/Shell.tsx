@@ -1,35 +1,16 @@
 /** The frame: left navigation, status bar, the current view, and the dialogs any view can open. */
-import { useEffect, type ReactNode } from 'react';
-import { CalendarView } from '../views/calendar/CalendarView.tsx';
-import { OverdueView } from '../views/overdue/OverdueView.tsx';
-import { OutcomeDialog } from '../views/outcome/OutcomeDialog.tsx';
-import { ActivitiesView } from '../views/activities/ActivitiesView.tsx';
-import { ActivityDetail } from '../views/activities/ActivityDetail.tsx';
-import { ActivityFormDialog } from '../views/activities/ActivityFormDialog.tsx';
-import { SyncView } from '../views/sync/SyncView.tsx';
-import { SettingsView } from '../views/settings/SettingsView.tsx';
-import { ReviewView } from '../views/review/ReviewView.tsx';
-import { BillableView } from '../views/billable/BillableView.tsx';
-import { ExportButton } from '../views/export/ExportDialog.tsx';
+import { Suspense, useEffect } from 'react';
+import { VIEW_PARTS, detailPart, formPart, outcomePart, preloadParts, PartBoundary, PartLoading } from './lazy-views.tsx';
+import { ExportButton } from '../views/export/ExportButton.tsx';
 import { Toasts } from '../components/Toasts.tsx';
 import { ReminderCentre } from '../components/ReminderCentre.tsx';
 import { shortcutBlocked } from '../components/shortcuts.ts';
-import { VIEWS, VIEW_LABELS, useUiStore, type View } from '../state/store.ts';
+import { VIEWS, VIEW_LABELS, useUiStore } from '../state/store.ts';
 import { StatusBar } from './StatusBar.tsx';
 import { NavIcon } from './NavIcon.tsx';
 import { useApp } from './context.tsx';
 import { SignInGate } from './SignInGate.tsx';
 import { PlatformBridge } from './PlatformBridge.tsx';
-
-const VIEW_COMPONENTS: Record<View, () => ReactNode> = {
-  calendar: () => <CalendarView />,
-  overdue: () => <OverdueView />,
-  activities: () => <ActivitiesView />,
-  review: () => <ReviewView />,
-  billable: () => <BillableView />,
-  sync: () => <SyncView />,
-  settings: () => <SettingsView />,
-};
 
 export function Shell() {
   const view = useUiStore((s) => s.view);
@@ -46,6 +27,9 @@ export function Shell() {
     if (action === 'done') openOutcome(lid);
     else openActivity(lid);
   }), [platform, openActivity, openOutcome]);
+
+  // The other views' chunks load while the browser is idle after the first paint (lazy-views.tsx).
+  useEffect(() => preloadParts(VIEW_PARTS[useUiStore.getState().view]), []);
 
   const openCreate = useUiStore((s) => s.openCreate);
   // Alt+1..n switch views from anywhere; "n" starts a new activity when not typing.
@@ -96,13 +80,24 @@ export function Shell() {
         <Toasts />
         <ReminderCentre />
         <main id="main" className="app-main" tabIndex={-1}>
-          <SignInGate>{VIEW_COMPONENTS[view]()}</SignInGate>
+          <SignInGate>
+            <PartBoundary key={view} label={VIEW_LABELS[view]}>
+              <Suspense fallback={<PartLoading label={VIEW_LABELS[view]} />}><CurrentView /></Suspense>
+            </PartBoundary>
+          </SignInGate>
         </main>
       </div>
-      {detailLid && <ActivityDetail lid={detailLid} />}
-      {formOpen && <ActivityFormDialog />}
-      {outcomeLid && <OutcomeDialog lid={outcomeLid} />}
+      {detailLid && <Suspense fallback={<PartLoading label="the activity" hidden />}><detailPart.Component lid={detailLid} /></Suspense>}
+      {formOpen && <Suspense fallback={<PartLoading label="the form" hidden />}><formPart.Component /></Suspense>}
+      {outcomeLid && <Suspense fallback={<PartLoading label="the outcome form" hidden />}><outcomePart.Component lid={outcomeLid} /></Suspense>}
       <PlatformBridge />
     </div>
   );
+}
+
+/** The current view's part, keyed by view so each view mounts afresh, as before. */
+function CurrentView() {
+  const view = useUiStore((s) => s.view);
+  const Part = VIEW_PARTS[view].Component;
+  return <Part key={view} />;
 }

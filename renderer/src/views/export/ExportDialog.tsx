@@ -1,10 +1,12 @@
 /**
  * Calendar export: an .ics file (RFC 5545, reminders as VALARMs) of a chosen date range or of
- * the Activities list's current filter, saved through a Blob link.
+ * the Activities list's current filter, saved through a Blob link. Opened by ExportButton.tsx,
+ * which loads this file as a chunk of its own.
  */
 import { useState } from 'react';
 import { TZDate } from '@date-fns/tz';
 import { addDays, format } from 'date-fns';
+import { dayStartMs } from '#shared/domain/index';
 import { icsFileName, toIcs } from '#shared/export/ics';
 import type { LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
@@ -18,28 +20,8 @@ import { downloadText } from './download.ts';
 /** Safety cap: a calendar file of more events than this is not what anyone wants. */
 const MAX_EVENTS = 5_000;
 
-function dayStart(date: string, zone: string, plusDays = 0): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  return m ? +new TZDate(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + plusDays, zone) : null;
-}
-
-export function ExportButton() {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button type="button" className="nav-item" onClick={() => setOpen(true)}>
-        <svg className="nav-icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
-          <path d="M12 4v11M7 10l5 5 5-5M5 20h14" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
-        </svg>
-        <span>Export calendar…</span>
-      </button>
-      {open && <ExportDialog onClose={() => setOpen(false)} />}
-    </>
-  );
-}
-
 export function ExportDialog({ onClose }: { onClose: () => void }) {
-  const { db, queries, settings, currentUser } = useApp();
+  const { queries, settings, currentUser } = useApp();
   const filters = withMe(useUiStore((s) => s.filters), currentUser?.id);
   const toast = useUiStore((s) => s.toast);
   const zone = settings.timeZone;
@@ -63,8 +45,8 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
 
   async function run() {
     setError(null);
-    const fromMs = dayStart(from, zone);
-    const toMs = dayStart(to, zone, 1);
+    const fromMs = dayStartMs(from, zone);
+    const toMs = dayStartMs(to, zone, 1);
     if (source === 'range' && (fromMs === null || toMs === null || fromMs >= toMs)) {
       setError('Pick a start date on or before the end date.');
       return;
@@ -72,7 +54,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     try {
       const rows = source === 'range'
-        ? await db.activities.where('due_ms').between(fromMs ?? 0, toMs ?? 0, true, false).filter((a) => a.deleted === 0).toArray()
+        ? await queries.calendarRange(fromMs ?? 0, toMs ?? 0)
         : await rowsForFilter();
       const chosen = rows.filter((a) => !openOnly || a.open === 1).slice(0, MAX_EVENTS);
       const r = toIcs(chosen, { now: new Date().toISOString(), calendarName: 'Fieldbook activities', uidDomain: 'fieldbook.local' });
