@@ -30,7 +30,7 @@ import { pullActivities, pullDirectory, refreshActivity } from './pull.ts';
 import { CLIENT_MARKER, opsOf, pushOutbox } from './push.ts';
 import { entityIdResolver, pendingEntityOps, pushEntityOutbox } from './entity-push.ts';
 import { fromLocalRow, reindexed } from './rows.ts';
-import { createStatusStore, type FailedOpInfo, type StatusListener, type SyncStatus } from './status.ts';
+import { createStatusStore, syncCounts, type FailedOpInfo, type StatusListener, type SyncStatus } from './status.ts';
 import type { ConflictRecord, LocalActivity, OpKind, OutboxOp } from './types.ts';
 
 /** setVisible(true) within this long of a poll's start does not poll again. */
@@ -228,8 +228,8 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
 
   async function refreshStatus(): Promise<void> {
     if (stopped) return;
-    const [total, bad, conflicts] = await Promise.all([
-      db.outbox.count(),
+    const [counts, bad, conflicts] = await Promise.all([
+      syncCounts(db),
       db.outbox.where('state').anyOf('failed', 'blocked').toArray(),
       db.conflicts.toArray(),
     ]);
@@ -237,7 +237,7 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
       op_id: o.op_id, lid: o.lid, kind: o.kind, state: o.state as 'failed' | 'blocked', message: o.last_error,
       status: o.last_status ?? null, attempts: o.attempts, stuck: o.state === 'failed' && o.attempts >= ctx.maxAttempts,
     }));
-    status.set({ pending: total - bad.length + (await pendingEntityOps(db)), failed, conflicts });
+    status.set({ pending: counts.pending, failed, conflicts });
   }
 
   // ------------------------------------------------------------------ rep decisions

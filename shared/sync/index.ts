@@ -26,7 +26,7 @@ export type { Timers } from './context.ts';
 export type { PullMode, PullOptions, PullReport, RefreshOutcome } from './pull.ts';
 export type { PushReport } from './push.ts';
 export type { BackoffOptions } from './backoff.ts';
-export { INITIAL_STATUS, type FailedOpInfo, type StatusListener, type SyncStatus } from './status.ts';
+export { INITIAL_STATUS, syncCounts, type FailedOpInfo, type StatusListener, type SyncCounts, type SyncStatus } from './status.ts';
 
 // Commands (writes to the local store, queued for the CRM).
 export {

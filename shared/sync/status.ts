@@ -1,4 +1,5 @@
 /** The sync status the UI shows, as a tiny observable (works in a worker: no DOM, no React). */
+import type { FieldbookDB } from './db.ts';
 import type { ConflictRecord, OpKind, OpState } from './types.ts';
 
 export interface FailedOpInfo {
@@ -18,7 +19,7 @@ export interface SyncStatus {
   syncing: boolean;
   /** Client epoch ms of the last complete sync (only ever compared with the client clock). */
   lastSyncedAt: number | null;
-  /** Ops waiting to reach the server (queued or in flight). */
+  /** Ops waiting to reach the server (queued or in flight): SyncCounts.pending. */
   pending: number;
   failed: FailedOpInfo[];
   conflicts: ConflictRecord[];
@@ -59,4 +60,33 @@ export function createStatusStore(initial: SyncStatus = INITIAL_STATUS): StatusS
 
 function shallowSame(a: SyncStatus, b: SyncStatus): boolean {
   return (Object.keys(a) as (keyof SyncStatus)[]).every((k) => a[k] === b[k]);
+}
+
+/** Op states still on their way to the CRM. */
+const WAITING: readonly OpState[] = ['queued', 'inflight'];
+/**
+ * Op states the rep decides on: refused by the CRM, or past the attempt limit. (Ops blocked behind
+ * one are neither: they go, or go away, with the decision.)
+ */
+const NEEDS_REP: readonly OpState[] = ['failed'];
+
+/** The counts the engine's status and the UI's status bar and Sync view show: one definition. */
+export interface SyncCounts {
+  /** Changes on their way to the CRM: activity and record (entity) ops queued or in flight. */
+  pending: number;
+  /** Activity changes the rep must decide on (the Sync view lists them): refused or past the attempt limit. */
+  failed: number;
+  /** Field conflicts waiting for the rep's choice. */
+  conflicts: number;
+}
+
+/** Reads the counts from the store itself, so they are right offline and before any engine reports. */
+export async function syncCounts(db: FieldbookDB): Promise<SyncCounts> {
+  const [activityOps, entityOps, failed, conflicts] = await Promise.all([
+    db.outbox.where('state').anyOf(WAITING).count(),
+    db.entity_outbox.where('state').anyOf(WAITING).count(),
+    db.outbox.where('state').anyOf(NEEDS_REP).count(),
+    db.conflicts.count(),
+  ]);
+  return { pending: activityOps + entityOps, failed, conflicts };
 }

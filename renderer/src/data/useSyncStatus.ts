@@ -1,6 +1,7 @@
 /** Sync status for the status bar and Sync view: the engine's when running, counts straight from the store. */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
+import { syncCounts } from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
 import type { SyncStatus } from '../app/ports.ts';
 
@@ -22,8 +23,9 @@ export interface UiSyncStatus {
   online: boolean;
   syncing: boolean;
   lastSyncedAt: number | null;
-  /** Local changes not yet on the server (queued, in flight, blocked or failed ops). */
+  /** Changes on their way to the CRM (shared/sync syncCounts: queued or in flight, activities and records). */
   pending: number;
+  /** Activity changes the rep must decide on (refused, or past the attempt limit). */
   failed: number;
   conflicts: number;
   authRequired: boolean;
@@ -43,14 +45,7 @@ export function useSyncStatus(): UiSyncStatus {
     return engine.subscribe(setStatus);
   }, [engine]);
   // Counts come from the store itself, so they are right offline and before the engine reports.
-  const counts = useLiveQuery(async () => {
-    const [pending, failed, conflicts] = await Promise.all([
-      db.outbox.count(),
-      db.outbox.where('state').equals('failed').count(),
-      db.conflicts.count(),
-    ]);
-    return { pending, failed, conflicts };
-  }, [db]);
+  const counts = useLiveQuery(() => syncCounts(db), [db]);
   return {
     online: browserOnline && (status?.online ?? true),
     syncing: status?.syncing ?? false,
