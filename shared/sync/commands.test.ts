@@ -6,7 +6,7 @@ import {
 } from '../domain/index.ts';
 import { ActivityNotFoundError, createCommands, type CommandDeps, type Commands } from './commands.ts';
 import type { FieldbookDB } from './db.ts';
-import { freshDb, seedSynced, sequentialIds, snapshot } from './store-testing.ts';
+import { freshDb, seedSynced, sequentialIds, snapshot } from './store.testing.ts';
 import type { OutboxOp } from './types.ts';
 
 const NOW = Date.parse('2025-12-10T12:00:00Z');

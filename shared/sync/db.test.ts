@@ -1,6 +1,6 @@
 /**
  * One test per schema version upgrade: a database written by an older version (raw Dexie
- * declared exactly as that version shipped, store-testing's shippedSchemaDb) opens with
+ * declared exactly as that version shipped, store.testing's shippedSchemaDb) opens with
  * FieldbookDB, keeps its data, and the newer indexes and tables work on the old rows.
  */
 import 'fake-indexeddb/auto';
@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { activitiesLinkedTo, backfillActivityKeys, firstOnRecordSince, keysReady } from './activity-keys.ts';
 import { FieldbookDB } from './db.ts';
 import { toLocalRow } from './rows.ts';
-import { serverActivity, shippedSchemaDb } from './store-testing.ts';
+import { serverActivity, shippedSchemaDb } from './store.testing.ts';
 import { wordsOf } from './words.ts';
 import type { ConflictRecord, DirectoryEntity, EntityOp, LocalActivity, OutboxOp } from './types.ts';
 

@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCommands } from './commands.ts';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from './engine.ts';
-import { FakeCrm } from './fake-crm.ts';
-import { freshDb } from './store-testing.ts';
+import { FakeCrm } from './fake-crm.testing.ts';
+import { freshDb } from './store.testing.ts';
 import type { FieldbookDB } from './db.ts';
 import type { SyncStatus } from './status.ts';
 

@@ -4,7 +4,7 @@ import type { FieldbookDB } from './db.ts';
 import {
   LOCAL_ENTITY_PREFIX, createEntityCommands, entityOpsOf, entityView, isLocalEntityId, reapplyPendingEntities,
 } from './entity-commands.ts';
-import { freshDb, sequentialIds } from './store-testing.ts';
+import { freshDb, sequentialIds } from './store.testing.ts';
 import type { DirectoryEntity } from './types.ts';
 
 const dbs: FieldbookDB[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MERGEABLE_FIELDS, type MergeableField } from '../domain/index.ts';
 import { coalesceQueue, pickMergeable, sameValue, threeWayMerge, type MergeFields } from './merge.ts';
-import { serverActivity } from './store-testing.ts';
+import { serverActivity } from './store.testing.ts';
 import type { OutboxOp } from './types.ts';
 
 const base = pickMergeable(serverActivity({

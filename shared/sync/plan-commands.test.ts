@@ -4,7 +4,7 @@ import { SALES_SERIES_PLAN, ValidationError } from '../domain/index.ts';
 import { createCommands } from './commands.ts';
 import type { FieldbookDB } from './db.ts';
 import { createPlanCommands } from './plan-commands.ts';
-import { freshDb, sequentialIds, snapshot } from './store-testing.ts';
+import { freshDb, sequentialIds, snapshot } from './store.testing.ts';
 
 const ME = { id: 'u-me', name: 'Ann Rep' };
 const OPP = { type: 'opportunity' as const, id: 'opp-1', name: 'Initech - Workflow Automation Platform' };

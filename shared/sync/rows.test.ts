@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deriveIndexFields, fromLocalRow, linkKeys, prepTaskKey, reindexed, toLocalRow, withActivity } from './rows.ts';
-import { serverActivity } from './store-testing.ts';
+import { serverActivity } from './store.testing.ts';
 
 describe('toLocalRow / fromLocalRow', () => {
   it('maps id to server_id and derives the index fields', () => {

@@ -4,7 +4,7 @@ import { ActionNotAllowedError, ValidationError, seriesLink } from '../domain/in
 import { createCommands, type Commands } from './commands.ts';
 import type { FieldbookDB } from './db.ts';
 import { createSeriesCommands, SERIES_CANCEL_REASON, type SeriesCommands } from './series.ts';
-import { freshDb, sequentialIds, snapshot } from './store-testing.ts';
+import { freshDb, sequentialIds, snapshot } from './store.testing.ts';
 import type { OutboxOp } from './types.ts';
 
 const ZONE = 'Europe/Berlin';

@@ -4,9 +4,9 @@ import { createCommands } from './commands.ts';
 import type { FieldbookDB } from './db.ts';
 import { createSyncEngine, type SyncEngine } from './engine.ts';
 import { createEntityCommands } from './entity-commands.ts';
-import { FakeCrm } from './fake-crm.ts';
+import { FakeCrm } from './fake-crm.testing.ts';
 import { syncCounts, type SyncStatus } from './status.ts';
-import { freshDb, sequentialIds } from './store-testing.ts';
+import { freshDb, sequentialIds } from './store.testing.ts';
 import type { OpState } from './types.ts';
 
 const dbs: FieldbookDB[] = [];

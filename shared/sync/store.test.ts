@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, expect, it } from 'vitest';
 import { createStore } from './store.ts';
-import { freshDb, sequentialIds } from './store-testing.ts';
+import { freshDb, sequentialIds } from './store.testing.ts';
 
 const db = freshDb('store');
 afterEach(async () => {

@@ -10,7 +10,7 @@
  */
 import { createFetchTransport } from '#shared/api/index';
 import { createSyncEngine } from '#shared/sync/index';
-import { freshDb } from '#shared/sync/store-testing';
+import { freshDb } from '#shared/sync/store.testing';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { counting, EXTENSIONS, PLAIN, VirtualTime } from '../sync/cost-rig.ts';
 

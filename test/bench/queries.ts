@@ -5,7 +5,7 @@
  */
 import { ACTIVITY_STATUSES, ACTIVITY_TYPES, PRIORITIES, toIsoInstant } from '#shared/domain/index';
 import { createQueries, toLocalRow, type LocalActivity } from '#shared/sync/index';
-import { freshDb, serverActivity } from '#shared/sync/store-testing';
+import { freshDb, serverActivity } from '#shared/sync/store.testing';
 
 const DAY = 86_400_000;
 const WORDS = ['proposal', 'pricing', 'call', 'review', 'demo', 'contract', 'renewal', 'quote', 'visit', 'budget',

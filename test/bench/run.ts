@@ -9,7 +9,7 @@ import { createCrmClient, createFetchTransport } from '#shared/api/index';
 import { normalizeRemote } from '#shared/domain/index';
 import { createCommands, createSyncEngine, activitiesForEntity, toLocalRow, type OutboxOp } from '#shared/sync/index';
 import { coalesceQueue } from '#shared/sync/merge';
-import { freshDb } from '#shared/sync/store-testing';
+import { freshDb } from '#shared/sync/store.testing';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';

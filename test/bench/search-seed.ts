@@ -7,7 +7,7 @@
 import type { Dexie } from 'dexie';
 import { monotonicFactory } from 'ulid';
 import { FieldbookDB, toLocalRow, type LocalActivity } from '#shared/sync/index';
-import { shippedSchemaDb } from '#shared/sync/store-testing';
+import { shippedSchemaDb } from '#shared/sync/store.testing';
 import { generateActivities } from '../crm-server/demo.ts';
 import { seededRng, type Rng } from '../crm-server/prng.ts';
 

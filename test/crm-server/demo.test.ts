@@ -1,7 +1,7 @@
 /** --demo data: deterministic from the seed, spread around now with some overdue. */
 import { describe, expect, it } from 'vitest';
 import { GUIDE_IDS, startCrmServer } from './index.ts';
-import { client, type Json } from './test-helpers.ts';
+import { client, type Json } from './helpers.testing.ts';
 
 type Page = Json & { data: Json[]; meta: { total: number; last_page: number } };
 

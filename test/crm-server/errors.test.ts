@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_TABLE, ACTIVITY_STATUSES, type ActivityStatus } from '#shared/domain/index';
 import { GUIDE_IDS, startCrmServer, type CrmServer } from './index.ts';
-import { client, clock, type Json } from './test-helpers.ts';
+import { client, clock, type Json } from './helpers.testing.ts';
 
 const A = '/api/v1/crm/activities';
 type Body = Json & { data: Json; errors?: Record<string, string[]>; message: string };

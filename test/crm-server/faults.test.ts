@@ -1,7 +1,7 @@
 /** Fault injection: seeded and reproducible; each kind does what a real flaky CRM does. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUIDE_IDS, startCrmServer, type CrmServer, type FaultConfig } from './index.ts';
-import { client, type Json } from './test-helpers.ts';
+import { client, type Json } from './helpers.testing.ts';
 
 const A = '/api/v1/crm/activities';
 const create = { type: 'call', subject: 'Fault test', activityable_type: 'customer', activityable_id: GUIDE_IDS.customer575 };

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { GUIDE_IDS, startCrmServer, type CrmServer } from './index.ts';
 import { guideText, parseGuideExamples, type GuideExample } from './guide-examples.ts';
-import { client, clock, type CallResult, type Json } from './test-helpers.ts';
+import { client, clock, type CallResult, type Json } from './helpers.testing.ts';
 
 const EXAMPLES = parseGuideExamples(guideText());
 const B = GUIDE_IDS.activityB;

@@ -1,7 +1,7 @@
 /** Idempotency-Key per the IETF draft: replay, key reuse with another body, concurrency, TTL, off switch. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUIDE_IDS, startCrmServer, type CrmServer } from './index.ts';
-import { client, clock, type Json } from './test-helpers.ts';
+import { client, clock, type Json } from './helpers.testing.ts';
 
 const A = '/api/v1/crm/activities';
 type Body = Json & { data: Json; message: string };

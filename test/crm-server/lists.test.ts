@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateActivityInput } from '#shared/domain/index';
 import { GUIDE_IDS, startCrmServer, type CrmServer } from './index.ts';
-import { client, clock, type Json } from './test-helpers.ts';
+import { client, clock, type Json } from './helpers.testing.ts';
 
 const A = '/api/v1/crm/activities';
 type Page = Json & { data: Json[]; meta: Json & { per_page: number; total: number; last_page: number; current_page: number } };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GUIDE_IDS, startCrmServer } from './index.ts';
-import { client, clock, type Json } from './test-helpers.ts';
+import { client, clock, type Json } from './helpers.testing.ts';
 
 const A = '/api/v1/crm/activities';
 type One = Json & { data: Json };

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DIRECTORY, GUIDE_IDS, LIST_EXTRA_FIELDS, startCrmServer, type CrmServer, type CrmServerOptions } from './index.ts';
 import { guideText, parseGuideExamples, type GuideExample } from './guide-examples.ts';
-import { client, clock, type CallResult, type Json } from './test-helpers.ts';
+import { client, clock, type CallResult, type Json } from './helpers.testing.ts';
 
 const EXAMPLES = parseGuideExamples(guideText());
 const B = GUIDE_IDS.activityB;

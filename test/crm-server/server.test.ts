@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCrmServer, type CrmServer } from './index.ts';
-import { client, clock, type Json } from './test-helpers.ts';
+import { client, clock, type Json } from './helpers.testing.ts';
 
 const A = '/api/v1/crm/activities';
 const OPP = '01hwxyz823abc456def789ghi0';

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError } from '#shared/domain/index';
 import { GUIDE_IDS, UNKNOWN_STATUS, UNKNOWN_TYPE, startCrmServer, type CrmServer, type CrmServerOptions } from './index.ts';
-import { client, type Json } from './test-helpers.ts';
+import { client, type Json } from './helpers.testing.ts';
 
 const API = '/api/v1/crm';
 type Body = Json & { data?: unknown; meta?: { last_page: number; total: number } };

@@ -25,7 +25,7 @@ describe('overdue queue at 10 000', () => {
     await app.page.evaluate(`(async ({ dbName, n, userId }) => {
       const { FieldbookDB } = await import(${JSON.stringify(fsUrl('shared/sync/db.ts'))});
       const { toLocalRow } = await import(${JSON.stringify(fsUrl('shared/sync/rows.ts'))});
-      const { serverActivity } = await import(${JSON.stringify(fsUrl('shared/sync/store-testing.ts'))});
+      const { serverActivity } = await import(${JSON.stringify(fsUrl('shared/sync/store.testing.ts'))});
       const now = Date.now();
       const rows = Array.from({ length: n }, (_, i) => {
         // One every 50 minutes going back from an hour ago: every lateness group is full.

@@ -7,7 +7,7 @@ import { createFetchTransport } from '#shared/api/index';
 import {
   createCommands, type Commands, createSyncEngine, type SyncEngine, type SyncEngineOptions, type FieldbookDB,
 } from '#shared/sync/index';
-import { freshDb } from '#shared/sync/store-testing';
+import { freshDb } from '#shared/sync/store.testing';
 import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
 
 export const ME = GUIDE_IDS.jane;

@@ -11,7 +11,7 @@ import {
   createCommands, type Commands, type Timers, createSyncEngine, type SyncEngineInternals, type SyncEngineOptions,
   type FieldbookDB,
 } from '#shared/sync/index';
-import { freshDb } from '#shared/sync/store-testing';
+import { freshDb } from '#shared/sync/store.testing';
 import type { HttpRequest, HttpResponse, Transport } from '#shared/ipc/platform';
 import { GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
 

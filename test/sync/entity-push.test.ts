@@ -10,7 +10,7 @@ import { TransportError, type HttpRequest, type HttpResponse, type Transport } f
 import { createCommands } from '#shared/sync/commands';
 import { createEntityCommands } from '#shared/sync/entity-commands';
 import { createSyncEngine, type SyncEngine } from '#shared/sync/engine';
-import { freshDb, sequentialIds } from '#shared/sync/store-testing';
+import { freshDb, sequentialIds } from '#shared/sync/store.testing';
 import type { FieldbookDB } from '#shared/sync/db';
 import { toDirectoryEntity } from '#shared/sync/pull';
 import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';

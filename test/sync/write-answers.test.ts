@@ -12,7 +12,7 @@ import { createFetchTransport } from '#shared/api/fetch-transport';
 import { createCommands, type Commands } from '#shared/sync/commands';
 import { createSyncEngine, type SyncEngine } from '#shared/sync/engine';
 import { CLIENT_MARKER, MAX_LOOKUP_DETAILS } from '#shared/sync/push';
-import { freshDb } from '#shared/sync/store-testing';
+import { freshDb } from '#shared/sync/store.testing';
 import type { FieldbookDB } from '#shared/sync/db';
 import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
 import { guideWriteShape, startCrmProxy, type AnswerHook, type CrmProxy, type SeenRequest } from './crm-proxy.ts';

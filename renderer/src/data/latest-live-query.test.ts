@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshDb, seedSynced } from '#shared/sync/store-testing';
+import { freshDb, seedSynced } from '#shared/sync/store.testing';
 import type { FieldbookDB } from '#shared/sync/index';
 import { LatestLiveQuery, type Answer } from './latest-live-query.ts';
 

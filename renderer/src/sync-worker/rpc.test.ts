@@ -8,8 +8,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '#shared/api/index';
 import { TransportError, type HttpRequest } from '#shared/ipc/platform';
 import { createCommands, FieldbookDB, createSyncEngine, type SyncEngine as CoreSyncEngine, INITIAL_STATUS } from '#shared/sync/index';
-import { FakeCrm } from '#shared/sync/fake-crm';
-import { freshDb } from '#shared/sync/store-testing';
+import { FakeCrm } from '#shared/sync/fake-crm.testing';
+import { freshDb } from '#shared/sync/store.testing';
 import type { PullOptions, SyncEnginePort as SyncEngine, SyncStatus } from '#shared/sync/index';
 import { startSyncHost, type SyncHostOptions } from './host.ts';
 import {

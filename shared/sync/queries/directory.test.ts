@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FieldbookDB } from '../db.ts';
 import { createQueries, type Queries } from '../queries.ts';
-import { freshDb } from '../store-testing.ts';
-import { NOW, seedSample } from './sample-testing.ts';
+import { freshDb } from '../store.testing.ts';
+import { NOW, seedSample } from './sample.testing.ts';
 
 let db: FieldbookDB;
 let q: Queries;

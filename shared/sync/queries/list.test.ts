@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError, type ListQueryInput } from '../../domain/index.ts';
 import type { FieldbookDB } from '../db.ts';
 import { createQueries, forgetKnownMatches, listActivities, type Queries } from '../queries.ts';
-import { freshDb, serverActivity } from '../store-testing.ts';
+import { freshDb, serverActivity } from '../store.testing.ts';
 import { toLocalRow } from '../rows.ts';
-import { NOW, seedSample } from './sample-testing.ts';
+import { NOW, seedSample } from './sample.testing.ts';
 
 let db: FieldbookDB;
 let q: Queries;

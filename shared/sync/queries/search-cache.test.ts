@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { liveQuery } from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { freshDb, recordReads, seedSynced } from '../store-testing.ts';
+import { freshDb, recordReads, seedSynced } from '../store.testing.ts';
 import { listActivities } from './list.ts';
 import { watchStoreWrites } from './search-cache.ts';
 

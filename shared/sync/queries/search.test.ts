@@ -14,7 +14,7 @@ import { listActivities, totalActivities } from './list.ts';
 import { forgetKnownMatches, watchStoreWrites } from './search-cache.ts';
 import { overdueQueue } from './views.ts';
 import { toLocalRow } from '../rows.ts';
-import { freshDb, recordReads, serverActivity, type ReadLog } from '../store-testing.ts';
+import { freshDb, recordReads, serverActivity, type ReadLog } from '../store.testing.ts';
 import type { LocalActivity } from '../types.ts';
 import { queryWords } from '../words.ts';
 

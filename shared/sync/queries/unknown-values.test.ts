@@ -11,7 +11,7 @@ import { listActivities, totalActivities } from './list.ts';
 import { forgetKnownMatches } from './search-cache.ts';
 import { overdueCount, overdueQueue } from './views.ts';
 import { toLocalRow } from '../rows.ts';
-import { freshDb, serverActivity } from '../store-testing.ts';
+import { freshDb, serverActivity } from '../store.testing.ts';
 
 const NOW = Date.parse('2025-12-10T12:00:00Z');
 const raw = <T extends string>(v: string) => v as T;

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIVITY_STATUSES, weeklyReview, type Activity, type WeeklyReview } from '#shared/domain/index';
 import { toLocalRow, type FieldbookDB, type LocalActivity, overdueCount } from '#shared/sync/index';
-import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from '#shared/sync/store-testing';
+import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from '#shared/sync/store.testing';
 import { OVERDUE_SHOWN, reviewRows } from './review-data.ts';
 
 const ZONE = 'Europe/Berlin';

@@ -2,7 +2,7 @@
 import type { Activity } from '../../domain/index.ts';
 import type { FieldbookDB } from '../db.ts';
 import { toLocalRow } from '../rows.ts';
-import { serverActivity } from '../store-testing.ts';
+import { serverActivity } from '../store.testing.ts';
 
 export const NOW = Date.parse('2025-12-10T12:00:00Z');
 
