@@ -11,7 +11,7 @@ import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync } from './harness.ts';
 import {
   ZONE, activityForm, createdDuringRun, daysFrom, endRun, expectAccessible, finishRun, instantAt, localInput, nextWeekMonday, onlyOne,
-  serverActivities, shotName, type Mode, type ScenarioRun,
+  serverActivities, shotName, waitForOutboxEmpty, type Mode, type ScenarioRun,
 } from './scenario-steps.ts';
 
 const OPPORTUNITY = 'Initech - Workflow Automation Platform';
@@ -193,6 +193,48 @@ for (const mode of ['online', 'offline'] as Mode[]) {
         description: 'Address questions from demo, discuss next steps, timeline for proposal.',
         tags: ['follow-up', 'demo-questions'],
       });
+    });
+
+    it.runIf(mode === 'online')('from the record\'s actions, and the follow-up plan from a completed call (its note logged as done)', async () => {
+      const { page } = run!.app;
+      await navigate(page, 'Activities');
+      await page.getByRole('searchbox', { name: 'Search' }).fill('Initial Discovery');
+      await page.getByRole('button', { name: DISCOVERY, exact: true }).click();
+      const detail = page.getByRole('dialog', { name: DISCOVERY });
+      // Beside the related record: the dialog is for that record (no picker).
+      await detail.getByRole('button', { name: 'Apply a plan', exact: true }).click();
+      const fromRecord = page.getByRole('dialog', { name: 'Apply a plan' });
+      await fromRecord.getByText(OPPORTUNITY, { exact: true }).waitFor();
+      expect(await fromRecord.getByRole('combobox', { name: 'Related record: name' }).count()).toBe(0);
+      await fromRecord.getByRole('button', { name: 'Cancel' }).click();
+      await fromRecord.waitFor({ state: 'detached' });
+
+      await detail.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Complete' }).click();
+      const outcome = page.getByRole('dialog', { name: `Complete: ${DISCOVERY}` });
+      await outcome.getByLabel('What was discussed').fill('Requirements gathered: Salesforce and SAP integration, 500 users.');
+      await outcome.getByRole('button', { name: 'Complete', exact: true }).click();
+      await page.getByRole('dialog', { name: "Complete before it's due?" }).getByRole('button', { name: 'Complete now' }).click();
+      await outcome.waitFor({ state: 'detached' });
+      await detail.getByRole('button', { name: 'Apply a follow-up plan' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Apply a plan' });
+      expect(await dialog.getByLabel('Plan', { exact: true }).locator('option:checked').textContent()).toBe('QBR follow-up');
+      const preview = dialog.getByRole('list', { name: 'Activities to create' });
+      const note = preview.getByRole('listitem', { name: `Step 3: QBR Action Items - ${OPPORTUNITY}` });
+      await note.getByText(/Logged as done/).waitFor();
+      await screenshot(page, 'plans-follow-up-online-light');
+      await dialog.getByRole('button', { name: 'Create 3 activities' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await waitForOutboxEmpty(run!.app);
+
+      const created = await createdDuringRun(run!);
+      expect(onlyOne(created, `QBR Action Items - ${OPPORTUNITY}`)).toMatchObject({
+        type: 'note', status: 'completed', activityable_id: GUIDE_IDS.newOpportunity, tags: ['action-items', 'qbr'],
+      });
+      expect(onlyOne(created, 'Arrange Advanced Features Training')).toMatchObject({
+        type: 'task', status: 'pending', priority: 'medium', tags: ['training', 'customer-success'],
+        description: `Coordinate with training team to schedule advanced features workshop for ${OPPORTUNITY}. Focus on reporting and automation features.`,
+      });
+      expect(onlyOne(created, 'Expansion Discussion - Additional Departments')).toMatchObject({ type: 'call', duration_minutes: 45, priority: 'high' });
     });
 
     it.runIf(mode === 'online')('the plans as edited survive a reload (they live on the device)', async () => {

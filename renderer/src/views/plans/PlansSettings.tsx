@@ -70,7 +70,7 @@ export function PlansSettings() {
           </ul>
         )
       )}
-      <button type="button" className="button plan-add" onClick={() => setEditing({ plan: { id: ulid(), name: '', steps: [{ ...blankStep(), anchor: 'start', offset: 0 }] }, isNew: true })}>
+      <button type="button" className="button plan-add" onClick={() => setEditing({ plan: { id: ulid(), name: '', steps: [{ ...blankStep(), anchor: 'start', unit: 'days', offset: 0 }] }, isNew: true })}>
         Add plan
       </button>
       {editing && (
