@@ -3,10 +3,9 @@
  * the row filter, the sort comparator, page meta, the index reads that can serve a filter, the
  * priority index's groups and the few rows deleted here. Rows deleted locally (deleted=1) never appear.
  */
-import { TZDate } from '@date-fns/tz';
 import type { Collection, InsertType } from 'dexie';
 import {
-  ACTIVITY_TYPES, PRIORITIES, priorityRank, typeGroup,
+  ACTIVITY_TYPES, dayStartMs, PRIORITIES, priorityRank, typeGroup,
   type ListQuery, type SortDirection, type SortField,
 } from '../../domain/index.ts';
 import type { FieldbookDB } from '../db.ts';
@@ -61,12 +60,6 @@ export function fresh(row: LocalActivity, nowMs: number): LocalActivity {
   return row.is_overdue === overdue ? row : { ...row, is_overdue: overdue };
 }
 
-/** When the calendar day `day` (YYYY-MM-DD) plus `add` days begins: in `timeZone`, or in UTC. */
-function dayStartMs(day: string, timeZone: string | undefined, add = 0): number {
-  const [y = 0, m = 1, d = 1] = day.split('-').map(Number);
-  return timeZone ? new TZDate(y, m - 1, d + add, timeZone).getTime() : Date.UTC(y, m - 1, d + add);
-}
-
 /** Everything a list filter asks, resolved to numbers and sets once. */
 export interface Criteria {
   type?: string;
@@ -90,8 +83,11 @@ export function criteriaOf(q: ListQuery, nowMs: number, timeZone?: string): Crit
   if (q.assigned_user_id) c.assigned_user_id = q.assigned_user_id;
   if (q.activityable_type) c.activityable_type = q.activityable_type;
   if (q.activityable_id) c.activityable_id = q.activityable_id;
-  if (q.due_date_from) c.dueLo = dayStartMs(q.due_date_from, timeZone);
-  if (q.due_date_to) c.dueHi = dayStartMs(q.due_date_to, timeZone, 1);
+  // Whole days in the rep's zone (UTC without one); the list schema has checked they are days.
+  const dueLo = q.due_date_from ? dayStartMs(q.due_date_from, timeZone) : null;
+  const dueHi = q.due_date_to ? dayStartMs(q.due_date_to, timeZone, 1) : null;
+  if (dueLo !== null) c.dueLo = dueLo;
+  if (dueHi !== null) c.dueHi = dueHi;
   if (q.status === 'overdue') c.dueHi = Math.min(c.dueHi ?? Infinity, nowMs);
   if (q.search) c.words = queryWords(q.search);
   if (q.updated_since) c.updatedSinceMs = Date.parse(q.updated_since);
