@@ -3,6 +3,7 @@ import type { ReminderLeads, UserRef } from '#shared/domain/index';
 import type { Platform } from '#shared/ipc/platform';
 import { createCommands, type FieldbookDB, createQueries, createSyncEngine } from '#shared/sync/index';
 import { createWorkerEngineProxy, type WorkerHandle } from '../sync-worker/proxy.ts';
+import { installUndo, recordCommitted, undoWindowMs } from '../data/undo.ts';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
 
 export interface WiringContext {
@@ -16,12 +17,19 @@ export interface WiringContext {
 /** Who created a change before the rep is known (only until who-am-I answers). */
 const UNKNOWN_USER: UserRef = { id: 'me', name: 'Me' };
 
+/**
+ * The UI's commands: every change is held for its undo window and recorded for Undo
+ * (data/undo.ts); the undo of a change already sent goes through commands without a window.
+ */
 export function makeCommands(db: FieldbookDB, ctx: WiringContext): Commands {
-  return createCommands(db, {
+  const deps = {
     currentUser: () => ctx.currentUser() ?? UNKNOWN_USER,
     reminderDefaults: ctx.reminderDefaults,
     onChange: ctx.onChange,
-  });
+  };
+  installUndo(db, createCommands(db, deps));
+  const windowMs = undoWindowMs();
+  return createCommands(db, { ...deps, undoWindowMs: () => windowMs, onCommitted: recordCommitted });
 }
 
 export function makeQueries(db: FieldbookDB): Queries {

@@ -7,6 +7,8 @@
 import { useUiStore } from '../state/store.ts';
 
 const TEXT_TARGET = 'input, textarea, select, [contenteditable]:not([contenteditable="false"]), dialog';
+/** Where Ctrl+Z belongs to the field (its own text undo), not to the app. */
+const TYPING_TARGET = 'input, textarea, select, [contenteditable]:not([contenteditable="false"])';
 
 /** True when a single-key shortcut must not run for this key event. */
 export function shortcutBlocked(e: { target: EventTarget | null }): boolean {
@@ -17,4 +19,17 @@ export function shortcutBlocked(e: { target: EventTarget | null }): boolean {
   const ui = useUiStore.getState();
   if (ui.detailLid !== null || ui.outcomeLid !== null || ui.createPrefill !== null || ui.editLid !== null) return true;
   return document.querySelector('dialog[open]') !== null;
+}
+
+/** True while the rep types in a field: a key there is the field's (e.g. Ctrl+Z undoes their typing). */
+export function typingIn(e: { target: EventTarget | null }): boolean {
+  const t = e.target;
+  if (t instanceof Element && t.closest(TYPING_TARGET)) return true;
+  const active = document.activeElement;
+  return active instanceof HTMLElement && active !== document.body && (active.isContentEditable || active.closest(TYPING_TARGET) !== null);
+}
+
+/** Ctrl+Z (Cmd+Z on a Mac) without Shift or Alt: the app's Undo of the last change. */
+export function isUndoKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>): boolean {
+  return (e.ctrlKey || e.metaKey) && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'z';
 }

@@ -93,12 +93,19 @@ export interface Toast {
   action?: { label: string; view: View } | { label: string; lid: string };
   /** What the notice is about (e.g. 'signin'): it goes when that cause is gone (dismissCause). */
   cause?: string;
+  /** Offers Undo of an undo entry (data/undo.ts) until `until` (its window), and maybe one more button. */
+  undo?: { entry: number; at: number; until: number; extra?: { label: string; run: () => void }; merged?: boolean };
 }
 
 export interface ToastSlice {
   toasts: Toast[];
   toast: (message: string, kind?: Toast['kind'], action?: Toast['action'], cause?: string) => void;
   dismissToast: (id: number) => void;
+  /**
+   * A notice with Undo for a change just made. The success notice its command's caller gives next
+   * takes its place in this one (one notice per change, with Undo), not a second notice.
+   */
+  offerUndo: (message: string, undo: NonNullable<Toast['undo']>) => void;
   /** Removes every notice about this cause (its problem is solved). */
   dismissCause: (cause: string) => void;
 }
@@ -155,7 +162,15 @@ let toastSeq = 0;
 const createToastSlice: Slice<ToastSlice> = (set) => ({
   toasts: [],
   toast: (message, kind = 'info', action, cause) =>
-    set((s) => ({ toasts: [...s.toasts.filter((t) => !cause || t.cause !== cause).slice(-4), { id: ++toastSeq, kind, message, ...(action ? { action } : {}), ...(cause ? { cause } : {}) }] })),
+    set((s) => {
+      const last = s.toasts[s.toasts.length - 1];
+      if (kind === 'success' && !action && !cause && last?.undo && !last.undo.merged && Date.now() - last.undo.at < 2_000) {
+        return { toasts: [...s.toasts.slice(0, -1), { ...last, message, undo: { ...last.undo, merged: true } }] };
+      }
+      return { toasts: [...s.toasts.filter((t) => !cause || t.cause !== cause).slice(-4), { id: ++toastSeq, kind, message, ...(action ? { action } : {}), ...(cause ? { cause } : {}) }] };
+    }),
+  offerUndo: (message, undo) =>
+    set((s) => ({ toasts: [...s.toasts.filter((t) => !t.undo).slice(-4), { id: ++toastSeq, kind: 'success', message, undo }] })),
   dismissToast: (id) => set((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) })),
   dismissCause: (cause) => set((s) => ({ toasts: s.toasts.filter((t) => t.cause !== cause) })),
 });

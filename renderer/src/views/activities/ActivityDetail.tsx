@@ -16,6 +16,7 @@ import { useUiStore } from '../../state/store.ts';
 import { SeriesPanel } from '../../components/series/SeriesPanel.tsx';
 import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
 import { RelatedRecordActions, type RelatedDialog } from '../../components/entities/RelatedRecordActions.tsx';
+import { ChangeHistory } from './ChangeHistory.tsx';
 import { ApplyPlanDialog } from '../plans/ApplyPlanDialog.tsx';
 import { QBR_FOLLOW_UP_PLAN } from '#shared/domain/index';
 
@@ -179,6 +180,7 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
             <Row label="Cancelled">{formatInstant(a.cancelled_at, tz)}</Row>
             <Row label="Cancellation reason">{a.cancellation_reason ?? '—'}</Row>
           </dl>
+          <ChangeHistory lid={a.lid} ops={ops} zone={tz} />
           <h3>Outcome</h3>
           <p className="prewrap">{a.outcome ?? <span className="muted">No outcome recorded.</span>}</p>
         </section>

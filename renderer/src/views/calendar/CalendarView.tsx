@@ -24,7 +24,8 @@ import { dateFnsTimeZonePlugin } from './fc-timezone.ts';
 import { typeFill } from '../../styles/palette.ts';
 import { dayInZone, displayLocale, styleOptions } from '../../lib/format.ts';
 import { useCalendarRange, useNow } from '../../lib/hooks.ts';
-import { MoveDialog, type PendingMove } from './MoveDialog.tsx';
+import { MoveDialog, ReasonDialog, hoursWarnings, moveNow, type PendingMove } from './MoveDialog.tsx';
+import type { UndoEntry } from '#shared/sync/index';
 import './calendar.css';
 
 type Mode = 'day' | 'week' | 'month';
@@ -33,7 +34,7 @@ const MODE_LABELS: Record<Mode, string> = { day: 'Day', week: 'Week', month: 'Mo
 const PERIOD: Record<Mode, string> = { day: 'day', week: 'week', month: 'month' };
 
 export function CalendarView() {
-  const { settings } = useApp();
+  const { settings, commands } = useApp();
   const zone = settings.timeZone;
   const mode = useUiStore((s) => s.calendarMode);
   const setMode = useUiStore((s) => s.setCalendarMode);
@@ -44,6 +45,7 @@ export function CalendarView() {
   const calRef = useRef<FullCalendar>(null);
   const [range, setRange] = useState<{ start: number; end: number; title: string } | null>(null);
   const [move, setMove] = useState<PendingMove | null>(null);
+  const [reasonFor, setReasonFor] = useState<{ entry: UndoEntry; subject: string } | null>(null);
   const now = useNow();
   const rows = useCalendarRange(range?.start ?? null, range?.end ?? null);
   // The events' names are written in the rep's locale: a locale change names them anew.
@@ -120,8 +122,11 @@ export function CalendarView() {
     }
     const newMinutes = ev.end ? Math.round((ev.end.getTime() - ev.start.getTime()) / 60_000) : shownDuration(activity.duration_minutes);
     const shown = shownDuration(activity.duration_minutes);
-    const warnings = slotWarnings({ start: ev.start, end: new Date(ev.start.getTime() + newMinutes * 60_000) }, rows ?? [], zone, lid);
-    setMove({
+    const warnings = [
+      ...hoursWarnings(ev.start, newMinutes, settings.workingHours, zone),
+      ...slotWarnings({ start: ev.start, end: new Date(ev.start.getTime() + newMinutes * 60_000) }, rows ?? [], zone, lid),
+    ];
+    const pending: PendingMove = {
       lid,
       subject: activity.subject,
       oldStart: old.start,
@@ -131,7 +136,11 @@ export function CalendarView() {
       newMinutes: newMinutes === shown ? (activity.duration_minutes ?? shown) : newMinutes,
       warnings,
       revert: arg.revert,
-    });
+    };
+    // Like any calendar: the drop is the move (Undo and "Add reason" in its notice); only a drop
+    // the schedule warns about (too full, outside working hours) asks first.
+    if (warnings.length > 0) setMove(pending);
+    else void moveNow(commands, pending, zone, (entry) => setReasonFor({ entry, subject: activity.subject }));
   };
 
   const onEventClick = (arg: EventClickArg) => {
@@ -284,6 +293,7 @@ export function CalendarView() {
       {move && <MoveDialog move={move} onDone={() => setMove(null)} />}
     </section>
   );
+      {reasonFor && <ReasonDialog entry={reasonFor.entry} subject={reasonFor.subject} onDone={() => setReasonFor(null)} />}
 }
 
 /** YYYY-MM-DD moved by a day, a week or a month (the day of month clamped, 31 Jan → 28 Feb). */

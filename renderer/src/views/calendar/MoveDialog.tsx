@@ -1,13 +1,19 @@
 /**
- * Confirms a drag or resize on the calendar: a drag is a reschedule (previous due date and
- * count kept, reminder moved with it), a resize changes the planned duration. Reason optional.
+ * Moves on the calendar: a drag is a reschedule (previous due date and count kept, reminder moved
+ * with it), a resize changes the planned duration. A drag or resize with nothing to warn about
+ * moves the activity at once (moveNow), with Undo and "Add reason" in its notice (the reason goes
+ * with the reschedule while it waits out its undo window). This dialog confirms keyboard moves and
+ * drops the schedule warns about (over-scheduled, outside working hours); reason optional.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { TZDate } from '@date-fns/tz';
+import type { UndoEntry } from '#shared/sync/index';
 import { Dialog } from '../../components/Dialog.tsx';
 import { Field } from '../../components/Field.tsx';
 import { useApp } from '../../app/context.tsx';
+import type { Commands } from '../../app/ports.ts';
 import { useUiStore } from '../../state/store.ts';
+import { addMoveReason, asOneChange, holdUntil } from '../../data/undo.ts';
 import { formatMinutes, slotWarnings, type LoadWarning } from './calendar-model.ts';
 import { useCalendarRange } from '../../lib/hooks.ts';
 import { toShownError, type ShownError } from '../../lib/errors.ts';
@@ -22,10 +28,120 @@ export interface PendingMove {
   oldMinutes: number | null;
   newMinutes: number;
   /** The warnings for where it was dropped (shown until the day's activities are read here). */
-  warnings: LoadWarning[];
+  warnings: MoveWarning[];
   revert: () => void;
   /** Opened with Alt+arrows: the new time is focused first, so the rep can fine-tune it by keyboard. */
   byKeyboard?: boolean;
+}
+
+/** What a move is warned about: the day's load (calendar-model) or the rep's working hours. */
+export type MoveWarning = LoadWarning | { kind: 'outside_hours'; message: string };
+
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+};
+
+/** A warning when the moved activity falls outside working hours (Monday to Friday, `hours`), in the rep's zone. */
+export function hoursWarnings(start: Date, minutes: number, hours: { start: string; end: string }, zone: string): MoveWarning[] {
+  const local = new TZDate(start.getTime(), zone);
+  const day = local.getDay();
+  const from = local.getHours() * 60 + local.getMinutes();
+  if (day === 0 || day === 6) return [{ kind: 'outside_hours', message: 'That is on a weekend, outside working hours.' }];
+  if (from < minutesOf(hours.start) || from + minutes > minutesOf(hours.end)) {
+    return [{ kind: 'outside_hours', message: `That is outside working hours (${hours.start}–${hours.end}).` }];
+  }
+  return [];
+}
+
+const isoSeconds = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
+
+function moveText(move: PendingMove, newStart: Date, zone: string): string {
+  const moved = move.newStart.getTime() !== move.oldStart.getTime();
+  return moved
+    ? `Rescheduled "${move.subject}" to ${formatInZone(newStart, zone, 'EEE d MMM, HH:mm')}.`
+    : `"${move.subject}" now lasts ${formatMinutes(move.newMinutes)}.`;
+}
+
+/** The move's commands, as one change for Undo: the reschedule (if moved), then the new duration (if resized). */
+async function applyMove(commands: Commands, move: PendingMove, newStart: Date, reason: string, extra?: (entry: UndoEntry) => { label: string; run: () => void }, zone = 'UTC') {
+  const moved = move.newStart.getTime() !== move.oldStart.getTime();
+  const resized = move.oldMinutes !== move.newMinutes;
+  return asOneChange(async () => {
+    if (moved) {
+      await commands.reschedule(move.lid, { new_due_at: isoSeconds(newStart), update_reminder: true, ...(reason ? { reason } : {}) });
+    }
+    if (resized) await commands.update(move.lid, { duration_minutes: move.newMinutes });
+  }, () => moveText(move, newStart, zone), moved ? extra : undefined);
+}
+
+/**
+ * A drag or resize with nothing to warn about: the activity moves at once. Its notice offers Undo
+ * and, for a reschedule, "Add reason" (`onAddReason`). A refused move snaps back with the reason.
+ */
+export async function moveNow(commands: Commands, move: PendingMove, zone: string, onAddReason: (entry: UndoEntry) => void): Promise<void> {
+  try {
+    await applyMove(commands, move, move.newStart, '', (entry) => ({ label: 'Add reason', run: () => onAddReason(entry) }), zone);
+  } catch (e) {
+    move.revert();
+    useUiStore.getState().toast(toShownError(e).message, 'error');
+  }
+}
+
+/** How long a move waits for the rep to write its reason (the window restarts after). */
+const REASON_HOLD_MS = 10 * 60_000;
+
+/**
+ * "Add reason" for a move made at once: while it is open the reschedule waits (its undo window is
+ * held); saved, the reason goes with it, or the rep is told it already reached the CRM without one.
+ */
+export function ReasonDialog({ entry, subject, onDone }: { entry: UndoEntry; subject: string; onDone: () => void }) {
+  const toast = useUiStore((s) => s.toast);
+  const offerUndo = useUiStore((s) => s.offerUndo);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const op = entry.ops.find((o) => o.kind === 'reschedule');
+  const ids = useRef(entry.ops.map((o) => o.op_id));
+  useEffect(() => { void holdUntil(ids.current, Date.now() + REASON_HOLD_MS); }, []);
+  const release = async (undoFor: number) => {
+    const until = Date.now() + undoFor;
+    await holdUntil(ids.current, until);
+    return until;
+  };
+  const close = async () => {
+    await release(3_000);
+    onDone();
+  };
+  const save = async () => {
+    setBusy(true);
+    const text = reason.trim();
+    const added = op && text ? await addMoveReason(op.op_id, text) : false;
+    const until = await release(5_000);
+    if (!text) toast('No reason added.', 'info');
+    else if (added) offerUndo(`Reason added to the move of "${subject}"; it goes to the CRM with it.`, { entry: entry.id, at: Date.now(), until, merged: true });
+    else toast(`The move of "${subject}" already reached the CRM without a reason; the CRM has no way to add one to it now.`, 'error');
+    onDone();
+  };
+  return (
+    <Dialog
+      title="Reason for the move"
+      onClose={() => { void close(); }}
+      size="small"
+      footer={
+        <>
+          <button type="button" className="button" onClick={() => { void close(); }}>No reason</button>
+          <button type="button" className="button primary" disabled={busy} onClick={() => { void save(); }}>Add reason</button>
+        </>
+      }
+    >
+      <form className="form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+        <p><strong>{subject}</strong></p>
+        <Field label="Reason">
+          <input type="text" value={reason} onChange={(e) => setReason(e.target.value)} data-autofocus placeholder="e.g. Customer asked for a later slot" maxLength={2_000} />
+        </Field>
+      </form>
+    </Dialog>
+  );
 }
 
 export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => void }) {
@@ -44,8 +160,11 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
   const dayStart = new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), zone).getTime();
   const dayEnd = new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + 1, zone).getTime();
   const dayRows = useCalendarRange(dayStart, dayEnd);
-  const warnings = dayRows
-    ? slotWarnings({ start: newStart, end: new Date(newStart.getTime() + move.newMinutes * 60_000) }, dayRows, zone, move.lid)
+  const warnings: MoveWarning[] = dayRows
+    ? [
+        ...hoursWarnings(newStart, move.newMinutes, settings.workingHours, zone),
+        ...slotWarnings({ start: newStart, end: new Date(newStart.getTime() + move.newMinutes * 60_000) }, dayRows, zone, move.lid),
+      ]
     : move.warnings;
   const moved = move.newStart.getTime() !== move.oldStart.getTime();
   const resized = move.oldMinutes !== move.newMinutes;
@@ -62,21 +181,14 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
     setBusy(true);
     setError(null);
     try {
-      if (moved) {
-        const r = reason.trim();
-        if (!chosen) {
-          setError({ message: 'Enter the new date and time.', fields: {} });
-          setBusy(false);
-          return;
-        }
-        await commands.reschedule(move.lid, {
-          new_due_at: `${newStart.toISOString().slice(0, 19)}Z`,
-          update_reminder: true,
-          ...(r ? { reason: r } : {}),
-        });
+      if (moved && !chosen) {
+        setError({ message: 'Enter the new date and time.', fields: {} });
+        setBusy(false);
+        return;
       }
-      if (resized) await commands.update(move.lid, { duration_minutes: move.newMinutes });
-      toast(moved ? `Rescheduled "${move.subject}" to ${formatInZone(newStart, zone, 'EEE d MMM, HH:mm')}.` : `"${move.subject}" now lasts ${formatMinutes(move.newMinutes)}.`, 'success');
+      // One change for Undo (its notice says what moved, with Undo).
+      const { entry } = await applyMove(commands, { ...move, newStart: moved ? newStart : move.newStart }, newStart, moved ? reason.trim() : '', undefined, zone);
+      if (!entry) toast(moveText(move, newStart, zone), 'success');
       onDone();
     } catch (e) {
       setError(toShownError(e));
@@ -132,7 +244,7 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
   );
 }
 
-export function WarningList({ warnings }: { warnings: LoadWarning[] }) {
+export function WarningList({ warnings }: { warnings: MoveWarning[] }) {
   return (
     <div className="fb-warnings" role="status">
       <strong><span aria-hidden="true">⚠ </span>Check the schedule</strong>
