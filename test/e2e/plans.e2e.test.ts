@@ -80,6 +80,16 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await list.getByRole('heading', { name: PLAN }).waitFor();
       await list.getByRole('heading', { name: 'QBR follow-up' }).waitFor();
 
+      // Keyboard: Enter on Edit opens the editor on the plan's name; Escape closes it and focus goes back.
+      const editButton = list.getByRole('button', { name: `Edit ${PLAN}` });
+      await editButton.focus();
+      await page.keyboard.press('Enter');
+      const viaKeys = page.getByRole('dialog', { name: `Edit plan: ${PLAN}` });
+      await expect.poll(() => viaKeys.getByLabel('Plan name').evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.keyboard.press('Escape');
+      await viaKeys.waitFor({ state: 'detached' });
+      await expect.poll(() => editButton.evaluate((el) => el === document.activeElement)).toBe(true);
+
       await section.getByRole('button', { name: 'Add plan' }).click();
       const editor = page.getByRole('dialog', { name: 'New plan' });
       await editor.getByLabel('Step 1 subject').fill('Check-in call - {record}');
@@ -92,9 +102,10 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       expect(await editor.getByLabel('Step 1 subject').inputValue()).toBe('Check-in call - {record}');
       await screenshot(page, `plans-editor-errors-${mode}`);
       await expectAccessible(run!, 'plan editor with errors');
-      await editor.getByLabel('Plan name').fill('Quarterly check-in');
       await editor.getByLabel('Step 1 offset', { exact: true }).fill('2');
-      await editor.getByRole('button', { name: 'Save plan' }).click();
+      await editor.getByLabel('Plan name').fill('Quarterly check-in');
+      // Enter in a single-line field saves, as in every dialog.
+      await editor.getByLabel('Plan name').press('Enter');
       await editor.waitFor({ state: 'detached' });
       await list.getByRole('heading', { name: 'Quarterly check-in' }).waitFor();
 
