@@ -8,7 +8,7 @@
  *   browser is idle after the first view has painted, so switching views never waits on the network
  *   or the disk.
  *
- * The budget for the start chunk is checked by test/bundle/start-budget.test.ts; the bench part
+ * The budget for the start chunk is checked by test/e2e/bundle-budget.e2e.test.ts; the bench part
  * test/bench/bundle.ts prints what the start page loads beside the goal.
  */
 import { Component as ReactComponent, lazy, useState, type ComponentType, type ErrorInfo, type ReactNode } from 'react';
