@@ -127,6 +127,13 @@ describe('DST', () => {
     expect(out.map((e) => e.at)).toEqual(['2026-10-23T08:00:00Z', '2026-10-26T09:00:00Z']);
   });
 
+  it('a time of day that does not exist that day (the spring gap) moves on by the gap, 02:30 → 03:30 CEST', () => {
+    const plan = planOf({ anchor: 'start', unit: 'days', offset: 2, time: '02:30' });
+    const out = expandPlan(plan, { start: '2026-03-27T08:00:00Z', timeZone: 'Europe/Berlin', record: OPP });
+    expect(out[0]?.at).toBe('2026-03-29T01:30:00Z');
+    expect(out[0]?.local.rep.time).toBe('03:30');
+  });
+
   it('the customer\'s local time follows their own DST (Berlin rep, New York customer in the weeks the changes differ)', () => {
     const plan = planOf({ anchor: 'start', unit: 'days', offset: 0, time: '15:00' }, { anchor: 'previous', unit: 'days', offset: 7, time: null });
     // Mon 9 Mar 2026 15:00 CET = 10:00 EDT (New York changed on the 8th); Mon 16 Mar 15:00 CET = 10:00 EDT still;
