@@ -1,4 +1,8 @@
-/** Cancel and reschedule one activity: small forms over the domain commands, errors per field. */
+/**
+ * Cancel and reschedule one activity (the detail panel's actions): small forms over the domain
+ * commands, errors per field. The overdue queue's dialogs for one or several rows are
+ * renderer/src/views/overdue/TriageDialogs.tsx.
+ */
 import { useState, type FormEvent } from 'react';
 import { TZDate } from '@date-fns/tz';
 import type { LocalActivity } from '#shared/sync/index';
@@ -24,7 +28,7 @@ export function nextBusinessDaySameTime(dueAt: string | null, nowMs: number, zon
   }
 }
 
-export function CancelDialog({ activity, onClose }: { activity: LocalActivity; onClose: () => void }) {
+export function CancelActivityDialog({ activity, onClose }: { activity: LocalActivity; onClose: () => void }) {
   const { commands, settings } = useApp();
   const toast = useUiStore((s) => s.toast);
   const [reason, setReason] = useState('');
@@ -86,7 +90,7 @@ export function CancelDialog({ activity, onClose }: { activity: LocalActivity; o
   );
 }
 
-export function RescheduleDialog({ activity, onClose }: { activity: LocalActivity; onClose: () => void }) {
+export function RescheduleActivityDialog({ activity, onClose }: { activity: LocalActivity; onClose: () => void }) {
   const { commands, settings } = useApp();
   const toast = useUiStore((s) => s.toast);
   const [when, setWhen] = useState(toLocalInput(activity.due_at, settings.timeZone));

@@ -8,7 +8,7 @@ import { useRefreshOnOpen } from '../../data/engine-signals.ts';
 import { useEntity } from '../../data/entities.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
 import { ConfirmDialog, Dialog } from '../../components/Dialog.tsx';
-import { CancelDialog, RescheduleDialog } from '../../components/ActionDialogs.tsx';
+import { CancelActivityDialog, RescheduleActivityDialog } from '../../components/ActionDialogs.tsx';
 import { DIRECTORY_TYPE_LABELS } from '../../components/EntityPicker.tsx';
 import { formatDateOnly, formatInstant, formatMinutes } from '../../lib/format.ts';
 import { toShownError } from '../../lib/errors.ts';
@@ -202,8 +202,8 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
           )}
         </section>
       </div>
-      {sub === 'cancel' && <CancelDialog activity={a} onClose={() => setSub(null)} />}
-      {sub === 'reschedule' && <RescheduleDialog activity={a} onClose={() => setSub(null)} />}
+      {sub === 'cancel' && <CancelActivityDialog activity={a} onClose={() => setSub(null)} />}
+      {sub === 'reschedule' && <RescheduleActivityDialog activity={a} onClose={() => setSub(null)} />}
       {followUpPlan && (
         <ApplyPlanDialog record={{ type: a.activityable_type, id: a.activityable_id }} start={a.completed_at} planId={QBR_FOLLOW_UP_PLAN.id}
           onClose={() => setFollowUpPlan(false)} />
