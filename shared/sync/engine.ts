@@ -1,7 +1,8 @@
 /**
- * The sync engine: schedules push and pull, exposes an observable status, and carries out the
- * rep's decisions on failed ops and conflicts. Framework-free and DOM-free, so it can run in a
- * dedicated worker next to Dexie; the UI subscribes to its status and reads data via liveQuery.
+ * The sync engine: schedules push and pull and exposes an observable status; the rep's decisions
+ * on failed ops and conflicts are carried out by retry.ts and conflicts.ts. Framework-free and
+ * DOM-free, so it can run in a dedicated worker next to Dexie; the UI subscribes to its status and
+ * reads data via liveQuery.
  *
  * Triggers: start(), setOnline(true) (reconnect), resume(), setVisible(true) (focus),
  * notifyLocalChange() (debounced), a timer while online, and syncNow(). One run at a time per
@@ -15,23 +16,18 @@
  */
 import { ulid } from 'ulid';
 import { ApiError, createCrmClient } from '../api/client.ts';
-import { wasRefused } from '../api/status.ts';
-import {
-  applyOp, applyUpdate, createActivitySchema, isChangeKind, NOTES_FIELDS, permission,
-  updateActivitySchema, validate, type Activity, type CreateActivityInput,
-} from '../domain/index.ts';
 import { DEFAULT_BACKOFF } from './backoff.ts';
 import { StoppedError, type SyncContext, type Timers } from './context.ts';
 import { earlier } from './delivery.ts';
-import type { ConflictChoice, SyncEngineInternals, SyncEngineOptions, SyncReport } from './engine-types.ts';
+import type { SyncEngineInternals, SyncEngineOptions, SyncReport } from './engine-types.ts';
 import { createSenderLock, type SenderLock } from './lock.ts';
-import { STATUS_FAMILY, writeField, pickMergeable } from './merge.ts';
 import { pullActivities, pullDirectory, refreshActivity } from './pull.ts';
-import { CLIENT_MARKER, opsOf, pushOutbox } from './push.ts';
+import { resolveConflict } from './conflicts.ts';
+import { pushOutbox } from './push.ts';
 import { entityIdResolver, pendingEntityOps, pushEntityOutbox } from './entity-push.ts';
-import { fromLocalRow, reindexed } from './rows.ts';
+import { discardOp, retryOp } from './retry.ts';
 import { createStatusStore, syncCounts, type FailedOpInfo, type StatusListener, type SyncStatus } from './status.ts';
-import type { ConflictRecord, LocalActivity, OpKind, OutboxOp } from './types.ts';
+import type { ConflictRecord } from './types.ts';
 
 /** setVisible(true) within this long of a poll's start does not poll again. */
 const FOCUS_QUIET_MS = 15_000;
@@ -51,21 +47,6 @@ type RunKind = 'push' | 'pull' | 'sync' | 'edit' | 'poll';
 function mergeKinds(a: RunKind, b: RunKind): RunKind {
   if (a === b) return a;
   return a === 'sync' || b === 'sync' || a === 'pull' || b === 'pull' ? 'sync' : 'poll';
-}
-
-/** Fields an op of each kind sets (for conflict resolution: which ops carry a field). */
-const OP_FIELDS: Record<Exclude<OpKind, 'update' | 'create' | 'delete'>, readonly string[]> = {
-  complete: ['status', 'completed_at', 'outcome', 'duration_minutes', 'follow_up_required', 'follow_up_date', 'tags'],
-  cancel: ['status', 'cancelled_at', 'cancellation_reason'],
-  reschedule: ['due_at', 'previous_due_at', 'rescheduled_count', 'reminder_at', 'priority', 'status'],
-};
-
-function opCovers(op: OutboxOp, field: string): boolean {
-  const top = field.startsWith('custom_fields.') ? 'custom_fields' : field;
-  if (op.kind === 'create') return true;
-  if (op.kind === 'update') return top in op.payload;
-  if (op.kind === 'delete') return false;
-  return OP_FIELDS[op.kind].includes(top);
 }
 
 export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
@@ -240,150 +221,12 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
     status.set({ pending: counts.pending, failed, conflicts });
   }
 
-  // ------------------------------------------------------------------ rep decisions
-  async function retryOp(opId: string, newPayload?: Record<string, unknown>): Promise<void> {
-    await db.transaction('rw', db.outbox, db.activities, async () => {
-      const op = await db.outbox.where('op_id').equals(opId).first();
-      if (!op) throw new Error('That change is no longer waiting to be sent.');
-      let payload = op.payload;
-      if (newPayload) {
-        payload = checkPayload(op.kind, newPayload);
-        const row = await db.activities.get(op.lid);
-        if (row && op.kind === 'update') {
-          const next = applyUpdate(fromLocalRow(row), payload, row.updated_at);
-          await db.activities.put(withFields(row, next));
-        }
-      }
-      // An edited payload is a different request: it needs its own Idempotency-Key (op_id). So is
-      // a retry of a change the CRM refused: its answer means nothing was applied, the rep retries
-      // because something changed (the related record exists now), and a server that keeps its
-      // answers per key would only replay the refusal.
-      const newOpId = newPayload || wasRefused(op.last_status) ? newId() : op.op_id;
-      await db.outbox.put({ ...op, op_id: newOpId, payload, state: 'queued', attempts: 0, next_attempt_at: now(), last_error: null, last_status: null });
-      for (const l of op.child_lid ? [op.lid, op.child_lid] : [op.lid]) {
-        for (const o of await opsOf(ctx, l)) if (o.state === 'blocked') await db.outbox.update(o.seq, { state: 'queued' });
-        await db.activities.update(l, { sync: 'pending' });
-      }
-    });
+  // ------------------------------------------------------------------ rep decisions (retry.ts, conflicts.ts)
+  /** A rep decision changed the outbox: show it and push it. */
+  async function decided(decision: Promise<void>): Promise<void> {
+    await decision;
     await refreshStatus();
     notifyLocalChange();
-  }
-
-  async function discardOp(opId: string): Promise<void> {
-    await db.transaction('rw', db.outbox, db.activities, db.conflicts, async () => {
-      const op = await db.outbox.where('op_id').equals(opId).first();
-      if (!op) return;
-      if (op.state === 'inflight') throw new Error('That change is being sent right now; try again in a moment.');
-      const row = await db.activities.get(op.lid);
-      if (op.kind === 'create' || !row?.base) {
-        // The record never reached the server: discarding its create discards the activity.
-        await db.outbox.where('lid').equals(op.lid).delete();
-        await db.activities.delete(op.lid);
-        await db.conflicts.where('lid').equals(op.lid).delete();
-        return;
-      }
-      await db.outbox.delete(op.seq);
-      const rest = await opsOf(ctx, op.lid);
-      for (const o of rest) if (o.state === 'blocked') await db.outbox.update(o.seq, { state: 'queued' });
-      // The local view becomes the server snapshot with the remaining intents replayed on it.
-      const replayed = replay(row.base, rest);
-      await db.activities.put({
-        ...withFields(row, replayed), deleted: rest.some((o) => o.kind === 'delete') ? 1 : 0,
-        sync: row.sync === 'conflict' ? 'conflict' : rest.length ? 'pending' : 'synced',
-      });
-    });
-    await refreshStatus();
-    notifyLocalChange();
-  }
-
-  async function resolveConflict(id: string, choice: ConflictChoice): Promise<void> {
-    await db.transaction('rw', db.outbox, db.activities, db.conflicts, async () => {
-      const c = await db.conflicts.get(id);
-      if (!c) throw new Error('That conflict is already resolved.');
-      const row = await db.activities.get(c.lid);
-      if (!row) { await db.conflicts.delete(id); return; }
-      const ops = await opsOf(ctx, c.lid);
-      const unsent = ops.filter((o) => !o.maybe_sent && o.state !== 'inflight');
-      let nextRow: LocalActivity = row;
-
-      if (c.kind === 'deleted_remote') {
-        if (choice === 'theirs') {
-          await db.outbox.bulkDelete(ops.map((o) => o.seq as number));
-          await db.activities.delete(row.lid);
-          await db.conflicts.where('lid').equals(row.lid).delete();
-          return;
-        }
-        // Keep mine: the server has no record any more, so it is created again from what the rep has.
-        await db.outbox.bulkDelete(ops.map((o) => o.seq as number));
-        const input = createInputFrom(row, typeof choice === 'object' ? choice.value : undefined);
-        await db.outbox.add(newOp('create', row, input));
-        nextRow = { ...row, server_id: null, base: null, deleted: 0 };
-      } else if (c.kind === 'status') {
-        if (typeof choice === 'object') throw new Error('A status clash is settled by keeping yours or taking theirs.');
-        if (choice === 'theirs' && row.base) {
-          const base = row.base;
-          // Fields the server's status no longer takes (a completed one takes notes only) go with the status.
-          const update = permission(base.status, 'update');
-          const keeps = (f: string) => f !== 'status' && (update === 'yes' || (update === 'notes_only' && (NOTES_FIELDS as readonly string[]).includes(f)));
-          for (const o of unsent) {
-            if (o.kind === 'complete' || o.kind === 'cancel' || o.kind === 'reschedule') await db.outbox.delete(o.seq);
-            else if (o.kind === 'update') {
-              const dropped = Object.keys(o.payload).filter((f) => !keeps(f));
-              if (dropped.length === 0) continue;
-              for (const f of dropped) if (f !== 'status' && f in base) nextRow = { ...nextRow, [f]: base[f as keyof Activity] };
-              const payload = Object.fromEntries(Object.entries(o.payload).filter(([f]) => keeps(f)));
-              if (Object.keys(payload).length === 0) await db.outbox.delete(o.seq);
-              else await db.outbox.update(o.seq, { payload, state: 'queued', last_error: null, last_status: null });
-            }
-          }
-          for (const f of STATUS_FAMILY) nextRow = { ...nextRow, [f]: base[f] };
-        }
-      } else {
-        const field = c.field;
-        if (choice === 'theirs') {
-          nextRow = writeField(row, field, c.remote);
-          for (const o of unsent) {
-            if (!opCovers(o, field) || o.kind === 'create') continue;
-            if (o.kind === 'update') await stripPayload(o, field.startsWith('custom_fields.') ? 'custom_fields' : field, nextRow);
-            else await db.outbox.delete(o.seq);
-          }
-        } else {
-          const value = choice === 'mine' ? c.local : choice.value;
-          nextRow = writeField(row, field, value);
-          const top = field.startsWith('custom_fields.') ? 'custom_fields' : field;
-          const patch = { [top]: (nextRow as unknown as Record<string, unknown>)[top] };
-          const carrier = [...unsent].reverse().find((o) => opCovers(o, field));
-          if (choice === 'mine' && carrier) {
-            // The queued op already carries the rep's value.
-          } else if (carrier?.kind === 'update' || carrier?.kind === 'create') {
-            await db.outbox.update(carrier.seq, { payload: { ...carrier.payload, ...checkPayload(carrier.kind, { ...carrier.payload, ...patch }) } });
-          } else {
-            await db.outbox.add(newOp('update', row, checkPayload('update', patch)));
-          }
-        }
-      }
-      await db.conflicts.delete(id);
-      const left = await db.conflicts.where('lid').equals(c.lid).count();
-      const remaining = await db.outbox.where('lid').equals(c.lid).count();
-      await db.activities.put({
-        ...reindexed(nextRow),
-        sync: left ? 'conflict' : remaining ? 'pending' : 'synced',
-      });
-    });
-    await refreshStatus();
-    notifyLocalChange();
-  }
-
-  async function stripPayload(o: OutboxOp, key: string, row?: LocalActivity): Promise<void> {
-    const payload = { ...o.payload };
-    if (key === 'custom_fields' && row) payload.custom_fields = row.custom_fields; else delete payload[key];
-    if (Object.keys(payload).length === 0) await db.outbox.delete(o.seq);
-    else await db.outbox.update(o.seq, { payload });
-  }
-
-  function newOp(kind: OpKind, row: LocalActivity, payload: Record<string, unknown>): OutboxOp {
-    const at = now();
-    return { op_id: newId(), lid: row.lid, kind, payload, base: row.base, attempts: 0, next_attempt_at: at, last_error: null, state: 'queued', created_at: at };
   }
 
   // ------------------------------------------------------------------ public surface
@@ -456,9 +299,9 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
     },
     getStatus: () => status.get(),
     subscribe: (listener) => status.subscribe(listener),
-    retryOp,
-    discardOp,
-    resolveConflict,
+    retryOp: (opId, newPayload) => decided(retryOp(ctx, opId, newPayload)),
+    discardOp: (opId) => decided(discardOp(ctx, opId)),
+    resolveConflict: (id, choice) => decided(resolveConflict(ctx, id, choice)),
     pullDirectory: () => lock.run(() => pullDirectory(ctx)),
     async whoAmI() {
       const ext = client.extensions();
@@ -473,53 +316,6 @@ export function createSyncEngine(opts: SyncEngineOptions): SyncEngineInternals {
       }
     },
   };
-}
-
-/** Validate a new payload for an op kind with the domain schema; throws a readable error. */
-function checkPayload(kind: OpKind, payload: Record<string, unknown>): Record<string, unknown> {
-  if (kind === 'create' || kind === 'update') {
-    const r = validate(kind === 'create' ? createActivitySchema : updateActivitySchema, payload);
-    if (!r.ok) throw new Error(Object.entries(r.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; '));
-    return r.value;
-  }
-  return payload;
-}
-
-function withFields(row: LocalActivity, a: Activity): LocalActivity {
-  const { id: _id, ...fields } = a;
-  return reindexed({ ...row, ...fields });
-}
-
-/** The server snapshot with queued intents applied, as the rep would see it. Invalid steps are skipped. */
-export function replay(base: Activity, ops: readonly OutboxOp[]): Activity {
-  let a = base;
-  for (const op of ops) {
-    if (!isChangeKind(op.kind)) continue;
-    try {
-      a = applyOp(a, op.kind, op.payload, a.updated_at);
-    } catch {
-      // The server refused or would refuse this step; the rest still applies.
-    }
-  }
-  return a;
-}
-
-/** A create body carrying what the rep has locally (used when they keep an activity the server deleted). */
-function createInputFrom(row: LocalActivity, override: unknown): CreateActivityInput {
-  const a = pickMergeable(row);
-  const custom = { ...a.custom_fields };
-  delete custom[CLIENT_MARKER];
-  const input: Record<string, unknown> = {
-    type: a.type, subject: a.subject, activityable_type: a.activityable_type, activityable_id: a.activityable_id,
-    description: a.description, contact_id: a.contact_id, assigned_user_id: a.assigned_user_id, due_at: a.due_at,
-    duration_minutes: a.duration_minutes, priority: a.priority, location: a.location, reminder_at: a.reminder_at,
-    follow_up_required: a.follow_up_required, follow_up_date: a.follow_up_date, tags: a.tags, custom_fields: custom,
-    is_billable: a.is_billable, billable_rate: a.billable_rate, outcome: a.outcome,
-  };
-  if (a.status !== 'cancelled') input.status = a.status;
-  if (a.status === 'completed' && a.completed_at) input.completed_at = a.completed_at;
-  if (override && typeof override === 'object') Object.assign(input, override);
-  return checkPayload('create', input) as CreateActivityInput;
 }
 
 export type { ConflictRecord, SyncStatus, StatusListener };

@@ -11,7 +11,7 @@ import type { SyncEngine } from '#shared/sync/engine';
 import { createFetchTransport } from '#shared/api/fetch-transport';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
-import { ME, startRig, type Rig } from './harness.ts';
+import { ME, startRig, type Rig } from '../soak/harness.ts';
 
 let rig: Rig;
 let engine: SyncEngine;

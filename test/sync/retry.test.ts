@@ -1,7 +1,7 @@
 /** Retrying a change the stand-in CRM refused, against its real per-key answer store. */
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startRig, type Rig } from './harness.ts';
+import { startRig, type Rig } from '../soak/harness.ts';
 
 let rig: Rig | null = null;
 afterEach(async () => { await rig?.close(); rig = null; });
