@@ -134,17 +134,17 @@ export function ActivitiesView() {
       {error && <p className="form-error" role="alert">{error}</p>}
 
       <div className="table-wrap" aria-busy={stale || !page}>
-        <table className="list">
+        <table className="list activities-list">
           <caption className="sr-only">Activities{meta && !meta.total_pending ? `, ${meta.total} in all` : ''}</caption>
           <colgroup>
             <col />
-            <col style={{ width: 115 }} />
-            <col style={{ width: 170 }} />
+            <col style={{ width: 110 }} />
+            <col style={{ width: 150 }} />
             <col style={{ width: 92 }} />
-            <col style={{ width: 172 }} />
+            <col style={{ width: 160 }} />
             <col style={{ width: 145 }} />
             <col style={{ width: 100 }} />
-            <col style={{ width: 90 }} />
+            <col style={{ width: 122 }} />
           </colgroup>
           <thead>
             <tr>
