@@ -293,9 +293,9 @@ export function CalendarView() {
       </div>
 
       {move && <MoveDialog move={move} onDone={() => setMove(null)} />}
+      {reasonFor && <ReasonDialog entry={reasonFor.entry} subject={reasonFor.subject} onDone={() => setReasonFor(null)} />}
     </section>
   );
-      {reasonFor && <ReasonDialog entry={reasonFor.entry} subject={reasonFor.subject} onDone={() => setReasonFor(null)} />}
 }
 
 /** Below this a week's day column is too narrow for three activities side by side. */
