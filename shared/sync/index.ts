@@ -50,9 +50,11 @@ export { createPlanCommands, type AppliedPlan, type PlanCommandDeps, type PlanCo
 
 // Queries (reads of the local store).
 export {
-  activitiesForEntity, activityByServerId, activityDetail, calendarRange, createQueries, getEntity,
-  listActivities, overdueCount, overdueQueue, searchActivities, searchEntities, totalActivities, trayCounts,
-  type ListOptions, type OverdueOptions, type Page, type PageMeta, type Paging, type Queries, type RangeOptions, type TrayCounts,
+  activitiesForEntity, activityByServerId, activityDetail, billableCompletions, calendarRange, createQueries, entitiesByRef, entityKey, getEntity,
+  listActivities, overdueCount, overdueQueue, remindersDue, REVIEW_OVERDUE_SHOWN, searchActivities, searchEntities, seriesOf,
+  totalActivities, trayCounts, watchStoreWrites, weeklyReviewOf,
+  type ListOptions, type OverdueOptions, type Page, type PageMeta, type Paging, type Queries, type RangeOptions, type ReminderSource,
+  type TrayCounts, type WithDirectory,
 } from './queries.ts';
 
 // Rows: how an activity from the CRM becomes a local row (and the keys the queries use).

@@ -23,10 +23,11 @@ export { compareActivities, type ListOptions, type Page, type PageMeta, type Pag
 export { listActivities, searchActivities, totalActivities } from './queries/list.ts';
 export { forgetKnownMatches, watchStoreWrites } from './queries/search-cache.ts';
 export {
-  activitiesForEntity, activityByServerId, activityDetail, calendarRange, overdueCount, overdueQueue, trayCounts,
-  type OverdueOptions, type RangeOptions, type TrayCounts,
+  activitiesForEntity, activityByServerId, activityDetail, billableCompletions, calendarRange, overdueCount, overdueQueue, remindersDue,
+  seriesOf, trayCounts, type OverdueOptions, type RangeOptions, type ReminderSource, type TrayCounts, type WithDirectory,
 } from './queries/views.ts';
-export { getEntity, searchEntities, upsertEntities, type EntityInput } from './queries/directory.ts';
+export { REVIEW_OVERDUE_SHOWN, reviewRows, weeklyReviewOf } from './queries/review.ts';
+export { entitiesByRef, entityKey, getEntity, searchEntities, upsertEntities, type EntityInput } from './queries/directory.ts';
 
 /** The queries bound to one database and clock, for the UI. */
 export function createQueries(db: FieldbookDB, clock: { now?: () => number } = {}) {

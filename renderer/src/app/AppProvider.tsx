@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { UserRef } from '#shared/domain/index';
 import type { Platform } from '#shared/ipc/platform';
-import { openDatabase, type FieldbookDB } from '#shared/sync/index';
+import { openDatabase, watchStoreWrites, type FieldbookDB } from '#shared/sync/index';
 import { pickPlatform } from '../platform/index.ts';
 import { useUiStore } from '../state/store.ts';
 import { AppContext, type AppContextValue, type Session } from './context.tsx';
@@ -43,6 +43,8 @@ interface Live {
 async function boot(live: Live): Promise<Booted> {
   const params = bootParams();
   const db = openDatabase(params.dbName);
+  // The search remembers its last matches; every write (here, the worker, another window) voids them.
+  watchStoreWrites();
   await db.open();
   const picked = await pickPlatform({
     firedLog: {

@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { ReminderItem } from '#shared/ipc/platform';
+import { remindersDue } from '#shared/sync/index';
 import { useApp } from './context.tsx';
 import { useUiStore } from '../state/store.ts';
 import { useVisibilitySignals } from '../data/engine-signals.ts';
@@ -31,27 +32,18 @@ export function PlatformBridge() {
   const now = useMinute();
 
   // Open activities due from a day ago to a week ahead that carry a reminder.
-  const reminders = useLiveQuery(async () => {
-    const rows = await db.activities
-      .where('[open+due_ms]')
-      .between([1, now - DAY_MS], [1, now + 7 * DAY_MS], true, true)
-      .filter((r) => r.deleted === 0 && !!r.reminder_at)
-      .toArray();
-    const names = await db.entities.bulkGet(rows.map((r) => [r.activityable_type, r.activityable_id] as [string, string]));
-    const contacts = await db.entities.bulkGet(rows.map((r) => ['contact', r.contact_id ?? ''] as [string, string]));
-    return rows.map((r, i): ReminderItem => ({
-      lid: r.lid,
-      subject: r.subject,
-      reminder_at: r.reminder_at as string,
-      due_at: r.due_at,
-      type: r.type,
-      entity_name: names[i]?.name ?? r.activityable?.name ?? null,
-      location: r.location,
-      phone: contacts[i]?.phone ?? null,
-      // The contact's zone first: it is the person on the call (customerZoneOf does the same).
-      customer_time_zone: contacts[i]?.time_zone ?? names[i]?.time_zone ?? null,
-    }));
-  }, [db, now]);
+  const reminders = useLiveQuery(async () => (await remindersDue(db, now - DAY_MS, now + 7 * DAY_MS)).map(({ activity: r, record, contact }): ReminderItem => ({
+    lid: r.lid,
+    subject: r.subject,
+    reminder_at: r.reminder_at as string,
+    due_at: r.due_at,
+    type: r.type,
+    entity_name: record?.name ?? r.activityable?.name ?? null,
+    location: r.location,
+    phone: contact?.phone ?? null,
+    // The contact's zone first: it is the person on the call (customerZoneOf does the same).
+    customer_time_zone: contact?.time_zone ?? record?.time_zone ?? null,
+  })), [db, now]);
 
   useEffect(() => {
     if (reminders) void platform.setReminders(reminders);

@@ -12,6 +12,22 @@ export async function upsertEntities(db: FieldbookDB, entities: readonly EntityI
   await db.entities.bulkPut(entities.map((e) => ({ ...e, words: wordsOf(e.name, e.email) })));
 }
 
+/** `${type}:${id}`: how the views key the directory entries they look up. */
+export const entityKey = (type: string, id: string): string => `${type}:${id}`;
+
+/**
+ * The directory entries of these [type, id] references, keyed by entityKey (the unknown ones are
+ * absent): one keyed read of the distinct references, not a read of the directory.
+ */
+export async function entitiesByRef(db: FieldbookDB, refs: Iterable<readonly [string, string]>): Promise<Map<string, DirectoryEntity>> {
+  const distinct = new Map<string, [string, string]>();
+  for (const [type, id] of refs) distinct.set(entityKey(type, id), [type, id]);
+  const found = await db.entities.bulkGet([...distinct.values()]);
+  const out = new Map<string, DirectoryEntity>();
+  for (const e of found) if (e) out.set(entityKey(e.type, e.id), e);
+  return out;
+}
+
 export async function getEntity(db: FieldbookDB, type: DirectoryType, id: string): Promise<DirectoryEntity | undefined> {
   return db.entities.get([type, id]);
 }

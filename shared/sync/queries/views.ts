@@ -1,11 +1,14 @@
 /**
  * The views' named reads: the overdue queue and its count, the calendar's range, one record's
- * activities, one activity, the tray's counts. Each is one index range (plus the few rows deleted here).
+ * activities, one activity, the tray's counts, Billable's completions, the reminders ahead, a
+ * series' members. Each is one index range (plus the few rows deleted here) and, where a view
+ * shows names, a keyed read of just the directory entries its rows name.
  */
-import type { ActivityableType } from '../../domain/index.ts';
+import { seriesLink, seriesMembers, type ActivityableType } from '../../domain/index.ts';
 import type { FieldbookDB } from '../db.ts';
-import type { LocalActivity } from '../types.ts';
+import type { DirectoryEntity, LocalActivity } from '../types.ts';
 import { compareActivities, deletedRows, fresh, type ActivityCollection } from './criteria.ts';
+import { entitiesByRef } from './directory.ts';
 
 export interface OverdueOptions {
   assigned_user_id?: string;
@@ -102,4 +105,63 @@ export async function trayCounts(db: FieldbookDB, nowMs: number, day?: { startMs
 function localDayEnd(nowMs: number): number {
   const d = new Date(nowMs);
   return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+}
+
+export interface WithDirectory {
+  rows: LocalActivity[];
+  /** The directory entries the rows name, keyed `${type}:${id}` (directory.ts entityKey). */
+  entities: Map<string, DirectoryEntity>;
+}
+
+/**
+ * Completed billable activities, completed in [fromMs, toMs) (the completed_ms index, schema v6;
+ * every completion without a range), with their records and, for opportunities and contacts, the
+ * customer the directory says they bill to.
+ */
+export async function billableCompletions(db: FieldbookDB, range?: { fromMs: number; toMs: number }): Promise<WithDirectory> {
+  const t = db.activities;
+  const read = range && range.fromMs < range.toMs
+    ? t.where('completed_ms').between(range.fromMs, range.toMs, true, false)
+    : t.where('status').equals('completed');
+  const rows = await read.filter((a) => a.deleted === 0 && a.status === 'completed' && a.is_billable).toArray();
+  const related = await entitiesByRef(db, rows.map((a) => [a.activityable_type, a.activityable_id] as const));
+  const parents = await entitiesByRef(db, [...related.values()].flatMap((e) => (e.customer_id ? [['customer', e.customer_id] as const] : [])));
+  return { rows, entities: new Map([...related, ...parents]) };
+}
+
+export interface ReminderSource {
+  activity: LocalActivity;
+  /** The activity's record, when the directory has it. */
+  record?: DirectoryEntity;
+  /** Its contact, when it names one the directory has. */
+  contact?: DirectoryEntity;
+}
+
+/** Open activities due in [fromMs, toMs] (both ends included) that carry a reminder, in due order, with their record and contact. */
+export async function remindersDue(db: FieldbookDB, fromMs: number, toMs: number): Promise<ReminderSource[]> {
+  const rows = await db.activities
+    .where('[open+due_ms]')
+    .between([1, fromMs], [1, toMs], true, true)
+    .filter((r) => r.deleted === 0 && !!r.reminder_at)
+    .toArray();
+  const found = await entitiesByRef(db, rows.flatMap((r) => [
+    [r.activityable_type, r.activityable_id] as const, ...(r.contact_id ? [['contact', r.contact_id] as const] : []),
+  ]));
+  return rows.map((activity) => {
+    const record = found.get(`${activity.activityable_type}:${activity.activityable_id}`);
+    const contact = activity.contact_id ? found.get(`contact:${activity.contact_id}`) : undefined;
+    return { activity, ...(record ? { record } : {}), ...(contact ? { contact } : {}) };
+  });
+}
+
+/**
+ * The members of `activity`'s recurring series, in series order (none when it is in no series):
+ * read through its record's index (a series shares its record), not a scan of every activity.
+ */
+export async function seriesOf(db: FieldbookDB, activity: Pick<LocalActivity, 'activityable_type' | 'activityable_id' | 'custom_fields'>): Promise<LocalActivity[]> {
+  const link = seriesLink(activity);
+  if (!link) return [];
+  const rows = await db.activities.where('[activityable_type+activityable_id]').equals([activity.activityable_type, activity.activityable_id])
+    .filter((r) => r.deleted === 0 && seriesLink(r)?.seriesId === link.seriesId).toArray();
+  return seriesMembers(rows, link.seriesId);
 }

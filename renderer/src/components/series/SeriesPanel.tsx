@@ -4,8 +4,8 @@
  */
 import { useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
-import { seriesLink, seriesMembers } from '#shared/domain/index';
-import type { LocalActivity } from '#shared/sync/index';
+import { seriesLink } from '#shared/domain/index';
+import { seriesOf, type LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { ConfirmDialog } from '../Dialog.tsx';
 import { toShownError } from '../../lib/errors.ts';
@@ -20,12 +20,10 @@ export function SeriesPanel({ activity }: { activity: LocalActivity }) {
   const { db } = useApp();
   // Read through the entity index (a series shares its record), not a scan of every activity:
   // this query re-runs on every local change while the detail is open.
-  const members = useLiveQuery(async () => {
-    if (!link) return [];
-    const rows = await db.activities.where('[activityable_type+activityable_id]').equals([activity.activityable_type, activity.activityable_id])
-      .filter((r) => r.deleted === 0 && seriesLink(r)?.seriesId === link.seriesId).toArray();
-    return seriesMembers(rows, link.seriesId);
-  }, [db, link?.seriesId, activity.activityable_type, activity.activityable_id]);
+  const members = useLiveQuery(
+    () => seriesOf(db, { activityable_type: activity.activityable_type, activityable_id: activity.activityable_id, custom_fields: activity.custom_fields }),
+    [db, link?.seriesId, activity.activityable_type, activity.activityable_id],
+  );
   if (!link) return null;
   const now = Date.now();
   const future = (members ?? []).filter((m) => m.open === 1 && m.due_ms !== undefined && m.due_ms > now).length;

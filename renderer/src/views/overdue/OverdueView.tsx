@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, 
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { canPerform } from '#shared/domain/index';
-import { overdueQueue, type LocalActivity } from '#shared/sync/index';
+import { entitiesByRef, entityKey, overdueQueue, type LocalActivity } from '#shared/sync/index';
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
@@ -30,16 +30,17 @@ const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'U
 function useOverdue(now: number, userId: string | null) {
   const { db } = useApp();
   const rows = useLiveQuery(() => overdueQueue(db, now, userId ? { assigned_user_id: userId } : {}), [db, now, userId]);
+  // Only the records the queue's rows name, by key (not the whole directory on every change).
   const directory = useLiveQuery(async () => {
-    const entities = await db.entities.where('type').anyOf(['opportunity', 'customer', 'lead', 'contact']).toArray();
+    const entities = await entitiesByRef(db, (rows ?? []).map((a) => [a.activityable_type, a.activityable_id] as const));
     const values = new Map<string, number | null>();
     const names = new Map<string, string>();
-    for (const e of entities) {
+    for (const e of entities.values()) {
       if (e.type === 'opportunity') values.set(e.id, e.value ?? null);
-      names.set(`${e.type}:${e.id}`, e.name);
+      names.set(entityKey(e.type, e.id), e.name);
     }
     return { values, names };
-  }, [db]);
+  }, [db, rows]);
   return { rows, directory };
 }
 

@@ -1,9 +1,12 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTIVITY_STATUSES, weeklyReview, type Activity, type WeeklyReview } from '#shared/domain/index';
-import { toLocalRow, type FieldbookDB, type LocalActivity, overdueCount } from '#shared/sync/index';
-import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from '#shared/sync/store.testing';
-import { OVERDUE_SHOWN, reviewRows } from './review-data.ts';
+import { ACTIVITY_STATUSES, weeklyReview, type Activity, type WeeklyReview } from '../../domain/index.ts';
+import type { FieldbookDB } from '../db.ts';
+import { toLocalRow } from '../rows.ts';
+import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from '../store.testing.ts';
+import type { LocalActivity } from '../types.ts';
+import { REVIEW_OVERDUE_SHOWN as OVERDUE_SHOWN, reviewRows, weeklyReviewOf } from './review.ts';
+import { overdueCount } from './views.ts';
 
 const ZONE = 'Europe/Berlin';
 // Thu 26 Nov 2026, 12:00 UTC: this week is Mon 23 – Sun 29 Nov, next week Mon 30 Nov – Sun 6 Dec.
@@ -173,5 +176,7 @@ describe('a rep far behind', () => {
     expect(rowsRead(seen)).toBeLessThan(OVERDUE_SHOWN + 100);
     expect(await overdueCount(db, NOW, 'u-me')).toBe(live.length);
     expect(await overdueCount(db, NOW)).toBe(live.length + 400);
+    // The view's one read: that review, and the count of all the rep's overdue.
+    expect(await weeklyReviewOf(db, NOW, ZONE, 'u-me')).toEqual({ ...review, overdueTotal: live.length });
   });
 });
