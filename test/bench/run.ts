@@ -15,10 +15,12 @@ import { createInterface } from 'node:readline';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';
 import { DIRECTORY, GUIDE_IDS } from '../crm-server/index.ts';
 import { costBench } from './cost.ts';
+import { goal, goalsOf, lastRunPath, mergeRuns, readLastRun, regressions, writeLastRun, type Goal } from './goals.ts';
 import { queriesBench } from './queries.ts';
 import { searchBrowserBench } from './search-browser.ts';
 import { uiResponsivenessBench } from './ui-responsiveness.ts';
 import { upgradeBrowserBench } from './upgrade-browser.ts';
+import { launchBench } from './launch-browser.ts';
 
 interface Remote { url: string; token: string; close(): Promise<void> }
 
@@ -202,24 +204,50 @@ async function localBench() {
   };
 }
 
-// BENCH_ONLY=push|pull|local|queries|search|ui|upgrade|cost runs one part (for profiling); the default runs all eight.
-const only = process.env.BENCH_ONLY;
+// BENCH_ONLY=push|pull|local|queries|search|ui|upgrade|launch|cost runs one part (a comma list runs several; the default runs all).
+const only = process.env.BENCH_ONLY?.split(',');
+const runs = (part: string) => !only || only.includes(part);
+const os = await import('node:os');
+const loadAverage = () => os.loadavg().map((x) => round(x, 2));
+const startedAt = new Date().toISOString();
+const loadAtStart = loadAverage();
 const rttCrm = await startRemote({ latencyMs: LATENCY_MS });
 const rtt = await roundTrip(rttCrm);
 await rttCrm.close();
-const push = !only || only === 'push' ? await pushBench(rtt) : null;
-const pull = !only || only === 'pull' ? await pullBench() : null;
-const local = !only || only === 'local' ? await localBench() : null;
-const queries = !only || only === 'queries' ? await queriesBench() : null;
+const push = runs('push') ? await pushBench(rtt) : null;
+const pull = runs('pull') ? await pullBench() : null;
+const local = runs('local') ? await localBench() : null;
+const queries = runs('queries') ? await queriesBench() : null;
 // Issue 5 in Debian Chromium: typing in search and opening views over 100 000 local activities.
-const searchBrowser = !only || only === 'search' ? await searchBrowserBench() : null;
+const searchBrowser = runs('search') ? await searchBrowserBench() : null;
 // Issue 4 in Debian Chromium: UI-thread responsiveness during a 20 000 pull, engine in the worker vs in-thread (BENCH_ONLY=ui).
-const uiResponsiveness = !only || only === 'ui' ? await uiResponsivenessBench() : null;
+const uiResponsiveness = runs('ui') ? await uiResponsivenessBench() : null;
 // The first start after schema v7 on an existing store of 100 000 activities (BENCH_ONLY=upgrade).
-const schemaUpgrade = !only || only === 'upgrade' ? await upgradeBrowserBench() : null;
+const schemaUpgrade = runs('upgrade') ? await upgradeBrowserBench() : null;
+// Issue 12: launch → interactive Calendar on the production build at 100 000, and the JS heap after every view (BENCH_ONLY=launch).
+const launch = runs('launch') ? await launchBench() : null;
 // Issue 18: requests and bytes of a first sync of 5 000 and of an idle hour, plain CRM and extensions on (BENCH_ONLY=cost).
-const costToCrm = !only || only === 'cost' ? await costBench(startRemote) : null;
-console.log(JSON.stringify({
-  environment: { runtime: `Node ${process.versions.node}`, indexedDB: 'fake-indexeddb (in-process, not a browser)', addedLatencyMs: LATENCY_MS, crm: 'startCrmServer in a child process', measuredRoundTripMs: rtt, cpus: (await import('node:os')).cpus().length },
-  push, pull, local, queries, searchBrowser, uiResponsiveness, schemaUpgrade, costToCrm,
-}, null, 2));
+const costToCrm = runs('cost') ? await costBench(startRemote) : null;
+
+// Every figure with a goal, beside it; then what got more than 20% worse than last time.
+const goals: Goal[] = [
+  ...(push ? [goal('push.ratioToFloor', push.ratio, { atMost: push.target }, 'time ÷ floor')] : []),
+  ...(pull ? [goal('pull.ratioToFloor', pull.ratio, { atMost: pull.target }, 'time ÷ floor')] : []),
+  ...[searchBrowser, queries, local, uiResponsiveness, schemaUpgrade, launch, costToCrm].flatMap(goalsOf),
+];
+const previous = await readLastRun();
+const flagged = regressions(previous.goals, goals);
+const result = {
+  environment: {
+    runtime: `Node ${process.versions.node}`, indexedDB: 'fake-indexeddb (in-process, not a browser) for push/pull/local/queries', addedLatencyMs: LATENCY_MS,
+    crm: 'startCrmServer in a child process', measuredRoundTripMs: rtt, cpus: os.cpus().length,
+    loadAverage: { note: '1, 5 and 15 minute load averages (os.loadavg)', atStart: loadAtStart, atEnd: loadAverage() },
+    startedAt, parts: only ?? 'all', lastRun: lastRunPath(),
+  },
+  goals,
+  goalsMissed: goals.filter((g) => !g.ok).map((g) => g.name),
+  regressions: flagged,
+  push, pull, local, queries, searchBrowser, uiResponsiveness, schemaUpgrade, launch, costToCrm,
+};
+await writeLastRun({ ...result, goals: mergeRuns(previous.goals, goals, startedAt) });
+console.log(JSON.stringify(result, null, 2));
