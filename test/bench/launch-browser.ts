@@ -25,7 +25,7 @@ import { resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { GUIDE_IDS } from '../crm-server/index.ts';
-import { CHROMIUM_ARGS, fsUrl, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, fsUrl, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
 import type * as SeedModule from './search-seed.ts';
 import { goal } from './goals.ts';
 
@@ -140,7 +140,7 @@ export async function launchBench() {
 
     // 3. Launches, CRM out of reach.
     const context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1360, height: 860 }, locale: 'en-GB', timezoneId: 'Europe/Berlin',
+      executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, viewport: { width: 1360, height: 860 }, locale: 'en-GB', timezoneId: 'Europe/Berlin',
     });
     try {
       await context.route(`${env.crm.url}/**`, (route) => route.abort('internetdisconnected'));
