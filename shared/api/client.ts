@@ -13,6 +13,7 @@ import {
   bulkResultSchema, errorEnvelopeSchema, HEADERS, pageEnvelope, paths, successEnvelope,
   type BulkResult, type EntityCollection, type PageMeta,
 } from './envelope.ts';
+import { advertisedExtensions, headerOf } from './extensions.ts';
 import { classifyStatus, mayHaveApplied, parseRetryAfter, type ApiErrorKind } from './status.ts';
 
 export { classifyStatus, type ApiErrorKind };
@@ -153,12 +154,6 @@ export interface CrmClient {
   me(): Promise<RemoteUser>;
 }
 
-function headerOf(res: HttpResponse, name: string): string | undefined {
-  const want = name.toLowerCase();
-  for (const [k, v] of Object.entries(res.headers)) if (k.toLowerCase() === want) return v;
-  return undefined;
-}
-
 function queryString(query: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(query)) {
@@ -175,9 +170,8 @@ export function createCrmClient(transport: Transport, options: ClientOptions = {
 
   function noteExtensions(res: HttpResponse): void {
     ext.seen = true;
-    const advertised = headerOf(res, HEADERS.extensions);
-    if (advertised !== undefined) {
-      const names = advertised.toLowerCase().split(/[\s,]+/).filter(Boolean);
+    const names = advertisedExtensions(res);
+    if (names !== undefined) {
       ext.idempotency = names.includes('idempotency') || names.includes('idempotency-key');
       ext.etag = names.includes('etag') || names.includes('if-match');
       ext.updatedSince = names.includes('updated_since') || names.includes('updated-since');

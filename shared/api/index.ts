@@ -18,6 +18,9 @@ export {
   type Page, type PartialRemoteActivity, type RemoteEntity, type RemoteUser, type WriteResult,
 } from './client.ts';
 
+// Reading an answer's headers: the one X-CRM-Extensions parser.
+export { advertisedExtensions, headerOf } from './extensions.ts';
+
 // The Transport over fetch() (web mode, Node), and the guards the desktop's transport shares with it.
 export {
   BAD_TOKEN_MESSAGE, createFetchTransport, isHeaderSafeToken, MAX_RESPONSE_BYTES, readBodyCapped, redactSecret, redirectRefusal,

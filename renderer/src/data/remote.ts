@@ -3,6 +3,7 @@
  * factory per feature, key and fetcher together.
  */
 import { queryOptions } from '@tanstack/react-query';
+import { advertisedExtensions } from '#shared/api/index';
 import type { Platform } from '#shared/ipc/platform';
 
 export interface CrmInfo {
@@ -17,7 +18,6 @@ export const crmQueries = {
       queryKey: ['crm', baseUrl, 'info'],
       queryFn: async (): Promise<CrmInfo> => {
         const res = await platform.transport.request({ method: 'GET', path: '/', timeoutMs: 10_000 });
-        const header = Object.entries(res.headers).find(([k]) => k.toLowerCase() === 'x-crm-extensions')?.[1] ?? '';
         let api: string | null = null;
         try {
           const body = JSON.parse(res.body) as { data?: { api?: unknown } };
@@ -25,7 +25,7 @@ export const crmQueries = {
         } catch {
           // A CRM without a JSON root page is fine: we only lose the description.
         }
-        return { extensions: header.split(',').map((s) => s.trim()).filter(Boolean), api };
+        return { extensions: advertisedExtensions(res) ?? [], api };
       },
       staleTime: 5 * 60_000,
     }),

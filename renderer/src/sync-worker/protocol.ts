@@ -8,6 +8,8 @@
  * stay there), error (something in the worker failed outside any call).
  */
 import { z } from 'zod';
+// The HTTP request and answer as the desktop's IPC contract checks them: one schema, as strict there as here.
+import { httpRequestSchema, httpResponseSchema } from '#shared/ipc/contract';
 import type { SyncEngineOptions, SyncEnginePort, SyncStatus } from '#shared/sync/index';
 
 /** What crosses the boundary for a thrown error; rebuilt as an Error with the same name and message. */
@@ -20,20 +22,6 @@ export const wireErrorSchema = z.object({
   status: z.number().optional(),
 });
 export type WireError = z.infer<typeof wireErrorSchema>;
-
-export const httpRequestSchema = z.object({
-  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-  path: z.string(),
-  headers: z.record(z.string(), z.string()).optional(),
-  body: z.string().optional(),
-  timeoutMs: z.number().optional(),
-});
-
-export const httpResponseSchema = z.object({
-  status: z.number().int(),
-  headers: z.record(z.string(), z.string()),
-  body: z.string(),
-});
 
 /** Every PullOptions field (checked below: a field the engine grows and this schema lacks fails tsc). */
 const pullOptionsSchema = z.object({
