@@ -1,5 +1,5 @@
 /**
- * Web mode: the same renderer served to a browser (ARCHITECTURE "web mode").
+ * Web mode: the same renderer served to a browser (docs/architecture.md, "Processes": web mode).
  *
  * - A service worker (vite-plugin-pwa / Workbox) precaches the built app shell, so a reload with
  *   no network still opens the app with the rep's data (IndexedDB). Only in a build: the dev

@@ -1,4 +1,4 @@
-/** The central CRM's response envelopes (guide + CONTRACT-NOTES "Envelopes and status codes"). */
+/** The central CRM's response envelopes (guide + docs/crm-contract.md "Envelopes and status codes"). */
 import { z } from 'zod';
 
 export const pageMetaSchema = z.looseObject({
@@ -55,7 +55,7 @@ export const COLLECTION_OF = {
   lead: 'leads', customer: 'customers', opportunity: 'opportunities', contact: 'contacts', user: 'users',
 } as const satisfies Record<string, EntityCollection>;
 
-/** Headers of the optional extensions (CONTRACT-NOTES "Extensions"). */
+/** Headers of the optional extensions (docs/crm-contract.md "Extensions"). */
 export const HEADERS = {
   idempotencyKey: 'Idempotency-Key',
   ifMatch: 'If-Match',

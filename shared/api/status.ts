@@ -1,6 +1,6 @@
 /**
- * The one reading of an HTTP status in the CRM's terms (CONTRACT-NOTES "Envelopes and status
- * codes"): what kind of failure it is, whether a write may still have been applied, whether the
+ * The one reading of an HTTP status in the CRM's terms (docs/crm-contract.md "Envelopes and
+ * status codes"): what kind of failure it is, whether a write may still have been applied, whether the
  * server refused it outright, and how long it asks us to wait. The client (client.ts) maps every
  * failure with it; the sync engine acts on the result and never reads raw statuses itself.
  */

@@ -37,7 +37,7 @@ export const PRIORITY_LABELS: Record<Priority, string> = {
   low: 'Low', medium: 'Medium', high: 'High', urgent: 'Urgent', critical: 'Critical',
 };
 
-/** low < medium < high < urgent < critical (CONTRACT-NOTES, sort_by=priority). */
+/** low < medium < high < urgent < critical (docs/crm-contract.md "Lists and search", sort_by=priority). */
 export const PRIORITY_RANK: Record<Priority, number> = { low: 0, medium: 1, high: 2, urgent: 3, critical: 4 };
 
 /** Entity types an activity can belong to (activityable_type). */
@@ -69,7 +69,7 @@ export type Action = (typeof ACTIONS)[number];
 
 /*
  * Values the guide does not list. A real CRM may add types, statuses and priorities later (`sms`,
- * `on_hold`, `blocker`): such rows are kept with the raw value (CONTRACT-NOTES, "Tolerant client"),
+ * `on_hold`, `blocker`): such rows are kept with the raw value (docs/crm-contract.md "Tolerant client"),
  * shown as unknown, and never chosen from the app (the input schemas accept only the known ones).
  */
 declare const unknownValueBrand: unique symbol;

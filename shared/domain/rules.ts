@@ -132,7 +132,7 @@ export function applyCancel(a: Activity, input: CancelActivityInput, now: string
   return { cancelled, rescheduled: rescheduledCopy(a, input.reschedule_date, newId, now) };
 }
 
-/** The new pending copy a cancel-with-reschedule creates (CONTRACT-NOTES lists what is copied). */
+/** The new pending copy a cancel-with-reschedule creates (docs/crm-contract.md "Fields and rules" lists what is copied). */
 export function rescheduledCopy(a: Activity, dueAt: string, id: string, now: string): Activity {
   const copy: Activity = {
     ...a,

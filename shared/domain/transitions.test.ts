@@ -4,7 +4,7 @@ import { ActionNotAllowedError, DomainError } from './errors.ts';
 import { ACTION_TABLE, assertAction, availableActions, canPerform, NOTES_FIELDS, permission, type Permission } from './transitions.ts';
 
 /**
- * CONTRACT-NOTES "Statuses and actions", written out cell by cell (plus recreate, which only a
+ * docs/crm-contract.md "Statuses and actions", written out cell by cell (plus recreate, which only a
  * cancelled activity offers). This is the expectation, kept apart from ACTION_TABLE on purpose.
  */
 const EXPECTED: Record<ActivityStatus, Record<Action, Permission>> = {

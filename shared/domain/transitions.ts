@@ -1,5 +1,6 @@
 /**
- * The guide's "Actions Available" table, made exact by CONTRACT-NOTES:
+ * The guide's "Actions Available" table, made exact by the contract notes
+ * (docs/crm-contract.md "Statuses and actions"):
  *
  * | status      | update     | complete | cancel | reschedule        | delete | recreate |
  * |-------------|------------|----------|--------|-------------------|--------|----------|

@@ -1,5 +1,5 @@
 /**
- * Values the guide does not list (CONTRACT-NOTES, "Tolerant client"): a newer CRM's type, status
+ * Values the guide does not list (docs/crm-contract.md "Tolerant client"): a newer CRM's type, status
  * or priority is kept raw, labelled as unknown, offers only what is safe in any status, and is never
  * open work.
  */

@@ -199,7 +199,7 @@ describe('validation: bad input is a ValidationError naming the field, and nothi
   });
 });
 
-/** CONTRACT-NOTES "Statuses and actions", written out independently of the domain's table. */
+/** docs/crm-contract.md "Statuses and actions", written out independently of the domain's table. */
 const ALLOWED: Record<ActivityStatus, Action[]> = {
   pending: ['update', 'complete', 'cancel', 'reschedule', 'delete'],
   in_progress: ['update', 'complete', 'cancel', 'delete'],

@@ -279,7 +279,7 @@ export function createCommands(db: FieldbookDB, deps: CommandDeps): Commands {
           ops.push(...r.ops);
           outcome.succeeded.push(lid);
         } catch (e) {
-          // One bad activity never stops the others (CONTRACT-NOTES, bulk actions).
+          // One bad activity never stops the others (docs/crm-contract.md "Bulk actions").
           if (!(e instanceof DomainError)) throw e;
           outcome.failed.push({ lid, code: e.code, message: e.message, errors: e.errors });
         }

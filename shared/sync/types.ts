@@ -128,7 +128,7 @@ export interface EntityOp extends Delivery {
   seq?: number;
   op_id: string;
   type: EditableEntityType;
-  /** The record's directory id: its server id, or a local id (see entity-ids.ts) until created. */
+  /** The record's directory id: its server id, or a local id (see entity-commands.ts, LOCAL_ENTITY_PREFIX) until created. */
   entity_id: string;
   kind: 'create' | 'update';
   /** Validated body as the rep entered it; ids of local records are resolved only when sent. */

@@ -22,7 +22,7 @@ export function wordsOf(...texts: readonly (string | null | undefined)[]): strin
 }
 
 /**
- * The words of a search query. `+` is a space (CONTRACT-NOTES: as in a query string), and a
+ * The words of a search query. `+` is a space (docs/crm-contract.md "Lists and search": as in a query string), and a
  * word that is a prefix of another query word adds nothing, so it is dropped.
  */
 export function queryWords(q: string): string[] {

@@ -1,6 +1,6 @@
 /**
  * The guide's API as synchronous handlers over the store: each call runs inside one SQLite
- * transaction (with the idempotency record, see server.ts). Validation and activity rules come from
+ * transaction (with the idempotency record, see index.ts). Validation and activity rules come from
  * #shared/domain so the app and this server enforce one contract.
  */
 import { z } from 'zod';

@@ -80,7 +80,7 @@ const EXPECTATIONS: Expectation[] = [
     differs: ['data.outcome'],
     check: (res) => {
       expect(data(res).outcome).toMatch(/^Successful call\. .*revised timeline proposal\.$/);
-      // Tags given on completion are added to the existing ones (CONTRACT-NOTES).
+      // Tags given on completion are added to the existing ones (docs/crm-contract.md "Fields and rules").
       expect(data(res).tags).toEqual(['proposal-discussion', 'pricing-questions', 'completed', 'positive-outcome']);
     },
   },

@@ -113,7 +113,7 @@ describe('plain profile: writes answer in the guide\'s exact shapes', () => {
     expect(keys(data(other))).toEqual(keys(guideData(ex)));
   });
 
-  it('delete: {success, message} only; bulk as in CONTRACT-NOTES', async () => {
+  it('delete: {success, message} only; bulk as in docs/crm-contract.md "Bulk actions"', async () => {
     const { call } = await start();
     const ex = example('DELETE /api/v1/crm/activities/{id}');
     const res = await sendExample(call, ex.group);

@@ -1,6 +1,6 @@
 /**
  * Web mode: the Platform port over window.fetch, Web Notifications and an in-memory token.
- * The token is never written to storage: a reload asks for it again (ARCHITECTURE "web mode").
+ * The token is never written to storage: a reload asks for it again (docs/architecture.md, "Processes": web mode).
  * The CRM address is remembered (localStorage), so the sign-in form after a reload has it.
  *
  * Reminders: each due one goes to the app's reminder centre (the reminderDue event) and, where

@@ -266,7 +266,7 @@ export async function totalActivities(
 /**
  * GET /activities/search?q=, locally: every query word must start a word of the subject,
  * description or outcome. The CRM's own search covers subject and description only
- * (CONTRACT-NOTES); the app never asks it, the rep searches here.
+ * (docs/crm-contract.md "Lists and search"); the app never asks it, the rep searches here.
  */
 export async function searchActivities(db: FieldbookDB, q: string, paging: Paging = {}, nowMs: number = Date.now()): Promise<Page<LocalActivity>> {
   const text = parseOrThrow(searchQuerySchema.transform((s) => s.replace(/\+/g, ' ')), q);
