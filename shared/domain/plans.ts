@@ -11,7 +11,6 @@
  * (over-booked day, back-to-back) over the rep's calendar with the plan's own steps on it.
  */
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import { z } from 'zod';
 import { ACTIVITY_TYPE_LABELS, type ActivityableType } from './enums.ts';
 import { dailyLoad, type LoadItem, type LoadThresholds } from './load.ts';
@@ -374,10 +373,4 @@ export function stepSummary(s: PlanStep): string {
   const when = s.anchor === 'start' && s.offset === 0 ? 'at the start'
     : `${s.offset} ${s.unit === 'business_days' ? 'business ' : ''}day${s.offset === 1 ? '' : 's'} after ${s.anchor === 'start' ? 'the start' : 'the previous step'}`;
   return `${type} ${when}, ${s.time ?? 'same time'}${s.completed ? ' (logged as done)' : ''}`;
-}
-
-/** The day (YYYY-MM-DD) and time (HH:mm) of an instant in `zone`, for the preview's inputs. */
-export function dayAndTime(iso: string, zone: string): { date: string; time: string } {
-  const d = new TZDate(instantMs(iso), zone);
-  return { date: format(d, 'yyyy-MM-dd'), time: format(d, 'HH:mm') };
 }

@@ -156,15 +156,20 @@ export function PlanEditor({ plan, isNew, others, onSave, onClose }: PlanEditorP
                       </Field>
                     </div>
                     <div className="plan-time">
-                      <label className="check">
-                        <input type="checkbox" checked={s.sameTime} onChange={(e) => setStep(i, { sameTime: e.target.checked })} />
-                        Step {n} at the same time of day
-                      </label>
-                      {!s.sameTime && (
+                      {s.sameTime ? (
+                        <div className="field">
+                          <span className="field-label-like">Step {n} time of day</span>
+                          <span className="plan-same-time">Same time as what it counts from</span>
+                        </div>
+                      ) : (
                         <Field label={`Step ${n} time of day`} errors={k('time')} hint="In your time zone.">
                           <input type="time" value={s.time} onChange={(e) => setStep(i, { time: e.target.value })} />
                         </Field>
                       )}
+                      <label className="check">
+                        <input type="checkbox" checked={s.sameTime} onChange={(e) => setStep(i, { sameTime: e.target.checked })} />
+                        Step {n} at the same time of day
+                      </label>
                     </div>
                     <Field label={`Step ${n} duration (minutes)`} errors={k('duration_minutes')} hint="Empty: none.">
                       <input type="number" min={0} step={5} value={s.duration} onChange={(e) => setStep(i, { duration: e.target.value })} />
