@@ -67,7 +67,9 @@ describe('calendar keyboard moves', () => {
     await when.fill(localInput(new Date(instantAt(monday, 6, 10))));
     await warnings.getByText(`Overlaps "${PREP}".`).waitFor();
     await when.fill(localInput(new Date(instantAt(monday, 7, 45))));
-    await warnings.waitFor({ state: 'detached' });
+    // Clear of the task, but still before the working day: only that is said.
+    await warnings.getByText(`Overlaps "${PREP}".`).waitFor({ state: 'detached' });
+    expect(await warnings.locator('li').allTextContents()).toEqual(['That is outside working hours (08:00–18:00).']);
     expect(await dialog.locator('p').first().textContent()).toMatch(/to Mon \d+ \w+, 07:45$/);
     await dialog.getByLabel('Reason (optional)').fill('Earlier start suits the customer.');
     await screenshot(page, 'calendar-keyboard-move-light');

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, screenshot } from './harness.ts';
 import {
-  activityForm, clickCalendarSlot, closeDetail, createActivity, expectAccessible, daysFrom, endRun, fillActivityForm, finishRun, instantAt, localInput,
+  activityForm, clickCalendarSlot, closeDetail, createActivity, expectAccessible, daysFrom, endRun, escapeRe, fillActivityForm, finishRun, instantAt, localInput,
   createdDuringRun, nextWeekMonday, onlyOne, serverEntity, startRun, type Mode, type ScenarioRun, shotName,
 } from './scenario-steps.ts';
 
@@ -59,7 +59,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await expectAccessible(run!, 'calendar week with a new activity');
     });
 
-    it('moves the discovery call an hour later by dragging it (reschedule with a reason)', async () => {
+    it('moves the discovery call an hour later by dragging it (at once, then a reason from its notice)', async () => {
       const { page } = run!.app;
       const event = page.getByRole('button', { name: new RegExp(`${DISCOVERY} ?, Call`) });
       // Mid-view, so the drag does not touch the edge (FullCalendar would scroll under the pointer).
@@ -76,18 +76,23 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       await page.mouse.move(x, (seven.y + eight.y) / 2, { steps: 5 });
       await page.mouse.move(x, eight.y + 4, { steps: 5 });
       await page.mouse.up();
-      const dialog = page.getByRole('dialog', { name: 'Reschedule activity' });
-      await dialog.waitFor();
+      // The drop is the move (no dialog on a slot nothing warns about): its notice offers Undo and "Add reason".
+      const moved = page.locator('.toast', { hasText: `Rescheduled "${DISCOVERY}" to` });
+      await moved.waitFor();
+      expect(await page.getByRole('dialog', { name: 'Reschedule activity' }).count()).toBe(0);
       await screenshot(page, shotName(run!, 'scenario1-drag'));
       // Where the pointer lands decides the quarter hour; the rep aims for "about 08:00".
-      const text = (await dialog.locator('p').first().textContent()) ?? '';
-      const to = new RegExp(`^${DISCOVERY}From Mon \\d+ \\w+, 07:00 to Mon \\d+ \\w+, 08:(00|15)$`).exec(text);
+      const text = (await moved.locator('span').first().textContent()) ?? '';
+      const to = new RegExp(`^Rescheduled "${escapeRe(DISCOVERY)}" to .*\\b08:(00|15)\\.$`).exec(text);
       expect(to, text).not.toBeNull();
       movedToMinute = Number(to?.[1]);
-      await expectAccessible(run!, 'reschedule-by-drag dialog');
-      await dialog.getByLabel('Reason (optional)').fill('Customer asked for a later start.');
-      await dialog.getByRole('button', { name: 'Reschedule' }).click();
+      await moved.getByRole('button', { name: 'Add reason' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Reason for the move' });
+      await dialog.getByLabel('Reason').fill('Customer asked for a later start.');
+      await expectAccessible(run!, 'reason for a move dialog');
+      await dialog.getByRole('button', { name: 'Add reason' }).click();
       await dialog.waitFor({ state: 'detached' });
+      await page.locator('.toast', { hasText: `Reason added to the move of "${DISCOVERY}"` }).waitFor();
     });
 
     it('schedules the demo and the follow-up from New activity', async () => {

@@ -84,6 +84,7 @@ describe('undo', () => {
     await outcome.waitFor({ state: 'detached' });
     // Held for its undo window: the detail says so, and offers Undo there too.
     await detail.getByText(/^Waiting to send \(Undo available, \d+ s\)$/).waitFor();
+    await page.getByRole('status', { name: 'Sync status' }).getByText('1 waiting to send · Undo available').waitFor();
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached' });
 

@@ -7,6 +7,7 @@ import { useApp } from './context.tsx';
 import { useCrmReach } from './connection.ts';
 import { useSyncStatus } from '../data/useSyncStatus.ts';
 import { useUiStore } from '../state/store.ts';
+import { useWaitingForUndo } from '../data/undo.ts';
 
 export type Standing = 'offline' | 'unreachable' | 'signed-out' | 'refused' | 'online';
 
@@ -48,6 +49,7 @@ export function StatusBar() {
         <span className={`pill ${status.pending ? 'pill-pending' : ''}`}>
           {status.pending} pending {status.pending === 1 ? 'change' : 'changes'}
         </span>
+        <WaitingForUndo />
         {status.failed + status.conflicts > 0 && (
           <button type="button" className="pill pill-error pill-button" onClick={() => setView('sync')}>
             {status.failed + status.conflicts} need attention
@@ -74,4 +76,11 @@ export function StatusBar() {
       </div>
     </header>
   );
+}
+
+/** Changes held for Undo are waiting on purpose, not stuck: said beside the pending count. */
+function WaitingForUndo() {
+  const n = useWaitingForUndo();
+  if (n === 0) return null;
+  return <span className="pill" title="Sent when the few seconds to undo them are over.">{n} waiting to send · Undo available</span>;
 }

@@ -4,7 +4,7 @@
  * Undo (the caller's own success notice takes its place in it), Ctrl+Z takes back the newest, and
  * the detail history offers Undo per change.
  */
-import { useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 import {
   createUndoStack, holdOps, setRescheduleReason, undoOps, UNDO_WINDOW_MS,
   type Commands, type FieldbookDB, type OutboxOp, type UndoEntry, type UndoReport, type UndoStack,
@@ -111,4 +111,18 @@ function subscribe(listener: () => void): () => void {
 /** The session's undo entries, oldest first (re-rendered when they change). */
 export function useUndoEntries(): readonly UndoEntry[] {
   return useSyncExternalStore(subscribe, () => current?.stack.entries() ?? EMPTY);
+}
+
+/** Changes of this session still in their undo window (not sent, Undo available), ticking each second. */
+export function useWaitingForUndo(): number {
+  const entries = useUndoEntries();
+  const [now, setNow] = useState(() => Date.now());
+  const next = Math.min(...entries.flatMap((e) => e.ops.map((o) => o.hold_until ?? 0)).filter((t) => t > now));
+  useEffect(() => {
+    if (!Number.isFinite(next)) return;
+    const t = setTimeout(() => setNow(Date.now()), Math.max(0, Math.min(1_000, next - Date.now())));
+    return () => clearTimeout(t);
+  }, [next, now]);
+  useEffect(() => { setNow(Date.now()); }, [entries]);
+  return entries.reduce((n, e) => n + e.ops.filter((o) => (o.hold_until ?? 0) > now).length, 0);
 }

@@ -16,6 +16,7 @@ import { toShownError, type ShownError } from '../../lib/errors.ts';
 import { formatWhen } from '../../lib/format.ts';
 import { useInitialFocus } from '../../lib/focus.ts';
 import { dateAtLocalTime } from '../outcome/outcome-model.ts';
+import { asOneChange } from '../../data/undo.ts';
 
 export interface Target {
   lid: string;
@@ -108,12 +109,15 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
           groups.set(key, [...(groups.get(key) ?? []), t.lid]);
         });
         const failed: { lid: string; message: string }[] = [];
-        for (const [at, lids] of groups) {
-          const out = await commands.bulk({ action: 'reschedule', lids, parameters: params(new Date(at)) });
-          failed.push(...out.failed);
-        }
+        // One change for Undo, however many times the spread needs.
+        const { entry } = await asOneChange(async () => {
+          for (const [at, lids] of groups) {
+            const out = await commands.bulk({ action: 'reschedule', lids, parameters: params(new Date(at)) });
+            failed.push(...out.failed);
+          }
+        }, () => bulkSummary('Rescheduled', targets, failed).text);
         const s = bulkSummary('Rescheduled', targets, failed);
-        toast(s.text, s.ok ? 'success' : 'error');
+        if (!entry || !s.ok) toast(s.text, s.ok ? 'success' : 'error');
       }
       onClose(true);
     } catch (e) {
