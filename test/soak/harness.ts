@@ -5,7 +5,7 @@
 import 'fake-indexeddb/auto';
 import { createFetchTransport } from '#shared/api/index';
 import {
-  createCommands, type Commands, createSyncEngine, type SyncEngine, type SyncEngineOptions, type FieldbookDB,
+  createCommands, type Commands, createSyncEngine, type SyncEngine, type SyncEngineOptions, type FieldbookDB, type OutboxOp,
 } from '#shared/sync/index';
 import { freshDb } from '#shared/sync/store.testing';
 import { DIRECTORY, GUIDE_IDS, startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
@@ -17,6 +17,8 @@ export interface Rig {
   db: FieldbookDB;
   commands: Commands;
   engine: (extra?: Partial<SyncEngineOptions>) => SyncEngine;
+  /** Commands as the UI makes them with Undo: each op held `windowMs`; `committed` gets each command's ops. */
+  undoable(windowMs: number): { commands: Commands; committed: OutboxOp[][] };
   close(): Promise<void>;
 }
 
@@ -28,6 +30,13 @@ export async function startRig(server: CrmServerOptions = {}, label = 'sync'): P
   return {
     crm, db, commands,
     engine: (extra = {}) => createSyncEngine({ db, transport, currentUserId: () => ME, intervalMs: 0, debounceMs: 10, ...extra }),
+    undoable(windowMs) {
+      const committed: OutboxOp[][] = [];
+      const held = createCommands(db, {
+        currentUser: () => ({ id: ME, name: 'Jane Manager' }), undoWindowMs: () => windowMs, onCommitted: (ops) => committed.push(ops),
+      });
+      return { commands: held, committed };
+    },
     async close() {
       db.close();
       await crm.close();

@@ -43,6 +43,17 @@ export class Model {
 
   live(): ModelEntry[] { return [...this.entries.values()].filter((e) => !e.deleted); }
 
+  /** A copy of every entry: the model before an action that may be undone. */
+  snapshot(): Map<string, ModelEntry> {
+    return new Map([...this.entries].map(([lid, e]) => [lid, { ...e, act: structuredClone(e.act) }]));
+  }
+  /** An undo the CRM never saw: the entry as it was in `snap` (gone if it was not there yet). */
+  restore(lid: string, snap: ReadonlyMap<string, ModelEntry>): void {
+    const e = snap.get(lid);
+    if (e) this.entries.set(lid, { ...e, act: structuredClone(e.act) });
+    else this.entries.delete(lid);
+  }
+
   private get(lid: string): ModelEntry {
     const e = this.entries.get(lid);
     if (!e) throw new Error(`model: unknown ${lid}`);
