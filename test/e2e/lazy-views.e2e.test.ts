@@ -1,0 +1,103 @@
+/**
+ * Issue #12, code-split, as the rep meets it (renderer/src/app/lazy-views.tsx), on the production
+ * web build: the start page loads the first view's chunk and no other view's; once the first view
+ * is up the rest arrive on idle, so later navigation waits on nothing (shown with the network cut
+ * off and no service worker); a view whose chunk is slow shows an accessible loading state in its
+ * place; Alt+n still switches views.
+ */
+import { rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+import { startCrmServer, type CrmServer } from '../crm-server/index.ts';
+import { buildWeb } from '../bench/bundle.ts';
+import { CHROMIUM_ARGS, screenshot } from './harness.ts';
+
+const VIEWS = ['Calendar', 'Overdue', 'Activities', 'Review', 'Billable', 'Sync', 'Settings'] as const;
+/** Each view's own heading (the nav says "Review", the page "Weekly review"). */
+const HEADING: Record<(typeof VIEWS)[number], string> = {
+  Calendar: 'Calendar', Overdue: 'Overdue', Activities: 'Activities', Review: 'Weekly review', Billable: 'Billable', Sync: 'Sync', Settings: 'Settings',
+};
+
+let outDir = '';
+let server: PreviewServer;
+let crm: CrmServer;
+let browser: Browser;
+let webUrl = '';
+
+beforeAll(async () => {
+  outDir = await buildWeb();
+  server = await preview({ configFile: 'vite.web.config.ts', logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  webUrl = `http://127.0.0.1:${address.port}/`;
+  crm = await startCrmServer({ port: 0, demo: true });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}, 240_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await crm?.close();
+  await new Promise<void>((r) => { if (server) server.httpServer.close(() => r()); else r(); });
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** A signed-in page with no service worker (so nothing but the page's own memory can serve a chunk). */
+async function open(): Promise<{ page: Page; scripts: string[]; errors: string[]; close: () => Promise<void> }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, timezoneId: 'Europe/Berlin', locale: 'en-GB', serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const scripts: string[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname); });
+  page.on('pageerror', (e) => errors.push(e.message));
+  const q = new URLSearchParams({ db: `lazy-${Date.now()}-${Math.random().toString(36).slice(2)}`, crm: crm.url, token: crm.token });
+  await page.goto(`${webUrl}?${q.toString()}`);
+  return { page, scripts, errors, close: () => context.close() };
+}
+
+const chunkOf = (view: string) => new RegExp(`/assets/${view}View-[^/]+\\.js$`);
+const nav = (page: Page, view: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: view, exact: true });
+
+describe('views load as chunks of their own', () => {
+  it('the start page fetches the Calendar\'s chunk and no other view\'s; the rest come after it, and then every view opens offline', async () => {
+    const { page, scripts, errors, close } = await open();
+    await page.locator('.fb-calendar-view .fc-view').waitFor({ timeout: 60_000 });
+    const othersBefore = scripts.filter((s) => VIEWS.some((v) => v !== 'Calendar' && chunkOf(v).test(s)));
+    expect(scripts.some((s) => chunkOf('Calendar').test(s))).toBe(true);
+    // Every other view's chunk arrives on idle after the Calendar shows.
+    await expect.poll(() => VIEWS.filter((v) => v !== 'Calendar' && !scripts.some((s) => chunkOf(v).test(s))), { timeout: 30_000 }).toEqual([]);
+    // None of them was fetched before the first view was on screen (the idle preload waits for it).
+    expect(othersBefore).toEqual([]);
+
+    // With no network and no service worker, only what the page already holds can show a view.
+    await page.context().setOffline(true);
+    for (const view of VIEWS.slice(1)) {
+      await nav(page, view).click();
+      await page.getByRole('heading', { level: 1, name: HEADING[view], exact: true }).waitFor({ timeout: 10_000 });
+      expect(await page.getByRole('status').filter({ hasText: /^Loading / }).count()).toBe(0);
+    }
+    // Alt+1 goes back to the Calendar from the keyboard.
+    await page.keyboard.press('Alt+1');
+    await page.getByRole('heading', { level: 1, name: HEADING.Calendar, exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('a view whose chunk is still on its way shows "Loading …" as a status in its place, then the view', async () => {
+    const { page, errors, close } = await open();
+    // Hold the Review chunk back until the test lets it go.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => { release = r; });
+    await page.route(chunkOf('Review'), async (route) => { await held; await route.continue(); });
+    await page.locator('.fb-calendar-view .fc-view').waitFor({ timeout: 60_000 });
+    await nav(page, 'Review').click();
+    const loading = page.getByRole('status').filter({ hasText: 'Loading Review…' });
+    await loading.waitFor();
+    await screenshot(page, 'lazy-view-loading-review');
+    release();
+    await page.getByRole('heading', { level: 1, name: HEADING.Review, exact: true }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => loading.count()).toBe(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
