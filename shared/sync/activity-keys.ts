@@ -44,11 +44,28 @@ export interface BackfillState {
   done: boolean;
 }
 
+/** A row's keys. Never throws: a row missing fields (an odd write) gets the keys it can have. */
 export function keysRow(a: LocalActivity): ActivityKeysRow {
   const row: ActivityKeysRow = { lid: a.lid, activityable_type: a.activityable_type, activityable_id: a.activityable_id, created_at: a.created_at };
-  const links = linkKeys(a);
+  let links: string[] | undefined;
+  try {
+    links = linkKeys(a);
+  } catch {
+    links = undefined;
+  }
   if (links) row.links = links;
   return row;
+}
+
+/** The row's words with its outcome's, or null when they are already there (or cannot be derived). */
+function grownWords(row: LocalActivity): string[] | null {
+  if (!row.outcome) return null;
+  try {
+    const words = activityWords(row);
+    return words.length !== (row.words?.length ?? 0) ? words : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Whether this IndexedDB transaction can reach the keys table (not in the upgrade steps before it existed). */
@@ -146,9 +163,8 @@ export async function backfillActivityKeys(db: KeysDb, opts: BackfillOptions = {
       const grown: LocalActivity[] = [];
       for (const row of rows) {
         // v8: a row's words include its outcome's (rows written before v8 lack them).
-        if (!row.outcome) continue;
-        const words = activityWords(row);
-        if (words.length !== row.words.length) grown.push({ ...row, words });
+        const words = grownWords(row);
+        if (words) grown.push({ ...row, words });
       }
       // Written back through the middleware, which writes their keys rows too.
       if (grown.length) await db.activities.bulkPut(grown);

@@ -362,6 +362,9 @@ describe('schema upgrades', () => {
         await db.activities.delete('B');
       });
       expect(await keysOf()).toEqual(['A:', 'C:z', 'D:w']);
+      // A row missing fields (as some tests and old code write them) is stored; it just has no links.
+      await db.activities.put({ lid: 'E', subject: 'Odd' } as unknown as LocalActivity);
+      expect(await db.activity_keys.get('E')).toEqual({ lid: 'E' });
       await db.activities.clear();
       expect(await db.activity_keys.count()).toBe(0);
     } finally {
