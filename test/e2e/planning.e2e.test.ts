@@ -230,7 +230,7 @@ describe('planning without traps', () => {
       await detail.waitFor({ state: 'detached' });
     }
     await waitForSynced(page);
-    await expect.poll(async () => (await serverActivities(env)).filter((a) => a.subject === LATE).map((a) => `${a.status}@${a.due_at}`).sort(), { timeout: 15_000 })
+    await expect.poll(async () => (await serverActivities(env)).filter((a) => a.subject === LATE).map((a) => `${a.status}@${a.due_at}`).sort(), { timeout: 30_000 })
       .toEqual([`cancelled@${instantAt(daysFrom(today, -40), 10)}`, `pending@${proposed}`].sort());
     expect(lateId).not.toBe('');
     await page.getByRole('searchbox', { name: 'Filter overdue activities' }).fill('');
@@ -254,7 +254,7 @@ describe('planning without traps', () => {
     await waitForSynced(page);
 
     const moved = async () => (await serverActivities(env)).filter((a) => spreadIds.includes(a.id));
-    await expect.poll(async () => (await moved()).every((a) => Date.parse(a.due_at ?? '') > Date.now()), { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await moved()).every((a) => Date.parse(a.due_at ?? '') > Date.now()), { timeout: 30_000 }).toBe(true);
     const all = (await serverActivities(env)).filter((a) => a.status !== 'cancelled' && a.due_at);
     for (const a of await moved()) {
       const s = Date.parse(a.due_at!);

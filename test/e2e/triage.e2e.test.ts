@@ -169,7 +169,7 @@ describe('completing and triaging', () => {
     await form.waitFor({ state: 'detached' });
     await createdNotice(page).waitFor();
     await waitForSynced(page);
-    await expect.poll(async () => (await serverActivities(env)).find((a) => a.subject === `Follow-up - ${REVIEW}`)?.contact_id ?? null, { timeout: 15_000 })
+    await expect.poll(async () => (await serverActivities(env)).find((a) => a.subject === `Follow-up - ${REVIEW}`)?.contact_id ?? null, { timeout: 30_000 })
       .toBe(CONTACT.id);
     const follow = (await serverActivities(env)).find((a) => a.subject === `Follow-up - ${REVIEW}`)!;
     expect(follow.description).toContain(NEXT_STEPS);

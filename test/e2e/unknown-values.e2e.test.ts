@@ -95,7 +95,7 @@ describe('activities with a type and a status the guide does not list', () => {
     await dialog.waitFor({ state: 'detached' });
     // The status bar may not have counted the new change yet: wait on the outbox itself.
     await waitForOutboxEmpty(app);
-    await expect.poll(() => env.crm.mutate.get(onHoldId)?.deleted_at ?? null, { timeout: 15_000 }).not.toBeNull();
+    await expect.poll(() => env.crm.mutate.get(onHoldId)?.deleted_at ?? null, { timeout: 30_000 }).not.toBeNull();
     await row(ON_HOLD).waitFor({ state: 'detached' });
   });
 
@@ -113,7 +113,7 @@ describe('activities with a type and a status the guide does not list', () => {
     await form.getByRole('button', { name: 'Save changes' }).click();
     await form.waitFor({ state: 'detached' });
     await waitForOutboxEmpty(app);
-    await expect.poll(() => env.crm.mutate.get(smsId)?.subject, { timeout: 15_000 }).toBe(`${SMS} today`);
+    await expect.poll(() => env.crm.mutate.get(smsId)?.subject, { timeout: 30_000 }).toBe(`${SMS} today`);
     expect(env.crm.mutate.get(smsId)).toMatchObject({ type: 'sms', status: 'pending' });
     await page.keyboard.press('Escape');
     await page.getByRole('dialog', { name: `${SMS} today` }).waitFor({ state: 'detached' });
