@@ -53,6 +53,8 @@ export {
   activitiesForEntity, activityByServerId, activityDetail, billableCompletions, calendarRange, createQueries, entitiesByRef, entityKey, getEntity,
   listActivities, overdueCount, overdueQueue, remindersDue, REVIEW_OVERDUE_SHOWN, searchActivities, searchEntities, seriesOf,
   totalActivities, trayCounts, watchStoreWrites, weeklyReviewOf,
+  conflictsOfActivity, directoryUsers, entityFollowingMoves, entityIssues, entityWithEdits, opsOfActivity, syncIssues,
+  type EntityIssue, type EntityWithEdits, type SyncIssues,
   type ListOptions, type OverdueOptions, type Page, type PageMeta, type Paging, type Queries, type RangeOptions, type ReminderSource,
   type TrayCounts, type WithDirectory,
 } from './queries.ts';

@@ -6,7 +6,8 @@
  * - search.ts: search as the rep types; search-cache.ts: its memory of the last search
  *   (watchStoreWrites, called by whoever opens the store for the UI, keeps it honest);
  * - views.ts: the views' named reads (overdue, calendar, billable, review, reminders, ...);
- * - directory.ts: the entities directory.
+ * - directory.ts: the entities directory;
+ * - sync-state.ts: the queues as the rep sees them (an activity's ops and conflicts, the Sync view's issues).
  * createQueries binds them to one database and clock. Rows deleted locally never appear.
  */
 import type { ActivityableType, DirectoryType, ListQueryInput } from '../domain/index.ts';
@@ -27,7 +28,12 @@ export {
   seriesOf, trayCounts, type OverdueOptions, type RangeOptions, type ReminderSource, type TrayCounts, type WithDirectory,
 } from './queries/views.ts';
 export { REVIEW_OVERDUE_SHOWN, reviewRows, weeklyReviewOf } from './queries/review.ts';
-export { entitiesByRef, entityKey, getEntity, searchEntities, upsertEntities, type EntityInput } from './queries/directory.ts';
+export {
+  directoryUsers, entitiesByRef, entityFollowingMoves, entityKey, getEntity, searchEntities, upsertEntities, type EntityInput,
+} from './queries/directory.ts';
+export {
+  conflictsOfActivity, entityIssues, entityWithEdits, opsOfActivity, syncIssues, type EntityIssue, type EntityWithEdits, type SyncIssues,
+} from './queries/sync-state.ts';
 
 /** The queries bound to one database and clock, for the UI. */
 export function createQueries(db: FieldbookDB, clock: { now?: () => number } = {}) {

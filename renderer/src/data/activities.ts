@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import { TZDate } from '@date-fns/tz';
 import { MIN_SEARCH_LENGTH, type ListQueryInput } from '#shared/domain/index';
-import type { Page, LocalActivity, OutboxOp, ConflictRecord } from '#shared/sync/index';
+import { conflictsOfActivity, opsOfActivity, syncIssues, type ConflictRecord, type LocalActivity, type OutboxOp, type Page, type SyncIssues } from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
 import { MY_ACTIVITIES, type ActivityFilters } from '../state/store.ts';
 import { useLatestLiveQuery } from './latest-live-query.ts';
@@ -132,34 +132,18 @@ export function useActivity(lid: string | null): LocalActivity | null | undefine
 /** The outbox ops of one activity (sync state and the failed op's message). */
 export function useActivityOps(lid: string | null): OutboxOp[] | undefined {
   const { db } = useApp();
-  return useLiveQuery(async () => (lid ? db.outbox.where('lid').equals(lid).sortBy('seq') : []), [db, lid]);
+  return useLiveQuery(async () => (lid ? opsOfActivity(db, lid) : []), [db, lid]);
 }
 
 export function useActivityConflicts(lid: string | null): ConflictRecord[] | undefined {
   const { db } = useApp();
-  return useLiveQuery(async () => (lid ? db.conflicts.where('lid').equals(lid).toArray() : []), [db, lid]);
+  return useLiveQuery(async () => (lid ? conflictsOfActivity(db, lid) : []), [db, lid]);
 }
 
 /** Every failed op and conflict, with the subject of its activity, for the Sync view. */
-export interface SyncIssues {
-  failed: (OutboxOp & { subject: string })[];
-  conflicts: (ConflictRecord & { subject: string })[];
-}
+export type { SyncIssues };
 
 export function useSyncIssues(): SyncIssues | undefined {
   const { db } = useApp();
-  return useLiveQuery(async () => {
-    const [failed, conflicts] = await Promise.all([
-      db.outbox.where('state').equals('failed').sortBy('seq'),
-      db.conflicts.toArray(),
-    ]);
-    const lids = [...new Set([...failed.map((o) => o.lid), ...conflicts.map((c) => c.lid)])];
-    const rows = await db.activities.bulkGet(lids);
-    const subjects = new Map(rows.filter((r): r is LocalActivity => !!r).map((r) => [r.lid, r.subject]));
-    const subject = (lid: string) => subjects.get(lid) ?? '(activity no longer on this device)';
-    return {
-      failed: failed.map((o) => ({ ...o, subject: subject(o.lid) })),
-      conflicts: conflicts.sort((a, b) => a.created_at - b.created_at).map((c) => ({ ...c, subject: subject(c.lid) })),
-    };
-  }, [db]);
+  return useLiveQuery(() => syncIssues(db), [db]);
 }

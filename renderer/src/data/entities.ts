@@ -1,7 +1,7 @@
 /** The offline directory (leads, customers, opportunities, contacts, users) for pickers and names. */
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { DirectoryType } from '#shared/domain/index';
-import { isLocalEntityId, type DirectoryEntity } from '#shared/sync/index';
+import { directoryUsers, entitiesByRef, entityFollowingMoves, entityKey, type DirectoryEntity } from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
 
 /** Entities of one type matching the typed words (all of the type when empty). */
@@ -11,21 +11,15 @@ export function useEntitySearch(type: DirectoryType, text: string, limit = 20): 
 }
 
 export function useEntity(type: DirectoryType | null | undefined, id: string | null | undefined): DirectoryEntity | null | undefined {
-  const { queries, db } = useApp();
-  return useLiveQuery(async () => {
-    if (!type || !id) return null;
-    const found = await queries.getEntity(type, id);
-    if (found || !isLocalEntityId(id)) return found ?? null;
-    // A record created here that the server has since given its own id (rows still on the local id follow it).
-    const moved = await db.entity_ids.get(id);
-    return moved ? (await queries.getEntity(type, moved.server_id)) ?? null : null;
-  }, [queries, db, type, id]);
+  const { db } = useApp();
+  // A record created here that the server has since given its own id is found under that id.
+  return useLiveQuery(async () => (type && id ? (await entityFollowingMoves(db, type, id)) ?? null : null), [db, type, id]);
 }
 
 /** Every user in the directory, by name (assignee filter, who-am-I picker). */
 export function useUsers(): DirectoryEntity[] | undefined {
   const { db } = useApp();
-  return useLiveQuery(async () => (await db.entities.where('type').equals('user').toArray()).sort((a, b) => a.name.localeCompare(b.name)), [db]);
+  return useLiveQuery(() => directoryUsers(db), [db]);
 }
 
 /** A name map for a set of (type, id) pairs, for list rows. */
@@ -34,9 +28,7 @@ export function useEntityNames(keys: readonly (readonly [DirectoryType, string])
   const sig = keys.map(([t, i]) => `${t}:${i}`).join('|');
   return useLiveQuery(async () => {
     const unique = [...new Set(sig ? sig.split('|') : [])].map((k) => [k.slice(0, k.indexOf(':')), k.slice(k.indexOf(':') + 1)] as [DirectoryType, string]);
-    const rows = await db.entities.bulkGet(unique);
-    const out = new Map<string, string>();
-    rows.forEach((r) => { if (r) out.set(`${r.type}:${r.id}`, r.name); });
-    return out;
+    const found = await entitiesByRef(db, unique);
+    return new Map([...found.values()].map((r) => [entityKey(r.type, r.id), r.name]));
   }, [db, sig]);
 }

@@ -2,7 +2,7 @@
 import { useMemo } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import {
-  createEntityCommands, entityOpsOf, entityView, type EntityCommands, type EditableEntityType, type EntityOp,
+  createEntityCommands, entityIssues, entityWithEdits, type EntityCommands, type EditableEntityType, type EntityIssue,
 } from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
 
@@ -18,27 +18,13 @@ export function useEntityCommands(): EntityCommands {
  */
 export function useEntityWithEdits(type: EditableEntityType, id: string | null | undefined) {
   const { db } = useApp();
-  return useLiveQuery(async () => {
-    if (!id) return null;
-    const row = await db.entities.get([type, id]);
-    if (!row) return null;
-    const ops = await entityOpsOf(db, type, id);
-    return { row, ops, view: entityView(row, ops) };
-  }, [db, type, id]);
+  return useLiveQuery(async () => (id ? entityWithEdits(db, type, id) : null), [db, type, id]);
 }
 
-export interface EntityIssue {
-  op: EntityOp;
-  /** The record's name as shown here. */
-  name: string;
-}
+export type { EntityIssue };
 
 /** Entity ops the server refused (or that wait behind one), for the Sync view. */
 export function useEntityIssues(): EntityIssue[] | undefined {
   const { db } = useApp();
-  return useLiveQuery(async () => {
-    const bad = await db.entity_outbox.where('state').anyOf('failed', 'blocked').sortBy('seq');
-    const rows = await db.entities.bulkGet(bad.map((o) => [o.type, o.entity_id] as [string, string]));
-    return bad.map((op, i) => ({ op, name: rows[i]?.name ?? (typeof op.payload.name === 'string' ? op.payload.name : op.entity_id) }));
-  }, [db]);
+  return useLiveQuery(() => entityIssues(db), [db]);
 }

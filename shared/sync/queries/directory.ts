@@ -2,6 +2,7 @@
 import { Dexie } from 'dexie';
 import type { DirectoryType } from '../../domain/index.ts';
 import type { FieldbookDB } from '../db.ts';
+import { isLocalEntityId } from '../entity-commands.ts';
 import type { DirectoryEntity } from '../types.ts';
 import { normalizeText, queryWords, wordsOf } from '../words.ts';
 
@@ -26,6 +27,22 @@ export async function entitiesByRef(db: FieldbookDB, refs: Iterable<readonly [st
   const out = new Map<string, DirectoryEntity>();
   for (const e of found) if (e) out.set(entityKey(e.type, e.id), e);
   return out;
+}
+
+/** Every user in the directory, by name (the assignee filter, the who-am-I picker). */
+export async function directoryUsers(db: FieldbookDB): Promise<DirectoryEntity[]> {
+  return (await db.entities.where('type').equals('user').toArray()).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * One record; for a record created here that the server has since given its own id, the record
+ * under that id (rows still on the local id follow it). Undefined when neither is known.
+ */
+export async function entityFollowingMoves(db: FieldbookDB, type: DirectoryType, id: string): Promise<DirectoryEntity | undefined> {
+  const found = await db.entities.get([type, id]);
+  if (found || !isLocalEntityId(id)) return found;
+  const moved = await db.entity_ids.get(id);
+  return moved ? db.entities.get([type, moved.server_id]) : undefined;
 }
 
 export async function getEntity(db: FieldbookDB, type: DirectoryType, id: string): Promise<DirectoryEntity | undefined> {
