@@ -1,7 +1,7 @@
 /**
  * Typed client of the central CRM over the Transport port. Every endpoint of the guide, envelopes
  * parsed with the shared schemas, failures mapped to one ApiError the sync engine can classify,
- * and the optional extensions (CONTRACT-NOTES "Extensions") detected from what the server sends.
+ * and the optional extensions (docs/crm-contract.md "Extensions") detected from what the server sends.
  */
 import { z } from 'zod';
 import {
@@ -18,7 +18,7 @@ import { classifyStatus, mayHaveApplied, parseRetryAfter, type ApiErrorKind } fr
 
 export { classifyStatus, type ApiErrorKind };
 
-/** Why a request did not succeed, in the terms the engine acts on (ARCHITECTURE "Errors"). */
+/** Why a request did not succeed, in the terms the engine acts on (docs/crm-contract.md "Envelopes and status codes"). */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   constructor(
@@ -82,7 +82,7 @@ export type RemoteUser = z.infer<typeof userSchema>;
  * A write's answer (create, PATCH/PUT, complete, cancel, reschedule): the guide's examples answer
  * a few fields (PATCH: id, some changed fields, updated_at; cancel: id, status, cancelled_at,
  * cancellation_reason, updated_at), so every field but `id` is optional. A 2xx is always
- * "applied" (CONTRACT-NOTES, "Tolerant client"): what the answer lacks is merged from the request
+ * "applied" (docs/crm-contract.md "Tolerant client"): what the answer lacks is merged from the request
  * or fetched from the detail endpoint by the push.
  */
 export type PartialRemoteActivity = Partial<RemoteActivity> & { id: string };

@@ -1,6 +1,6 @@
 /**
  * Reading a CRM answer's headers: one case-insensitive lookup and the one parser of
- * X-CRM-Extensions (CONTRACT-NOTES "Extensions"), for the API client and the Settings view alike.
+ * X-CRM-Extensions (docs/crm-contract.md "Extensions"), for the API client and the Settings view alike.
  */
 import type { HttpResponse } from '../ipc/platform.ts';
 import { HEADERS } from './envelope.ts';
