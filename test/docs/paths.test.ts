@@ -115,6 +115,14 @@ describe('docs name files that exist', () => {
     expect(missing).toEqual([]);
   });
 
+  it('no comment cites CONTRACT-NOTES or ARCHITECTURE, which are not in the repository (docs/ is)', () => {
+    const sources = FILES.filter((f) => /\.(?:tsx?|mjs|md)$/.test(f) && f !== SELF && (TOP.has(f.split('/')[0]!) || !f.includes('/')));
+    const cites = sources.flatMap((f) => readFileSync(join(ROOT, f), 'utf8').split('\n')
+      .map((line, i) => ({ file: f, line: i + 1, text: line.trim() }))
+      .filter((l) => /CONTRACT-NOTES|\bARCHITECTURE\b/.test(l.text)));
+    expect(cites).toEqual([]);
+  });
+
   it('catches a missing file (the checks themselves)', () => {
     expect(missingInDoc('docs/x.md', 'see `shared/sync/no-such-file.ts` and [the engine](../shared/sync/index.ts)')).toEqual([
       { file: 'docs/x.md', line: 1, path: 'shared/sync/no-such-file.ts' },
