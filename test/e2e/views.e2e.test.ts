@@ -481,10 +481,10 @@ describe('settings', () => {
     const preview = dialog.getByText('New due:');
     await dialog.getByLabel('Next business day').check();
     // Berlin (the test browser's zone): the next weekday, at the start of the rep's working hours.
-    await expect.poll(async () => (await preview.textContent()) ?? '').toMatch(/New due: (Monday|Tuesday|Wednesday|Thursday|Friday) \d+ \w+, 07:30$/);
+    await expect.poll(async () => (await preview.textContent()) ?? '').toMatch(/New due: (Monday|Tuesday|Wednesday|Thursday|Friday) \d+ \w+(,| at) 07:30$/);
     await dialog.getByLabel('In 1 hour').check();
     await expect.poll(async () => {
-      const m = /, (\d\d):(\d\d)$/.exec((await preview.textContent()) ?? '');
+      const m = /(?:,| at) (\d\d):(\d\d)$/.exec((await preview.textContent()) ?? '');
       if (!m) return NaN;
       const berlin = new Date(new Date().toLocaleString('en-US', { timeZone: 'Europe/Berlin' }));
       const minutesAhead = (Number(m[1]) * 60 + Number(m[2]) - (berlin.getHours() * 60 + berlin.getMinutes()) + 1440) % 1440;

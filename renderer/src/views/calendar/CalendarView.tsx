@@ -4,7 +4,7 @@
  * time filled in (the form itself warns, never blocking, when the day gets too full or too tight).
  * Day, week and month all show the selected date (today at first): switching keeps it.
  */
-import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import FullCalendar from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/daygrid';
 import timeGridPlugin from '@fullcalendar/timegrid';
@@ -50,7 +50,6 @@ export function CalendarView() {
   const rows = useCalendarRange(range?.start ?? null, range?.end ?? null);
   // The events' names are written in the rep's locale: a locale change names them anew.
   const locale = displayLocale();
-  const narrow = useMediaQuery(NARROW);
   const events = useMemo<PlacedEvent[]>(() => toEvents(rows ?? [], now, zone), [rows, now, zone, locale]);
   // A sync landing mid-drag would re-render the events and drop the drag (or snap the moved event
   // back while the dialog asks for a reason): hold the events still from drag start to dialog close.
@@ -240,9 +239,10 @@ export function CalendarView() {
           eventTimeFormat={styleOptions('time', locale)}
           // A month cell shows what fits its height, the rest behind "+N more" (never a cut-off row).
           dayMaxEvents
-          // At most three side by side in a day column (two in a narrow window's week), the rest behind
-          // a "+N" link: a crowded day stays readable, and a week of 200 activities draws fast.
-          eventMaxStack={narrow && mode === 'week' ? 2 : 3}
+          // At most three side by side in a day column, the rest behind a "+N" link: a crowded day
+          // stays readable, and a week of 200 activities draws in a fraction of the time. (Changing
+          // this with the window's width re-renders FullCalendar inside React's commit: flushSync.)
+          eventMaxStack={3}
           // Side by side, not stacked like cards: a later activity never covers an earlier one's title.
           slotEventOverlap={false}
           // A 15-minute activity is still one line tall; anything under 45 minutes is drawn as a short
@@ -296,18 +296,6 @@ export function CalendarView() {
       {reasonFor && <ReasonDialog entry={reasonFor.entry} subject={reasonFor.subject} onDone={() => setReasonFor(null)} />}
     </section>
   );
-}
-
-/** Below this a week's day column is too narrow for three activities side by side. */
-const NARROW = '(max-width: 1100px)';
-
-function useMediaQuery(query: string): boolean {
-  const subscribe = useCallback((on: () => void) => {
-    const mq = window.matchMedia(query);
-    mq.addEventListener('change', on);
-    return () => mq.removeEventListener('change', on);
-  }, [query]);
-  return useSyncExternalStore(subscribe, () => window.matchMedia(query).matches);
 }
 
 /** YYYY-MM-DD moved by a day, a week or a month (the day of month clamped, 31 Jan → 28 Feb). */
