@@ -155,7 +155,7 @@ for (const mode of ['online', 'offline'] as Mode[]) {
       const detail = page.getByRole('dialog', { name: F });
       // Its history: why and when it was cancelled.
       await expect.poll(() => historyValue(detail, 'Cancellation reason')).toBe('Customer unresponsive to 3 contact attempts. Will re-engage next month.');
-      expect(await historyValue(detail, 'Cancelled')).toMatch(/^\w{3} \d+ \w{3} \d{4}, \d\d:\d\d$/);
+      expect(await historyValue(detail, 'Cancelled')).toMatch(/^\w{3},? \d+ \w{3} \d{4}, \d\d:\d\d$/);
       await detail.getByRole('button', { name: 'Edit customer' }).click();
       const form = page.getByRole('dialog', { name: 'Edit customer' });
       await form.getByLabel('Status', { exact: true }).selectOption('at_risk');
