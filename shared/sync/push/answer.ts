@@ -16,34 +16,53 @@ import type { LidStep, PushRun, Success } from './run.ts';
 import { getOrNull } from './send.ts';
 
 // ------------------------------------------------------------------ results
-export async function applySuccess(run: PushRun, ops: OutboxOp[], results: Map<string, Success>, childLid: string | null, thenLid?: string): Promise<LidStep | null> {
+/**
+ * Successes written down in one transaction: the ops leave the outbox, each lid's row adopts the
+ * server's record (or is gone after a delete), and a cancel's rescheduled copy (childLid) adopts
+ * its record and is queued for its own ops. Used by bulk answers and by a 404 on delete.
+ */
+export async function settle(run: PushRun, ops: OutboxOp[], results: Map<string, Success>, childLid: string | null): Promise<void> {
+  assertAlive(run.ctx);
+  await run.db.transaction('rw', run.db.activities, run.db.outbox, run.db.conflicts, () => settleIn(run, ops, results, childLid));
+}
+
+/**
+ * One op's success written down (as settle) and, in the same transaction, the lid's next op read
+ * and claimed (claim.ts stepIn): one local round per op keeps a long queue close to the network's
+ * floor. Returns that next step for the lid's worker (send.ts sendOne) to carry on with.
+ */
+export async function settleThenNext(run: PushRun, op: OutboxOp, result: Success): Promise<LidStep> {
   assertAlive(run.ctx);
   return run.db.transaction('rw', run.db.activities, run.db.outbox, run.db.conflicts, async () => {
-    for (const op of ops) await run.db.outbox.delete(op.seq);
-    for (const [lid, s] of results) {
-      const row = await run.db.activities.get(lid);
-      if (!row) continue;
-      const remaining = await run.db.outbox.where('lid').equals(lid).count();
-      if (s.deleted) {
-        if (remaining === 0) {
-          await run.db.activities.delete(lid);
-          await run.db.conflicts.where('lid').equals(lid).delete();
-        }
-        continue;
-      }
-      if (s.remote) await adopt(run, row, s.remote, remaining);
-    }
-    if (childLid) {
-      const s = results.values().next().value;
-      const child = await run.db.activities.get(childLid);
-      if (child && s?.child) {
-        await adopt(run, child, s.child, await run.db.outbox.where('lid').equals(childLid).count());
-        run.queue.push(childLid);
-      }
-    }
-    // The lid's next op is read and claimed in this same transaction (one local round per op).
-    return thenLid ? stepIn(run, thenLid) : null;
+    await settleIn(run, [op], new Map([[op.lid, result]]), op.child_lid ?? null);
+    return stepIn(run, op.lid);
   });
+}
+
+/** Body of settle; runs inside a caller's rw transaction over activities, outbox and conflicts. */
+async function settleIn(run: PushRun, ops: OutboxOp[], results: Map<string, Success>, childLid: string | null): Promise<void> {
+  for (const op of ops) await run.db.outbox.delete(op.seq);
+  for (const [lid, s] of results) {
+    const row = await run.db.activities.get(lid);
+    if (!row) continue;
+    const remaining = await run.db.outbox.where('lid').equals(lid).count();
+    if (s.deleted) {
+      if (remaining === 0) {
+        await run.db.activities.delete(lid);
+        await run.db.conflicts.where('lid').equals(lid).delete();
+      }
+      continue;
+    }
+    if (s.remote) await adopt(run, row, s.remote, remaining);
+  }
+  if (childLid) {
+    const s = results.values().next().value;
+    const child = await run.db.activities.get(childLid);
+    if (child && s?.child) {
+      await adopt(run, child, s.child, await run.db.outbox.where('lid').equals(childLid).count());
+      run.queue.push(childLid);
+    }
+  }
 }
 
 /** The server knows this row as `remote`: set server id and base; with nothing pending, show the server's record. */
@@ -82,7 +101,7 @@ export async function handleFailure(run: PushRun, op: OutboxOp, row: LocalActivi
   }
   if (e.kind === 'not_found') {
     if (op.kind === 'delete') {
-      await applySuccess(run, [op], new Map([[op.lid, { remote: null, deleted: true }]]), null);
+      await settle(run, [op], new Map([[op.lid, { remote: null, deleted: true }]]), null);
       return true;
     }
     if (op.kind === 'create') {

@@ -7,7 +7,7 @@ import { type Activity, applyOp, type BulkActionInput } from '../../domain/index
 import { readiness } from '../delivery.ts';
 import { fromLocalRow } from '../rows.ts';
 import type { LocalActivity, OutboxOp } from '../types.ts';
-import { applySuccess, handleFailure } from './answer.ts';
+import { handleFailure, settle } from './answer.ts';
 import { claim } from './claim.ts';
 import { applied, bulkDigest, opsOf } from './rules.ts';
 import type { PushRun, Success } from './run.ts';
@@ -115,7 +115,7 @@ export async function tryBulk(run: PushRun, head: OutboxOp, lid: string): Promis
     await handleFailure(run, { ...op, bulk_key: undefined, bulk_members: [] }, row, new ApiError(f.status, kind, f.message));
   }
   if (doneOps.length) {
-    await applySuccess(run, doneOps, done, null);
+    await settle(run, doneOps, done, null);
     run.report.succeeded += doneOps.length;
     run.onProgress();
   }

@@ -5,13 +5,12 @@
 import { ApiError, type PartialRemoteActivity } from '../../api/client.ts';
 import { type Activity, type ActivityType, type CancelActivityInput, type CreateActivityInput, isPartialRemote, normalizeRemote, type RescheduleActivityInput, rescheduledCopy, toIsoInstant, utcDay } from '../../domain/index.ts';
 import type { LocalActivity, OutboxOp } from '../types.ts';
-import { applySuccess, handleFailure } from './answer.ts';
+import { handleFailure, settleThenNext } from './answer.ts';
 import { claim, nextStep, singleExtra, withServerRefs } from './claim.ts';
 import { applied, CLIENT_MARKER, expectedAfter, isRescheduledCopy, MAX_LOOKUP_DETAILS, mergeAnswer, refIds, withMarker } from './rules.ts';
 import type { LidStep, PushRun, Success } from './run.ts';
 
 // ------------------------------------------------------------------ single op
-/** Returns whether the lid may continue with its next op at once. */
 /** Returns the lid's next step (read, and claimed, in the same transaction as this result), or null to stop. */
 export async function sendOne(run: PushRun, op0: OutboxOp, row: LocalActivity, claimed = false): Promise<LidStep | null> {
   const [op] = claimed ? [op0] : await claim(run, [op0], (cur) => singleExtra(cur, row));
@@ -23,7 +22,7 @@ export async function sendOne(run: PushRun, op0: OutboxOp, row: LocalActivity, c
     if (!(e instanceof ApiError)) throw e;
     return (await handleFailure(run, op, row, e)) ? nextStep(run, op.lid) : null;
   }
-  const next = await applySuccess(run, [op], new Map([[op.lid, ok]]), op.child_lid ?? null, op.lid);
+  const next = await settleThenNext(run, op, ok);
   run.report.succeeded++;
   run.onProgress();
   return next;
