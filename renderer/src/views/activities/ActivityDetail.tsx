@@ -12,6 +12,7 @@ import { CancelActivityDialog, RescheduleActivityDialog } from '../../components
 import { DIRECTORY_TYPE_LABELS } from '../../components/EntityPicker.tsx';
 import { formatDateOnly, formatInstant, formatMinutes } from '../../lib/format.ts';
 import { toShownError } from '../../lib/errors.ts';
+import { currencyOf, formatMoney } from '../billable/money.ts';
 import { useUiStore } from '../../state/store.ts';
 import { SeriesPanel } from '../../components/series/SeriesPanel.tsx';
 import { CustomerLocalTime } from '../../components/local-time/CustomerLocalTime.tsx';
@@ -153,7 +154,7 @@ function Detail({ a, onClose }: { a: LocalActivity; onClose: () => void }) {
             <Row label="Assigned to">{a.assigned_user_id === currentUser?.id ? `${currentUser.name} (me)` : assignee?.name ?? a.assigned_user?.name ?? a.assigned_user_id}</Row>
             <Row label="Location">{a.location ?? '—'}</Row>
             <Row label="Follow-up">{a.follow_up_required ? `Required${a.follow_up_date ? `, by ${formatDateOnly(a.follow_up_date)}` : ''}` : 'Not required'}</Row>
-            <Row label="Billable">{a.is_billable ? `Yes${a.billable_rate !== null ? `, ${a.billable_rate}/h` : ''}` : 'No'}</Row>
+            <Row label="Billable">{a.is_billable ? `Yes${a.billable_rate !== null ? `, ${formatMoney(Math.round(a.billable_rate * 100), currencyOf(settings))} an hour` : ''}` : 'No'}</Row>
             <Row label="Tags">{a.tags.length ? a.tags.join(', ') : '—'}</Row>
             {Object.keys(a.custom_fields).length > 0 && (
               <Row label="Custom fields">
