@@ -17,7 +17,7 @@ import { addMoveReason, asOneChange, holdUntil } from '../../data/undo.ts';
 import { formatMinutes, slotWarnings, type LoadWarning } from './calendar-model.ts';
 import { useCalendarRange } from '../../lib/hooks.ts';
 import { toShownError, type ShownError } from '../../lib/errors.ts';
-import { formatInZone, fromLocalInput, toLocalInput } from '../../lib/format.ts';
+import { formatWhen, fromLocalInput, toLocalInput } from '../../lib/format.ts';
 import { useInitialFocus } from '../../lib/focus.ts';
 
 export interface PendingMove {
@@ -59,7 +59,7 @@ const isoSeconds = (d: Date) => `${d.toISOString().slice(0, 19)}Z`;
 function moveText(move: PendingMove, newStart: Date, zone: string): string {
   const moved = move.newStart.getTime() !== move.oldStart.getTime();
   return moved
-    ? `Rescheduled "${move.subject}" to ${formatInZone(newStart, zone, 'EEE d MMM, HH:mm')}.`
+    ? `Rescheduled "${move.subject}" to ${formatWhen(newStart, zone, 'dayTime')}.`
     : `"${move.subject}" now lasts ${formatMinutes(move.newMinutes)}.`;
 }
 
@@ -216,8 +216,8 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
           <br />
           {moved ? (
             <>
-              From {formatInZone(move.oldStart, zone, 'EEE d MMM, HH:mm')} to{' '}
-              <strong>{formatInZone(newStart, zone, 'EEE d MMM, HH:mm')}</strong>
+              From {formatWhen(move.oldStart, zone, 'dayTime')} to{' '}
+              <strong>{formatWhen(newStart, zone, 'dayTime')}</strong>
             </>
           ) : null}
           {resized ? (
