@@ -8,7 +8,7 @@
  * needs is a handful of fixed XML bodies and a strict multistatus reader (xml.ts, over saxes).
  */
 import { TransportError, type HttpResponse } from '../ipc/platform.ts';
-import { CALDAV, CALSERVER, DAV, escapeXml, hrefPath, path, readMultistatus, textOf, type DavResponse, type XmlElement } from './xml.ts';
+import { CALDAV, CALSERVER, child, DAV, escapeXml, hrefPath, parseXml, path, readMultistatus, textOf, type DavResponse, type XmlElement } from './xml.ts';
 
 export type DavMethod = 'GET' | 'PUT' | 'DELETE' | 'PROPFIND' | 'REPORT' | 'MKCALENDAR';
 
@@ -29,7 +29,7 @@ export interface DavTransport {
   request(req: DavRequest): Promise<HttpResponse>;
 }
 
-export type CalDavErrorKind = 'auth' | 'unreachable' | 'precondition' | 'not-found' | 'protocol' | 'http';
+export type CalDavErrorKind = 'auth' | 'unreachable' | 'precondition' | 'not-found' | 'sync-token-invalid' | 'protocol' | 'http';
 
 export const AUTH_REFUSED_MESSAGE = 'The calendar server refused the username or password';
 
@@ -100,6 +100,16 @@ function resolvePath(base: string, ref: string): string {
   return base.replace(/[^/]*$/, '') + abs;
 }
 
+/** RFC 6578 §3.2: a token the server no longer accepts is refused with the DAV:valid-sync-token precondition. */
+function isSyncTokenRefusal(body: string): boolean {
+  try {
+    const doc = parseXml(body);
+    return doc.ns === DAV && doc.local === 'error' && child(doc, DAV, 'valid-sync-token') !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 export interface CalDavClient {
   /** /.well-known/caldav (or the start path) → principal → calendar-home-set → its calendars. */
   discover(startPath?: string): Promise<Discovery>;
@@ -109,7 +119,10 @@ export interface CalDavClient {
   /** Creates (no etag: If-None-Match: *) or replaces (If-Match: etag) one event. Returns its new ETag. */
   putEvent(href: string, ics: string, etag?: string): Promise<string>;
   deleteEvent(href: string, etag: string): Promise<void>;
-  /** sync-collection REPORT: what changed since syncToken (null: everything, for a first sync). */
+  /**
+   * sync-collection REPORT: what changed since syncToken (null: everything, for a first sync).
+   * A token the server has forgotten throws CalDavError 'sync-token-invalid': sync again from null.
+   */
   syncCollection(calendarHref: string, syncToken: string | null): Promise<SyncChanges>;
   /** calendar-multiget REPORT: the bodies and ETags of these members. */
   multiget(calendarHref: string, hrefs: readonly string[]): Promise<CalendarObject[]>;
@@ -236,6 +249,9 @@ export function createCalDavClient(transport: DavTransport, opts: { timeoutMs?: 
         `<d:sync-token>${syncToken ? escapeXml(syncToken) : ''}</d:sync-token><d:sync-level>1</d:sync-level>` +
         `<d:prop><d:getetag/></d:prop></d:sync-collection>`;
       const res = await send({ method: 'REPORT', path: calendarHref, headers: { ...XML_HEADERS, Depth: '1' }, body });
+      if (syncToken && (res.status === 403 || res.status === 409) && isSyncTokenRefusal(res.body)) {
+        throw new CalDavError('sync-token-invalid', 'The calendar server no longer knows the last sync point; the calendar needs a full sync.', res.status);
+      }
       const ms = multistatus(res, 'Reading the calendar changes');
       if (!ms.syncToken) throw new CalDavError('protocol', 'The calendar server answered sync-collection without a sync-token.');
       const changed: SyncChanges['changed'] = [];
@@ -249,7 +265,9 @@ export function createCalDavClient(transport: DavTransport, opts: { timeoutMs?: 
         const etag = textOf(path(r.props, [DAV, 'getetag']));
         if (etag) changed.push({ href: r.href, etag });
       }
-      return { syncToken: ms.syncToken, changed, deleted };
+      // RFC 6578 §3.8: a first sync reports no removals; Radicale does list members deleted earlier, which
+      // mean nothing to a client that never had them.
+      return { syncToken: ms.syncToken, changed, deleted: syncToken ? deleted : [] };
     },
 
     async multiget(calendarHref, hrefs) {

@@ -144,6 +144,14 @@ describe.skipIf(!available)('CalDAV client against Radicale', () => {
       .toEqual(['B moved', 'Visit A']);
   });
 
+  it('a sync token the server does not know is a typed error; a first sync (null) lists every member and no removals', async () => {
+    const e = await caught(client.syncCollection(calendar.href, 'http://radicale.org/ns/sync/forgotten'));
+    expect(e.kind).toBe('sync-token-invalid');
+    const full = await client.syncCollection(calendar.href, null);
+    expect(full.changed.map((c) => c.href)).toEqual([`${calendar.href}L2.ics`]);
+    expect(full.deleted).toEqual([]);
+  });
+
   it('a wrong password is a typed auth error with a plain message', async () => {
     const wrong = createCalDavClient(fetchDavTransport(server.url, server.user, 'not-the-password'));
     const e = await caught(wrong.discover());
