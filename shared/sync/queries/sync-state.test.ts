@@ -15,7 +15,7 @@ beforeAll(async () => {
   db = freshDb('queries-sync-state');
   await seedSynced(db, 'a1', { subject: 'Call Bob' });
   await seedSynced(db, 'a2', { subject: 'Send quote' });
-  await db.outbox.bulkPut([op(3, 'a1', 'failed'), op(1, 'a1', 'pending'), op(2, 'gone', 'failed'), op(4, 'a2', 'pending')]);
+  await db.outbox.bulkPut([op(3, 'a1', 'failed'), op(1, 'a1', 'queued'), op(2, 'gone', 'failed'), op(4, 'a2', 'queued')]);
   await db.conflicts.bulkPut([conflict('c2', 'a2', 20), conflict('c1', 'a1', 10)]);
   await upsertEntities(db, [
     { type: 'user', id: 'u-2', name: 'Zoe' }, { type: 'user', id: 'u-1', name: 'Ann' },
