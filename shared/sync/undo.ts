@@ -41,9 +41,17 @@ export function undoFields(kind: OpKind, row: LocalActivity, at: number, windowM
   return { hold_until: at + windowMs, undo: { before: kind === 'create' ? null : row } };
 }
 
+/**
+ * No request for the op has ever left: never attempted and in no bulk request. Only such an op is
+ * taken back or rewritten (an op a request was tried for is resent as it was, under its key).
+ */
+export function untried(op: OutboxOp): boolean {
+  return neverSent(op) && op.attempts === 0 && op.bulk_key === undefined;
+}
+
 /** The op waits in its undo window: not sent, and taking it back costs the CRM nothing. */
 export function inUndoWindow(op: OutboxOp, now: number): boolean {
-  return op.undo !== undefined && isHeld(op, now) && neverSent(op);
+  return op.undo !== undefined && isHeld(op, now) && untried(op);
 }
 
 /** What the inverse of an op that reached the CRM is, in command terms. */
@@ -157,7 +165,7 @@ export async function undoOps(db: FieldbookDB, ops: readonly OutboxOp[], opts: U
     const removed = new Set<string>();
     for (const { o, cur } of order) {
       const head = { op_id: o.op_id, lid: o.lid, kind: o.kind };
-      if (!cur || !neverSent(cur)) {
+      if (!cur || !untried(cur)) {
         sent.push(cur ?? o);
         continue;
       }
@@ -266,7 +274,7 @@ export function describeOps(ops: readonly OutboxOp[]): string {
 export async function setRescheduleReason(db: FieldbookDB, opId: string, reason: string): Promise<boolean> {
   return db.transaction('rw', db.outbox, async () => {
     const cur = await db.outbox.where('op_id').equals(opId).first();
-    if (!cur || cur.kind !== 'reschedule' || !neverSent(cur)) return false;
+    if (!cur || cur.kind !== 'reschedule' || !untried(cur)) return false;
     const payload: Record<string, unknown> = { ...cur.payload };
     if (reason.trim()) payload.reason = reason.trim(); else delete payload.reason;
     await db.outbox.update(cur.seq, { payload });
@@ -283,7 +291,7 @@ export async function holdOps(db: FieldbookDB, opIds: readonly string[], until: 
     let n = 0;
     for (const id of opIds) {
       const cur = await db.outbox.where('op_id').equals(id).first();
-      if (!cur?.undo || !neverSent(cur)) continue;
+      if (!cur?.undo || !untried(cur)) continue;
       await db.outbox.update(cur.seq, { hold_until: until });
       n++;
     }

@@ -14,11 +14,16 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DomainError, type Activity, type BulkAction } from '#shared/domain/index';
 import type { HttpRequest, Transport } from '#shared/ipc/platform';
 import { createFetchTransport } from '#shared/api/index';
-import { createSyncEngine, type SyncEngine } from '#shared/sync/index';
+import { createSyncEngine, undoOps, type Commands, type OutboxOp, type SyncEngine } from '#shared/sync/index';
+import type { ModelEntry } from './model.ts';
 import { ENTITIES, ME, startRig, type Rig } from './harness.ts';
 import { Model, comparable } from './model.ts';
 
 const OPS = 1_050;
+/** Share of the rep's actions made with Undo (held UNDO_MS), and of steps that undo the newest one. */
+const UNDOABLE = 0.3;
+const UNDO_STEP = 0.08;
+const UNDO_MS = 40;
 const ACTIVITIES = 220;
 const PREFIX = 'Soak';
 
@@ -45,6 +50,7 @@ async function soak(profile: Profile, seed: number): Promise<void> {
     faults: { failRate: 0.2, slowMs: 700, retryAfterSeconds: 1, kinds: { error5xx: 1, rateLimit: 1, dropAfterCommit: 1, slow: 1 } },
   }, `soak-${profile}`);
   const { crm, db, commands } = rig;
+  const undoable = rig.undoable(UNDO_MS);
   // On the plain server, records the rep never touches carry values the guide does not list
   // (status on_hold, type sms): syncing past them must never stop.
   const unknown = profile === 'plain' ? crm.seedActivities(40, { spreadDays: 30 }) : [];
@@ -87,6 +93,31 @@ async function soak(profile: Profile, seed: number): Promise<void> {
 
   let subjects = 0;
   let made = 0;
+  // Actions made with Undo, newest last, each with the model as it was before it.
+  const undoStack: { ops: OutboxOp[]; snap: Map<string, ModelEntry> }[] = [];
+  const undone = { removed: 0, reversed: 0, refused: 0 };
+  async function undoNewest(): Promise<void> {
+    const entry = undoStack.pop();
+    if (!entry) return;
+    // The inverse of a change that reached the CRM goes with the plain commands, as the UI's does.
+    const report = await undoOps(db, entry.ops, { commands });
+    for (const o of report.outcomes) {
+      if (o.result === 'removed') {
+        undone.removed++;
+        model.restore(o.lid, entry.snap);
+        const child = entry.ops.find((x) => x.op_id === o.op_id)?.child_lid;
+        if (child) model.restore(child, entry.snap);
+      } else if (o.result === 'reversed') {
+        undone.reversed++;
+        const inv = o.inverse;
+        if (inv.kind === 'reschedule') model.reschedule(o.lid, inv.input);
+        else if (inv.kind === 'update') model.update(o.lid, inv.patch);
+        else model.delete(o.lid);
+      } else {
+        undone.refused++;
+      }
+    }
+  }
   const live = () => model.live().map((e) => e.lid);
   const tryOp = async (f: () => Promise<void>) => {
     try {
@@ -98,6 +129,19 @@ async function soak(profile: Profile, seed: number): Promise<void> {
   };
 
   async function randomOp(): Promise<void> {
+    if (undoStack.length > 0 && random() < UNDO_STEP) {
+      await undoNewest();
+      return;
+    }
+    // Some actions are made as the UI makes them, held for Undo; what they committed may be undone later.
+    const withUndo = random() < UNDOABLE;
+    const before = undoable.committed.length;
+    const snap = withUndo ? model.snapshot() : null;
+    await action(withUndo ? undoable.commands : commands);
+    if (snap && undoable.committed.length > before) undoStack.push({ ops: undoable.committed.slice(before).flat(), snap });
+  }
+
+  async function action(commands: Commands): Promise<void> {
     const r = random();
     const lids = live();
     if ((subjects < ACTIVITIES && r < 0.25) || lids.length < 10) {
@@ -168,6 +212,10 @@ async function soak(profile: Profile, seed: number): Promise<void> {
   }
   await inst.engine.stop();
 
+  // Ops still in their undo window go once it ends.
+  const holds = (await db.outbox.toArray()).map((o) => o.hold_until ?? 0);
+  const lastHold = Math.max(0, ...holds);
+  if (lastHold > Date.now()) await new Promise((r) => setTimeout(r, lastHold - Date.now() + 1));
   // Drain with the faults still on: a fresh engine (never killed) runs until the outbox is empty.
   const last = createSyncEngine({
     db, transport: base, currentUserId: () => ME, intervalMs: 0, concurrency: 6, maxAttempts: 60, requestTimeoutMs: 400,
@@ -188,6 +236,9 @@ async function soak(profile: Profile, seed: number): Promise<void> {
   expect(subjects).toBeGreaterThanOrEqual(200);
   expect(kills).toBeGreaterThan(3);
   expect(faults).toBeGreaterThan(50);
+  // Undos of every kind were mixed in: taken back before sending, reversed on the CRM, refused.
+  expect(undone.removed).toBeGreaterThan(10);
+  expect(undone.removed + undone.reversed + undone.refused).toBeGreaterThan(30);
   if (process.env.SOAK_DEBUG) {
     for (const o of await db.outbox.toArray()) {
       const { payload: _p, ...rest } = o;
@@ -239,23 +290,25 @@ async function soak(profile: Profile, seed: number): Promise<void> {
     expect(unknown.map((id) => crm.mutate.get(id)?.type)).toContain('sms');
     expect(stats.replays).toBe(0);
   }
-  console.info(`soak ${profile}: ops=${made} activities=${subjects} kills=${kills} requests=${stats.apiRequests} faults=${JSON.stringify(stats.faults)} live=${expected.length} MB sent=${(stats.bytesSent / 1e6).toFixed(2)}`);
+  console.info(`soak ${profile}: ops=${made} activities=${subjects} kills=${kills} undos=${JSON.stringify(undone)} requests=${stats.apiRequests} faults=${JSON.stringify(stats.faults)} live=${expected.length} MB sent=${(stats.bytesSent / 1e6).toFixed(2)}`);
 }
 
 /** SOAK_SEED=n runs other seeds (to hunt rare interleavings); CI runs the fixed ones. */
 const SEED = process.env.SOAK_SEED ? Number(process.env.SOAK_SEED) : null;
+/** SOAK_TIMEOUT_MS: more time per run on a loaded machine (the soak's pace is the machine's). */
+const TIMEOUT = process.env.SOAK_TIMEOUT_MS ? Number(process.env.SOAK_TIMEOUT_MS) : 120_000;
 
 describe('fault soak', () => {
   it('ends with the server equal to the model, with server idempotency', async () => {
     await soak('idempotency', SEED ?? 4242);
-  }, 120_000);
+  }, TIMEOUT);
   it('ends with the server equal to the model, without server idempotency', async () => {
     await soak('no-idempotency', SEED ?? 777);
-  }, 120_000);
+  }, TIMEOUT);
 });
 
 describe('fault soak against the plain profile', () => {
   it('ends with the server equal to the model against a plain CRM (no extensions, guide-shaped answers and lists)', async () => {
     await soak('plain', SEED ?? 9090);
-  }, 120_000);
+  }, TIMEOUT);
 });
