@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { pastTense, type OutboxOp } from '#shared/sync/index';
-import { formatInZone } from '../../lib/format.ts';
+import { formatWhen } from '../../lib/format.ts';
 import { undoOne, useUndoEntries } from '../../data/undo.ts';
 
 interface Item {
@@ -53,7 +53,7 @@ export function ChangeHistory({ lid, ops, zone }: { lid: string; ops: OutboxOp[]
           const what = pastTense(item.op.kind);
           return (
             <div key={item.op.op_id} style={{ display: 'contents' }}>
-              <dt>{what[0]?.toUpperCase()}{what.slice(1)} at {formatInZone(item.op.created_at, zone, 'HH:mm:ss')}</dt>
+              <dt>{what[0]?.toUpperCase()}{what.slice(1)} at {formatWhen(item.op.created_at, zone, 'time')}</dt>
               <dd>
                 <span className="muted">{stateText(item, now)}</span>{' '}
                 <button type="button" className="button small" aria-label={`Undo ${what}`} onClick={() => { void undoOne(item.op); }}>

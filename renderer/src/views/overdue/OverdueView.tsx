@@ -11,7 +11,8 @@ import { entitiesByRef, entityKey, overdueQueue, type LocalActivity } from '#sha
 import { useApp } from '../../app/context.tsx';
 import { useUiStore } from '../../state/store.ts';
 import { PriorityBadge, StatusBadge, SyncMark, TypeBadge } from '../../components/badges.tsx';
-import { formatWhen } from '../../lib/format.ts';
+import { displayLocale, formatWhen } from '../../lib/format.ts';
+import { currencyOf } from '../billable/money.ts';
 import { shortcutBlocked } from '../../components/shortcuts.ts';
 import { useNow } from '../../lib/hooks.ts';
 import {
@@ -24,7 +25,6 @@ import './overdue.css';
 type Item = QueueItem<LocalActivity>;
 type OpenDialog = { kind: 'reschedule' | 'cancel' | 'complete'; targets: Target[] } | null;
 
-const money = new Intl.NumberFormat(undefined, { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
 
 /** Open activities due before now, live from the [open+due_ms] index; plus directory names and values. */
 function useOverdue(now: number, userId: string | null) {
@@ -212,7 +212,7 @@ export function OverdueView() {
           <h1 id="overdue-title">Overdue</h1>
           <p className="muted small" aria-live="polite">
             {rows === undefined ? 'Loading…' : classified.length === 0 ? 'Nothing overdue. Well done.'
-              : `${classified.length.toLocaleString()} overdue ${classified.length === 1 ? 'activity' : 'activities'}${filter.trim() ? `, ${items.length.toLocaleString()} shown` : ''}`}
+              : `${classified.length.toLocaleString(displayLocale())} overdue ${classified.length === 1 ? 'activity' : 'activities'}${filter.trim() ? `, ${items.length.toLocaleString(displayLocale())} shown` : ''}`}
           </p>
         </div>
         <div className="actions">
@@ -286,7 +286,7 @@ export function OverdueView() {
               if (row.kind === 'header') {
                 return (
                   <div key={`h-${row.group}`} className="fb-group" style={style} role="none" aria-hidden="true">
-                    {LATENESS_LABELS[row.group]} <span className="fb-group-count">{row.count.toLocaleString()}</span>
+                    {LATENESS_LABELS[row.group]} <span className="fb-group-count">{row.count.toLocaleString(displayLocale())}</span>
                   </div>
                 );
               }
@@ -323,7 +323,7 @@ export function OverdueView() {
                     </div>
                     <div className="fb-row-sub muted small">
                       {entity && <span><span className="sr-only">, </span>{entity}</span>}
-                      {item.value !== null && <span className="fb-value"><span className="sr-only">, value </span>{money.format(item.value)}</span>}
+                      {item.value !== null && <span className="fb-value"><span className="sr-only">, value </span>{formatValue(item.value, currencyOf(settings))}</span>}
                     </div>
                   </div>
                   <span><span className="sr-only">, </span><PriorityBadge priority={item.a.priority} /><span className="sr-only"> priority</span></span>
@@ -349,4 +349,9 @@ export function OverdueView() {
       {dialog?.kind === 'complete' && <BulkCompleteDialog targets={dialog.targets} onClose={closeDialog} />}
     </section>
   );
+}
+
+/** An opportunity's value in the rep's currency and locale, whole units (Settings → Billing). */
+function formatValue(value: number, currency: string): string {
+  return new Intl.NumberFormat(displayLocale(), { style: 'currency', currency, maximumFractionDigits: 0 }).format(value);
 }
