@@ -308,19 +308,32 @@ export function shiftDate(date: string, mode: Mode, by: 1 | -1): string {
   return new Date(Date.UTC(y, m - 1, d + by * (mode === 'week' ? 7 : 1))).toISOString().slice(0, 10);
 }
 
-function renderEvent(arg: EventContentArg) {
+/**
+ * An event's content as plain DOM nodes, not React elements. Given React elements, FullCalendar's
+ * React connector (6.1) draws each event through a portal and, when FullCalendar re-renders more
+ * than 100 ms after its last draw (a slow or busy machine, its first sizing pass, a resize), pushes
+ * them with flushSync; when that happens inside React's commit (its own setState callback calls
+ * updateSize), React warns "flushSync was called from inside a lifecycle method" (fullcalendar
+ * issues 7334, 7448). Nodes FullCalendar places itself never pass through React, so never flush.
+ */
+function renderEvent(arg: EventContentArg): { domNodes: Node[] } {
+  const el = (tag: string, className: string, text?: string, hidden = false): HTMLElement => {
+    const node = document.createElement(tag);
+    node.className = className;
+    if (text !== undefined) node.textContent = text;
+    if (hidden) node.setAttribute('aria-hidden', 'true');
+    return node;
+  };
   const overdue = arg.event.extendedProps.overdue === true;
   const unsynced = arg.event.extendedProps.unsynced === true;
-  return (
-    <div className="fb-ev" title={String(arg.event.extendedProps.accessibleName)}>
-      <div className="fb-ev-line">
-        {overdue && <span className="fb-ev-flag" aria-hidden="true">⚠</span>}
-        {arg.event.classNames.includes('fb-completed') && <span className="fb-ev-done" aria-hidden="true">✓</span>}
-        {arg.timeText && <span className="fb-ev-time">{arg.timeText}</span>}{' '}
-        <span className="fb-ev-title">{arg.event.title}</span>
-        <span className="sr-only">, {String(arg.event.extendedProps.details)}</span>
-      </div>
-      {unsynced && <span className="fb-ev-unsynced" aria-hidden="true" />}
-    </div>
-  );
+  const root = el('div', 'fb-ev');
+  root.title = String(arg.event.extendedProps.accessibleName);
+  const line = el('div', 'fb-ev-line');
+  if (overdue) line.append(el('span', 'fb-ev-flag', '⚠', true));
+  if (arg.event.classNames.includes('fb-completed')) line.append(el('span', 'fb-ev-done', '✓', true));
+  if (arg.timeText) line.append(el('span', 'fb-ev-time', arg.timeText));
+  line.append(' ', el('span', 'fb-ev-title', arg.event.title), el('span', 'sr-only', `, ${String(arg.event.extendedProps.details)}`));
+  root.append(line);
+  if (unsynced) root.append(el('span', 'fb-ev-unsynced', undefined, true));
+  return { domNodes: [root] };
 }
