@@ -190,6 +190,30 @@ describe('one visual language at every window size', () => {
     expect(app.errors).toEqual([]);
   });
 
+  it('at 800 px the week cascades activities at the same time (two at once, the rest behind "+N"), so each keeps room for whole words', async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 700 });
+    await go(page, 'Calendar');
+    await page.getByRole('group', { name: 'Calendar view' }).getByRole('button', { name: 'Week' }).click();
+    const first = page.getByRole('button', { name: new RegExp(OVERLAP[0]!) });
+    await first.waitFor();
+    await expect.poll(() => page.locator('.fc-timegrid-event-harness-inset').count()).toBeGreaterThan(0);
+    // Side by side each got under 40 px at 800 ("Pip eli"): cascaded, at most two at once, the rest behind "+N".
+    const sizes = await page.evaluate(() => {
+      const fri = [...document.querySelectorAll<HTMLElement>('.fc-timegrid-col.fc-day-today')][0]!;
+      return {
+        column: fri.getBoundingClientRect().width,
+        events: [...fri.querySelectorAll<HTMLElement>('.fc-timegrid-event')].map((e) => ({ text: e.textContent ?? '', width: e.getBoundingClientRect().width })),
+        more: [...fri.querySelectorAll<HTMLElement>('.fc-timegrid-more-link')].map((e) => e.textContent ?? ''),
+      };
+    });
+    for (const ev of sizes.events) expect(ev.width, ev.text).toBeGreaterThan(sizes.column * 0.4);
+    expect(sizes.events.some((ev) => ev.text.includes(OVERLAP[0]!) && ev.width > sizes.column * 0.8)).toBe(true);
+    expect(sizes.more.length).toBeGreaterThan(0);
+    await screenshot(page, 'look-calendar-overlap-800');
+    expect(app.errors).toEqual([]);
+  });
+
   it('on a slow machine, opening, switching and resizing the calendar never makes React warn about flushSync', async () => {
     const { page } = app;
     // FullCalendar's React connector draws React-made event content after FullCalendar has laid the

@@ -4,7 +4,7 @@
  * time filled in (the form itself warns, never blocking, when the day gets too full or too tight).
  * Day, week and month all show the selected date (today at first): switching keeps it.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import FullCalendar from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/daygrid';
 import timeGridPlugin from '@fullcalendar/timegrid';
@@ -32,6 +32,19 @@ type Mode = 'day' | 'week' | 'month';
 const FC_VIEWS: Record<Mode, string> = { day: 'timeGridDay', week: 'timeGridWeek', month: 'dayGridMonth' };
 const MODE_LABELS: Record<Mode, string> = { day: 'Day', week: 'Week', month: 'Month' };
 const PERIOD: Record<Mode, string> = { day: 'day', week: 'week', month: 'month' };
+/** A week this narrow gives three side-by-side activities under 40 px each: too thin for a word. */
+const NARROW_WEEK = '(max-width: 900px)';
+
+function useMedia(query: string): boolean {
+  return useSyncExternalStore(
+    (changed) => {
+      const list = window.matchMedia(query);
+      list.addEventListener('change', changed);
+      return () => list.removeEventListener('change', changed);
+    },
+    () => window.matchMedia(query).matches,
+  );
+}
 
 export function CalendarView() {
   const { settings, commands } = useApp();
@@ -47,6 +60,7 @@ export function CalendarView() {
   const [move, setMove] = useState<PendingMove | null>(null);
   const [reasonFor, setReasonFor] = useState<{ entry: UndoEntry; subject: string } | null>(null);
   const now = useNow();
+  const narrow = useMedia(NARROW_WEEK);
   const rows = useCalendarRange(range?.start ?? null, range?.end ?? null);
   // The events' names are written in the rep's locale: a locale change names them anew.
   const locale = displayLocale();
@@ -240,11 +254,14 @@ export function CalendarView() {
           // A month cell shows what fits its height, the rest behind "+N more" (never a cut-off row).
           dayMaxEvents
           // At most three side by side in a day column, the rest behind a "+N" link: a crowded day
-          // stays readable, and a week of 200 activities draws in a fraction of the time. (Changing
-          // this with the window's width re-renders FullCalendar inside React's commit: flushSync.)
-          eventMaxStack={3}
+          // stays readable, and a week of 200 activities draws in a fraction of the time.
+          // (Two in a narrow week, where they cascade: a third would get a third of the day.)
+          eventMaxStack={narrow && mode === 'week' ? 2 : 3}
           // Side by side, not stacked like cards: a later activity never covers an earlier one's title.
-          slotEventOverlap={false}
+          // In a narrow week, side by side leaves each a sliver that breaks words mid-word: there they
+          // cascade (each later one overlaps the one before, offset), so each keeps most of the column
+          // and its first line (time and title) shows above the next.
+          slotEventOverlap={narrow && mode === 'week'}
           // A 15-minute activity is still one line tall; anything under 45 minutes is drawn as a short
           // event (time and title on one line, the title cut with an ellipsis, all of it on hover).
           eventMinHeight={20}
