@@ -110,7 +110,7 @@ describe('create', () => {
     const none = await cmd.create({ ...NEW_LEAD, type: 'visit', due_at: '2025-12-12T10:00:00Z', reminder_at: null });
     expect([visit.reminder_at, call.reminder_at, explicit.reminder_at, none.reminder_at])
       .toEqual(['2025-12-12T09:00:00Z', null, '2025-12-12T08:00:00Z', null]);
-    const payloads = (await ops(db)).map((o) => o.payload.reminder_at);
+    const payloads = (await ops(db)).map((o) => (o.kind === 'create' ? o.payload.reminder_at : 'not a create'));
     expect(payloads).toEqual(['2025-12-12T09:00:00Z', undefined, '2025-12-12T08:00:00Z', null]);
   });
 

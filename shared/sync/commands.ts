@@ -15,7 +15,7 @@ import {
 } from '../domain/index.ts';
 import type { FieldbookDB } from './db.ts';
 import { fromLocalRow, toLocalRow, withActivity } from './rows.ts';
-import type { LocalActivity, OpKind, OutboxOp, SyncState } from './types.ts';
+import type { LocalActivity, OpKind, OpPayloads, OutboxOp, OutboxOpBase, OutboxOpOf, SyncState } from './types.ts';
 import { undoFields } from './undo.ts';
 
 /** The activity is not on this device (never was, or was deleted here). */
@@ -104,13 +104,13 @@ export function createCommands(db: FieldbookDB, deps: CommandDeps): Commands {
   const now = deps.now ?? Date.now;
   const newId = deps.newId ?? (() => ulid());
 
-  function op(
-    kind: OpKind,
+  function op<K extends OpKind>(
+    kind: K,
     row: LocalActivity,
-    payload: object,
+    payload: OpPayloads[K],
     at: number,
-    extra: Pick<OutboxOp, 'bulk_group' | 'bulk_action' | 'child_lid'> = {},
-  ): OutboxOp {
+    extra: Pick<OutboxOpBase, 'bulk_group' | 'bulk_action' | 'child_lid'> = {},
+  ): OutboxOpOf<K> {
     return {
       op_id: newId(),
       lid: row.lid,
@@ -193,19 +193,21 @@ export function createCommands(db: FieldbookDB, deps: CommandDeps): Commands {
     row: LocalActivity,
     params: CompleteActivityInput | CancelActivityInput | RescheduleActivityInput | Record<string, unknown>,
     at: number,
-    extra: Pick<OutboxOp, 'bulk_group' | 'bulk_action'> = {},
+    extra: Pick<OutboxOpBase, 'bulk_group' | 'bulk_action'> = {},
   ): { rows: LocalActivity[]; ops: OutboxOp[]; cancel?: CancelOutcome } {
     const iso = toIsoInstant(at);
     const current = fromLocalRow(row);
     const sync = nextSync(row.sync);
     switch (action) {
       case 'complete': {
-        const next = withActivity(row, applyComplete(current, params as CompleteActivityInput, iso), sync);
-        return { rows: [next], ops: [op('complete', row, params, at, extra)] };
+        const input = params as CompleteActivityInput;
+        const next = withActivity(row, applyComplete(current, input, iso), sync);
+        return { rows: [next], ops: [op('complete', row, input, at, extra)] };
       }
       case 'reschedule': {
-        const next = withActivity(row, applyReschedule(current, params as RescheduleActivityInput, iso), sync);
-        return { rows: [next], ops: [op('reschedule', row, params, at, extra)] };
+        const input = params as RescheduleActivityInput;
+        const next = withActivity(row, applyReschedule(current, input, iso), sync);
+        return { rows: [next], ops: [op('reschedule', row, input, at, extra)] };
       }
       case 'cancel': {
         const input = params as CancelActivityInput;

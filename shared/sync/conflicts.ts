@@ -11,7 +11,7 @@ import { STATUS_FAMILY, pickMergeable, writeField } from './merge.ts';
 import { CLIENT_MARKER, opsOf } from './push.ts';
 import { checkPayload } from './retry.ts';
 import { reindexed } from './rows.ts';
-import type { LocalActivity, OpKind, OutboxOp } from './types.ts';
+import type { LocalActivity, OpKind, OpPayloads, OutboxOp, OutboxOpOf } from './types.ts';
 
 /** Fields an op of each kind sets (for conflict resolution: which ops carry a field). */
 const OP_FIELDS: Record<Exclude<OpKind, 'update' | 'create' | 'delete'>, readonly string[]> = {
@@ -105,15 +105,15 @@ export async function resolveConflict(ctx: SyncContext, id: string, choice: Conf
   });
 }
 
-async function stripPayload(ctx: SyncContext, o: OutboxOp, key: string, row?: LocalActivity): Promise<void> {
+async function stripPayload(ctx: SyncContext, o: OutboxOpOf<'update'>, key: string, row?: LocalActivity): Promise<void> {
   const { db } = ctx;
-  const payload = { ...o.payload };
+  const payload: Record<string, unknown> = { ...o.payload };
   if (key === 'custom_fields' && row) payload.custom_fields = row.custom_fields; else delete payload[key];
   if (Object.keys(payload).length === 0) await db.outbox.delete(o.seq);
   else await db.outbox.update(o.seq, { payload });
 }
 
-function newOp(ctx: SyncContext, kind: OpKind, row: LocalActivity, payload: Record<string, unknown>): OutboxOp {
+function newOp<K extends 'create' | 'update'>(ctx: SyncContext, kind: K, row: LocalActivity, payload: OpPayloads[K]): OutboxOpOf<K> {
   const at = ctx.now();
   return { op_id: ctx.newId(), lid: row.lid, kind, payload, base: row.base, attempts: 0, next_attempt_at: at, last_error: null, state: 'queued', created_at: at };
 }
@@ -133,5 +133,5 @@ function createInputFrom(row: LocalActivity, override: unknown): CreateActivityI
   if (a.status !== 'cancelled') input.status = a.status;
   if (a.status === 'completed' && a.completed_at) input.completed_at = a.completed_at;
   if (override && typeof override === 'object') Object.assign(input, override);
-  return checkPayload('create', input) as CreateActivityInput;
+  return checkPayload('create', input);
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MERGEABLE_FIELDS, type MergeableField } from '../domain/index.ts';
 import { coalesceQueue, pickMergeable, sameValue, threeWayMerge, type MergeFields } from './merge.ts';
 import { serverActivity } from './store.testing.ts';
-import type { OutboxOp } from './types.ts';
+import type { OutboxOp, OutboxOpBase } from './types.ts';
 
 const base = pickMergeable(serverActivity({
   description: 'base', contact_id: 'c-1', location: 'Phone', follow_up_date: '2025-12-22', billable_rate: 100,
@@ -97,9 +97,10 @@ describe('threeWayMerge', () => {
 });
 
 let seq = 0;
-function op(kind: OutboxOp['kind'], payload: Record<string, unknown> = {}, extra: Partial<OutboxOp> = {}): OutboxOp {
+function op(kind: OutboxOp['kind'], payload: Record<string, unknown> = {}, extra: Partial<OutboxOpBase> = {}): OutboxOp {
   seq++;
-  return { seq, op_id: `op${seq}`, lid: 'L', kind, payload, base: null, attempts: 0, next_attempt_at: 0, last_error: null, state: 'queued', created_at: 0, ...extra };
+  // Fixtures carry only the payload fields a case needs (a create without its related record).
+  return { seq, op_id: `op${seq}`, lid: 'L', kind, payload, base: null, attempts: 0, next_attempt_at: 0, last_error: null, state: 'queued', created_at: 0, ...extra } as OutboxOp;
 }
 
 describe('coalesceQueue', () => {

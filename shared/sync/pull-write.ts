@@ -10,7 +10,7 @@ import { pickMergeable, threeWayMerge } from './merge.ts';
 import type { RunState } from './pull-run.ts';
 import { CLIENT_MARKER, isRescheduledCopy } from './push.ts';
 import { reindexed, toLocalRow } from './rows.ts';
-import type { ConflictRecord, LocalActivity, OutboxOp } from './types.ts';
+import type { ConflictRecord, LocalActivity, OutboxOp, OutboxOpOf } from './types.ts';
 
 /**
  * Store server records in one transaction: new ones inserted, untouched ones replaced, rows with
@@ -123,14 +123,14 @@ export async function dropGone(run: RunState, gone: LocalActivity[], leftScope: 
  * is not stored until then.
  */
 export async function awaitedCopies(db: FieldbookDB): Promise<(a: Activity) => boolean> {
-  const cancels = (await db.outbox.toArray()).filter((o) =>
-    o.kind === 'cancel' && o.child_lid && (o.maybe_sent === true || o.state === 'inflight') &&
+  const cancels = (await db.outbox.toArray()).filter((o): o is OutboxOpOf<'cancel'> =>
+    o.kind === 'cancel' && !!o.child_lid && (o.maybe_sent === true || o.state === 'inflight') &&
     o.payload.reschedule === true && typeof o.payload.reschedule_date === 'string');
   const matchers: ((a: Activity) => boolean)[] = [];
   for (const op of cancels) {
     const [parent, child] = await db.activities.bulkGet([op.lid, op.child_lid as string]);
-    if (!parent || !child || child.server_id) continue;
-    const date = op.payload.reschedule_date as string;
+    const date = op.payload.reschedule_date;
+    if (!parent || !child || child.server_id || date === undefined) continue;
     matchers.push((a) => isRescheduledCopy(a, parent, date));
   }
   return (a) => matchers.some((m) => m(a));
@@ -143,7 +143,7 @@ async function stripTaken(db: FieldbookDB, pending: OutboxOp[], taken: string[],
   const custom = taken.length !== top.length;
   for (const op of pending) {
     if (op.kind !== 'update' || op.maybe_sent || op.state !== 'queued') continue;
-    const payload = { ...op.payload };
+    const payload: Record<string, unknown> = { ...op.payload };
     for (const f of top) delete payload[f];
     if (custom && 'custom_fields' in payload) payload.custom_fields = mergedCustom;
     if (Object.keys(payload).length === 0) await db.outbox.delete(op.seq);

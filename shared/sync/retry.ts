@@ -5,34 +5,32 @@
  * status and schedules a push.
  */
 import { wasRefused } from '../api/status.ts';
+import type { z } from 'zod';
 import {
-  applyOp, applyUpdate, createActivitySchema, isChangeKind, updateActivitySchema, validate, type Activity,
+  applyOp, applyUpdate, cancelActivitySchema, completeActivitySchema, createActivitySchema, isChangeKind,
+  rescheduleActivitySchema, updateActivitySchema, validate, type Activity,
 } from '../domain/index.ts';
 import type { SyncContext } from './context.ts';
 import { opsOf } from './push.ts';
 import { fromLocalRow, reindexed } from './rows.ts';
-import type { LocalActivity, OpKind, OutboxOp } from './types.ts';
+import type { LocalActivity, OpKind, OpPayloads, OutboxOp } from './types.ts';
 
 export async function retryOp(ctx: SyncContext, opId: string, newPayload?: Record<string, unknown>): Promise<void> {
   const { db } = ctx;
   await db.transaction('rw', db.outbox, db.activities, async () => {
     const op = await db.outbox.where('op_id').equals(opId).first();
     if (!op) throw new Error('That change is no longer waiting to be sent.');
-    let payload = op.payload;
-    if (newPayload) {
-      payload = checkPayload(op.kind, newPayload);
+    const edited = newPayload ? withCheckedPayload(op, newPayload) : op;
+    if (newPayload && edited.kind === 'update') {
       const row = await db.activities.get(op.lid);
-      if (row && op.kind === 'update') {
-        const next = applyUpdate(fromLocalRow(row), payload, row.updated_at);
-        await db.activities.put(withFields(row, next));
-      }
+      if (row) await db.activities.put(withFields(row, applyUpdate(fromLocalRow(row), edited.payload, row.updated_at)));
     }
     // An edited payload is a different request: it needs its own Idempotency-Key (op_id). So is
     // a retry of a change the CRM refused: its answer means nothing was applied, the rep retries
     // because something changed (the related record exists now), and a server that keeps its
     // answers per key would only replay the refusal.
     const newOpId = newPayload || wasRefused(op.last_status) ? ctx.newId() : op.op_id;
-    await db.outbox.put({ ...op, op_id: newOpId, payload, state: 'queued', attempts: 0, next_attempt_at: ctx.now(), last_error: null, last_status: null });
+    await db.outbox.put({ ...edited, op_id: newOpId, state: 'queued', attempts: 0, next_attempt_at: ctx.now(), last_error: null, last_status: null });
     for (const l of op.child_lid ? [op.lid, op.child_lid] : [op.lid]) {
       for (const o of await opsOf(ctx, l)) if (o.state === 'blocked') await db.outbox.update(o.seq, { state: 'queued' });
       await db.activities.update(l, { sync: 'pending' });
@@ -66,14 +64,32 @@ export async function discardOp(ctx: SyncContext, opId: string): Promise<void> {
   });
 }
 
+/** Each op kind's payload schema (the one its command validates with); a delete carries no input. */
+const PAYLOAD_SCHEMAS: { [K in Exclude<OpKind, 'delete'>]: z.ZodType<OpPayloads[K]> } = {
+  create: createActivitySchema,
+  update: updateActivitySchema,
+  complete: completeActivitySchema,
+  cancel: cancelActivitySchema,
+  reschedule: rescheduleActivitySchema,
+};
+
 /** Validate a new payload for an op kind with the domain schema; throws a readable error. */
-export function checkPayload(kind: OpKind, payload: Record<string, unknown>): Record<string, unknown> {
-  if (kind === 'create' || kind === 'update') {
-    const r = validate(kind === 'create' ? createActivitySchema : updateActivitySchema, payload);
-    if (!r.ok) throw new Error(Object.entries(r.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; '));
-    return r.value;
+export function checkPayload<K extends Exclude<OpKind, 'delete'>>(kind: K, payload: Record<string, unknown>): OpPayloads[K] {
+  const r = validate(PAYLOAD_SCHEMAS[kind], payload);
+  if (!r.ok) throw new Error(Object.entries(r.errors).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; '));
+  return r.value;
+}
+
+/** `op` with an edited payload, validated for its kind (Sync view's edit & retry). */
+export function withCheckedPayload(op: OutboxOp, payload: Record<string, unknown>): OutboxOp {
+  switch (op.kind) {
+    case 'create': return { ...op, payload: checkPayload(op.kind, payload) };
+    case 'update': return { ...op, payload: checkPayload(op.kind, payload) };
+    case 'complete': return { ...op, payload: checkPayload(op.kind, payload) };
+    case 'cancel': return { ...op, payload: checkPayload(op.kind, payload) };
+    case 'reschedule': return { ...op, payload: checkPayload(op.kind, payload) };
+    case 'delete': return { ...op, payload };
   }
-  return payload;
 }
 
 export function withFields(row: LocalActivity, a: Activity): LocalActivity {

@@ -2,7 +2,10 @@
  * The local store's records. The engine (commands, push, pull) and the UI agree on these.
  * Activity data lives in Dexie; the UI reads it through the queries in ./queries.ts.
  */
-import type { Activity, BulkAction, DirectoryType } from '../domain/index.ts';
+import type {
+  Activity, BulkAction, CancelActivityInput, CompleteActivityInput, CreateActivityInput, DirectoryType,
+  RescheduleActivityInput, UpdateActivityInput,
+} from '../domain/index.ts';
 
 export type SyncState =
   /** Same as the server's last known snapshot. */
@@ -51,7 +54,6 @@ export type OpState =
   /** Waiting on a failed op earlier in the same activity's queue. */
   | 'blocked';
 
-/** One intent in the outbox. `op_id` is also the request's Idempotency-Key. */
 /** How far a queued write has got with the server; the same bookkeeping for activity and entity ops. */
 export interface Delivery {
   attempts: number;
@@ -75,14 +77,26 @@ export interface Delivery {
   maybe_sent?: boolean;
 }
 
-export interface OutboxOp extends Delivery {
+/**
+ * What each kind of op carries as its payload: the validated input of the action (intent, not a
+ * diff), exactly as commands.ts writes it. For create: the create body (with the assignee and
+ * reminder the rep sees). A delete carries nothing (a bulk delete: its loose parameters, unsent).
+ */
+export interface OpPayloads {
+  create: CreateActivityInput;
+  update: UpdateActivityInput;
+  complete: CompleteActivityInput;
+  cancel: CancelActivityInput;
+  reschedule: RescheduleActivityInput;
+  delete: Record<string, unknown>;
+}
+
+/** Everything an outbox op holds besides its kind and payload. */
+export interface OutboxOpBase extends Delivery {
   /** Auto-increment: global order of intents. */
   seq?: number;
   op_id: string;
   lid: string;
-  kind: OpKind;
-  /** The validated input of the action (intent, not a diff). For create: the create body. */
-  payload: Record<string, unknown>;
   /** The server snapshot the rep was looking at when the op was made. */
   base: Activity | null;
   /** Ops of one bulk command share a group id; sent as one bulk-actions request when possible. */
@@ -100,6 +114,20 @@ export interface OutboxOp extends Delivery {
   undo?: { before: LocalActivity | null };
   created_at: number;
 }
+
+/** An op of one kind: its payload is that kind's input (OpPayloads). */
+export interface OutboxOpOf<K extends OpKind> extends OutboxOpBase {
+  kind: K;
+  payload: OpPayloads[K];
+}
+
+/**
+ * One intent in the outbox, discriminated by `kind`: narrow on `op.kind` to read its payload.
+ * `op_id` is also the request's Idempotency-Key.
+ * The stored shape is the same as before (a plain object under `payload`), so ops already in
+ * IndexedDB read unchanged.
+ */
+export type OutboxOp = { [K in OpKind]: OutboxOpOf<K> }[OpKind];
 
 export interface DirectoryEntity {
   type: DirectoryType;

@@ -86,7 +86,7 @@ export interface UndoOptions {
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function subjectOf(op: OutboxOp, row?: LocalActivity | null): string {
-  const s = op.undo?.before?.subject ?? row?.subject ?? op.payload.subject;
+  const s = op.undo?.before?.subject ?? row?.subject ?? (op.kind === 'create' || op.kind === 'update' ? op.payload.subject : undefined);
   return typeof s === 'string' ? s : 'the activity';
 }
 
@@ -275,8 +275,8 @@ export async function setRescheduleReason(db: FieldbookDB, opId: string, reason:
   return db.transaction('rw', db.outbox, async () => {
     const cur = await db.outbox.where('op_id').equals(opId).first();
     if (!cur || cur.kind !== 'reschedule' || !untried(cur)) return false;
-    const payload: Record<string, unknown> = { ...cur.payload };
-    if (reason.trim()) payload.reason = reason.trim(); else delete payload.reason;
+    const { reason: _old, ...rest } = cur.payload;
+    const payload: RescheduleActivityInput = reason.trim() ? { ...rest, reason: reason.trim() } : rest;
     await db.outbox.update(cur.seq, { payload });
     return true;
   });

@@ -4,15 +4,16 @@
  */
 import { assertAlive } from '../context.ts';
 import { claimable, claimed as claimedOp, readiness } from '../delivery.ts';
-import type { LocalActivity, OutboxOp } from '../types.ts';
+import type { LocalActivity, OpKind, OpPayloads, OutboxOp, OutboxOpBase } from '../types.ts';
 import { blockFollowers } from './answer.ts';
 import { opsOf } from './rules.ts';
 import { ClaimLost, type LidStep, type PushRun } from './run.ts';
 
 /** The payload with its related record's server id (resolved when sent, never stored); null = not yet known. */
-export function withServerRefs(run: PushRun, p: Record<string, unknown>): Record<string, unknown> | null {
-  if (typeof p.activityable_id !== 'string') return p;
-  const id = run.resolveEntityId(typeof p.activityable_type === 'string' ? p.activityable_type : '', p.activityable_id);
+export function withServerRefs<P extends OpPayloads[OpKind]>(run: PushRun, p: P): P | null {
+  if (!('activityable_id' in p) || typeof p.activityable_id !== 'string') return p;
+  const type = 'activityable_type' in p && typeof p.activityable_type === 'string' ? p.activityable_type : '';
+  const id = run.resolveEntityId(type, p.activityable_id);
   return id === null ? null : id === p.activityable_id ? p : { ...p, activityable_id: id };
 }
 
@@ -64,14 +65,14 @@ export function claimFields(run: PushRun, cur: OutboxOp, now: number): OutboxOp 
   return claimedOp(cur, now, run.ctx.leaseMs);
 }
 
-export function singleExtra(cur: OutboxOp, row: LocalActivity): Partial<OutboxOp> {
+export function singleExtra(cur: OutboxOp, row: LocalActivity): Partial<OutboxOpBase> {
   return {
     ...(cur.kind === 'reschedule' && cur.sent_count === undefined ? { sent_count: row.base?.rescheduled_count ?? 0 } : {}),
     ...(cur.bulk_group ? { bulk_members: [] } : {}),
   };
 }
 
-export async function claim(run: PushRun, ops: OutboxOp[], extra: (op: OutboxOp) => Partial<OutboxOp> = () => ({})): Promise<OutboxOp[]> {
+export async function claim(run: PushRun, ops: OutboxOp[], extra: (op: OutboxOp) => Partial<OutboxOpBase> = () => ({})): Promise<OutboxOp[]> {
   assertAlive(run.ctx);
   const now = run.ctx.now();
   try {

@@ -136,17 +136,16 @@ export function isRescheduledCopy(
  * set, custom_fields by value whatever the key order). Creates are found by their marker (findCreated).
  */
 export function applied(op: OutboxOp, cur: Activity, sent: Record<string, unknown> = op.payload): boolean {
-  const p = op.kind === 'update' ? sent : op.payload;
   switch (op.kind) {
     case 'update':
-      return Object.entries(p).every(([k, v]) => v === undefined || sameField(k, v, (cur as unknown as Record<string, unknown>)[k]));
+      return Object.entries(sent).every(([k, v]) => v === undefined || sameField(k, v, (cur as unknown as Record<string, unknown>)[k]));
     case 'complete':
-      return cur.status === 'completed' && (p.outcome === undefined || cur.outcome === p.outcome);
+      return cur.status === 'completed' && (op.payload.outcome === undefined || cur.outcome === op.payload.outcome);
     case 'cancel':
-      return cur.status === 'cancelled' && (p.reason === undefined || cur.cancellation_reason === p.reason);
+      return cur.status === 'cancelled' && (op.payload.reason === undefined || cur.cancellation_reason === op.payload.reason);
     case 'reschedule':
       return cur.rescheduled_count > (op.sent_count ?? Number.POSITIVE_INFINITY) && !!cur.due_at &&
-        instantMs(cur.due_at) === instantMs(String(p.new_due_at));
+        instantMs(cur.due_at) === instantMs(op.payload.new_due_at);
     default:
       return false;
   }

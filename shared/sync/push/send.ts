@@ -3,7 +3,7 @@
  * outcome is unknown), and the record its 2xx answer means.
  */
 import { ApiError, type PartialRemoteActivity } from '../../api/client.ts';
-import { type Activity, type ActivityType, type CancelActivityInput, type CreateActivityInput, isPartialRemote, normalizeRemote, type RescheduleActivityInput, rescheduledCopy, toIsoInstant, utcDay } from '../../domain/index.ts';
+import { type Activity, type ActivityType, type CreateActivityInput, isPartialRemote, normalizeRemote, rescheduledCopy, toIsoInstant, utcDay } from '../../domain/index.ts';
 import type { LocalActivity, OutboxOp } from '../types.ts';
 import { handleFailure, settleThenNext } from './answer.ts';
 import { claim, nextStep, singleExtra, withServerRefs } from './claim.ts';
@@ -34,10 +34,10 @@ export async function execute(run: PushRun, op: OutboxOp, row: LocalActivity): P
   // Check the server before resending when its idempotency cannot recognise the earlier attempt:
   // it has none, or the earlier attempt went out in a bulk request under the bulk's key.
   const verify = op.maybe_sent === true && (!run.idempotent() || op.bulk_key !== undefined);
-  const p = op.payload;
   const at = toIsoInstant(op.created_at);
   if (op.kind === 'create') {
-    const body = withMarker(withServerRefs(run, p) as CreateActivityInput, op.op_id);
+    // claim.ts sends no op whose related record is still only local, so the refs resolve here.
+    const body = withMarker(withServerRefs(run, op.payload) ?? op.payload, op.op_id);
     if (verify) {
       const found = await findCreated(run, op, body);
       if (found) return { remote: found };
@@ -63,7 +63,8 @@ export async function execute(run: PushRun, op: OutboxOp, row: LocalActivity): P
     }
     return { remote: null, deleted: true };
   }
-  const sent = op.kind === 'update' ? withServerRefs(run, p) ?? p : p;
+  const patch = op.kind === 'update' ? withServerRefs(run, op.payload) ?? op.payload : null;
+  const sent: Record<string, unknown> = patch ?? op.payload;
   // Our first attempt may have applied: a resend could be refused because of it (a PATCH to
   // waiting, then "A waiting activity cannot be updated") or apply it twice (reschedule).
   if (verify) {
@@ -73,20 +74,20 @@ export async function execute(run: PushRun, op: OutboxOp, row: LocalActivity): P
   try {
     run.report.requests++;
     if (op.kind === 'update') {
-      const res = await run.client.updateActivity(sid, sent, op.op_id);
+      const res = await run.client.updateActivity(sid, patch ?? op.payload, op.op_id);
       return { remote: await completed(run, expectedAfter(op, known, sent, at), res.data) };
     }
     if (op.kind === 'complete') {
-      const res = await run.client.completeActivity(sid, p, op.op_id);
-      return { remote: await completed(run, expectedAfter(op, known, p, at), res.data) };
+      const res = await run.client.completeActivity(sid, op.payload, op.op_id);
+      return { remote: await completed(run, expectedAfter(op, known, op.payload, at), res.data) };
     }
     if (op.kind === 'reschedule') {
-      const res = await run.client.rescheduleActivity(sid, p as RescheduleActivityInput, op.op_id);
-      return { remote: await completed(run, expectedAfter(op, known, p, at), res.data) };
+      const res = await run.client.rescheduleActivity(sid, op.payload, op.op_id);
+      return { remote: await completed(run, expectedAfter(op, known, op.payload, at), res.data) };
     }
-    const res = await run.client.cancelActivity(sid, p, op.op_id);
-    const cancelled = await completed(run, expectedAfter(op, known, p, at), res.data.cancelled);
-    const input = p as CancelActivityInput;
+    const input = op.payload;
+    const res = await run.client.cancelActivity(sid, input, op.op_id);
+    const cancelled = await completed(run, expectedAfter(op, known, input, at), res.data.cancelled);
     let child: Activity | null = null;
     if (res.data.rescheduled && known && input.reschedule_date) {
       child = await completed(run, rescheduledCopy(known, input.reschedule_date, res.data.rescheduled.id, at), res.data.rescheduled);
@@ -180,8 +181,9 @@ export async function findCreated(run: PushRun, op: OutboxOp, body: CreateActivi
  * type and subject, due at reschedule_date, pending, and not already some local row's record.
  */
 export async function findChild(run: PushRun, op: OutboxOp, row: LocalActivity, cancelled: Activity): Promise<Activity | null> {
-  const input = op.payload as CancelActivityInput;
-  if (op.kind !== 'cancel' || !input.reschedule || !input.reschedule_date || !op.child_lid) return null;
+  if (op.kind !== 'cancel') return null;
+  const input = op.payload;
+  if (!input.reschedule || !input.reschedule_date || !op.child_lid) return null;
   const day = utcDay(input.reschedule_date);
   const parent = { activityable_type: cancelled.activityable_type, activityable_id: cancelled.activityable_id, type: cancelled.type, subject: row.subject };
   for (let page = 1; page <= 50; page++) {
