@@ -3,6 +3,7 @@
  * the head of its queue and on the server; per-item answers go through the single-op rules.
  */
 import { ApiError, classifyStatus } from '../../api/client.ts';
+import type { BulkResult } from '../../api/envelope.ts';
 import { type Activity, applyOp, type BulkActionInput } from '../../domain/index.ts';
 import { readiness } from '../delivery.ts';
 import { fromLocalRow } from '../rows.ts';
@@ -14,30 +15,55 @@ import type { PushRun, Success } from './run.ts';
 import { getOrNull } from './send.ts';
 
 // ------------------------------------------------------------------ bulk
-export async function tryBulk(run: PushRun, head: OutboxOp, lid: string): Promise<'sent' | 'parked' | 'individual'> {
+type BulkOutcome = 'sent' | 'parked' | 'individual';
+interface Ready { op: OutboxOp; row: LocalActivity }
+/** The live members of a bulk group as this worker sees them. */
+interface GroupView {
+  group: string;
+  /** Members at the head of their queue, on the server and due: the ones a bulk request can carry. */
+  ready: Ready[];
+  /** Some live member is not ready yet (not at its head, not on the server, or held). */
+  waiting: boolean;
+  /** The exact set an earlier attempt sent under its key (it may have been applied), or null. */
+  fixedSet: string[] | null;
+  /** The group's first live member: only it sends the bulk. */
+  leader: OutboxOp | null;
+}
+
+export async function tryBulk(run: PushRun, head: OutboxOp, lid: string): Promise<BulkOutcome> {
+  const view = await viewGroup(run, head);
+  const decision = waitOrGoAlone(run, view, lid);
+  if (decision) return decision;
+  return sendBulk(run, head, lid, view);
+}
+
+async function viewGroup(run: PushRun, head: OutboxOp): Promise<GroupView> {
   const group = head.bulk_group as string;
   const members = (await run.db.outbox.where('bulk_group').equals(group).toArray()).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
   const now = run.ctx.now();
-  const ready: { op: OutboxOp; row: LocalActivity }[] = [];
-  let waiting = false;
-  let fixedSet: string[] | null = null;
-  if (head.bulk_key && head.bulk_members) fixedSet = head.bulk_members;
-  let leader: OutboxOp | null = null;
+  const view: GroupView = { group, ready: [], waiting: false, fixedSet: null, leader: null };
+  if (head.bulk_key && head.bulk_members) view.fixedSet = head.bulk_members;
   for (const m of members) {
-    if (fixedSet && !fixedSet.includes(m.op_id)) continue;
+    if (view.fixedSet && !view.fixedSet.includes(m.op_id)) continue;
     const ops = await opsOf(run.ctx, m.lid);
     const row = await run.db.activities.get(m.lid);
     const isHead = ops[0]?.op_id === m.op_id;
     const blocked = !row || row.sync === 'conflict' || m.bulk_members?.length === 0 ||
       ops.some((o) => (o.seq ?? 0) <= (m.seq ?? 0) && (o.state === 'failed' || o.state === 'blocked'));
     if (blocked) continue;
-    leader ??= m;
+    view.leader ??= m;
     if (isHead && row.server_id && readiness(m, now).kind === 'ready') {
-      ready.push({ op: m, row });
+      view.ready.push({ op: m, row });
     } else {
-      waiting = true;
+      view.waiting = true;
     }
   }
+  return view;
+}
+
+/** 'parked' or 'individual' when this worker must not send the bulk now; null when it sends it. */
+function waitOrGoAlone(run: PushRun, view: GroupView, lid: string): BulkOutcome | null {
+  const { group, leader, fixedSet, waiting, ready } = view;
   // Only the group's first live member (the leader) sends the bulk; the others wait parked and
   // wake the leader as they arrive, so workers racing on one group never split it.
   if (leader && leader.lid !== lid && !run.individual.has(group)) {
@@ -64,6 +90,11 @@ export async function tryBulk(run: PushRun, head: OutboxOp, lid: string): Promis
     return 'parked';
   }
   if (ready.length < 2) return 'individual';
+  return null;
+}
+
+/** Claims the ready members under the bulk's key, sends the one bulk-actions request and settles its answer. */
+async function sendBulk(run: PushRun, head: OutboxOp, lid: string, { group, ready }: GroupView): Promise<BulkOutcome> {
   const ids = ready.map((r) => r.op.op_id);
   const key = head.bulk_key ?? `${group}.${bulkDigest(ids)}`;
   const rows = new Map(ready.map((r) => [r.op.lid, r.row]));
@@ -76,7 +107,7 @@ export async function tryBulk(run: PushRun, head: OutboxOp, lid: string): Promis
   for (const op of claimed) sidToOp.set(rows.get(op.lid)?.server_id as string, op);
   const first = claimed[0] as OutboxOp;
   const body = { action: first.bulk_action ?? first.kind, activity_ids: [...sidToOp.keys()], parameters: first.payload } as BulkActionInput;
-  let result;
+  let result: BulkResult;
   try {
     run.report.requests++;
     result = (await run.client.bulkAction(body, key)).data;
@@ -86,6 +117,15 @@ export async function tryBulk(run: PushRun, head: OutboxOp, lid: string): Promis
     requeueGroup(run, group, lid);
     return 'parked';
   }
+  await settleBulkAnswer(run, result, sidToOp, rows);
+  // Whatever did not succeed goes on individually; the other members' lids continue.
+  run.individual.add(group);
+  requeueGroup(run, group, lid);
+  return 'sent';
+}
+
+/** Per-item answers of a bulk request, through the single-op rules. */
+async function settleBulkAnswer(run: PushRun, result: BulkResult, sidToOp: Map<string, OutboxOp>, rows: Map<string, LocalActivity>): Promise<void> {
   const done = new Map<string, Success>();
   const doneOps: OutboxOp[] = [];
   for (const sid of result.succeeded) {
@@ -119,10 +159,6 @@ export async function tryBulk(run: PushRun, head: OutboxOp, lid: string): Promis
     run.report.succeeded += doneOps.length;
     run.onProgress();
   }
-  // Whatever did not succeed goes on individually; the other members' lids continue.
-  run.individual.add(group);
-  requeueGroup(run, group, lid);
-  return 'sent';
 }
 
 export function requeueGroup(run: PushRun, group: string, self: string): void {
