@@ -28,20 +28,11 @@ import { GUIDE_IDS } from '../crm-server/index.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, fsUrl, openApp, screenshot, startE2E, waitForDirectory, waitForFirstSync } from '../e2e/harness.ts';
 import type * as SeedModule from './search-seed.ts';
 import { goal } from './goals.ts';
+import { VIEWS } from './search-browser.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const progress = (msg: string) => process.stderr.write(`[launch-browser] ${new Date().toISOString().slice(11, 19)} ${msg}\n`);
 
-/** What each view shows once drawn (as test/bench/search-browser.ts waits for them). */
-const VIEWS = {
-  Calendar: '.fb-cal-wrap[aria-busy="false"] .fc-event',
-  Overdue: '[role="listbox"][aria-busy="false"] [role="option"]',
-  Activities: '.table-wrap[aria-busy="false"] tbody tr',
-  Review: 'table.load-table tbody tr',
-  Billable: 'table.billable-table tbody tr',
-  Sync: 'section[aria-labelledby="conflicts-title"]',
-  Settings: 'section[aria-labelledby="set-crm"]',
-} as const;
 
 interface LaunchProbe { eventsAt: number | null; clickAt: number | null; titleAtClick: string | null; answeredAt: number | null }
 

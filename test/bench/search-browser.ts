@@ -44,7 +44,8 @@ export const SEARCHES = [
   'follow timeline',
   'koehler dresden',
 ];
-const VIEWS = {
+/** What each view shows once drawn (launch-browser.ts waits for the same). */
+export const VIEWS = {
   Calendar: '.fb-cal-wrap[aria-busy="false"] .fc-event',
   Overdue: '[role="listbox"][aria-busy="false"] [role="option"]',
   Activities: '.table-wrap[aria-busy="false"] tbody tr',

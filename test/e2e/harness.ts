@@ -119,7 +119,13 @@ export async function openApp(env: E2EEnv, opts: PageOptions = {}): Promise<AppP
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   return {
     page, context, dbName, errors,
-    goOffline: () => context.setOffline(true),
+    goOffline: async () => {
+      // The dev server serves each view and dialog as its own module graph: they must all have
+      // arrived (lazy-views.tsx preloads them on idle) before the network goes, as the rep's
+      // installed app has them on disk.
+      await page.waitForFunction(() => document.documentElement.dataset.parts === 'loaded', undefined, { timeout: 60_000 });
+      await context.setOffline(true);
+    },
     goOnline: () => context.setOffline(false),
   };
 }

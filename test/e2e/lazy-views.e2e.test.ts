@@ -5,13 +5,11 @@
  * off and no service worker); a view whose chunk is slow shows an accessible loading state in its
  * place; Alt+n still switches views.
  */
-import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import { serveWebBuild, type WebPreview } from './web-preview.ts';
 import { startCrmServer, type CrmServer } from '../crm-server/index.ts';
-import { buildWeb } from '../bench/bundle.ts';
-import { CHROMIUM_ARGS, screenshot } from './harness.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, screenshot } from './harness.ts';
 
 const VIEWS = ['Calendar', 'Overdue', 'Activities', 'Review', 'Billable', 'Sync', 'Settings'] as const;
 /** Each view's own heading (the nav says "Review", the page "Weekly review"). */
@@ -19,27 +17,22 @@ const HEADING: Record<(typeof VIEWS)[number], string> = {
   Calendar: 'Calendar', Overdue: 'Overdue', Activities: 'Activities', Review: 'Weekly review', Billable: 'Billable', Sync: 'Sync', Settings: 'Settings',
 };
 
-let outDir = '';
-let server: PreviewServer;
+let web: WebPreview | undefined;
 let crm: CrmServer;
 let browser: Browser;
 let webUrl = '';
 
 beforeAll(async () => {
-  outDir = await buildWeb();
-  server = await preview({ configFile: 'vite.web.config.ts', logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  webUrl = `http://127.0.0.1:${address.port}/`;
+  web = await serveWebBuild();
+  webUrl = web.url;
   crm = await startCrmServer({ port: 0, demo: true });
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
   await crm?.close();
-  await new Promise<void>((r) => { if (server) server.httpServer.close(() => r()); else r(); });
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  await web?.close();
 });
 
 /** A signed-in page with no service worker (so nothing but the page's own memory can serve a chunk). */

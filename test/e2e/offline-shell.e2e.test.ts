@@ -3,31 +3,20 @@
  * online, a reload with no network still opens the app (its service worker, vite-plugin-pwa /
  * Workbox, serves the shell) with the rep's data from IndexedDB.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
-import { build, preview, type PreviewServer } from 'vite';
+import { serveWebBuild, type WebPreview } from './web-preview.ts';
 import { startCrmServer, type CrmServer } from '../crm-server/index.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, screenshot, waitForFirstSync } from './harness.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CONFIG = resolve(ROOT, 'vite.web.config.ts');
-
-let outDir = '';
-let server: PreviewServer;
+let web: WebPreview | undefined;
 let crm: CrmServer;
 let browser: Browser;
 let webUrl = '';
 
 beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'fieldbook-web-'));
-  await build({ configFile: CONFIG, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  server = await preview({ configFile: CONFIG, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  webUrl = `http://127.0.0.1:${address.port}/`;
+  web = await serveWebBuild();
+  webUrl = web.url;
   crm = await startCrmServer({ port: 0, demo: true });
   browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }, 240_000);
@@ -35,8 +24,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await crm?.close();
-  await new Promise<void>((r) => { if (server) server.httpServer.close(() => r()); else r(); });
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
+  await web?.close();
 });
 
 describe('web mode offline', () => {

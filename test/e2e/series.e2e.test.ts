@@ -66,7 +66,7 @@ describe('recurring series: created offline, edited "this and following", synced
     const preview = form.getByRole('list', { name: 'Dates of the series' });
     await preview.getByRole('listitem').nth(5).waitFor();
     expect(await preview.getByRole('listitem').allTextContents()).toEqual(
-      days.map((d) => format(new TZDate(Date.parse(instantAt(d, 10)), ZONE), 'EEE d MMM yyyy, HH:mm')),
+      days.map((d) => format(new TZDate(Date.parse(instantAt(d, 10)), ZONE), 'EEE, d MMM yyyy, HH:mm')),
     );
     await form.getByText('Weekly on Tue and Thu, 6 times').waitFor();
     await screenshot(page, 'series-repeat-form-light');

@@ -82,7 +82,13 @@ export function preloadParts(first?: Pick<LazyPart<never>, 'preload'>): () => vo
     typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 2_000 }) : setTimeout(fn, 50);
   const next = (i: number) => {
     const part = PRELOAD_ORDER[i];
-    if (cancelled || !part) return;
+    if (cancelled) return;
+    if (!part) {
+      // Every part has been fetched (or has failed and waits for its first use): what a page that
+      // is about to lose the network (and has no service worker yet) can check for.
+      document.documentElement.dataset.parts = 'loaded';
+      return;
+    }
     idle(() => {
       if (cancelled) return;
       part.preload().catch(() => undefined).finally(() => next(i + 1));
