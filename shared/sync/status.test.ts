@@ -50,6 +50,29 @@ describe('syncCounts', () => {
     expect(await syncCounts(db)).toEqual({ pending: 2 + 1 + 1, failed: 1, conflicts: 1 });
   });
 
+  it('reads no index range that holds the waiting ops (a range count walks every entry: thousands during a push)', async () => {
+    const db = await seeded();
+    const ranges: unknown[] = [];
+    db.close();
+    db.use({
+      stack: 'dbcore', name: 'range-spy', create: (down) => ({
+        ...down,
+        table: (name) => {
+          const t = down.table(name);
+          const note = (q: { index: { name: string | null }; range: { lower: unknown; upper: unknown } }) => {
+            if (name.endsWith('outbox') && q.index.name === 'state') ranges.push(q.range.lower, q.range.upper);
+          };
+          return { ...t, count: (req) => { note(req.query); return t.count(req); }, openCursor: (req) => { note(req.query); return t.openCursor(req); } };
+        },
+      }),
+    });
+    await db.open();
+    expect(await syncCounts(db)).toEqual({ pending: 4, failed: 1, conflicts: 1 });
+    expect(ranges.length).toBeGreaterThan(0);
+    expect(ranges).not.toContain('queued');
+    expect(ranges).not.toContain('inflight');
+  });
+
   it('the engine\'s status shows the same pending count the status bar reads from the store', async () => {
     const db = await seeded();
     const engine = createSyncEngine({ db, transport: new FakeCrm(), currentUserId: () => 'me', intervalMs: 0 });
