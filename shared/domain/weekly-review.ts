@@ -101,6 +101,21 @@ export function needsPreparation<T extends ReviewItem>(items: readonly T[], rang
 }
 
 /**
+ * What an activity offered for `of` shares with it: the record, contact and assignee, and a subject
+ * of `prefix` + its subject (cut to the guide's 255 characters).
+ */
+function sameRecordAs(of: ReviewItem, prefix: string): Pick<CreateActivityInput, 'subject' | 'activityable_type' | 'activityable_id' | 'contact_id' | 'assigned_user_id'> {
+  const subject = `${prefix}${of.subject}`;
+  return {
+    subject: subject.length > 255 ? `${subject.slice(0, 254)}…` : subject,
+    activityable_type: of.activityable_type,
+    activityable_id: of.activityable_id,
+    contact_id: of.contact_id,
+    assigned_user_id: of.assigned_user_id,
+  };
+}
+
+/**
  * The prep task offered for `target`: a task on the same record, linked by prep_for, due
  * `leadMinutes` before (default one day); a due time on a weekend moves to the Friday before.
  */
@@ -112,14 +127,9 @@ export function prepTaskInput(target: ReviewItem, opts: { timeZone: string; lead
     if (dow === 6 || dow === 0) d = addDays(d, dow === 6 ? -1 : -2);
     due = toIsoInstant(d);
   }
-  const subject = `Prepare: ${target.subject}`;
   return {
     type: 'task',
-    subject: subject.length > 255 ? `${subject.slice(0, 254)}…` : subject,
-    activityable_type: target.activityable_type,
-    activityable_id: target.activityable_id,
-    contact_id: target.contact_id,
-    assigned_user_id: target.assigned_user_id,
+    ...sameRecordAs(target, 'Prepare: '),
     // A priority this version does not know cannot be sent; the new task takes the default.
     priority: isKnownPriority(target.priority) ? target.priority : undefined,
     due_at: due,
@@ -161,14 +171,9 @@ export function followUpInput(source: ReviewItem, opts: { timeZone: string; dueA
     const [y = 0, m = 1, d = 1] = source.follow_up_date.split('-').map(Number);
     due = toIsoInstant(new TZDate(y, m - 1, d, opts.hour ?? 9, 0, 0, opts.timeZone));
   }
-  const subject = `Follow-up: ${source.subject}`;
   return {
     type: 'follow_up',
-    subject: subject.length > 255 ? `${subject.slice(0, 254)}…` : subject,
-    activityable_type: source.activityable_type,
-    activityable_id: source.activityable_id,
-    contact_id: source.contact_id,
-    assigned_user_id: source.assigned_user_id,
+    ...sameRecordAs(source, 'Follow-up: '),
     due_at: due,
     custom_fields: { [FOLLOW_UP_OF_FIELD]: linkRef(source) },
   };
