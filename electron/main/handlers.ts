@@ -1,5 +1,7 @@
 /** What each invoke channel does. Validation happens before these run (ipc.ts). */
 import type { Shell } from 'electron';
+import type { CalDavCredentialStore } from './caldav-store.ts';
+import type { MainCalDavTransport } from './caldav-transport.ts';
 import type { Handlers } from './ipc.ts';
 import type { ReminderScheduler } from './reminders.ts';
 import { openExternalSafely } from './security.ts';
@@ -15,6 +17,8 @@ export interface HandlerDeps {
   exportLogs(): Promise<string | null>;
   shell: Pick<Shell, 'openExternal'>;
   log: { info(msg: string): void };
+  /** The calendar account (issue #14): its credential and transport. */
+  caldav: { store: CalDavCredentialStore; transport: MainCalDavTransport };
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -62,5 +66,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       deps.scheduler.reminderAction(key, action);
       return undefined;
     },
+    'caldav:setCredential': ({ serverUrl, username, password }) => {
+      const persisted = deps.caldav.store.set({ serverUrl, username, password });
+      deps.log.info(`calendar account set for ${new URL(serverUrl).origin} (password ${persisted ? 'stored encrypted' : 'kept in memory only'})`);
+      return { persisted };
+    },
+    'caldav:clearCredential': () => {
+      deps.caldav.store.clear();
+      deps.log.info('calendar account removed');
+      return undefined;
+    },
+    'caldav:credential': () => deps.caldav.store.info(),
+    'caldav:request': (req) => deps.caldav.transport.request(req),
   };
 }

@@ -10,6 +10,8 @@ import { APP_INDEX_URL, APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHand
 import { HIDDEN_ARG, isStartAtLogin, setStartAtLogin } from './autostart.ts';
 import type { NativeImage } from 'electron';
 import type { AutostartDeps } from './autostart.ts';
+import { CalDavCredentialStore } from './caldav-store.ts';
+import { MainCalDavTransport } from './caldav-transport.ts';
 import { createHandlers } from './handlers.ts';
 import { iconPng } from './icon.ts';
 import { EventSender, registerIpcHandlers } from './ipc.ts';
@@ -129,6 +131,15 @@ function start(): void {
       },
     });
 
+    const calendarAccount = new CalDavCredentialStore(join(userData, 'caldav.json'), safeStorage, process.platform, log);
+    calendarAccount.load();
+    const caldav = {
+      store: calendarAccount,
+      // Node's fetch, not net.fetch: a CalDAV client must see a 3xx (discovery through
+      // /.well-known/caldav), and net.fetch rejects a redirect it is told not to follow.
+      transport: new MainCalDavTransport({ fetch: (url, init) => fetch(url, init), credential: () => calendarAccount.get() }),
+    };
+
     const scheduler = new ReminderScheduler({
       clock: { now: () => Date.now() },
       notifier: new ElectronNotifier(icon, log),
@@ -192,6 +203,7 @@ function start(): void {
           exportLogs({ dialog, window: mainWindow, downloadsDir: app.getPath('downloads'), logFile: currentLogFile(), now: new Date() }),
         shell,
         log,
+        caldav,
       }),
       isAppUrl,
       log,

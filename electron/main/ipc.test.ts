@@ -38,6 +38,10 @@ function setup(devServerUrl?: string) {
     'logs:export': record('logs:export', null),
     'app:openExternal': record('app:openExternal', undefined),
     'reminders:action': record('reminders:action', undefined),
+    'caldav:setCredential': record('caldav:setCredential', { persisted: true }),
+    'caldav:clearCredential': record('caldav:clearCredential', undefined),
+    'caldav:credential': record('caldav:credential', null),
+    'caldav:request': record('caldav:request', { ok: true, response: { status: 207, headers: {}, body: '' } }),
   };
   const warnings: string[] = [];
   const isAppUrl = createAppUrlMatcher(devServerUrl ? { devServerUrl } : {});
@@ -65,6 +69,10 @@ const GOOD_PAYLOADS: Record<InvokeChannel, unknown> = {
   'logs:export': undefined,
   'app:openExternal': 'https://example.com/help',
   'reminders:action': { key: '01J|2026-03-02T09:00:00.000Z', action: '15m' },
+  'caldav:setCredential': { serverUrl: 'https://caldav.example.com/dav/', username: 'rep@example.com', password: 'abcd efgh ijkl' },
+  'caldav:clearCredential': undefined,
+  'caldav:credential': undefined,
+  'caldav:request': { method: 'PROPFIND', path: '/.well-known/caldav', headers: { Depth: '0' }, body: '<propfind/>' },
 };
 
 describe('IPC handlers', () => {
@@ -127,6 +135,15 @@ describe('IPC handlers', () => {
     ['app:openExternal', 'file:///etc/passwd'],
     ['app:openExternal', 'javascript:alert(1)'],
     ['app:openExternal', 'smb://share/x'],
+    ['caldav:request', { method: 'PROPFIND', path: 'https://evil.example/steal' }],
+    ['caldav:request', { method: 'PROPFIND', path: '//evil.example/steal' }],
+    ['caldav:request', { method: 'MOVE', path: '/cal/' }],
+    ['caldav:request', { method: 'GET', path: '/cal/', extra: 1 }],
+    ['caldav:setCredential', { serverUrl: 'http://caldav.example.com', username: 'rep', password: 'pw' }],
+    ['caldav:setCredential', { serverUrl: 'https://rep:pw@caldav.example.com', username: 'rep', password: 'pw' }],
+    ['caldav:setCredential', { serverUrl: 'https://caldav.example.com', username: 'a:b', password: 'pw' }],
+    ['caldav:setCredential', { serverUrl: 'https://caldav.example.com', username: 'rep', password: '' }],
+    ['caldav:clearCredential', { anything: 1 }],
   ])('rejects a bad %s payload with a clear message and never calls the handler', async (channel, payload) => {
     const { invoke, calls, fromApp } = setup();
     await expect(invoke(channel, fromApp, payload)).rejects.toThrow(new RegExp(`${channel}: invalid payload`));
@@ -169,6 +186,20 @@ describe('IPC handlers', () => {
       await invoke('auth:signIn', fromApp, { baseUrl: 'https://crm.example.com/crm', token });
     }
     expect(calls).toHaveLength(4);
+  });
+
+  it('a calendar password with a line break is refused in words that never repeat it', async () => {
+    const { invoke, calls, fromApp } = setup();
+    const err = await invoke('caldav:setCredential', fromApp, { serverUrl: 'https://caldav.example.com', username: 'rep', password: 'pw-SECRET-9\r\nX: 1' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toMatch(/line breaks/);
+    expect((err as Error).message).not.toContain('SECRET');
+    expect(calls).toEqual([]);
+    // Plain http only to a server on this computer (the test Radicale).
+    await invoke('caldav:setCredential', fromApp, { serverUrl: 'http://127.0.0.1:5232/', username: 'rep', password: 'pw' });
+    expect(calls).toHaveLength(1);
   });
 
   it('rejects extra arguments', async () => {

@@ -15,6 +15,10 @@ export const INVOKE_CHANNELS = [
   'logs:export',
   'app:openExternal',
   'reminders:action',
+  'caldav:setCredential',
+  'caldav:clearCredential',
+  'caldav:credential',
+  'caldav:request',
 ] as const;
 
 export const EVENT_CHANNELS = ['reminderClicked', 'remindersMissed', 'resumed', 'online', 'syncNow', 'reminderDue'] as const;

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import type { EventChannel, InvokeChannel } from './channels.ts';
-import type { HttpRequest, HttpResponse, PlatformEvents, ReminderItem, TransportFailure } from './platform.ts';
+import type { CalDavCredentialInfo, HttpRequest, HttpResponse, PlatformEvents, ReminderItem, TransportFailure } from './platform.ts';
+import type { DavRequest } from '../caldav/client.ts';
 import { isHeaderSafeToken } from '../api/fetch-transport.ts';
 
 export { EVENT_CHANNELS, INVOKE_CHANNELS, eventIpcName, isEventChannel, isInvokeChannel } from './channels.ts';
@@ -123,6 +124,73 @@ export const externalUrlSchema = z
     }
   }, 'Only http(s) links can be opened.');
 
+/** Longest calendar password accepted (app passwords are 16–64 characters). */
+export const MAX_CALDAV_PASSWORD_CHARS = 1024;
+
+/**
+ * The calendar server's address: http(s), no user name, password, query or fragment; https unless
+ * the server is on this computer (the password travels in every request). Null when fine.
+ */
+export function calDavServerProblem(address: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(address);
+  } catch {
+    return 'Enter the calendar server address, e.g. https://caldav.example.com.';
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'Use an http:// or https:// address for the calendar server.';
+  if (u.username || u.password) return 'Leave the user name and password out of the address: they have fields of their own.';
+  if (/[?#]/.test(address)) return 'The calendar server address cannot have a query (?…) or a fragment (#…).';
+  if (u.protocol === 'http:' && !LOOPBACK_HOSTS.has(u.hostname)) return 'Use an https:// address: plain http would send your calendar password unencrypted (it is allowed only for a server on this computer).';
+  return null;
+}
+
+/** HTTP Basic auth: the user name cannot hold a colon or control characters. Null when fine. */
+export function calDavUsernameProblem(username: string): string | null {
+  if (!username) return 'Enter the user name of the calendar account.';
+  if (username.length > 256) return 'The user name is longer than 256 characters.';
+  // eslint-disable-next-line no-control-regex
+  if (/[:\u0000-\u001f\u007f]/.test(username)) return 'The user name cannot contain a colon or line breaks.';
+  return null;
+}
+
+export function calDavPasswordProblem(password: string): string | null {
+  if (!password) return 'Enter the app password of the calendar account.';
+  if (password.length > MAX_CALDAV_PASSWORD_CHARS) return `The password is longer than ${MAX_CALDAV_PASSWORD_CHARS} characters: paste only the password.`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(password)) return 'The password cannot contain line breaks or control characters: paste it exactly as issued.';
+  return null;
+}
+
+function checked(problem: (v: string) => string | null, echo: boolean) {
+  return z.string().check((ctx) => {
+    const p = problem(ctx.value);
+    // The password is never repeated in a message.
+    if (p) ctx.issues.push({ code: 'custom', message: p, input: echo ? ctx.value : '' });
+  });
+}
+
+export const calDavCredentialSchema = z.strictObject({
+  serverUrl: checked(calDavServerProblem, true).pipe(z.string().max(2048)),
+  username: checked(calDavUsernameProblem, true),
+  password: checked(calDavPasswordProblem, false),
+});
+
+export const calDavCredentialInfoSchema = z.strictObject({
+  serverUrl: z.string(),
+  username: z.string(),
+  persisted: z.boolean(),
+}) satisfies z.ZodType<CalDavCredentialInfo>;
+
+export const davRequestSchema = z.strictObject({
+  method: z.enum(['GET', 'PUT', 'DELETE', 'PROPFIND', 'REPORT', 'MKCALENDAR']),
+  // A path on the calendar server only: an absolute URL would let the renderer send the password elsewhere.
+  path: z.string().min(1).max(8192).regex(/^\/(?!\/)/, 'Path must start with a single "/" (on the calendar server).'),
+  headers: z.record(z.string(), z.string()).optional(),
+  body: z.string().max(MAX_BODY_CHARS).optional(),
+  timeoutMs: z.number().int().positive().max(10 * 60_000).optional(),
+}) satisfies z.ZodType<DavRequest>;
+
 const none = z.undefined();
 
 export const invokeContract = {
@@ -142,6 +210,13 @@ export const invokeContract = {
     request: z.strictObject({ key: z.string().min(1).max(500), action: z.enum(['5m', '15m', '60m', 'tomorrow9', 'done', 'dismiss']) }),
     response: none,
   },
+  /** Keeps the calendar account's credential in main (encrypted); `persisted` false: memory only. */
+  'caldav:setCredential': { request: calDavCredentialSchema, response: z.strictObject({ persisted: z.boolean() }) },
+  'caldav:clearCredential': { request: none, response: none },
+  /** The account's address and user name, never the password; null when none is set. */
+  'caldav:credential': { request: none, response: calDavCredentialInfoSchema.nullable() },
+  /** One CalDAV request: main adds the stored origin and Basic auth. Failures are data, as for http:request. */
+  'caldav:request': { request: davRequestSchema, response: httpResultSchema },
 } as const satisfies Record<InvokeChannel, { request: z.ZodType; response: z.ZodType }>;
 
 export const eventContract = {

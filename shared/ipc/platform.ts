@@ -51,6 +51,7 @@ export interface ReminderItem {
 }
 
 import type { SnoozeChoice } from '../domain/reminders.ts';
+import type { DavTransport } from '../caldav/client.ts';
 export type { SnoozeChoice };
 /** What the rep did with a reminder shown inside the app: a snooze, or it is handled (no more snoozes). */
 export type ReminderAction = SnoozeChoice | 'done' | 'dismiss';
@@ -79,9 +80,33 @@ export interface PlatformEvents {
  */
 export type DurableStorage = 'granted' | 'refused' | 'unsupported';
 
+/** The calendar account's address and user name as the renderer may see them (never the password). */
+export interface CalDavCredentialInfo {
+  /** http(s) origin and optional path the rep entered, e.g. https://caldav.example.com/dav/ */
+  serverUrl: string;
+  username: string;
+  /** False when the OS offers no secure storage (or in web mode): the password lives only until the app quits. */
+  persisted: boolean;
+}
+
+/**
+ * The CalDAV account (issue #14). The password goes in once, with setCredential, and stays where
+ * the platform keeps secrets (desktop: main, encrypted with safeStorage); every request then goes
+ * through `transport`, which is bound to the server's origin and adds HTTP Basic auth itself.
+ */
+export interface CalDavPort {
+  setCredential(c: { serverUrl: string; username: string; password: string }): Promise<{ persisted: boolean }>;
+  clearCredential(): Promise<void>;
+  credential(): Promise<CalDavCredentialInfo | null>;
+  /** shared/caldav/client.ts's DavTransport; rejects with TransportError when there is no answer (or no account). */
+  transport: DavTransport;
+}
+
 export interface Platform {
   kind: 'web' | 'electron';
   transport: Transport;
+  /** The calendar account (CalDAV): credential and transport. */
+  caldav?: CalDavPort;
   /** The answer to the persistent-storage request made when the platform was created. */
   durableStorage(): Promise<DurableStorage>;
   /** Store the CRM address and token (desktop: in main, encrypted with safeStorage). */

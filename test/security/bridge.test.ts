@@ -59,6 +59,10 @@ const handlers: Handlers = {
   'logs:export': () => '/home/rep/Downloads/fieldbook-logs.log',
   'app:openExternal': () => undefined,
   'reminders:action': () => undefined,
+  'caldav:setCredential': () => ({ persisted: true }),
+  'caldav:clearCredential': () => undefined,
+  'caldav:credential': () => null,
+  'caldav:request': () => ({ ok: true, response: { status: 207, headers: {}, body: '' } }),
 };
 
 const events = new EventSender();

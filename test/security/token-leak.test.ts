@@ -14,6 +14,8 @@ import type { SchedulerState } from '../../electron/main/reminders.ts';
 import { APP_INDEX_URL } from '../../electron/main/app-protocol.ts';
 import { createAppUrlMatcher } from '../../electron/main/security.ts';
 import { TokenStore } from '../../electron/main/token-store.ts';
+import { CalDavCredentialStore } from '../../electron/main/caldav-store.ts';
+import { MainCalDavTransport } from '../../electron/main/caldav-transport.ts';
 import { MainTransport } from '../../electron/main/transport.ts';
 
 vi.mock('electron', () => ({}));
@@ -69,6 +71,10 @@ function wire(fetchImpl: (url: string, init: RequestInit) => Promise<Response>) 
       exportLogs: () => Promise.resolve(null),
       shell: { openExternal: () => Promise.resolve() },
       log: { info: () => {} },
+      caldav: (() => {
+        const store = new CalDavCredentialStore(join(dir, 'caldav.json'), { isEncryptionAvailable: () => false, encryptString: (s) => Buffer.from(s), decryptString: (b) => b.toString() }, 'darwin');
+        return { store, transport: new MainCalDavTransport({ fetch: fetchImpl, credential: () => store.get() }) };
+      })(),
     }),
     createAppUrlMatcher(),
     { warn: () => {} },

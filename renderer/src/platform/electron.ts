@@ -8,6 +8,8 @@ import { TransportError } from '#shared/ipc/platform';
 import type { DurableStorage } from '#shared/ipc/platform';
 import { requestDurableStorage } from './durable-storage.ts';
 import { crmAddressProblem, tokenProblem } from '#shared/ipc/contract';
+import type { CalDavPort } from '#shared/ipc/platform';
+import { credentialProblem } from './caldav-web.ts';
 
 declare global {
   interface Window {
@@ -45,9 +47,36 @@ export function createElectronPlatform(
     },
   };
 
+  // The calendar account: the password goes to main once and stays there (safeStorage).
+  const caldav: CalDavPort = {
+    async setCredential(c) {
+      const problem = credentialProblem(c);
+      if (problem) throw new Error(problem);
+      return b.invoke('caldav:setCredential', c);
+    },
+    async clearCredential() {
+      await b.invoke('caldav:clearCredential');
+    },
+    credential: () => b.invoke('caldav:credential'),
+    transport: {
+      async request(req) {
+        let result;
+        try {
+          result = await b.invoke('caldav:request', req);
+        } catch (e) {
+          // No account, or a request main refused: nothing was sent.
+          throw new TransportError('network', remoteMessage(e));
+        }
+        if (!result.ok) throw new TransportError(result.failure.kind, result.failure.message);
+        return result.response;
+      },
+    },
+  };
+
   return {
     kind: 'electron',
     transport,
+    caldav,
     durableStorage: () => durable,
     async signIn(baseUrl, token) {
       // Main validates too; checking here first gives the form the plain field message.

@@ -14,6 +14,7 @@ import { createFetchTransport } from '#shared/api/index';
 import { crmAddressProblem, tokenProblem } from '#shared/ipc/contract';
 import type { DurableStorage } from '#shared/ipc/platform';
 import { requestDurableStorage } from './durable-storage.ts';
+import { createWebCalDav } from './caldav-web.ts';
 
 type Listener<K extends keyof PlatformEvents> = (payload: PlatformEvents[K]) => void;
 type ListenerMap = { [K in keyof PlatformEvents]: Set<Listener<K>> };
@@ -210,6 +211,7 @@ export function createWebPlatform(opts: WebPlatformOptions = {}): WebPlatform {
   return {
     kind: 'web',
     transport,
+    caldav: createWebCalDav(),
     durableStorage: () => durable,
     signIn(url, tok) {
       // The same checks as main's IPC validation: a token that cannot travel in a header is never kept.
