@@ -4,7 +4,7 @@
  * that never repeats the password. Then the real client discovers a real Radicale through it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCalDavClient, CalDavError } from '#shared/caldav/client';
+import { createCalDavClient, type CalDavError } from '#shared/caldav/client';
 import { TransportError } from '#shared/ipc/platform';
 import { radicaleAvailable, skipMessage, startRadicale, type RadicaleServer } from '../../../test/caldav/radicale.testing.ts';
 import { basicAuthHeader, createWebCalDav } from './caldav-web.ts';
