@@ -65,7 +65,23 @@ async function waitUntilListening(port: number, child: ChildProcess, output: () 
   throw new Error(`radicale did not listen on 127.0.0.1:${port} within ${timeoutMs} ms:\n${output()}`);
 }
 
-export async function startRadicale(opts: { user?: string; password?: string } = {}): Promise<RadicaleServer> {
+/**
+ * Radicale's [headers] section for a browser page at `origin` (web mode, the e2e suites): the DAV
+ * methods, the headers the client sends (Authorization must be named: "*" does not cover it) and
+ * ETag/Location/DAV readable by the page. Radicale adds these to every answer, preflights too.
+ */
+export function corsHeaders(origin: string): string[] {
+  return [
+    '[headers]',
+    `Access-Control-Allow-Origin = ${origin}`,
+    'Access-Control-Allow-Methods = GET, PUT, DELETE, PROPFIND, REPORT, MKCALENDAR, OPTIONS',
+    'Access-Control-Allow-Headers = Authorization, Content-Type, Depth, If-Match, If-None-Match',
+    'Access-Control-Expose-Headers = ETag, Location, DAV',
+    'Access-Control-Max-Age = 600',
+  ];
+}
+
+export async function startRadicale(opts: { user?: string; password?: string; cors?: string } = {}): Promise<RadicaleServer> {
   const user = opts.user ?? 'rep';
   const password = opts.password ?? 'app-password-1';
   const dir = mkdtempSync(join(tmpdir(), 'fieldbook-radicale-'));
@@ -92,6 +108,7 @@ export async function startRadicale(opts: { user?: string; password?: string } =
       'type = none',
       '[logging]',
       'level = warning',
+      ...(opts.cors ? corsHeaders(opts.cors) : []),
       '',
     ].join('\n'),
   );

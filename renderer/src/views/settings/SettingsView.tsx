@@ -17,6 +17,7 @@ import { DurationSettings } from './DurationSettings.tsx';
 import { BillingSettings } from '../billable/BillingSettings.tsx';
 import { LocaleSettings } from './LocaleSettings.tsx';
 import { PlansSettings } from '../plans/PlansSettings.tsx';
+import { CalendarSettings } from './CalendarSettings.tsx';
 
 const LEAD_CHOICES = [null, 0, 5, 10, 15, 30, 60, 120, 240, 1440, 2880] as const;
 
@@ -27,6 +28,7 @@ export function SettingsView() {
         <h1 id="settings-title">Settings</h1>
       </header>
       <Connection />
+      <CalendarSettings />
       <Reminders />
       <DurationSettings />
       <Hours />
