@@ -88,6 +88,18 @@ describe.skipIf(!available)('Settings → Calendar against Radicale', () => {
       }
     }
     expect(await axeSerious(page)).toEqual([]);
+
+    // Sync shows the calendar connection beside the CRM's.
+    await page.setViewportSize({ width: 1366, height: 860 });
+    await navigate(page, 'Sync');
+    const syncCard = page.getByRole('region', { name: 'Calendar' });
+    await syncCard.getByText('Fieldbook', { exact: true }).waitFor();
+    await syncCard.getByText(`${radicale.user} at ${new URL(radicale.url).host}`).waitFor();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.evaluate((s) => { document.documentElement.dataset.theme = s; }, scheme);
+      await screenshot(page, `caldav-sync-card-1366-${scheme}`);
+    }
+    expect(await axeSerious(page)).toEqual([]);
     expect(app.errors).toEqual([]);
     await app.context.close();
   });

@@ -14,6 +14,7 @@ import { useAttempt } from './attempt.ts';
 import { EditRetryDialog } from './EditRetryDialog.tsx';
 import { EntityIssues } from './EntityIssues.tsx';
 import { useEntityIssues } from '../../data/entity-edits.ts';
+import { CalendarCard } from './CalendarCard.tsx';
 
 const KIND_LABELS: Record<OutboxOp['kind'], string> = {
   create: 'Create', update: 'Edit', complete: 'Complete', cancel: 'Cancel', reschedule: 'Reschedule', delete: 'Delete',
@@ -102,6 +103,8 @@ export function SyncView() {
           {' '}Sync before you go offline for long, and keep some disk space free{platform.kind === 'web' ? '; installing Fieldbook as an app or bookmarking it lets the browser keep its data' : ''}.
         </p>
       )}
+
+      <CalendarCard />
 
       <section className="card flush" aria-labelledby="failed-title">
         <h2 id="failed-title" className="card-title">Refused changes</h2>
