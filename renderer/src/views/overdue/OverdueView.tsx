@@ -17,7 +17,7 @@ import { shortcutBlocked } from '../../components/shortcuts.ts';
 import { useNow } from '../../lib/hooks.ts';
 import {
   LATENESS_LABELS, QUEUE_SORT_LABELS, TRIAGE_KEYS, classify, filterItems, groupAndSort, triageCommand, whyNotAllowed,
-  type QueueItem, type QueueRow, type QueueSort, type TriageAction,
+  queueInHand, type QueueItem, type QueueRow, type QueueSort, type TriageAction,
 } from './overdue-model.ts';
 import { BulkCompleteDialog, CancelDialog, RescheduleDialog, type Target } from './TriageDialogs.tsx';
 import './overdue.css';
@@ -26,10 +26,24 @@ type Item = QueueItem<LocalActivity>;
 type OpenDialog = { kind: 'reschedule' | 'cancel' | 'complete'; targets: Target[] } | null;
 
 
-/** Open activities due before now, live from the [open+due_ms] index; plus directory names and values. */
+/**
+ * Rows the queue draws before the whole queue is read: more than a screenful (the listbox shows
+ * about a dozen). The oldest ones, in the order "Most overdue first" shows them.
+ */
+export const FIRST_SCREEN_ROWS = 60;
+
+/**
+ * Open activities due before now, live from the [open+due_ms] index; plus directory names and values.
+ * Two reads start together: the oldest FIRST_SCREEN_ROWS (one bounded index read, on screen at
+ * once) and the whole queue (thousands of rows at 100 000 activities: hundreds of ms on disk),
+ * which replaces them when it comes. `partial` says only the first screen is in hand.
+ */
 function useOverdue(now: number, userId: string | null) {
   const { db } = useApp();
-  const rows = useLiveQuery(() => overdueQueue(db, now, userId ? { assigned_user_id: userId } : {}), [db, now, userId]);
+  const mine = userId ? { assigned_user_id: userId } : {};
+  const first = useLiveQuery(() => overdueQueue(db, now, { ...mine, limit: FIRST_SCREEN_ROWS }), [db, now, userId]);
+  const all = useLiveQuery(() => overdueQueue(db, now, mine), [db, now, userId]);
+  const { rows, partial } = queueInHand(first, all, FIRST_SCREEN_ROWS);
   // Only the records the queue's rows name, by key (not the whole directory on every change).
   const directory = useLiveQuery(async () => {
     const entities = await entitiesByRef(db, (rows ?? []).map((a) => [a.activityable_type, a.activityable_id] as const));
@@ -41,7 +55,7 @@ function useOverdue(now: number, userId: string | null) {
     }
     return { values, names };
   }, [db, rows]);
-  return { rows, directory };
+  return { rows, partial, directory };
 }
 
 export function OverdueView() {
@@ -50,11 +64,15 @@ export function OverdueView() {
   const now = useNow();
   // The rep's own queue by default (the guide: GET /activities/overdue?assigned_user_id=me).
   const [onlyMine, setOnlyMine] = useState(true);
-  const { rows, directory } = useOverdue(now, onlyMine ? (currentUser?.id ?? null) : null);
+  const { rows: inHand, partial, directory } = useOverdue(now, onlyMine ? (currentUser?.id ?? null) : null);
+  const [sort, setSort] = useState<QueueSort>('due');
+  const [filter, setFilter] = useState('');
+  // The first screen is the oldest rows, i.e. the top of "Most overdue first" unfiltered; any other
+  // order or a filter needs the whole queue.
+  const rows = partial && (sort !== 'due' || filter.trim() !== '') ? undefined : inHand;
   const openActivity = useUiStore((s) => s.openActivity);
   const openOutcome = useUiStore((s) => s.openOutcome);
   const toast = useUiStore((s) => s.toast);
-  const [sort, setSort] = useState<QueueSort>('due');
   const [cursor, setCursor] = useState(0);
   const [anchor, setAnchor] = useState<number | null>(null);
   const [selected, setSelected] = useState<ReadonlySet<string>>(() => new Set());
@@ -65,7 +83,6 @@ export function OverdueView() {
     () => classify(rows ?? [], { nowMs: now, zone, values: directory?.values ?? new Map() }),
     [rows, now, zone, directory],
   );
-  const [filter, setFilter] = useState('');
   const nameOf = useCallback(
     (a: LocalActivity) => a.activityable?.name ?? directory?.names.get(`${a.activityable_type}:${a.activityable_id}`) ?? null,
     [directory],
@@ -170,9 +187,10 @@ export function OverdueView() {
     switch (cmd.kind) {
       case 'move': moveTo(cursor + cmd.delta, cmd.extend); break;
       case 'home': moveTo(0, false); break;
-      case 'end': moveTo(items.length - 1, false); break;
+      // The last row and every row are known once the whole queue is read (a moment after the first screen).
+      case 'end': if (!partial) moveTo(items.length - 1, false); break;
       case 'toggle': if (active) toggle(active.a.lid); break;
-      case 'all': setSelected((s) => (items.every((i) => s.has(i.a.lid)) ? new Set() : new Set([...s, ...items.map((i) => i.a.lid)]))); break;
+      case 'all': if (!partial) setSelected((s) => (items.every((i) => s.has(i.a.lid)) ? new Set() : new Set([...s, ...items.map((i) => i.a.lid)]))); break;
       case 'open': if (active) openActivity(active.a.lid); break;
       default: act(cmd.kind);
     }
@@ -211,7 +229,7 @@ export function OverdueView() {
         <div>
           <h1 id="overdue-title">Overdue</h1>
           <p className="muted small" aria-live="polite">
-            {rows === undefined ? 'Loading…' : classified.length === 0 ? 'Nothing overdue. Well done.'
+            {rows === undefined ? 'Loading…' : partial ? 'Counting overdue activities…' : classified.length === 0 ? 'Nothing overdue. Well done.'
               : `${classified.length.toLocaleString(displayLocale())} overdue ${classified.length === 1 ? 'activity' : 'activities'}${filter.trim() ? `, ${items.length.toLocaleString(displayLocale())} shown` : ''}`}
           </p>
         </div>
@@ -286,7 +304,7 @@ export function OverdueView() {
               if (row.kind === 'header') {
                 return (
                   <div key={`h-${row.group}`} className="fb-group" style={style} role="none" aria-hidden="true">
-                    {LATENESS_LABELS[row.group]} <span className="fb-group-count">{row.count.toLocaleString(displayLocale())}</span>
+                    {LATENESS_LABELS[row.group]} {!partial && <span className="fb-group-count">{row.count.toLocaleString(displayLocale())}</span>}
                   </div>
                 );
               }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  buildQueue, daysLate, filterItems, latenessGroup, presetDueTimes, spreadOverWeek, triageCommand, whyNotAllowed, type QueueActivity,
+  buildQueue, daysLate, filterItems, latenessGroup, presetDueTimes, queueInHand, spreadOverWeek, triageCommand, whyNotAllowed, type QueueActivity,
 } from './overdue-model.ts';
 
 const zone = 'America/New_York';
@@ -183,5 +183,17 @@ describe('spreadOverWeek', () => {
 describe('whyNotAllowed', () => {
   it('names the way forward for a deferred activity', () => {
     expect(whyNotAllowed('complete', 'deferred')).toMatch(/Reschedule it \(r\) first/);
+  });
+});
+
+describe('queueInHand (the first screen before the whole queue)', () => {
+  it('shows the first screen while the whole queue is read, then the whole queue; a short first read is the whole queue', () => {
+    const screen = Array.from({ length: 3 }, (_, i) => `r${i}`);
+    expect(queueInHand(undefined, undefined, 3)).toEqual({ rows: undefined, partial: false });
+    expect(queueInHand(screen, undefined, 3)).toEqual({ rows: screen, partial: true });
+    expect(queueInHand(screen.slice(0, 2), undefined, 3)).toEqual({ rows: screen.slice(0, 2), partial: false });
+    const all = [...screen, 'r3', 'r4'];
+    expect(queueInHand(screen, all, 3)).toEqual({ rows: all, partial: false });
+    expect(queueInHand(undefined, all, 3)).toEqual({ rows: all, partial: false });
   });
 });

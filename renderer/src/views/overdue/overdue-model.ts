@@ -112,6 +112,17 @@ function compare(sort: QueueSort): (x: QueueItem, y: QueueItem) => number {
   return byDue;
 }
 
+/**
+ * The queue's rows in hand: the whole queue once read; until then its first screen (the oldest
+ * `limit`, read with that limit), which is the whole queue when fewer came. `partial`: more rows
+ * are still being read (counts and the last row are not known yet).
+ */
+export function queueInHand<A>(first: readonly A[] | undefined, all: readonly A[] | undefined, limit: number): { rows: readonly A[] | undefined; partial: boolean } {
+  if (all) return { rows: all, partial: false };
+  if (first) return { rows: first, partial: first.length >= limit };
+  return { rows: undefined, partial: false };
+}
+
 /** Items whose subject or related record name contains every word of `text` (case-insensitive). */
 export function filterItems<A extends QueueActivity>(items: readonly QueueItem<A>[], text: string, nameOf: (a: A) => string | null): QueueItem<A>[] {
   const words = text.toLowerCase().split(/\s+/).filter(Boolean);
