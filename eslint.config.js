@@ -3,9 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Packages shared/ may import: what it really needs (it runs in main, renderer, workers and Node alike). */
-const SHARED_PACKAGES = ['dexie', 'zod', 'ulid', 'date-fns', '@date-fns/tz', 'saxes'];
+const SHARED_PACKAGES = ['dexie', 'zod', 'ulid', 'date-fns', '@date-fns/tz', 'saxes', 'ical.js'];
 /** Tests beside shared/ modules, and test support (*.testing.ts), also have these. */
-const SHARED_TEST_PACKAGES = [...SHARED_PACKAGES, 'vitest', 'fake-indexeddb', 'ical.js'];
+const SHARED_TEST_PACKAGES = [...SHARED_PACKAGES, 'vitest', 'fake-indexeddb'];
 /** Globals shared/ may use beyond the ECMAScript ones: timers, the console, fetch and its types. Everything else is undefined there. */
 const SHARED_GLOBALS = Object.fromEntries([
   'setTimeout', 'clearTimeout', 'queueMicrotask', 'structuredClone', 'console',
