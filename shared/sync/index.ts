@@ -19,6 +19,7 @@ export type {
 
 // The engine: push, pull, status, the rep's decisions on failed ops and conflicts.
 export { createSyncEngine } from './engine.ts';
+export { newLocalId } from './ids.ts';
 export type {
   ConflictChoice, SyncEngine, SyncEngineInternals, SyncEngineOptions, SyncEnginePort, SyncReport,
 } from './engine-types.ts';

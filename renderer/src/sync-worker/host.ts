@@ -5,7 +5,7 @@
  */
 import type { HttpRequest, HttpResponse, Transport } from '#shared/ipc/platform';
 import { TransportError } from '#shared/ipc/platform';
-import { type FieldbookDB, createSyncEngine, type SyncEngine, type SyncEngineOptions } from '#shared/sync/index';
+import { type FieldbookDB, createSyncEngine, newLocalId, type SyncEngine, type SyncEngineOptions } from '#shared/sync/index';
 import { invokeEngine } from './invoke.ts';
 import {
   parseArgs, parseMessage, RemoteError, toWireError, toWorkerSchema,
@@ -60,7 +60,8 @@ export function startSyncHost(endpoint: Endpoint, opts: SyncHostOptions): SyncHo
     booting = true;
     user = m.user;
     db = await opts.openDb(m.dbName);
-    engine = make({ db, transport, currentUserId: () => user, ...m.options });
+    // newLocalId: ULIDs from pooled crypto bytes (shared/sync/ids.ts), not 16 crypto calls per id.
+    engine = make({ db, transport, currentUserId: () => user, newId: newLocalId, ...m.options });
     unsubscribe = engine.subscribe((status) => post({ t: 'status', status }));
     post({ t: 'status', status: engine.getStatus() });
     post({ t: 'ready' });
