@@ -63,6 +63,44 @@ describe('pull writer', () => {
     // The open write, then the queued rows in batches of at most 1 000.
     while (!added) await g.openNext();
     await big;
+    const flushing = w.flush();
+    while (g.pending() > 0 || g.batches.length < 5) await g.openNext();
+    await flushing;
     expect(g.batches.map((b) => b.length)).toEqual([10, 1000, 1000, 1000, 500]);
+  });
+});
+
+describe('pull writer overlap', () => {
+  it('lets a held handler go once the queue is under the limit again, while the writer still writes', async () => {
+    const g = gatedWrites();
+    const w = createWriter(g.write);
+    await w.add(Array.from({ length: 10 }, (_, i) => i));
+    let added = false;
+    const big = w.add(Array.from({ length: 3_500 }, (_, i) => i)).then(() => { added = true; });
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+    expect(added).toBe(false);
+    // The first write ends; the next takes 1 000 of the 3 500: 2 500 wait, under the limit.
+    await g.openNext();
+    await big;
+    expect(added).toBe(true);
+    expect(g.batches.map((b) => b.length)).toEqual([10, 1000]);
+    expect(g.pending()).toBe(1);
+    // The handler can queue its next page now, while that write is still open.
+    await w.add([1, 2, 3]);
+    const flushing = w.flush();
+    while (g.pending() > 0 || g.batches.length < 5) await g.openNext();
+    await flushing;
+    expect(g.batches.map((b) => b.length)).toEqual([10, 1000, 1000, 1000, 503]);
+  });
+
+  it('a handler held when a write fails hears the failure', async () => {
+    const gates: ((e?: Error) => void)[] = [];
+    const w = createWriter((_rows: number[]) => new Promise<void>((resolve, reject) => { gates.push((e) => (e ? reject(e) : resolve())); }));
+    await w.add([1]);
+    const held = w.add(Array.from({ length: 3_500 }, (_, i) => i));
+    for (let i = 0; i < 5 && gates.length === 0; i++) await Promise.resolve();
+    gates.shift()?.(new Error('quota'));
+    await expect(held).rejects.toThrow('quota');
+    await expect(w.flush()).rejects.toThrow('quota');
   });
 });
