@@ -15,8 +15,10 @@
  * after one unmeasured warm-up load (Vite compiles modules on first request). A measurement, not a
  * timed test: nothing here passes or fails.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { setTimeout as pause } from 'node:timers/promises';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { GUIDE_IDS } from '../crm-server/index.ts';
 import { navigate, startE2E, waitForFirstSync, type E2EEnv } from '../e2e/harness.ts';
 import { REACT_BUILD_NOTE, REACT_PRODUCTION } from './search-browser.ts';
@@ -96,7 +98,101 @@ async function openProbed(env: E2EEnv, mode: 'worker' | 'in-thread') {
   return { context, page, dbName, errors };
 }
 
-type View = 'Calendar' | 'Activities';
+/** The views a first sync is watched from (Settings: one with no activity reads, for comparison). */
+type View = 'Calendar' | 'Activities' | 'Settings';
+
+/**
+ * CPU ms so far of this process (the bench, the stand-in CRM and Vite run in it) and of each kind
+ * of Chromium process it started (browser, renderer, gpu, utility: from /proc, Linux only; {} elsewhere).
+ * A count beside the wall clock on a loaded machine: where the first sync's work is done.
+ */
+function cpuByProcess(): Record<string, number> {
+  const out: Record<string, number> = { node: Math.round((process.cpuUsage().user + process.cpuUsage().system) / 1000) };
+  let entries: string[];
+  try { entries = readdirSync('/proc'); } catch { return out; }
+  const parent = new Map<number, number>();
+  const info = new Map<number, { ms: number; kind: string }>();
+  for (const d of entries) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(d), Number(f[1]));
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (!cmd.includes('chrom')) continue;
+      const kind = /--type=([a-z-]+)/.exec(cmd)?.[1] ?? 'browser';
+      info.set(Number(d), { ms: (Number(f[11]) + Number(f[12])) * 10, kind: kind === 'utility' && cmd.includes('NetworkService') ? 'network' : kind });
+    } catch { /* the process ended */ }
+  }
+  for (const [pid, { ms, kind }] of info) {
+    let x: number | undefined = pid;
+    while (x && x !== process.pid) x = parent.get(x);
+    if (x === process.pid) out[kind] = (out[kind] ?? 0) + ms;
+  }
+  return out;
+}
+
+const cpuSince = (before: Record<string, number>) =>
+  Object.fromEntries(Object.entries(cpuByProcess()).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+
+/**
+ * BENCH_UI_PROFILE=prefix: CPU profiles of the page's main thread and of the sync worker during
+ * each measured first sync, written to `${prefix}-${view}-${mode}-{page,worker}.cpuprofile`. The
+ * worker is reached through the page's CDP session (Target.setAutoAttach, unflattened, so its
+ * Profiler commands go through Target.sendMessageToTarget).
+ */
+async function startProfiles(context: BrowserContext, page: Page): Promise<(prefix: string) => Promise<void>> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+  await cdp.send('Profiler.start');
+  const worker = await attachWorker(cdp);
+  await worker?.send('Profiler.enable');
+  await worker?.send('Profiler.setSamplingInterval', { interval: 500 });
+  await worker?.send('Profiler.start');
+  return async (prefix) => {
+    const { profile } = await cdp.send('Profiler.stop');
+    await writeFile(`${prefix}-page.cpuprofile`, JSON.stringify(profile));
+    if (worker) {
+      const w = await worker.send('Profiler.stop') as { profile: unknown };
+      await writeFile(`${prefix}-worker.cpuprofile`, JSON.stringify(w.profile));
+    }
+    await cdp.detach();
+  };
+}
+
+interface ChildSession { send(method: string, params?: Record<string, unknown>): Promise<unknown> }
+
+/** The page's first worker as a child CDP session (null when none attaches within 5 s). */
+async function attachWorker(cdp: CDPSession): Promise<ChildSession | null> {
+  let id = 0;
+  const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  cdp.on('Target.receivedMessageFromTarget', (ev: { message: string }) => {
+    const m = JSON.parse(ev.message) as { id?: number; result?: unknown; error?: { message: string } };
+    const w = m.id !== undefined ? waiting.get(m.id) : undefined;
+    if (!w || m.id === undefined) return;
+    waiting.delete(m.id);
+    if (m.error) w.reject(new Error(m.error.message)); else w.resolve(m.result);
+  });
+  const attached = new Promise<string | null>((resolve) => {
+    const timer = setTimeout(() => resolve(null), 5000);
+    cdp.on('Target.attachedToTarget', (ev: { sessionId: string; targetInfo: { type: string } }) => {
+      if (ev.targetInfo.type === 'worker') { clearTimeout(timer); resolve(ev.sessionId); }
+    });
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
+  const sessionId = await attached;
+  if (!sessionId) return null;
+  return {
+    send(method, params = {}) {
+      const msgId = ++id;
+      return new Promise((resolve, reject) => {
+        waiting.set(msgId, { resolve, reject });
+        void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: msgId, method, params }) });
+      });
+    },
+  };
+}
 
 async function measure(env: E2EEnv, mode: 'worker' | 'in-thread', view: View) {
   const app = await openProbed(env, mode);
@@ -110,6 +206,9 @@ async function measure(env: E2EEnv, mode: 'worker' | 'in-thread', view: View) {
   let crmRequests = 0;
   const onRequest = (r: { url(): string }) => { if (r.url().startsWith(env.crm.url)) crmRequests++; };
   app.context.on('request', onRequest);
+  const cpu0 = cpuByProcess();
+  const profilePrefix = process.env.BENCH_UI_PROFILE;
+  const saveProfiles = profilePrefix ? await startProfiles(app.context, page) : null;
   await page.evaluate(() => { (window as unknown as { __uiProbe: Probe }).__uiProbe.recording = true; });
   const engine = await page.evaluate(() => document.documentElement.dataset.syncEngine);
 
@@ -134,6 +233,8 @@ async function measure(env: E2EEnv, mode: 'worker' | 'in-thread', view: View) {
     return { longTasks: p.longTasks, frameGaps: p.frameGaps, clicks: p.clicks };
   });
   const pullMs = Date.now() - t0;
+  const cpuMs = cpuSince(cpu0);
+  if (saveProfiles) await saveProfiles(`${profilePrefix}-${view}-${mode}`);
   app.context.off('request', onRequest);
   done = true;
   await clicking;
@@ -141,7 +242,7 @@ async function measure(env: E2EEnv, mode: 'worker' | 'in-thread', view: View) {
   await app.context.close();
   const total = probe.longTasks.reduce((a, b) => a + b, 0);
   return {
-    engine, pullMs, stored, crmRequests,
+    engine, pullMs, stored, crmRequests, cpuMs,
     longTasks: { count: probe.longTasks.length, totalMs: round(total), maxMs: round(Math.max(0, ...probe.longTasks)), shareOfPull: round(total / pullMs, 3) },
     frameGapMs: { samples: probe.frameGaps.length, p50: pct(probe.frameGaps, 50), p95: pct(probe.frameGaps, 95), max: pct(probe.frameGaps, 100) },
     clickToFrameMs: { samples: probe.clicks.length, p50: pct(probe.clicks, 50), p95: pct(probe.clicks, 95), max: pct(probe.clicks, 100) },
@@ -187,20 +288,23 @@ function median(runs: Run[]): Run {
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
 const brief = (r: Run) => ({ pullMs: r.pullMs, longTaskTotalMs: r.longTasks.totalMs, longTaskMaxMs: r.longTasks.maxMs, frameGapP95: r.frameGapMs.p95, clickP95: r.clickToFrameMs.p95 });
 
+/** BENCH_UI_WORKER_ONLY=1: only the worker runs (the goals' figures), no in-thread comparison. */
+const WORKER_ONLY = process.env.BENCH_UI_WORKER_ONLY === '1';
+
 async function compare(env: E2EEnv, view: View, pairs: number) {
   const worker: Run[] = [];
   const inThread: Run[] = [];
   for (let i = 0; i < pairs; i++) {
     worker.push(await measure(env, 'worker', view));
-    inThread.push(await measure(env, 'in-thread', view));
+    if (!WORKER_ONLY) inThread.push(await measure(env, 'in-thread', view));
   }
   const w = median(worker);
-  const t = median(inThread);
+  const t = inThread.length ? median(inThread) : null;
   return {
     worker: w,
     inThread: t,
     ...(pairs > 1 ? { allRuns: { worker: worker.map(brief), inThread: inThread.map(brief) } } : {}),
-    inThreadOverWorker: {
+    inThreadOverWorker: t && {
       longTaskTotal: ratio(t.longTasks.totalMs, w.longTasks.totalMs),
       longTaskMax: ratio(t.longTasks.maxMs, w.longTasks.maxMs),
       frameGapP95: ratio(t.frameGapMs.p95 ?? 0, w.frameGapMs.p95 ?? 0),
