@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { activitiesLinkedTo, backfillActivityKeys, firstOnRecordSince, keysReady } from './activity-keys.ts';
+import { activitiesLinkedTo, backfillActivityKeys, firstOnRecordSince, KEYS_SCHEMA, KEYS_TABLE, keysReady } from './activity-keys.ts';
 import { FieldbookDB } from './db.ts';
 import { toLocalRow } from './rows.ts';
 import { serverActivity, shippedSchemaDb } from './store.testing.ts';
@@ -55,7 +55,7 @@ async function expectEntityTablesWork(db: FieldbookDB): Promise<void> {
 
 /** What every version must still hold after the upgrade, and the v3 indexes over it. */
 async function expectCurrentSchemaWorks(db: FieldbookDB): Promise<void> {
-  expect(db.verno).toBe(9);
+  expect(db.verno).toBe(10);
   expect(await db.activities.get('L1')).toEqual(dated);
   // v5: one assignee's open rows by due time (L2 is undated, so in no due index).
   expect(await db.activities.where('[assigned_user_id+open+due_ms]').between(['u-9', 1, -Infinity], ['u-9', 1, Infinity]).primaryKeys()).toEqual(['L1']);
@@ -270,7 +270,7 @@ describe('schema upgrades', () => {
       const db = new FieldbookDB(name, { backfill: 'manual' });
       await db.open();
       try {
-        expect(db.verno).toBe(9);
+        expect(db.verno).toBe(10);
         const indexes = db.activities.schema.indexes.map((i) => i.name);
         expect(indexes).not.toContain('links');
         expect(indexes).not.toContain('[activityable_type+activityable_id+created_at]');
@@ -372,14 +372,59 @@ describe('schema upgrades', () => {
     }
   });
 
+  it('v9 → v10: every row and op survives; the calendar outbox, links and busy tables are new, empty and work', async () => {
+    const name = dbName('v9');
+    const old = shippedSchemaDb(name, 7);
+    old.version(8).stores({});
+    old.version(9).stores({
+      activities:
+        'lid, server_id, status, type, priority, sync, due_ms, completed_ms, created_at, updated_at, assigned_user_id, deleted, ' +
+        '[open+due_ms], [assigned_user_id+due_ms], [assigned_user_id+open+due_ms], [activityable_type+activityable_id], ' +
+        '[activityable_type+activityable_id+due_ms], *words',
+      [KEYS_TABLE]: KEYS_SCHEMA,
+    });
+    await old.open();
+    await old.table('activities').bulkPut([dated, undated]);
+    await old.table('outbox').add(makeOp());
+    old.close();
+
+    const db = new FieldbookDB(name, { backfill: 'manual' });
+    await db.open();
+    try {
+      expect(db.verno).toBe(10);
+      expect(await db.activities.get('L1')).toEqual(dated);
+      expect(await db.outbox.count()).toBe(1);
+      expect(await db.calendar_outbox.count()).toBe(0);
+      const delivery = { attempts: 0, next_attempt_at: 0, last_error: null, state: 'queued' as const, created_at: 1 };
+      await db.calendar_outbox.bulkAdd([
+        { op_id: 'c1', key: 'L1', kind: 'put', ...delivery },
+        { op_id: 'c2', key: 'series:s-1', kind: 'put', ...delivery },
+        { op_id: 'c3', key: 'L1', kind: 'delete', ...delivery },
+      ]);
+      expect((await db.calendar_outbox.where('[key+seq]').between(['L1', -Infinity], ['L1', Infinity]).toArray()).map((o) => o.op_id)).toEqual(['c1', 'c3']);
+      await expect(db.calendar_outbox.add({ op_id: 'c1', key: 'L2', kind: 'put', ...delivery })).rejects.toMatchObject({ name: 'ConstraintError' });
+      // One resource holds one key: the href is unique.
+      await db.calendar_links.put({ key: 'L1', href: '/rep/cal/L1.ics', uid: 'L1@fieldbook.local', etag: '"e1"', hash: 'h', start_ms: 1, end_ms: 2 });
+      await expect(db.calendar_links.add({ key: 'L2', href: '/rep/cal/L1.ics', uid: 'x', etag: null, hash: 'h' })).rejects.toMatchObject({ name: 'ConstraintError' });
+      expect((await db.calendar_links.where('href').equals('/rep/cal/L1.ics').first())?.key).toBe('L1');
+      await db.calendar_busy.bulkPut([
+        { href: '/rep/cal/a.ics', etag: '"a"', start_ms: 300, end_ms: 400 },
+        { href: '/rep/cal/b.ics', etag: '"b"', start_ms: 100, end_ms: 200 },
+      ]);
+      expect(await db.calendar_busy.where('start_ms').below(250).primaryKeys()).toEqual(['/rep/cal/b.ics']);
+    } finally {
+      db.close();
+    }
+  });
+
   it('a fresh database opens at the current version with every table', async () => {
     const db = new FieldbookDB(dbName('fresh'));
     await db.open();
     try {
-      expect(db.verno).toBe(9);
+      expect(db.verno).toBe(10);
       // Nothing to fill in a new store.
       expect(await keysReady(db)).toBe(true);
-      expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'activity_keys', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
+      expect(db.tables.map((t) => t.name).sort()).toEqual(['activities', 'activity_keys', 'calendar_busy', 'calendar_links', 'calendar_outbox', 'conflicts', 'entities', 'entity_ids', 'entity_outbox', 'outbox', 'reminders', 'sync_meta']);
       await expectEntityTablesWork(db);
       await db.activities.bulkPut([dated, undated]);
       await expectCurrentSchemaWorks(db);

@@ -11,6 +11,7 @@ import {
   activityKeysMiddleware, backfillActivityKeys, BACKFILL_META, KEYS_SCHEMA, KEYS_TABLE,
   type ActivityKeysRow, type BackfillOptions, type BackfillReport, type BackfillState,
 } from './activity-keys.ts';
+import type { CalendarBusyRow, CalendarLink, CalendarOp } from '../caldav/types.ts';
 
 /** The activities indexes since v6 (v7 as first shipped added two; v9 drops them again: activity-keys.ts). */
 const V6_ACTIVITIES =
@@ -28,6 +29,9 @@ export class FieldbookDB extends Dexie {
   entity_outbox!: EntityTable<EntityOp, 'seq'>;
   entity_ids!: EntityTable<EntityIdRow, 'local_id'>;
   activity_keys!: EntityTable<ActivityKeysRow, 'lid'>;
+  calendar_outbox!: EntityTable<CalendarOp, 'seq'>;
+  calendar_links!: EntityTable<CalendarLink, 'key'>;
+  calendar_busy!: EntityTable<CalendarBusyRow, 'href'>;
   private backfilling: Promise<BackfillReport> | null = null;
 
   constructor(name = 'fieldbook', options?: FieldbookDBOptions) {
@@ -97,6 +101,14 @@ export class FieldbookDB extends Dexie {
     // upgrade) comes to the same schema as the rest: the indexes are dropped (cheap; no row is
     // read) and activity_keys is created and filled in the background.
     this.version(9).stores({ activities: V6_ACTIVITIES });
+    // v10: the CalDAV calendar sync (issue #14, shared/caldav/types.ts): its outbox (ops per key,
+    // an activity's lid or series:<id>), which resource holds which key (unique href), and the
+    // account's other events as busy time by start. New empty tables: nothing is read.
+    this.version(10).stores({
+      calendar_outbox: '++seq, &op_id, key, [key+seq], state',
+      calendar_links: 'key, &href',
+      calendar_busy: 'href, start_ms',
+    });
     this.use(activityKeysMiddleware);
     // A new store has nothing to fill.
     this.on('populate', (tx) => tx.table('sync_meta').put({ key: BACKFILL_META, value: { cursor: '', done: true } satisfies BackfillState }));
