@@ -35,9 +35,19 @@ export function writesNow(): number | undefined {
   return writesSeen;
 }
 
+/**
+ * The first matches of the last search answered by a walk in sort order (search.ts walkMatches),
+ * per store: every match of `c` in that order up to the last of `rows` (all of them when
+ * `complete`). The rep's next key narrows it ("kickoff i" → "kickoff im"): the narrower search's
+ * first matches in the same order are among these rows, as long as enough of them still match.
+ */
+interface WalkedMatches { c: Criteria; order: string; rows: LocalActivity[]; complete: boolean; writes: number }
+const walkedMatches = new WeakMap<FieldbookDB, WalkedMatches>();
+
 /** Drops the remembered matches (tests that count reads start from a cold store). */
 export function forgetKnownMatches(db: FieldbookDB): void {
   knownMatches.delete(db);
+  walkedMatches.delete(db);
 }
 
 const NARROWING_SAME: readonly (keyof Criteria)[] = [
@@ -82,4 +92,27 @@ export function answeredFromMemory(db: FieldbookDB, c: Criteria): LocalActivity[
 export function remember(db: FieldbookDB, c: Criteria, rows: LocalActivity[], writes: number | undefined): void {
   if (writes === undefined) return;
   knownMatches.set(db, { c, rows, writes });
+}
+
+/**
+ * Remembers the first matches of `c` a walk found in `order` (a key naming the sort, direction and
+ * upcoming split): every match up to the last of `rows`, all matches when `complete`.
+ */
+export function rememberWalk(db: FieldbookDB, c: Criteria, order: string, rows: LocalActivity[], complete: boolean, writes: number | undefined): void {
+  if (writes === undefined) return;
+  walkedMatches.set(db, { c, order, rows, complete, writes });
+}
+
+/**
+ * The first matches of `c` in `order` from the remembered walk of a wider search, when nothing was
+ * written since and at least `need` of them still match (or the walk saw every match). In order;
+ * `complete`: they are every match. Remembered in turn, so the next key narrows from these.
+ */
+export function walkedFromMemory(db: FieldbookDB, c: Criteria, order: string, need: number): { rows: LocalActivity[]; complete: boolean } | undefined {
+  const known = walkedMatches.get(db);
+  if (!known || writesSeen === undefined || known.writes !== writesSeen || known.order !== order || !narrows(c, known.c)) return undefined;
+  const rows = known.rows.filter((r) => matches(r, c));
+  if (!known.complete && rows.length < need) return undefined;
+  walkedMatches.set(db, { c, order, rows, complete: known.complete, writes: known.writes });
+  return { rows, complete: known.complete };
 }

@@ -242,6 +242,37 @@ describe('search over many matches', () => {
     expect(log.rowsByKey).toBeGreaterThan(0);
   });
 
+  it('the next key of a common search is answered from the walk it made, while enough of its matches still match', async () => {
+    forgetKnownMatches(db);
+    for (const sort of [{}, { sort_by: 'priority', sort_direction: 'desc' }, { sort_by: 'created_at' }] as ListQueryInput[]) {
+      const first = await listActivities(db, { search: 'ca', ...sort }, NOW, { lazyTotal: true });
+      expect(first.meta.total_pending).toBe(true);
+      // "ca" matches "call" and "calendar": every first match of "cal" in this order is among its walk's rows.
+      for (const search of ['cal', 'cal pr']) {
+        log.queries.length = 0;
+        log.rowsByKey = 0;
+        const query = { search, ...sort };
+        const got = await listActivities(db, query, NOW, { lazyTotal: true });
+        expect(got.items.map((r) => r.lid), `${search} ${JSON.stringify(sort)}`).toEqual(reference(query).lids);
+        if (search === 'cal') {
+          // Nothing read but one key of each order range and word range and one row (what a live query watches).
+          expect(log.rowsByKey).toBe(0);
+          expect(log.queries.filter((x) => x.values)).toEqual([{ index: '', values: true }]);
+          expect(got.meta.total_pending).toBe(true);
+        }
+      }
+    }
+    // Another order, or other filters, is not answered from the walk.
+    await listActivities(db, { search: 'ca' }, NOW, { lazyTotal: true });
+    for (const query of [{ search: 'cal', sort_direction: 'desc' }, { search: 'cal', assigned_user_id: 'u-1' }] as ListQueryInput[]) {
+      log.queries.length = 0;
+      const got = await listActivities(db, query, NOW, { lazyTotal: true });
+      expect(got.items.map((r) => r.lid)).toEqual(reference(query).lids);
+      // Rows are read from an order index again.
+      expect(log.queries.some((x) => x.values && x.index !== ''), JSON.stringify(query)).toBe(true);
+    }
+  });
+
   it('as the rep types, a common word costs a page of rows: no read of its keys, no exact total', async () => {
     log.queries.length = 0;
     log.rowsByKey = 0;

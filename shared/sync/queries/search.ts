@@ -11,7 +11,7 @@ import {
   candidateCollections, compareActivities, deletedRows, fresh, matches, pageMeta, priorityGroups, priorityRead, wordRange,
   type ActivityCollection, type Criteria, type ListOptions, type Page,
 } from './criteria.ts';
-import { answeredFromMemory, observeAsSearched, remember, writesNow } from './search-cache.ts';
+import { answeredFromMemory, observeAsSearched, remember, rememberWalk, walkedFromMemory, writesNow } from './search-cache.ts';
 
 
 /**
@@ -185,6 +185,28 @@ async function firstRowsInOrder(
   }
 }
 
+/** The index reads that yield the rows in the list's order, one after the other (undated rows aside). */
+function orderReads(t: FieldbookDB['activities'], sortBy: SortField, dir: SortDirection, upcomingFrom?: number, user?: string): (() => ActivityCollection)[] {
+  const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
+  return sortBy === 'due_at'
+    ? dueReads(t, dir, upcomingFrom, user)
+    : sortBy === 'created_at'
+      ? [directed(() => t.orderBy('created_at'))]
+      : priorityGroups(dir).map((p) => directed(() => priorityRead(t, p)));
+}
+
+/**
+ * A search answered from a remembered walk read nothing, so in a live query it would never run
+ * again: one-key reads of each order index range the walk read (a row moving in the order) and of
+ * the word ranges and rows (observeAsSearched) watch what the walk did.
+ */
+async function observeAsWalked(db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, rows: readonly LocalActivity[], upcomingFrom?: number): Promise<void> {
+  await Promise.all([
+    observeAsSearched(db, c.words ?? [], rows),
+    ...orderReads(db.activities, sortBy, dir, upcomingFrom, c.assigned_user_id).map((read) => read().limit(1).primaryKeys()),
+  ]);
+}
+
 /**
  * The first `need` matches in sort order when every query word is common: rows are read in the
  * sort index's order and filtered in memory, so a page costs about need ÷ (share of matches)
@@ -197,12 +219,7 @@ async function walkMatches(
 ): Promise<LocalActivity[] | null> {
   const t = db.activities;
   const keep = (r: LocalActivity) => matches(r, c);
-  const directed = (read: () => ActivityCollection) => (dir === 'desc' ? () => read().reverse() : read);
-  const reads: (() => ActivityCollection)[] = sortBy === 'due_at'
-    ? dueReads(t, dir, upcomingFrom, c.assigned_user_id)
-    : sortBy === 'created_at'
-      ? [directed(() => t.orderBy('created_at'))]
-      : priorityGroups(dir).map((p) => directed(() => priorityRead(t, p)));
+  const reads = orderReads(t, sortBy, dir, upcomingFrom, c.assigned_user_id);
   const out: LocalActivity[] = [];
   let left = budget;
   for (const read of reads) {
@@ -255,13 +272,24 @@ export async function searchPage(
     return { items: rows.slice(start, start + perPage).map((r) => fresh(r, nowMs)), meta: pageMeta(rows.length, page, perPage) };
   };
   if (opts.lazyTotal) {
-    const walked = (hits: LocalActivity[]): Page<LocalActivity> => {
+    const order = `${sortBy} ${dir} ${up ?? ''}`;
+    const walked = (hits: LocalActivity[], complete = hits.length < need): Page<LocalActivity> => {
       const items = hits.slice(start, start + perPage).map((r) => fresh(r, nowMs));
-      if (hits.length < need) return { items, meta: pageMeta(hits.length, page, perPage) };
+      if (complete) return { items, meta: pageMeta(hits.length, page, perPage) };
       return { items, meta: { ...pageMeta(need, page, perPage), total_pending: true } };
     };
+    const walkedBefore = walkedFromMemory(db, c, order, need);
+    if (walkedBefore) {
+      await observeAsWalked(db, c, sortBy, dir, walkedBefore.rows, up);
+      signal?.throwIfAborted();
+      return walked(walkedBefore.rows, walkedBefore.complete);
+    }
+    const remembered = (hits: LocalActivity[]) => {
+      rememberWalk(db, c, order, hits, hits.length < need, writes);
+      return walked(hits);
+    };
     const quick = await walkMatches(db, c, sortBy, dir, need, signal, QUICK_WALK_ROWS, up);
-    if (quick) return walked(quick);
+    if (quick) return remembered(quick);
     const rare = await rareWordKeys(db, c.words ?? [], signal);
     if (rare) {
       const rows = await db.activities.bulkGet(rare);
@@ -269,7 +297,7 @@ export async function searchPage(
       return sorted(rows.filter((r): r is LocalActivity => r !== undefined && matches(r, c)));
     }
     const long = await walkMatches(db, c, sortBy, dir, need, signal, WALK_ROWS_BUDGET, up);
-    if (long) return walked(long);
+    if (long) return remembered(long);
   }
   const { keys, exact } = await searchKeys(db, c, signal);
   if (!exact || keys.size <= SEARCH_ROWS_CAP) {
