@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CalDavError, type DavTransport } from '#shared/caldav/client';
 import { TransportError } from '#shared/ipc/platform';
-import { fetchDavTransport } from '../../../../test/caldav/dav-transport.testing.ts';
-import { radicaleAvailable, skipMessage, startRadicale, type RadicaleServer } from '../../../../test/caldav/radicale.testing.ts';
-import { ConnectError, connectError, createFieldbookCalendar, discoverAccount, discoveryPaths, eventCalendars } from './calendar-account.ts';
+import { fetchDavTransport } from './dav-transport.testing.ts';
+import { radicaleAvailable, skipMessage, startRadicale, type RadicaleServer } from './radicale.testing.ts';
+import { ConnectError, connectError, createFieldbookCalendar, discoverAccount, discoveryPaths, eventCalendars } from '../../renderer/src/views/settings/calendar-account.ts';
 
 describe('discoveryPaths', () => {
   it('the address path first, then the well-known path and the root (the root first in a browser)', () => {

@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCalDavClient, type CalDavError } from '#shared/caldav/client';
 import { TransportError } from '#shared/ipc/platform';
-import { radicaleAvailable, skipMessage, startRadicale, type RadicaleServer } from '../../../test/caldav/radicale.testing.ts';
-import { basicAuthHeader, createWebCalDav } from './caldav-web.ts';
+import { radicaleAvailable, skipMessage, startRadicale, type RadicaleServer } from './radicale.testing.ts';
+import { basicAuthHeader, createWebCalDav } from '../../renderer/src/platform/caldav-web.ts';
 
 describe('web calendar port', () => {
   it('refuses a bad credential with a field message, keeps a good one in memory only', async () => {
