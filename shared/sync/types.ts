@@ -188,6 +188,8 @@ export interface ConflictRecord {
   local: unknown;
   remote: unknown;
   created_at: number;
+  /** Where "theirs" comes from: the CRM (absent) or the rep's calendar (a move made there, shared/caldav/inbound.ts). */
+  source?: 'calendar';
 }
 
 export interface SyncMetaRow {
