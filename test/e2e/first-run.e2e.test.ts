@@ -18,7 +18,8 @@ let notCrm: Server;
 let notCrmUrl = '';
 
 beforeAll(async () => {
-  env = await startE2E();
+  // Its own dev server: the demo-CRM offer is read from this process's environment.
+  env = await startE2E({ ownWebServer: true });
   // What npm run web / npm start tell the dev server (vite.web.config.ts reads them per request).
   process.env.FIELDBOOK_DEMO_CRM_URL = env.crm.url;
   process.env.FIELDBOOK_DEMO_CRM_TOKEN = env.crm.token;

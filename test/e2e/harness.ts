@@ -1,12 +1,14 @@
 /**
  * End-to-end harness: the stand-in CRM and the web renderer (Vite, web mode) on free ports of
  * 127.0.0.1, Debian Chromium through playwright-core, and a fresh page per test with its own
- * IndexedDB name (?db=) so tests never share local state.
+ * IndexedDB name (?db=) so tests never share local state. Each suite gets its own CRM and browser;
+ * the dev server is the run's one (test/e2e/global-setup.ts), which has the app's modules
+ * transformed already, unless a suite asks for its own.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createServer, type ViteDevServer } from 'vite';
 import { startCrmServer, type CrmServer, type CrmServerOptions } from '../crm-server/index.ts';
 
@@ -20,7 +22,8 @@ export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-backgr
 
 export interface E2EEnv {
   crm: CrmServer;
-  web: ViteDevServer;
+  /** The suite's own dev server; null when it uses the run's shared one (test/e2e/global-setup.ts). */
+  web: ViteDevServer | null;
   webUrl: string;
   browser: Browser;
   close(): Promise<void>;
@@ -35,27 +38,49 @@ export interface StartOptions {
    * cache keeps it from re-optimizing the dev build other runs share.
    */
   production?: boolean;
+  /**
+   * Start a dev server of this suite's own instead of using the run's shared one: for a suite that
+   * changes what the server answers through this process's environment (FIELDBOOK_DEMO_CRM_URL).
+   */
+  ownWebServer?: boolean;
 }
 
-export async function startE2E(opts: StartOptions = {}): Promise<E2EEnv> {
-  const crm = await startCrmServer({ port: 0, demo: true, ...opts.crm });
-  if (opts.production) process.env.NODE_ENV = 'production';
+/** The dev server test/e2e/global-setup.ts started for this run, if any (none under tsx, e.g. benches). */
+function sharedWebUrl(): string {
+  try {
+    return inject('e2eWebUrl') ?? '';
+  } catch {
+    return '';
+  }
+}
+
+async function startWebServer(production: boolean): Promise<{ web: ViteDevServer; webUrl: string }> {
+  if (production) process.env.NODE_ENV = 'production';
   const web = await createServer({
     configFile: resolve(ROOT, 'vite.web.config.ts'),
-    ...(opts.production ? { cacheDir: resolve(ROOT, 'node_modules/.vite-web-production') } : {}),
+    ...(production ? { cacheDir: resolve(ROOT, 'node_modules/.vite-web-production') } : {}),
     server: { port: 0, host: '127.0.0.1', strictPort: false, hmr: false },
     logLevel: 'warn',
   });
   await web.listen();
   const address = web.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('Vite did not report its port');
-  const webUrl = `http://127.0.0.1:${address.port}/`;
+  return { web, webUrl: `http://127.0.0.1:${address.port}/` };
+}
+
+/** With its own dev server (production or asked for), the env has it. */
+export async function startE2E(opts: StartOptions & ({ production: true } | { ownWebServer: true })): Promise<E2EEnv & { web: ViteDevServer }>;
+export async function startE2E(opts?: StartOptions): Promise<E2EEnv>;
+export async function startE2E(opts: StartOptions = {}): Promise<E2EEnv> {
+  const crm = await startCrmServer({ port: 0, demo: true, ...opts.crm });
+  const shared = opts.production || opts.ownWebServer ? '' : sharedWebUrl();
+  const { web, webUrl } = shared ? { web: null, webUrl: shared } : await startWebServer(opts.production === true);
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   return {
     crm, web, webUrl, browser,
     async close() {
       await browser.close();
-      await web.close();
+      await web?.close();
       await crm.close();
     },
   };
@@ -87,7 +112,17 @@ export interface PageOptions {
    * less). The context runs in a browser of its own, closed with it.
    */
   userDataDir?: string;
+  /**
+   * How long the app holds a change for Undo before sending it (the app's `?undoMs=`). Suites
+   * default to E2E_UNDO_MS, so a change made in the UI reaches the CRM without waiting out the
+   * rep's 8 s; 'app' keeps the app's own window, for suites that test Undo and what its notice
+   * offers while the change is held (Add reason).
+   */
+  undoMs?: number | 'app';
 }
+
+/** The undo window suites run with unless they ask for the app's own (PageOptions.undoMs). */
+export const E2E_UNDO_MS = 2_000;
 
 let pageSeq = 0;
 
@@ -111,6 +146,7 @@ export async function openApp(env: E2EEnv, opts: PageOptions = {}): Promise<AppP
   });
   const dbName = `e2e-${process.pid}-${Date.now()}-${++pageSeq}`;
   const q = new URLSearchParams({ db: dbName, ...opts.params });
+  if (opts.undoMs !== 'app' && !q.has('undoMs')) q.set('undoMs', String(opts.undoMs ?? E2E_UNDO_MS));
   if (opts.signIn !== false) {
     q.set('crm', env.crm.url);
     q.set('token', env.crm.token);

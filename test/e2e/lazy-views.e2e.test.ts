@@ -6,10 +6,9 @@
  * place; Alt+n still switches views.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { serveWebBuild, type WebPreview } from './web-preview.ts';
-import { startCrmServer, type CrmServer } from '../crm-server/index.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, screenshot } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { startWebE2E, type WebE2EEnv } from './web-preview.ts';
+import { screenshot } from './harness.ts';
 
 const VIEWS = ['Calendar', 'Overdue', 'Activities', 'Review', 'Billable', 'Sync', 'Settings'] as const;
 /** Each view's own heading (the nav says "Review", the page "Weekly review"). */
@@ -17,34 +16,26 @@ const HEADING: Record<(typeof VIEWS)[number], string> = {
   Calendar: 'Calendar', Overdue: 'Overdue', Activities: 'Activities', Review: 'Weekly review', Billable: 'Billable', Sync: 'Sync', Settings: 'Settings',
 };
 
-let web: WebPreview | undefined;
-let crm: CrmServer;
-let browser: Browser;
-let webUrl = '';
+let env: WebE2EEnv;
 
 beforeAll(async () => {
-  web = await serveWebBuild();
-  webUrl = web.url;
-  crm = await startCrmServer({ port: 0, demo: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  env = await startWebE2E();
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await crm?.close();
-  await web?.close();
+  await env?.close();
 });
 
 /** A signed-in page with no service worker (so nothing but the page's own memory can serve a chunk). */
 async function open(): Promise<{ page: Page; scripts: string[]; errors: string[]; close: () => Promise<void> }> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, timezoneId: 'Europe/Berlin', locale: 'en-GB', serviceWorkers: 'block' });
+  const context = await env.browser.newContext({ viewport: { width: 1366, height: 860 }, timezoneId: 'Europe/Berlin', locale: 'en-GB', serviceWorkers: 'block' });
   const page = await context.newPage();
   const scripts: string[] = [];
   const errors: string[] = [];
   page.on('request', (r) => { if (r.resourceType() === 'script') scripts.push(new URL(r.url()).pathname); });
   page.on('pageerror', (e) => errors.push(e.message));
-  const q = new URLSearchParams({ db: `lazy-${Date.now()}-${Math.random().toString(36).slice(2)}`, crm: crm.url, token: crm.token });
-  await page.goto(`${webUrl}?${q.toString()}`);
+  const q = new URLSearchParams({ db: `lazy-${Date.now()}-${Math.random().toString(36).slice(2)}`, crm: env.crm.url, token: env.crm.token });
+  await page.goto(`${env.webUrl}?${q.toString()}`);
   return { page, scripts, errors, close: () => context.close() };
 }
 

@@ -4,43 +4,33 @@
  * Workbox, serves the shell) with the rep's data from IndexedDB.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { serveWebBuild, type WebPreview } from './web-preview.ts';
-import { startCrmServer, type CrmServer } from '../crm-server/index.ts';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, screenshot, waitForFirstSync } from './harness.ts';
+import { startWebE2E, type WebE2EEnv } from './web-preview.ts';
+import { screenshot, waitForFirstSync } from './harness.ts';
 
-let web: WebPreview | undefined;
-let crm: CrmServer;
-let browser: Browser;
-let webUrl = '';
+let env: WebE2EEnv;
 
 beforeAll(async () => {
-  web = await serveWebBuild();
-  webUrl = web.url;
-  crm = await startCrmServer({ port: 0, demo: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  env = await startWebE2E();
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await crm?.close();
-  await web?.close();
+  await env?.close();
 });
 
 describe('web mode offline', () => {
   it('reloading with no network opens the app shell with the rep\'s data', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
+    const context = await env.browser.newContext({ viewport: { width: 1366, height: 860 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    const q = new URLSearchParams({ db: `offline-${Date.now()}`, crm: crm.url, token: crm.token });
-    await page.goto(`${webUrl}?${q.toString()}`);
+    const q = new URLSearchParams({ db: `offline-${Date.now()}`, crm: env.crm.url, token: env.crm.token });
+    await page.goto(`${env.webUrl}?${q.toString()}`);
     await page.getByRole('navigation', { name: 'Main' }).waitFor();
     await waitForFirstSync(page);
     // The service worker has taken this page (clientsClaim), with the shell precached.
     await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
 
-    const res = await fetch(`${crm.url}/api/v1/crm/activities?status=overdue&per_page=1&assigned_user_id=${crm.userId}`, { headers: { Authorization: `Bearer ${crm.token}`, Accept: 'application/json' } });
+    const res = await fetch(`${env.crm.url}/api/v1/crm/activities?status=overdue&per_page=1&assigned_user_id=${env.crm.userId}`, { headers: { Authorization: `Bearer ${env.crm.token}`, Accept: 'application/json' } });
     const subject = ((await res.json()) as { data: { subject: string }[] }).data[0]?.subject ?? '';
     expect(subject).not.toBe('');
 

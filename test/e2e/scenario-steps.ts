@@ -7,7 +7,7 @@ import { addDays, format, nextMonday, startOfDay } from 'date-fns';
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { Activity } from '#shared/domain/index';
-import { axeSerious, openApp, startE2E, waitForDirectory, waitForFirstSync, type AppPage, type E2EEnv } from './harness.ts';
+import { axeSerious, openApp, startE2E, waitForDirectory, waitForFirstSync, type AppPage, type E2EEnv, type PageOptions } from './harness.ts';
 
 export const ZONE = 'Europe/Berlin';
 export type Mode = 'online' | 'offline';
@@ -182,11 +182,11 @@ export async function createdDuringRun(run: ScenarioRun, query: Record<string, s
  * Fresh CRM + app per run. Offline: the browser is cut off after the first sync, before the rep
  * acts, and reconnected only at the end, then we wait until nothing is pending.
  */
-export async function startRun(mode: Mode): Promise<ScenarioRun> {
+export async function startRun(mode: Mode, page: Pick<PageOptions, 'undoMs'> = {}): Promise<ScenarioRun> {
   const env = await startE2E();
   const before = new Set((await serverActivities(env)).map((a) => a.id));
   // The offline run uses the dark theme, so both themes get screenshots and axe checks.
-  const app = await openApp(env, { timezoneId: ZONE, colorScheme: mode === 'offline' ? 'dark' : 'light' });
+  const app = await openApp(env, { ...page, timezoneId: ZONE, colorScheme: mode === 'offline' ? 'dark' : 'light' });
   await waitForFirstSync(app.page);
   // Offline runs pick customers and opportunities from the directory cache: it must be loaded
   // before the network goes (it is fetched after the first activity pull, not with it).

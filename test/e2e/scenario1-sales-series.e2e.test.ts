@@ -31,7 +31,8 @@ for (const mode of ['online', 'offline'] as Mode[]) {
     const followDay = daysFrom(monday, 14);
 
     beforeAll(async () => {
-      run = await startRun(mode);
+      // The app's own undo window: the drag's notice offers Add reason while the move is held.
+      run = await startRun(mode, { undoMs: 'app' });
     });
     afterAll(async () => {
       if (run) expect(run.app.errors).toEqual([]);

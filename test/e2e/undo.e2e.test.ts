@@ -39,7 +39,7 @@ describe('undo', () => {
         type, subject, activityable_type: 'customer', activityable_id: customer, due_at: instantAt(monday, hour), duration_minutes: 30, priority: 'medium',
       }).id;
     }
-    app = await openSyncedApp(env);
+    app = await openSyncedApp(env, { undoMs: 'app' });
     await navigate(app.page, 'Calendar');
     await app.page.getByRole('button', { name: 'Week', exact: true }).click();
     for (let i = 0; i <= WEEKS_OUT; i++) await app.page.getByRole('button', { name: 'Next week' }).click();

@@ -6,6 +6,8 @@ export const e2eConfig = defineConfig({
   root: resolve(import.meta.dirname, '../..'),
   test: {
     include: ['test/e2e/**/*.e2e.test.ts'],
+    // One dev server for the run, shared by every suite's startE2E() (see the file).
+    globalSetup: ['test/e2e/global-setup.ts'],
     fileParallelism: false,
     maxWorkers: 1,
     pool: 'forks',
