@@ -9,18 +9,12 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import type { CalDavCredentialInfo, CalDavPort } from '#shared/ipc/platform';
 import type { FieldbookDB } from '#shared/sync/index';
 import { useApp } from '../app/context.tsx';
-import type { CalendarFilterChoice, DoneMode } from '../views/settings/calendar-account.ts';
+import { ACCOUNT_META_KEY, STATE_META_KEY, type CalendarAccount } from '#shared/caldav/types';
 
-export const ACCOUNT_KEY = 'caldav.account';
+export const ACCOUNT_KEY = ACCOUNT_META_KEY;
 
-export interface CalendarAccountConfig {
-  serverUrl: string;
-  username: string;
-  calendarHref: string;
-  calendarName: string;
-  filter: CalendarFilterChoice;
-  doneMode: DoneMode;
-}
+/** shared/caldav's account, as Settings writes it (always with the calendar's name). */
+export type CalendarAccountConfig = CalendarAccount & { calendarName: string };
 
 export interface CalendarAccountState {
   config: CalendarAccountConfig | null;
@@ -48,6 +42,19 @@ export async function readAccountConfig(db: FieldbookDB): Promise<CalendarAccoun
   return ((await db.sync_meta.get(ACCOUNT_KEY))?.value as CalendarAccountConfig | undefined) ?? null;
 }
 
+/**
+ * Disconnecting forgets the account and what was known of its calendar (links, queued changes,
+ * busy time, sync token): connected again, possibly to another calendar, it starts afresh.
+ */
+export async function forgetCalendar(db: FieldbookDB): Promise<void> {
+  await db.transaction('rw', [db.sync_meta, db.calendar_links, db.calendar_outbox, db.calendar_busy], async () => {
+    await db.sync_meta.bulkDelete([ACCOUNT_KEY, STATE_META_KEY]);
+    await db.calendar_links.clear();
+    await db.calendar_outbox.clear();
+    await db.calendar_busy.clear();
+  });
+}
+
 /** Undefined while loading. */
 export function useCalendarAccount(): CalendarAccountState | undefined {
   const { db, platform } = useApp();
@@ -65,12 +72,15 @@ export function useCalendarAccount(): CalendarAccountState | undefined {
     config: row.config,
     credential: cred,
     async save(config) {
+      const before = await readAccountConfig(db);
+      // Another server or calendar: what was known of the old one means nothing there.
+      if (before && (before.serverUrl !== config.serverUrl || before.calendarHref !== config.calendarHref)) await forgetCalendar(db);
       await db.sync_meta.put({ key: ACCOUNT_KEY, value: config });
       await refreshCredential(port);
     },
     async disconnect() {
       await port.clearCredential();
-      await db.sync_meta.delete(ACCOUNT_KEY);
+      await forgetCalendar(db);
       await refreshCredential(port);
     },
   };

@@ -5,6 +5,7 @@
  * went wrong (a refused password, a server that does not answer, an address that is no CalDAV).
  */
 import { CalDavError, createCalDavClient, type CalendarInfo, type DavTransport, type Discovery } from '#shared/caldav/client';
+import { DEFAULT_CALENDAR_FILTER, type CalendarDoneMode, type CalendarFilter } from '#shared/caldav/types';
 
 export const FIELDBOOK_CALENDAR_NAME = 'Fieldbook';
 
@@ -86,13 +87,10 @@ export function calendarLabel(c: CalendarInfo): string {
   return c.displayName || decodeURIComponent(c.href.replace(/\/$/, '').split('/').pop() ?? c.href);
 }
 
-/** Which activities go to the calendar (always ones with a due time). */
-export interface CalendarFilterChoice {
-  owner: 'mine' | 'all';
-  statuses: 'open' | 'all';
-}
+/** Which activities go to the calendar (always ones with a due time): shared/caldav's filter. */
+export type CalendarFilterChoice = CalendarFilter;
 
-export const DEFAULT_FILTER: CalendarFilterChoice = { owner: 'mine', statuses: 'open' };
+export const DEFAULT_FILTER: CalendarFilterChoice = DEFAULT_CALENDAR_FILTER;
 
 export const FILTER_CHOICES: { value: string; label: string; filter: CalendarFilterChoice }[] = [
   { value: 'mine-open', label: 'My open activities with a due time', filter: { owner: 'mine', statuses: 'open' } },
@@ -104,4 +102,4 @@ export function filterValue(f: CalendarFilterChoice): string {
   return FILTER_CHOICES.find((c) => c.filter.owner === f.owner && c.filter.statuses === f.statuses)?.value ?? 'mine-open';
 }
 
-export type DoneMode = 'keep' | 'remove';
+export type DoneMode = CalendarDoneMode;
