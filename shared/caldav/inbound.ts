@@ -15,6 +15,7 @@
  * back); a busy event's row goes.
  * Series events (key `series:<id>`) are H's (shared/ical/series.ts) and are left alone here.
  */
+import { ulid } from 'ulid';
 import { instantMs, toIsoInstant } from '../domain/time.ts';
 import { isOpen } from '../domain/rules.ts';
 import type { Commands } from '../sync/commands.ts';
@@ -38,7 +39,8 @@ export interface InboundContext {
   db: FieldbookDB;
   commands: Commands;
   now: () => number;
-  newId: () => string;
+  /** Ids for conflict records (default: a ULID). */
+  newId?: () => string;
   /** Length the outbound side writes for an activity without a duration (shared/ical/event.ts's default). */
   defaultDurationMinutes?: number;
   /** UID domain of our events. */
@@ -189,12 +191,13 @@ async function applyToActivity(ctx: InboundContext, link: CalendarLink, obj: Cal
 async function recordConflict(ctx: InboundContext, row: LocalActivity, link: CalendarLink, ev: ParsedEvent): Promise<void> {
   const { db } = ctx;
   const at = ctx.now();
+  const newId = ctx.newId ?? ulid;
   const base = link.start_ms ?? ev.startMs;
   const conflicts: ConflictRecord[] = [];
   const localTimes = activityTimes(row, ctx.defaultDurationMinutes);
   if (localTimes && ev.startMs !== localTimes.start && ev.startMs !== base) {
     conflicts.push({
-      id: ctx.newId(), lid: row.lid, kind: 'field', field: 'due_at', source: 'calendar',
+      id: newId(), lid: row.lid, kind: 'field', field: 'due_at', source: 'calendar',
       base: toIsoInstant(base), local: row.due_at, remote: toIsoInstant(ev.startMs), created_at: at,
     });
   }
@@ -202,7 +205,7 @@ async function recordConflict(ctx: InboundContext, row: LocalActivity, link: Cal
   const baseMinutes = link.start_ms !== undefined && link.end_ms !== undefined ? Math.round((link.end_ms - link.start_ms) / 60_000) : null;
   if (baseMinutes !== null && remoteMinutes !== baseMinutes && remoteMinutes !== row.duration_minutes && remoteMinutes > 0) {
     conflicts.push({
-      id: ctx.newId(), lid: row.lid, kind: 'field', field: 'duration_minutes', source: 'calendar',
+      id: newId(), lid: row.lid, kind: 'field', field: 'duration_minutes', source: 'calendar',
       base: baseMinutes, local: row.duration_minutes, remote: remoteMinutes, created_at: at,
     });
   }

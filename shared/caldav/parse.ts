@@ -5,6 +5,7 @@
  * hand-written reader would get wrong). The writer stays shared/ical/event.ts.
  */
 import ICAL from 'ical.js';
+import type { BusyInterval } from '../domain/load.ts';
 
 export const FIELDBOOK_UID_DOMAIN = 'fieldbook.local';
 
@@ -99,11 +100,6 @@ export function fieldbookLid(uid: string, domain = FIELDBOOK_UID_DOMAIN): string
   if (!uid.endsWith(suffix)) return null;
   const lid = uid.slice(0, -suffix.length);
   return lid && !lid.includes('@') ? lid : null;
-}
-
-export interface BusyInterval {
-  startMs: number;
-  endMs: number;
 }
 
 /** Occurrences stepped through per event at most (a daily rule from 20 years ago is ~7 300), so a rule without an end cannot spin. */

@@ -126,3 +126,28 @@ describe('dailyLoad', () => {
     expect(() => dailyLoad([], { from: FROM, timeZone: 'Nope/Nope' })).toThrow(/Unknown time zone/);
   });
 });
+
+describe('dailyLoad with busy time from the rep\'s calendar', () => {
+  const busy = (start: string, end: string) => ({ startMs: Date.parse(start), endMs: Date.parse(end) });
+
+  it('a personal appointment right after an activity is back-to-back, one over it an overlap; neither is an activity', () => {
+    const items = [at('call', '2025-12-17T09:00:00Z', 30), at('visit', '2025-12-17T14:00:00Z', 60)];
+    const without = dailyLoad(items, { from: FROM, days: 1, timeZone: BERLIN })[0];
+    expect(without?.flags).toEqual([]);
+    const day = dailyLoad(items, {
+      from: FROM, days: 1, timeZone: BERLIN,
+      busy: [busy('2025-12-17T09:35:00Z', '2025-12-17T10:00:00Z'), busy('2025-12-17T14:30:00Z', '2025-12-17T15:30:00Z'), busy('2025-12-18T09:00:00Z', '2025-12-18T10:00:00Z')],
+    })[0];
+    expect(day).toMatchObject({ count: 2, bookedMinutes: 90, busyMinutes: 85, flags: ['back_to_back', 'overlap'] });
+    expect(day?.busyClashes.map((c) => [c.activity.name, c.gapMinutes])).toEqual([['call', 5], ['visit', -30]]);
+    expect(day?.backToBack).toEqual([]);
+  });
+
+  it('busy minutes count toward an over-scheduled day', () => {
+    const day = dailyLoad([at('call', '2025-12-17T07:00:00Z', 60)], {
+      from: FROM, days: 1, timeZone: BERLIN, thresholds: { maxBookedMinutes: 120 },
+      busy: [busy('2025-12-17T12:00:00Z', '2025-12-17T13:30:00Z')],
+    })[0];
+    expect(day).toMatchObject({ overScheduled: true, flags: ['too_long'] });
+  });
+});

@@ -71,6 +71,11 @@ export async function resolveConflict(ctx: SyncContext, id: string, choice: Conf
         }
         for (const f of STATUS_FAMILY) nextRow = { ...nextRow, [f]: base[f] };
       }
+    } else if (c.source === 'calendar') {
+      // A move made in the rep's calendar against one made here (shared/caldav/inbound.ts). Mine:
+      // nothing goes to the CRM, the calendar gets the activity's time back at its next run.
+      // Theirs (or an edited value): sent like a move made here, riding a queued reschedule if any.
+      if (choice !== 'mine') nextRow = await takeCalendarValue(ctx, row, unsent, c.field, choice === 'theirs' ? c.remote : choice.value);
     } else {
       const field = c.field;
       if (choice === 'theirs') {
@@ -105,6 +110,20 @@ export async function resolveConflict(ctx: SyncContext, id: string, choice: Conf
   });
 }
 
+async function takeCalendarValue(ctx: SyncContext, row: LocalActivity, unsent: OutboxOp[], field: string, value: unknown): Promise<LocalActivity> {
+  const { db } = ctx;
+  const nextRow = writeField(row, field, value);
+  const reschedule = field === 'due_at' ? [...unsent].reverse().find((o) => o.kind === 'reschedule') : undefined;
+  if (reschedule?.kind === 'reschedule') {
+    await db.outbox.update(reschedule.seq, { payload: checkPayload('reschedule', { ...reschedule.payload, new_due_at: value }) });
+  } else if (field === 'due_at') {
+    await db.outbox.add(newOp(ctx, 'reschedule', row, checkPayload('reschedule', { new_due_at: value, reason: 'Moved in the calendar' })));
+  } else {
+    await db.outbox.add(newOp(ctx, 'update', row, checkPayload('update', { [field]: value })));
+  }
+  return nextRow;
+}
+
 async function stripPayload(ctx: SyncContext, o: OutboxOpOf<'update'>, key: string, row?: LocalActivity): Promise<void> {
   const { db } = ctx;
   const payload: Record<string, unknown> = { ...o.payload };
@@ -113,7 +132,7 @@ async function stripPayload(ctx: SyncContext, o: OutboxOpOf<'update'>, key: stri
   else await db.outbox.update(o.seq, { payload });
 }
 
-function newOp<K extends 'create' | 'update'>(ctx: SyncContext, kind: K, row: LocalActivity, payload: OpPayloads[K]): OutboxOpOf<K> {
+function newOp<K extends 'create' | 'update' | 'reschedule'>(ctx: SyncContext, kind: K, row: LocalActivity, payload: OpPayloads[K]): OutboxOpOf<K> {
   const at = ctx.now();
   return { op_id: ctx.newId(), lid: row.lid, kind, payload, base: row.base, attempts: 0, next_attempt_at: at, last_error: null, state: 'queued', created_at: at };
 }
