@@ -16,7 +16,10 @@
  *   start goes on from the cursor), idempotent (a keys row is a pure function of its activity);
  *   the same walk also adds outcome words to rows written before v8 (rows.ts activityWords);
  * - the queries here answer from the keys table once the backfill is done, and from the older
- *   indexes until then (correct, only slower).
+ *   indexes until then (correct, only slower);
+ * - a first sync into an empty store leaves the keys to that same walk (deferKeysOfFirstSync):
+ *   a keys row is a fifth of what IndexedDB does per pulled activity (a second put with three
+ *   index entries), and nothing reads the keys while the backfill is not done.
  */
 import { Dexie, type EntityTable, type DBCore, type DBCoreMutateRequest, type DBCoreTable, type DBCoreTransaction, type Middleware } from 'dexie';
 import { activityWords, linkKeys } from './rows.ts';
@@ -68,6 +71,9 @@ function grownWords(row: LocalActivity): string[] | null {
   }
 }
 
+/** Transactions whose activities writes leave their keys to the backfill (deferKeysOfFirstSync). */
+const deferredTransactions = new WeakSet<object>();
+
 /** Whether this IndexedDB transaction can reach the keys table (not in the upgrade steps before it existed). */
 function hasKeysTable(trans: DBCoreTransaction): boolean {
   const names = (trans as unknown as IDBTransaction).objectStoreNames;
@@ -97,6 +103,7 @@ export const activityKeysMiddleware: Middleware<DBCore> = {
             if (hasKeysTable(req.trans)) {
               const keys = down.table(KEYS_TABLE);
               if (req.type === 'add' || req.type === 'put') {
+                if (deferredTransactions.has(req.trans)) return table.mutate(req);
                 await keys.mutate({ type: 'put', trans: req.trans, values: (req.values as LocalActivity[]).map(keysRow) });
               } else if (req.type === 'delete') {
                 await keys.mutate({ type: 'delete', trans: req.trans, keys: req.keys });
@@ -120,14 +127,69 @@ export interface KeysDb extends Dexie {
   sync_meta: EntityTable<{ key: string; value: unknown }, 'key'>;
 }
 
-const readyStores = new WeakSet<Dexie>();
+/**
+ * Stores (by name) whose keys table was found complete in this context. Forgotten whenever
+ * sync_meta changes here or in another context (Dexie's storagemutated, which also carries the
+ * sync worker's writes to the UI thread): a first sync may take `done` back (deferKeysOfFirstSync),
+ * and the queries must then go back to the older indexes until the backfill is done again.
+ */
+const readyStores = new Set<string>();
 
-/** Whether the keys table holds every row yet (once true, stays true for this connection). */
+Dexie.on('storagemutated', (parts) => {
+  if (!readyStores.size) return;
+  for (const part of Object.keys(parts)) {
+    const m = /^idb:\/\/(.*)\/sync_meta\//.exec(part);
+    if (m?.[1] !== undefined) readyStores.delete(m[1]);
+  }
+});
+
+/** Whether the keys table holds every row yet (remembered until sync_meta changes). */
 export async function keysReady(db: KeysDb): Promise<boolean> {
-  if (readyStores.has(db)) return true;
+  if (readyStores.has(db.name)) return true;
   const state = (await db.sync_meta.get(BACKFILL_META))?.value as BackfillState | undefined;
-  if (state?.done) readyStores.add(db);
+  if (state?.done) readyStores.add(db.name);
   return state?.done === true;
+}
+
+/**
+ * A first sync into an empty store (pull.ts): true when the store holds no activities, and then the
+ * backfill is marked to do from the start, so the queries read the older indexes while the pull
+ * writes rows without keys (skipKeysInThisTransaction) and until fillDeferredKeys has walked them.
+ */
+export async function deferKeysOfFirstSync(db: KeysDb): Promise<boolean> {
+  if ((await db.activities.limit(1).primaryKeys()).length > 0) return false;
+  await markKeysToDo(db);
+  return true;
+}
+
+/** Inside a read-write transaction: its activities writes store no keys rows (deferKeysOfFirstSync first). */
+export function skipKeysInThisTransaction(): void {
+  // The IndexedDB transaction under Dexie's: what the DBCore middleware sees as req.trans.
+  const idb = (Dexie.currentTransaction as { idbtrans?: object } | null)?.idbtrans;
+  if (idb) deferredTransactions.add(idb);
+}
+
+/**
+ * After the deferred writes (also when the pull failed part-way): the backfill from the start
+ * again (a walker of another connection may have finished before the last of them), run in the
+ * background as db.ts runs it. Resolves with its report; never rejects.
+ */
+export async function fillDeferredKeys(db: KeysDb, opts: BackfillOptions = {}): Promise<BackfillReport> {
+  try {
+    await markKeysToDo(db);
+    return await backfillActivityKeys(db, {
+      chunk: 250, pause: () => new Promise<void>((resolve) => { setTimeout(resolve, 20); }), ...opts,
+      shouldStop: () => !db.isOpen() || opts.shouldStop?.() === true,
+    });
+  } catch {
+    // The store closed: the next connection's backfill goes on (the state says it is not done).
+    return { done: false, rows: 0, chunks: 0, rewritten: 0 };
+  }
+}
+
+async function markKeysToDo(db: KeysDb): Promise<void> {
+  readyStores.delete(db.name);
+  await db.sync_meta.put({ key: BACKFILL_META, value: { cursor: '', done: false } satisfies BackfillState });
 }
 
 export interface BackfillOptions {
@@ -179,7 +241,7 @@ export async function backfillActivityKeys(db: KeysDb, opts: BackfillOptions = {
       return next.done;
     });
     if (finished) {
-      readyStores.add(db);
+      readyStores.add(db.name);
       report.done = true;
       return report;
     }

@@ -29,10 +29,14 @@ export interface RunState {
   /** Records not to store yet (pull-write.ts awaitedCopies). */
   awaited: (a: Activity) => boolean;
   writer: Writer<Activity>;
+  /** A first sync into an empty store: rows are written without their keys rows (activity-keys.ts deferKeysOfFirstSync). */
+  deferKeys: boolean;
 }
 
 export interface Run {
   sawPartial(): boolean;
+  /** From now on, rows are written with (false) or without (true) their keys rows. */
+  deferKeys(on: boolean): void;
   ensureKnown(): Promise<void>;
   /** Every page of one list; `onItem` hears of each kept item (ok = it could be read in full). */
   scanList(query: Record<string, string | undefined>, keep: (a: Activity) => boolean, onItem?: (a: Activity, ok: boolean) => void): Promise<void>;
@@ -57,10 +61,12 @@ export async function startRun(ctx: SyncContext, report: PullReport, known: Map<
     partialSeen: false,
     awaited: await awaitedCopies(ctx.db),
     writer: createWriter((rows: Activity[]) => writeRows(run, rows)),
+    deferKeys: false,
   };
   const { seen, fetched } = run;
   return {
     sawPartial: () => run.partialSeen,
+    deferKeys: (on) => { run.deferKeys = on; },
     ensureKnown: run.ensureKnown,
     async scanList(query, keep, onItem) {
       const q = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as Record<string, string>;

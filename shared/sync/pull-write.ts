@@ -4,6 +4,7 @@
  * cancel-with-reschedule copies that must wait for their cancel to settle.
  */
 import type { Activity } from '../domain/index.ts';
+import { skipKeysInThisTransaction } from './activity-keys.ts';
 import { assertAlive } from './context.ts';
 import type { FieldbookDB } from './db.ts';
 import { pickMergeable, threeWayMerge } from './merge.ts';
@@ -23,6 +24,8 @@ export async function writeRows(run: RunState, acts: Activity[]): Promise<void> 
   const { db } = ctx;
   assertAlive(ctx);
   await db.transaction('rw', db.activities, db.outbox, db.conflicts, async () => {
+    // A first sync leaves the keys rows to the backfill (pull.ts).
+    if (run.deferKeys) skipKeysInThisTransaction();
     const lids0 = acts.map((a) => known.get(a.id)).filter((l): l is string => l !== undefined);
     const existing = lids0.length ? (await db.activities.bulkGet(lids0)).filter((r): r is LocalActivity => r !== undefined) : [];
     const byServer = new Map(existing.filter((r) => r.server_id !== null).map((r) => [r.server_id as string, r]));

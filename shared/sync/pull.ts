@@ -87,6 +87,7 @@
  * never the client clock; hot, followed and refresh reads never move it.
  */
 import { instantMs, isOpen } from '../domain/index.ts';
+import { deferKeysOfFirstSync, fillDeferredKeys } from './activity-keys.ts';
 import { assertAlive, mapLimit, type SyncContext } from './context.ts';
 import type { FieldbookDB } from './db.ts';
 import { startRun, type Run } from './pull-run.ts';
@@ -215,10 +216,19 @@ export async function pullActivities(ctx: SyncContext, opts: PullOptions = {}): 
   if (mode === 'full' || mode === 'incremental') {
     // On a full scan, send updated_since=epoch: a server that honours it echoes it (and still returns everything).
     const since = mode === 'incremental' ? watermark : '1970-01-01T00:00:00Z';
-    await run.scanList({ ...scope, updated_since: since }, () => true, (a, ok) => {
-      if (!ok) { watermarkHeld = true; return; }
-      if (a.updated_at && (!maxUpdated || instantMs(a.updated_at) > instantMs(maxUpdated))) maxUpdated = a.updated_at;
-    });
+    // A first sync (nothing stored yet): each activity is one put, its keys row (activity-keys.ts)
+    // is written by the background backfill once the list is in, off the pages' critical path.
+    const deferKeys = mode === 'full' && await deferKeysOfFirstSync(db);
+    run.deferKeys(deferKeys);
+    try {
+      await run.scanList({ ...scope, updated_since: since }, () => true, (a, ok) => {
+        if (!ok) { watermarkHeld = true; return; }
+        if (a.updated_at && (!maxUpdated || instantMs(a.updated_at) > instantMs(maxUpdated))) maxUpdated = a.updated_at;
+      });
+    } finally {
+      run.deferKeys(false);
+      if (deferKeys) void fillDeferredKeys(db);
+    }
   }
   if (followed && me) {
     const list = await followedEntities(db, me, opts.maxFollowed ?? 25);
