@@ -27,6 +27,8 @@ import { useCalendarRange, useNow } from '../../lib/hooks.ts';
 import { MoveDialog, ReasonDialog, hoursWarnings, moveNow, type PendingMove } from './MoveDialog.tsx';
 import type { UndoEntry } from '#shared/sync/index';
 import './calendar.css';
+import { BUSY_LABEL, useBusyEvents } from '../../caldav/busy.ts';
+import type { EventInput } from '@fullcalendar/core';
 
 type Mode = 'day' | 'week' | 'month';
 const FC_VIEWS: Record<Mode, string> = { day: 'timeGridDay', week: 'timeGridWeek', month: 'dayGridMonth' };
@@ -68,8 +70,11 @@ export function CalendarView() {
   // A sync landing mid-drag would re-render the events and drop the drag (or snap the moved event
   // back while the dialog asks for a reason): hold the events still from drag start to dialog close.
   const [dragging, setDragging] = useState(false);
-  const held = useRef<PlacedEvent[]>(events);
-  if (!dragging && !move) held.current = events;
+  // The rep's other calendar events as busy blocks behind the activities (issue #14).
+  const busy = useBusyEvents(range?.start ?? null, range?.end ?? null);
+  const withBusy = useMemo<EventInput[]>(() => (busy.length ? [...events, ...busy] : events), [events, busy]);
+  const held = useRef<EventInput[]>(withBusy);
+  if (!dragging && !move) held.current = withBusy;
   const onDragStart = () => setDragging(true);
   const onDragStop = () => setDragging(false);
   const present = useMemo(() => legendTypes(events.map((e) => ({ type: e.extendedProps.type }))), [events]);
@@ -198,6 +203,11 @@ export function CalendarView() {
   };
 
   const onEventMount = (arg: EventMountArg) => {
+    // A busy block is not an activity: no button, nothing to move; its name says what it is.
+    if (arg.event.display === 'background') {
+      arg.el.title = BUSY_LABEL;
+      return;
+    }
     // FullCalendar renders events as <a tabindex=0> without a role; its text (time, subject and
     // the hidden details) is the name, so what is heard matches what is seen.
     arg.el.setAttribute('role', 'button');
@@ -301,6 +311,7 @@ export function CalendarView() {
           ))}
           <li><span className="fb-swatch fb-swatch-overdue" aria-hidden="true">⚠</span>Overdue</li>
           <li><span className="fb-unsynced-dot" aria-hidden="true" />Not yet synced</li>
+          {busy.length > 0 && <li><span className="fb-swatch" style={{ background: 'var(--text-3)', opacity: 0.3 }} aria-hidden="true" />{BUSY_LABEL}</li>}
         </ul>
         <span className="muted small">
           Click an empty slot to add; drag to reschedule; drag the bottom edge to change duration. Keyboard: on an
@@ -334,6 +345,12 @@ export function shiftDate(date: string, mode: Mode, by: 1 | -1): string {
  * issues 7334, 7448). Nodes FullCalendar places itself never pass through React, so never flush.
  */
 function renderEvent(arg: EventContentArg): { domNodes: Node[] } {
+  if (arg.event.display === 'background') {
+    const label = document.createElement('span');
+    label.className = 'sr-only';
+    label.textContent = BUSY_LABEL;
+    return { domNodes: [label] };
+  }
   const el = (tag: string, className: string, text?: string, hidden = false): HTMLElement => {
     const node = document.createElement(tag);
     node.className = className;

@@ -1,9 +1,12 @@
 /**
  * Sync → Calendar (issue #14): the calendar connection beside the CRM's — which account and
  * calendar, last synced, changes waiting for the calendar, the last problem in plain words (a
- * refused password says so), and "Sync calendar now".
+ * refused password says so), and "Sync calendar now". An event deleted in the calendar is listed
+ * with its two ways out: cancel the activity, or put the event back.
  */
 import { formatDistanceToNowStrict } from 'date-fns';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { calendarIssues, cancelDeletedInCalendar, putBackInCalendar, type CalendarIssue } from '#shared/caldav/issues';
 import { useCalendarAccount } from '../../caldav/account-store.ts';
 import { useCalendarSync, useCalendarSyncView } from '../../caldav/sync-store.ts';
 import { formatInstant } from '../../lib/format.ts';
@@ -62,8 +65,46 @@ export function CalendarCard() {
             </div>
           </div>
           {view?.lastError && <p className="form-error" role="alert">Calendar: {view.lastError}</p>}
+          <CalendarIssues />
         </>
       )}
     </section>
+  );
+}
+
+function CalendarIssues() {
+  const { db, commands, settings } = useApp();
+  const handle = useCalendarSync();
+  const openActivity = useUiStore((s) => s.openActivity);
+  const attempt = useAttempt();
+  const issues = useLiveQuery(() => calendarIssues(db), [db]);
+  if (!issues?.length) return null;
+  const settle = (done: string, act: () => Promise<void>) => {
+    void attempt(done, async () => {
+      await act();
+      void handle?.sync();
+    });
+  };
+  return (
+    <div className="settings-subsection" role="group" aria-labelledby="cal-issues-title">
+      <h3 id="cal-issues-title">Deleted in your calendar</h3>
+      <p className="muted small">These events were deleted in the calendar. Fieldbook has not cancelled the activities: say what you want.</p>
+      {issues.map((i: CalendarIssue) => (
+        <article key={i.key} className="issue" aria-label={`Deleted in the calendar: ${i.subject}`}>
+          <div className="issue-head">
+            <button type="button" className="button link" onClick={() => openActivity(i.lid)}>{i.subject}</button>
+            <span className="muted small">{i.due_at ? formatInstant(i.due_at, settings.timeZone) : ''}</span>
+          </div>
+          <div className="action-bar">
+            <button type="button" className="button small" onClick={() => settle('Activity cancelled.', () => cancelDeletedInCalendar({ db, commands }, i.key))}>
+              Cancel the activity
+            </button>
+            <button type="button" className="button small primary" onClick={() => settle('The event goes back to the calendar.', () => putBackInCalendar(db, i.key))}>
+              Put it back
+            </button>
+          </div>
+        </article>
+      ))}
+    </div>
   );
 }
