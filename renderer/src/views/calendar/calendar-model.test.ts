@@ -62,6 +62,19 @@ describe('type colours', () => {
 describe('slotWarnings', () => {
   const slot = (startIso: string, minutes: number) => ({ start: new Date(startIso), end: new Date(Date.parse(startIso) + minutes * 60_000) });
 
+  it('counts the rep\'s busy calendar time: an overlap, too little time after it, and its minutes in the day\'s booking', () => {
+    const busy = [{ startMs: Date.parse('2025-12-22T12:00:00Z'), endMs: Date.parse('2025-12-22T13:00:00Z') }];
+    expect(slotWarnings(slot('2025-12-22T12:30:00Z', 30), [], zone, undefined, busy)).toEqual([{ kind: 'overlap', message: 'Overlaps time that is busy in your calendar.' }]);
+    expect(slotWarnings(slot('2025-12-22T13:05:00Z', 30), [], zone, undefined, busy).map((w) => w.kind)).toEqual(['back_to_back']);
+    expect(slotWarnings(slot('2025-12-22T13:05:00Z', 30), [], zone)).toEqual([]);
+    // Busy time touching another activity but not the slot is not the slot's warning.
+    expect(slotWarnings(slot('2025-12-22T16:00:00Z', 30), [act({ due_at: '2025-12-22T13:05:00Z' })], zone, undefined, busy)).toEqual([]);
+    const long = [{ startMs: Date.parse('2025-12-22T07:00:00Z'), endMs: Date.parse('2025-12-22T13:00:00Z') }];
+    const w = slotWarnings(slot('2025-12-22T15:00:00Z', 60), [], zone, undefined, long);
+    expect(w.map((x) => x.kind)).toEqual(['too_long']);
+    expect(w[0]?.message).toContain('6 h of it busy in your calendar');
+  });
+
   it('is quiet on a light day with gaps', () => {
     expect(slotWarnings(slot('2025-12-22T13:00:00Z', 30), [act({ due_at: '2025-12-22T09:00:00Z' })], zone)).toEqual([]);
   });

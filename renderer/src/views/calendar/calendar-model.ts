@@ -7,7 +7,7 @@ import { TZDate, tz } from '@date-fns/tz';
 import { addDays, addMinutes } from 'date-fns';
 import {
   ACTIVITY_TYPES, DEFAULT_LOAD_THRESHOLDS, dailyLoad, isOverdue, priorityLabel, statusLabel, typeGroup, typeLabel,
-  type ActivityStatusValue, type ActivityType, type ActivityTypeValue, type LoadItem, type PriorityValue,
+  type ActivityStatusValue, type ActivityType, type ActivityTypeValue, type BusyInterval, type LoadItem, type PriorityValue,
 } from '#shared/domain/index';
 import { typeFill, typeInk } from '../../styles/palette.ts';
 import { displayLocale, styleOptions } from '../../lib/format.ts';
@@ -148,16 +148,17 @@ export interface LoadWarning {
  * Warnings (never blocking) for putting a slot on its day, given what is already there. `ignoreLid`
  * leaves out the activity being moved so it is not compared with itself. The day's load is the
  * weekly review's (dailyLoad, shared thresholds): what the calendar warns about is what the
- * review's load chart flags.
+ * review's load chart flags. `busy`: the rep's other calendar events (issue #14), which count
+ * toward the day's booked time and are warned about like activities.
  */
 export function slotWarnings(
-  slot: Slot, activities: readonly CalendarActivity[], zone: string, ignoreLid?: string,
+  slot: Slot, activities: readonly CalendarActivity[], zone: string, ignoreLid?: string, busy: readonly BusyInterval[] = [],
 ): LoadWarning[] {
   const t = DEFAULT_LOAD_THRESHOLDS;
   const slotMinutes = Math.max(1, Math.round((slot.end.getTime() - slot.start.getTime()) / 60_000));
   const placed = { status: 'pending' as const, due_at: slot.start.toISOString(), duration_minutes: slotMinutes };
   const [day] = dailyLoad<LoadItem & { subject?: string }>(
-    [...activities.filter((a) => a.lid !== ignoreLid), placed], { from: placed.due_at, days: 1, timeZone: zone },
+    [...activities.filter((a) => a.lid !== ignoreLid), placed], { from: placed.due_at, days: 1, timeZone: zone, busy },
   );
   if (!day) return [];
   const warnings: LoadWarning[] = [];
@@ -165,7 +166,9 @@ export function slotWarnings(
     warnings.push({ kind: 'too_many', message: `That makes ${day.count} activities on this day, more than ${t.maxActivities}; consider moving some (the guide warns against over-scheduling).` });
   }
   if (day.flags.includes('too_long')) {
-    warnings.push({ kind: 'too_long', message: `That books ${formatMinutes(day.bookedMinutes)} on this day, more than ${formatMinutes(t.maxBookedMinutes)}.` });
+    const booked = Math.round(day.bookedMinutes + day.busyMinutes);
+    const own = day.busyMinutes ? ` (${formatMinutes(Math.round(day.busyMinutes))} of it busy in your calendar)` : '';
+    warnings.push({ kind: 'too_long', message: `That books ${formatMinutes(booked)} on this day${own}, more than ${formatMinutes(t.maxBookedMinutes)}.` });
   }
   const s = slot.start.getTime();
   const e = slot.end.getTime();
@@ -181,6 +184,11 @@ export function slotWarnings(
         warnings.push({ kind: 'back_to_back', message: `Leaves ${Math.round(gap)} min between this and "${a.subject ?? ''}": no time to prepare.` });
       }
     }
+  }
+  for (const c of day.busyClashes) {
+    if (c.activity !== placed) continue;
+    if (c.gapMinutes < 0) warnings.push({ kind: 'overlap', message: 'Overlaps time that is busy in your calendar.' });
+    else warnings.push({ kind: 'back_to_back', message: `Leaves ${Math.round(c.gapMinutes)} min between this and time that is busy in your calendar: no time to prepare.` });
   }
   return warnings;
 }
