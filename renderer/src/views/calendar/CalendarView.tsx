@@ -34,6 +34,25 @@ type Mode = 'day' | 'week' | 'month';
 const FC_VIEWS: Record<Mode, string> = { day: 'timeGridDay', week: 'timeGridWeek', month: 'dayGridMonth' };
 const MODE_LABELS: Record<Mode, string> = { day: 'Day', week: 'Week', month: 'Month' };
 const PERIOD: Record<Mode, string> = { day: 'day', week: 'week', month: 'month' };
+/** Module-level, so its identity never changes (see useStable). */
+const PLUGINS = [dayGridPlugin, timeGridPlugin, interactionPlugin, dateFnsTimeZonePlugin];
+
+/**
+ * Stable wrappers that call the latest of `fns`. FullCalendar's React component hands every prop
+ * to resetOptions on each render, and any option whose identity changed (a new closure, a new
+ * object) makes it refine its options anew and re-render the whole calendar, measuring every
+ * event's column again (a forced layout of all drawn events); with stable props a re-render that
+ * changed nothing in the calendar costs nothing there.
+ */
+function useStable<T extends Record<string, (...args: never[]) => unknown>>(fns: T): T {
+  const latest = useRef(fns);
+  latest.current = fns;
+  const [stable] = useState(() => Object.fromEntries(Object.keys(fns).map((k) => [
+    k, (...args: never[]) => (latest.current[k] as (...a: never[]) => unknown)(...args),
+  ])) as T);
+  return stable;
+}
+
 /** A week this narrow gives three side-by-side activities under 40 px each: too thin for a word. */
 const NARROW_WEEK = '(max-width: 900px)';
 
@@ -217,6 +236,18 @@ export function CalendarView() {
     arg.el.addEventListener('keydown', (e) => onEventKey.current(arg.el, e));
   };
 
+  const businessHours = useMemo(
+    () => ({ daysOfWeek: [1, 2, 3, 4, 5], startTime: settings.workingHours.start, endTime: settings.workingHours.end }),
+    [settings.workingHours.start, settings.workingHours.end],
+  );
+  const formats = useMemo(() => ({
+    dayHeader: mode === 'month' ? { weekday: 'short' as const } : styleOptions('day', locale),
+    time: styleOptions('time', locale),
+  }), [mode, locale]);
+  const handlers = useStable({
+    onDragStart, onDragStop, onSelect, onChange, onEventClick, onEventMount, onDayCellMount, onMoreLinkMount,
+  });
+
   return (
     <section aria-labelledby="calendar-title" className="view fb-calendar-view">
       <header className="view-header">
@@ -245,7 +276,7 @@ export function CalendarView() {
       <div className="fb-cal-wrap" aria-busy={rows === undefined} ref={wrapRef}>
         <FullCalendar
           ref={calRef}
-          plugins={[dayGridPlugin, timeGridPlugin, interactionPlugin, dateFnsTimeZonePlugin]}
+          plugins={PLUGINS}
           initialView={FC_VIEWS[mode]}
           initialDate={selectedDate}
           timeZone={zone}
@@ -256,11 +287,11 @@ export function CalendarView() {
           allDaySlot={false}
           slotDuration="00:30:00"
           scrollTime={`${settings.workingHours.start}:00`}
-          businessHours={{ daysOfWeek: [1, 2, 3, 4, 5], startTime: settings.workingHours.start, endTime: settings.workingHours.end }}
+          businessHours={businessHours}
           locale={locale}
-          dayHeaderFormat={mode === 'month' ? { weekday: 'short' } : styleOptions('day', locale)}
-          slotLabelFormat={styleOptions('time', locale)}
-          eventTimeFormat={styleOptions('time', locale)}
+          dayHeaderFormat={formats.dayHeader}
+          slotLabelFormat={formats.time}
+          eventTimeFormat={formats.time}
           // A month cell shows what fits its height, the rest behind "+N more" (never a cut-off row).
           dayMaxEvents
           // At most three side by side in a day column, the rest behind a "+N" link: a crowded day
@@ -284,18 +315,18 @@ export function CalendarView() {
           eventDurationEditable
           snapDuration="00:15:00"
           events={held.current}
-          eventDragStart={onDragStart}
-          eventDragStop={onDragStop}
-          eventResizeStart={onDragStart}
-          eventResizeStop={onDragStop}
+          eventDragStart={handlers.onDragStart}
+          eventDragStop={handlers.onDragStop}
+          eventResizeStart={handlers.onDragStart}
+          eventResizeStop={handlers.onDragStop}
           datesSet={onDatesSet}
-          select={onSelect}
-          eventDrop={onChange}
-          eventResize={onChange}
-          eventClick={onEventClick}
-          eventDidMount={onEventMount}
-          dayCellDidMount={onDayCellMount}
-          moreLinkDidMount={onMoreLinkMount}
+          select={handlers.onSelect}
+          eventDrop={handlers.onChange}
+          eventResize={handlers.onChange}
+          eventClick={handlers.onEventClick}
+          eventDidMount={handlers.onEventMount}
+          dayCellDidMount={handlers.onDayCellMount}
+          moreLinkDidMount={handlers.onMoreLinkMount}
           eventContent={renderEvent}
         />
       </div>
