@@ -114,6 +114,8 @@ export interface CalDavClient {
   /** /.well-known/caldav (or the start path) → principal → calendar-home-set → its calendars. */
   discover(startPath?: string): Promise<Discovery>;
   listCalendars(calendarHome: string): Promise<CalendarInfo[]>;
+  /** One calendar's own properties (Depth 0: getctag and sync-token, none of its members): the idle poll's one request. */
+  calendarInfo(calendarHref: string): Promise<CalendarInfo>;
   /** Creates a calendar of events in the home; its path is the home plus a slug of the name. Returns the new calendar. */
   makeCalendar(calendarHome: string, displayName: string, slug?: string): Promise<CalendarInfo>;
   /** Creates (no etag: If-None-Match: *) or replaces (If-Match: etag) one event. Returns its new ETag. */
@@ -205,6 +207,13 @@ export function createCalDavClient(transport: DavTransport, opts: { timeoutMs?: 
         'Listing the calendars',
       );
       return responses.map(calendarOf).filter((c): c is CalendarInfo => c !== null);
+    },
+
+    async calendarInfo(calendarHref) {
+      const { responses } = await propfind(calendarHref, '0', '<d:resourcetype/><d:displayname/><cs:getctag/><d:sync-token/>', 'Reading the calendar');
+      const info = responses.map(calendarOf).find((c) => c);
+      if (!info) throw new CalDavError('not-found', 'The chosen calendar is no longer on the calendar server.', 404);
+      return info;
     },
 
     async makeCalendar(calendarHome, displayName, slug) {

@@ -41,6 +41,10 @@ export interface CalendarOp extends Delivery {
   created_at: number;
 }
 
+/**
+ * Set on a link by the inbound side; the planner leaves such a key alone until it is cleared.
+ * 'deleted-in-calendar': the event was deleted there, waiting for the rep (cancel / put it back).
+ */
 export type CalendarLinkIssue = 'deleted-in-calendar';
 
 /** Which calendar resource holds a key, and what it holds (calendar_links). */
@@ -147,3 +151,4 @@ export interface CalendarSync {
   /** Stops timers and waits for a run in progress. */
   stop(): Promise<void>;
 }
+
