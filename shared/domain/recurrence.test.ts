@@ -3,7 +3,7 @@ import type { Activity } from './activity.ts';
 import { ValidationError } from './errors.ts';
 import { zonedTime } from './local-time.ts';
 import {
-  buildSeries, describeRecurrence, expandRecurrence, MAX_OCCURRENCES, selectForEdit, selectForSeriesDelete, seriesLink,
+  buildSeries, describeRecurrence, expandRecurrence, MAX_OCCURRENCES, parseSeriesRuleText, seriesRuleText, selectForEdit, selectForSeriesDelete, seriesLink,
   seriesEditPatches, seriesMembers, shiftOccurrence, type RecurrenceRuleInput, type SeriesEditItem, type SeriesItem,
 } from './recurrence.ts';
 import { createActivitySchema, updateActivitySchema, type CreateActivityInput } from './schemas.ts';
@@ -181,7 +181,10 @@ describe('buildSeries', () => {
     expect(series).toHaveLength(3);
     for (const [i, s] of series.entries()) {
       expect(createActivitySchema.safeParse(s).success).toBe(true);
-      expect(s.custom_fields).toEqual({ agenda: 'forecast', series_id: 'ser_1', series_index: i + 1 });
+      expect(s.custom_fields).toEqual({
+        agenda: 'forecast', series_id: 'ser_1', series_index: i + 1,
+        series_rule: 'DTSTART;TZID=Europe/Berlin:20260323T090000\nRRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=MO;COUNT=3;WKST=MO',
+      });
       expect(s).toMatchObject({ subject: template.subject, type: 'meeting', duration_minutes: 45, activityable_id: 'cus_1' });
     }
   });
@@ -346,5 +349,45 @@ describe('seriesEditPatches', () => {
     const out = seriesEditPatches([o1, o2, o3], o1, { due_at: '2026-03-24T15:00:00Z', follow_up_date: '2026-03-26', subject: 'Moved' }, BERLIN);
     for (const { patch } of out) expect(updateActivitySchema.safeParse(patch).success).toBe(true);
     expect(out.map((x) => local(x.patch.due_at ?? '', BERLIN))).toEqual(['Tue 2026-03-24 16:00', 'Tue 2026-03-31 16:00', 'Tue 2026-04-07 16:00']);
+  });
+});
+
+describe('the stored series rule (custom_fields.series_rule)', () => {
+  const rules: RecurrenceRuleInput[] = [
+    { frequency: 'daily', interval: 2, count: 5, time_zone: BERLIN },
+    { frequency: 'weekdays', until: '2026-04-03', time_zone: BERLIN },
+    { frequency: 'weekly', interval: 2, weekdays: ['wed', 'mon'], count: 6, time_zone: 'America/New_York' },
+    { frequency: 'monthly', until: '2026-12-31', time_zone: 'Australia/Sydney' },
+  ];
+
+  it('reads back as the same rule and first start, so it expands to the same occurrences', () => {
+    for (const rule of rules) {
+      const dues = expandRecurrence(rule, '2026-03-23T08:00:00Z');
+      const text = seriesRuleText(rule, dues[0]!);
+      const back = parseSeriesRuleText(text);
+      expect(back, text).not.toBeNull();
+      expect(back!.start).toBe(dues[0]);
+      expect(expandRecurrence(back!.rule, back!.start)).toEqual(dues);
+      expect(back!.rule.frequency).toBe(rule.frequency);
+    }
+  });
+
+  it('writes UNTIL as the end of the until day in the zone, in UTC', () => {
+    expect(seriesRuleText(rules[1]!, '2026-03-23T08:00:00Z')).toBe(
+      'DTSTART;TZID=Europe/Berlin:20260323T090000\nRRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,TU,WE,TH,FR;UNTIL=20260403T215959Z;WKST=MO',
+    );
+  });
+
+  it('is null for anything else', () => {
+    for (const bad of [undefined, 42, '', 'RRULE:FREQ=DAILY', 'DTSTART;TZID=Nowhere/Else:20260323T090000\nRRULE:FREQ=DAILY;COUNT=2', 'DTSTART;TZID=Europe/Berlin:20260323T090000\nRRULE:FREQ=YEARLY;COUNT=2']) {
+      expect(parseSeriesRuleText(bad)).toBeNull();
+    }
+  });
+
+  it('"this and following" edits of custom_fields keep each occurrence\'s rule', () => {
+    const [a, b] = buildSeries(template, { frequency: 'weekly', weekdays: ['mon'], count: 2, time_zone: BERLIN }, 'ser_9');
+    const items = [a!, b!].map((x) => ({ status: 'pending' as const, due_at: x.due_at!, reminder_at: null, custom_fields: x.custom_fields! }));
+    const out = seriesEditPatches(items, items[0]!, { custom_fields: { agenda: 'x' } }, BERLIN);
+    expect(out.map((x) => x.patch.custom_fields?.series_rule)).toEqual([a!.custom_fields!.series_rule, b!.custom_fields!.series_rule]);
   });
 });

@@ -26,6 +26,16 @@ export const MAX_OCCURRENCES = 500;
 
 export const SERIES_ID_FIELD = 'series_id';
 export const SERIES_INDEX_FIELD = 'series_index';
+/**
+ * The series' rule, kept on every occurrence (custom_fields.series_rule) as RFC 5545 text: a
+ * DTSTART line with the rep's zone and the first occurrence's wall-clock time, then the RRULE,
+ * e.g. "DTSTART;TZID=Europe/Berlin:20260105T090000\nRRULE:FREQ=WEEKLY;INTERVAL=1;BYDAY=MO,WE;COUNT=10".
+ * On every occurrence (not only the first) so any one row says which series event it belongs to
+ * (the calendar sync writes a series as one event with RRULE, shared/ical/series.ts) and the rule
+ * survives the first occurrence being deleted; in custom_fields so it reaches the CRM with the
+ * series link and another device writes the same event.
+ */
+export const SERIES_RULE_FIELD = 'series_rule';
 
 export const recurrenceRuleSchema = z
   .object({
@@ -76,7 +86,7 @@ function localParts(ms: number, zone: string): LocalParts {
 }
 
 /** The instant of a wall-clock time in the zone (a time in a DST gap moves forward, as clocks do). */
-function zonedMs(zone: string, y: number, m: number, d: number, h: number, mi: number, s: number): number {
+export function zonedMs(zone: string, y: number, m: number, d: number, h: number, mi: number, s: number): number {
   return +new TZDate(y, m, d, h, mi, s, zone);
 }
 
@@ -226,12 +236,14 @@ export function buildSeries(template: CreateActivityInput, rule: RecurrenceRuleI
   const leadMs = template.reminder_at ? startMs - instantMs(template.reminder_at) : null;
   const followOffset =
     template.follow_up_date && isValidTimeZone(zone) ? dayDiff(localDateString(startMs, zone), template.follow_up_date) : null;
-  return expandRecurrence(rule, template.due_at).map((due, i) => {
+  const dues = expandRecurrence(rule, template.due_at);
+  const ruleText = dues[0] ? seriesRuleText(rule, dues[0]) : '';
+  return dues.map((due, i) => {
     const ms = instantMs(due);
     const occurrence: CreateActivityInput = {
       ...template,
       due_at: due,
-      custom_fields: { ...template.custom_fields, [SERIES_ID_FIELD]: seriesId, [SERIES_INDEX_FIELD]: i + 1 },
+      custom_fields: { ...template.custom_fields, [SERIES_ID_FIELD]: seriesId, [SERIES_INDEX_FIELD]: i + 1, [SERIES_RULE_FIELD]: ruleText },
     };
     if (template.tags) occurrence.tags = [...template.tags];
     if (leadMs !== null) occurrence.reminder_at = toIsoInstant(ms - leadMs);
@@ -364,8 +376,111 @@ export function seriesEditPatches<T extends SeriesEditItem>(
       if (link) {
         p.custom_fields[SERIES_ID_FIELD] = link.seriesId;
         if (link.index !== null) p.custom_fields[SERIES_INDEX_FIELD] = link.index;
+        const ruleText = item.custom_fields[SERIES_RULE_FIELD];
+        if (typeof ruleText === 'string') p.custom_fields[SERIES_RULE_FIELD] = ruleText;
       }
     }
     return { item, patch: p };
   });
+}
+
+const BYDAY: Record<Weekday, string> = { mon: 'MO', tue: 'TU', wed: 'WE', thu: 'TH', fri: 'FR', sat: 'SA', sun: 'SU' };
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** A wall-clock time as RFC 5545 local DATE-TIME (no Z): 20260105T090000. */
+export function localIcsDateTime(ms: number, zone: string): string {
+  const p = localParts(ms, zone);
+  return `${pad(p.y, 4)}${pad(p.m + 1)}${pad(p.d)}T${pad(p.h)}${pad(p.mi)}${pad(p.s)}`;
+}
+
+function parseLocalIcs(text: string, zone: string): number | null {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})$/.exec(text);
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  return zonedMs(zone, y, mo - 1, d, h, mi, s);
+}
+
+/** The RRULE value (RFC 5545 RECUR) of a rule whose first occurrence is at `firstMs`. UNTIL is UTC (the end of the until day in the zone), as RFC 5545 asks when DTSTART has a TZID. */
+export function rruleValue(ruleInput: RecurrenceRuleInput): string {
+  const parsed = validate(recurrenceRuleSchema, ruleInput);
+  if (!parsed.ok) throw new ValidationError(parsed.errors);
+  const rule = parsed.value;
+  const parts: string[] = [];
+  switch (rule.frequency) {
+    case 'daily':
+      parts.push('FREQ=DAILY', `INTERVAL=${rule.interval}`);
+      break;
+    case 'weekdays':
+      parts.push('FREQ=WEEKLY', 'INTERVAL=1', 'BYDAY=MO,TU,WE,TH,FR');
+      break;
+    case 'weekly':
+      parts.push('FREQ=WEEKLY', `INTERVAL=${rule.interval}`, `BYDAY=${WEEKDAYS.filter((d) => rule.weekdays?.includes(d)).map((d) => BYDAY[d]).join(',')}`);
+      break;
+    case 'monthly':
+      parts.push('FREQ=MONTHLY', `INTERVAL=${rule.interval}`);
+      break;
+  }
+  if (rule.count !== undefined) parts.push(`COUNT=${rule.count}`);
+  else if (rule.until) {
+    const [uy = 0, um = 1, ud = 1] = rule.until.split('-').map(Number);
+    const endMs = zonedMs(rule.time_zone, uy, um - 1, ud + 1, 0, 0, 0) - 1000;
+    parts.push(`UNTIL=${toIsoInstant(endMs).replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '')}`);
+  }
+  // Weeks start on Monday, as the expansion counts them (matters for INTERVAL>1 with BYDAY).
+  if (rule.frequency === 'weekly' || rule.frequency === 'weekdays') parts.push('WKST=MO');
+  return parts.join(';');
+}
+
+/** The stored rule text (SERIES_RULE_FIELD) for a series whose first occurrence is `firstIso`. */
+export function seriesRuleText(rule: RecurrenceRuleInput, firstIso: string): string {
+  return `DTSTART;TZID=${rule.time_zone}:${localIcsDateTime(instantMs(firstIso), rule.time_zone)}\nRRULE:${rruleValue(rule)}`;
+}
+
+export interface StoredSeriesRule {
+  rule: RecurrenceRule;
+  /** The first occurrence as first planned (UTC ISO instant). */
+  start: string;
+  /** The RRULE value as stored. */
+  rrule: string;
+}
+
+/** The stored rule text back as a rule and its first start, or null when it is missing or not one this version writes. */
+export function parseSeriesRuleText(text: unknown): StoredSeriesRule | null {
+  if (typeof text !== 'string') return null;
+  const m = /^DTSTART;TZID=([^:\n]+):(\d{8}T\d{6})\nRRULE:([^\n]+)$/.exec(text.trim());
+  if (!m) return null;
+  const [, zone = '', local = '', rrule = ''] = m;
+  if (!isValidTimeZone(zone)) return null;
+  const startMs = parseLocalIcs(local, zone);
+  if (startMs === null) return null;
+  const f = new Map(rrule.split(';').map((kv) => kv.split('=') as [string, string]));
+  const interval = Number(f.get('INTERVAL') ?? '1');
+  const byday = (f.get('BYDAY') ?? '').split(',').filter(Boolean);
+  const weekdays = byday.map((b) => WEEKDAYS.find((w) => BYDAY[w] === b));
+  if (weekdays.some((w) => w === undefined)) return null;
+  let frequency: RecurrenceFrequency;
+  switch (f.get('FREQ')) {
+    case 'DAILY': frequency = 'daily'; break;
+    case 'MONTHLY': frequency = 'monthly'; break;
+    case 'WEEKLY': frequency = byday.join(',') === 'MO,TU,WE,TH,FR' && interval === 1 ? 'weekdays' : 'weekly'; break;
+    default: return null;
+  }
+  const input: RecurrenceRuleInput = { frequency, interval, time_zone: zone };
+  if (frequency === 'weekly') input.weekdays = weekdays as Weekday[];
+  const count = f.get('COUNT');
+  const until = f.get('UNTIL');
+  if (count !== undefined) input.count = Number(count);
+  else if (until !== undefined) {
+    const u = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(until);
+    if (!u) return null;
+    input.until = localDateString(Date.parse(`${u[1]}-${u[2]}-${u[3]}T${u[4]}:${u[5]}:${u[6]}Z`), zone);
+  }
+  const parsed = validate(recurrenceRuleSchema, input);
+  if (!parsed.ok) return null;
+  return { rule: parsed.value, start: toIsoInstant(startMs), rrule };
+}
+
+/** The rule stored on an occurrence, or null. */
+export function storedSeriesRule(a: { custom_fields: Record<string, unknown> }): StoredSeriesRule | null {
+  return parseSeriesRuleText(a.custom_fields[SERIES_RULE_FIELD]);
 }
