@@ -46,11 +46,13 @@ export interface OutboundContext {
 
 /**
  * A short, stable hash of iCalendar content (53-bit cyrb53, hex), ignoring DTSTAMP (when it was
- * written, which changes every time): equal content, equal hash, so unchanged events are never
- * re-uploaded. Not a security hash; it only tells "changed since written".
+ * written, which changes every time) and LAST-MODIFIED (the CRM's updated_at, which moves when the
+ * CRM takes a change that the event does not show, e.g. a custom field): equal content, equal
+ * hash, so unchanged events are never re-uploaded. Not a security hash; it only tells "changed
+ * since written".
  */
 export function contentHash(ics: string): string {
-  const text = ics.replace(/\r\nDTSTAMP:[^\r\n]*/g, '');
+  const text = ics.replace(/\r\n(?:DTSTAMP|LAST-MODIFIED):[^\r\n]*/g, '');
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
