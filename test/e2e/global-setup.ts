@@ -7,7 +7,7 @@
  * browser, context and IndexedDB name each; only the static app is shared. The run's folder holds
  * the one production build the preview suites share (web-preview.ts), removed here at the end.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer } from 'vite';
@@ -23,6 +23,8 @@ declare module 'vitest' {
 }
 
 const ROOT = resolve(import.meta.dirname, '../..');
+/** A file in the run's folder naming a production build's folder (web-preview.ts), removed at the end. */
+export const BUILD_NOTE = 'web-build-';
 
 export async function setup(project: TestProject): Promise<() => Promise<void>> {
   const web = await createServer({
@@ -38,8 +40,9 @@ export async function setup(project: TestProject): Promise<() => Promise<void>> 
   project.provide('e2eRunDir', runDir);
   return async () => {
     await web.close();
-    const note = join(runDir, 'web-build-dir');
-    if (existsSync(note)) rmSync(readFileSync(note, 'utf8'), { recursive: true, force: true });
+    for (const note of readdirSync(runDir).filter((f) => f.startsWith(BUILD_NOTE))) {
+      rmSync(readFileSync(join(runDir, note), 'utf8'), { recursive: true, force: true });
+    }
     rmSync(runDir, { recursive: true, force: true });
   };
 }

@@ -6,13 +6,14 @@
  * test/e2e/global-setup.ts made, which removes the build at the end); later suites serve the same
  * files. Outside such a run each call builds its own and removes it on close.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { inject } from 'vitest';
 import { preview } from 'vite';
 import { buildWeb } from '../bench/bundle.ts';
 import { startCrmServer, type CrmServer } from '../crm-server/index.ts';
+import { BUILD_NOTE } from './global-setup.ts';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './harness.ts';
 
 export interface WebPreview {
@@ -34,13 +35,13 @@ function runDir(): string {
 async function runBuild(): Promise<{ outDir: string; owned: boolean }> {
   const dir = runDir();
   if (!dir) return { outDir: await buildWeb(), owned: true };
-  const note = join(dir, 'web-build-dir');
-  if (existsSync(note)) {
-    const outDir = readFileSync(note, 'utf8');
+  // One note per build (web-build-<pid>): suites in two workers at once may each build one.
+  for (const note of readdirSync(dir).filter((f) => f.startsWith(BUILD_NOTE))) {
+    const outDir = readFileSync(join(dir, note), 'utf8');
     if (existsSync(join(outDir, 'index.html'))) return { outDir, owned: false };
   }
   const outDir = await buildWeb();
-  writeFileSync(note, outDir);
+  writeFileSync(join(dir, `${BUILD_NOTE}${process.pid}`), outDir);
   return { outDir, owned: false };
 }
 
