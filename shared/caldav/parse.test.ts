@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { toCalendarObject, type IcalActivity } from '../ical/event.ts';
 import { busyIntervals, CalendarParseError, fieldbookLid, parseCalendarObject } from './parse.ts';
@@ -29,6 +30,16 @@ describe('parseCalendarObject', () => {
   it('resolves a TZID start through the object\'s VTIMEZONE (summer time) and a DURATION', () => {
     const p = parseCalendarObject(cal(...BERLIN, 'BEGIN:VEVENT', 'UID:x@other', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Europe/Berlin:20260610T140000', 'DURATION:PT1H30M', 'END:VEVENT'));
     expect(p).toMatchObject({ startMs: ms('2026-06-10T12:00:00Z'), endMs: ms('2026-06-10T13:30:00Z') });
+  });
+
+  it('a TZID the object does not define is read in that IANA zone (RFC 7809), and no zone is registered process-wide', () => {
+    const p = parseCalendarObject(cal('BEGIN:VEVENT', 'UID:y@other', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=America/New_York:20260115T090000', 'DTEND;TZID=America/New_York:20260115T100000', 'END:VEVENT'));
+    expect(p).toMatchObject({ startMs: ms('2026-01-15T14:00:00Z'), endMs: ms('2026-01-15T15:00:00Z') });
+    const weekly = cal('BEGIN:VEVENT', 'UID:w@other', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=America/New_York:20260305T090000', 'DTEND;TZID=America/New_York:20260305T100000', 'RRULE:FREQ=WEEKLY;COUNT=2', 'END:VEVENT');
+    // Across the US change to summer time (8 March 2026): 9:00 local stays 9:00 local.
+    expect(busyIntervals(weekly, ms('2026-03-01T00:00:00Z'), ms('2026-03-31T00:00:00Z')).map((i) => new Date(i.startMs).toISOString())).toEqual(['2026-03-05T14:00:00.000Z', '2026-03-12T13:00:00.000Z']);
+    parseCalendarObject(cal(...BERLIN, 'BEGIN:VEVENT', 'UID:x@other', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Europe/Berlin:20260610T140000', 'DURATION:PT1H', 'END:VEVENT'));
+    expect(ICAL.TimezoneService.has('Europe/Berlin')).toBe(false);
   });
 
   it('an event moved by another client (a new DTSTART, folded lines) is read at its new time', () => {

@@ -4,7 +4,9 @@
  * against; iCalendar has line folding, escaping, time zones and recurrence rules that a
  * hand-written reader would get wrong). The writer stays shared/ical/event.ts.
  */
+import { TZDate } from '@date-fns/tz';
 import ICAL from 'ical.js';
+import { isValidTimeZone } from '../domain/local-time.ts';
 import type { BusyInterval } from '../domain/load.ts';
 
 export const FIELDBOOK_UID_DOMAIN = 'fieldbook.local';
@@ -42,16 +44,26 @@ function root(text: string): ICAL.Component {
   const first = Array.isArray(jcal) && Array.isArray(jcal[0]) ? (jcal[0] as unknown[]) : (jcal as unknown[]);
   const cal = new ICAL.Component(first as [string, unknown[], unknown[]]);
   if (cal.name !== 'vcalendar') throw new CalendarParseError('Not an iCalendar object: no VCALENDAR.');
-  // Zones the object carries, so DTSTART;TZID=… resolves to the right instant.
-  for (const vtz of cal.getAllSubcomponents('vtimezone')) {
-    const tzid = vtz.getFirstPropertyValue('tzid');
-    if (typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) ICAL.TimezoneService.register(new ICAL.Timezone(vtz));
-  }
+  // DTSTART;TZID=… resolves through the object's own VTIMEZONE (ical.js looks in the component
+  // tree); nothing is registered in ical.js's process-wide registry, where the first object to
+  // define a zone would decide it for every later one.
   return cal;
 }
 
-function instant(t: ICAL.Time): number {
+/**
+ * An ICAL.Time as an instant. A TZID the object does not define (RFC 7809 lets servers leave
+ * out VTIMEZONE for IANA zones) leaves ical.js with a floating time: it is read in that IANA zone.
+ */
+function instant(t: ICAL.Time, tzid?: string | null): number {
+  if (!t.isDate && tzid && t.zone === ICAL.Timezone.localTimezone && isValidTimeZone(tzid)) {
+    return new TZDate(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, tzid).getTime();
+  }
   return t.toUnixTime() * 1000;
+}
+
+function tzidOf(c: ICAL.Component, name: 'dtstart' | 'dtend'): string | null {
+  const v = c.getFirstProperty(name)?.getParameter('tzid');
+  return typeof v === 'string' ? v : null;
 }
 
 function eventOf(vevent: ICAL.Component, recurring: boolean): ParsedEvent {
@@ -59,9 +71,9 @@ function eventOf(vevent: ICAL.Component, recurring: boolean): ParsedEvent {
   const start = ev.startDate as ICAL.Time | null;
   if (!start) throw new CalendarParseError('The event has no DTSTART.');
   const end = ev.endDate as ICAL.Time | null;
-  const startMs = instant(start);
+  const startMs = instant(start, tzidOf(vevent, 'dtstart'));
   // No DTEND nor DURATION: a DATE lasts one day, a DATE-TIME no time (RFC 5545 §3.6.1).
-  const endMs = end ? instant(end) : start.isDate ? startMs + 86_400_000 : startMs;
+  const endMs = end ? instant(end, tzidOf(vevent, vevent.hasProperty('dtend') ? 'dtend' : 'dtstart')) : start.isDate ? startMs + 86_400_000 : startMs;
   const status = vevent.getFirstPropertyValue('status');
   const sequence = Number(vevent.getFirstPropertyValue('sequence') ?? 0);
   return {
@@ -126,18 +138,21 @@ export function busyIntervals(text: string, fromMs: number, toMs: number): BusyI
   const base = eventOf(master, true);
   if (base.transparent || base.status === 'CANCELLED' || base.allDay) return [];
   const out: BusyInterval[] = [];
+  const span = base.endMs - base.startMs;
   const it = ev.iterator();
   for (let n = 0; n < MAX_STEPS; n++) {
     const next = it.next() as ICAL.Time | undefined;
     if (!next) break;
-    const startMs = instant(next);
+    const startMs = instant(next, tzidOf(master, 'dtstart'));
     if (startMs >= toMs) break;
+    // Long before the window (a rule started years ago): not worth its details (an override moving it more than a day is missed).
+    if (startMs + span + 86_400_000 < fromMs) continue;
     const occ = ev.getOccurrenceDetails(next);
     const item = occ.item;
     const status = item.component.getFirstPropertyValue('status');
     const transparent = String(item.component.getFirstPropertyValue('transp') ?? '').toUpperCase() === 'TRANSPARENT';
-    const s = instant(occ.startDate);
-    const e = instant(occ.endDate);
+    const s = instant(occ.startDate, tzidOf(item.component, 'dtstart'));
+    const e = instant(occ.endDate, tzidOf(item.component, item.component.hasProperty('dtend') ? 'dtend' : 'dtstart'));
     if (status === 'CANCELLED' || transparent || e <= s) continue;
     if (s < toMs && e > fromMs) out.push({ startMs: s, endMs: e });
   }
