@@ -21,3 +21,9 @@ export { belongsInCalendar, readCalendarAccount, readCalendarState, writeCalenda
 export { createCalendarSync, type CalendarSyncOptions } from './engine.ts';
 export { contentHash, DEFAULT_EVENT_MINUTES, hrefFor, type SeriesSource } from './outbound.ts';
 export { calendarOutboxCounts } from './outbox.ts';
+
+// Calendar → Fieldbook: moves become the normal commands, deletes wait for the rep, other events are busy time.
+export { applyRemoteChanges, type InboundContext, type InboundReport } from './inbound.ts';
+export { calendarIssues, cancelDeletedInCalendar, putBackInCalendar, type CalendarIssue } from './issues.ts';
+export { busyBlocks } from './busy.ts';
+export { busyIntervals, fieldbookLid, parseCalendarObject, CalendarParseError, type ParsedEvent } from './parse.ts';
