@@ -2,15 +2,19 @@
  * Issue #14 in the browser (web mode) against a real Radicale started on 127.0.0.1 with CORS for
  * the app's origin: Settings → Calendar says plainly when the password is wrong or the server does
  * not answer, connects with discovery, creates the "Fieldbook" calendar in Radicale, and the card
- * looks right at 1366/1024/800 in light and dark.
+ * looks right at 1366/1024/800 in light and dark. Then both ways: an activity created in Fieldbook
+ * is an event in Radicale; moved there by another CalDAV client (a PUT with a new DTSTART),
+ * Fieldbook reschedules it, the calendar shows it on its new day and the CRM gets one reschedule.
  */
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createCalDavClient } from '#shared/caldav/client';
 import { fetchDavTransport } from '../caldav/dav-transport.testing.ts';
+import { DIRECTORY } from '../crm-server/index.ts';
 import { radicaleAvailable, skipMessage, startRadicale, type RadicaleServer } from '../caldav/radicale.testing.ts';
 import { axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, type E2EEnv } from './harness.ts';
+import { activityForm, createActivity, dateOnly, daysFrom, fillActivityForm, instantAt, localInput, nextWeekMonday, serverActivities } from './scenario-steps.ts';
 
 const available = radicaleAvailable();
 if (!available) console.log(skipMessage());
@@ -100,6 +104,74 @@ describe.skipIf(!available)('Settings → Calendar against Radicale', () => {
       await screenshot(page, `caldav-sync-card-1366-${scheme}`);
     }
     expect(await axeSerious(page)).toEqual([]);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+});
+
+/** Radicale's events in the Fieldbook calendar, read as another CalDAV client would. */
+async function radicaleEvents() {
+  const dav = createCalDavClient(fetchDavTransport(radicale.url, radicale.user, radicale.password));
+  const { calendars } = await dav.discover();
+  const cal = calendars.find((c) => c.displayName === 'Fieldbook');
+  if (!cal) return { dav, cal: null, events: [] };
+  const changes = await dav.syncCollection(cal.href, null);
+  return { dav, cal, events: await dav.multiget(cal.href, changes.changed.map((c) => c.href)) };
+}
+
+const icsUtc = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
+  it('created in Fieldbook → an event in Radicale; moved there → rescheduled here and at the CRM, once', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForDirectory(page);
+    await navigate(page, 'Settings');
+    await fillConnect(page, radicale.url, radicale.user, radicale.password);
+    const choose = page.getByRole('group', { name: 'Choose the calendar' });
+    await choose.waitFor();
+    // "Fieldbook" (made by the first test, or made now) is chosen by default.
+    await choose.getByRole('button', { name: /^(Use this calendar|Create “Fieldbook” and sync)$/ }).click();
+    await card(page).getByText(/activities go to “Fieldbook”/).waitFor();
+
+    const tuesday = daysFrom(nextWeekMonday(), 1);
+    const start = instantAt(tuesday, 10);
+    await page.getByRole('button', { name: 'New activity' }).click();
+    await fillActivityForm(activityForm(page), {
+      type: 'meeting', subject: 'CalDAV kickoff', entity: { type: 'customer', name: DIRECTORY.customers[0]?.name ?? '' }, due: localInput(new Date(start)), duration: '60',
+    });
+    await createActivity(page);
+
+    // The event in Radicale: its start and end as planned.
+    await expect.poll(async () => (await radicaleEvents()).events.find((e) => e.data.includes('SUMMARY:CalDAV kickoff'))?.data ?? '', { timeout: 60_000 })
+      .toMatch(new RegExp(`DTSTART:${icsUtc(start)}`));
+    const placed = (await radicaleEvents()).events.find((e) => e.data.includes('SUMMARY:CalDAV kickoff'))!;
+    expect(placed.data).toMatch(new RegExp(`DTEND:${icsUtc(new Date(Date.parse(start) + 3_600_000).toISOString())}`));
+    // The CRM has it before the move, so the move is a reschedule there (not folded into the create).
+    await expect.poll(async () => (await serverActivities(env)).some((a) => a.subject === 'CalDAV kickoff'), { timeout: 60_000 }).toBe(true);
+    env.crm.resetStats();
+
+    // Another client moves it to Wednesday 14:00 (the same hour long).
+    const wednesday = daysFrom(tuesday, 1);
+    const moved = instantAt(wednesday, 14);
+    const { dav } = await radicaleEvents();
+    const body = placed.data
+      .replace(/DTSTART[^:\r\n]*:[^\r\n]+/, `DTSTART:${icsUtc(moved)}`)
+      .replace(/DTEND[^:\r\n]*:[^\r\n]+/, `DTEND:${icsUtc(new Date(Date.parse(moved) + 3_600_000).toISOString())}`);
+    await dav.putEvent(placed.href, body, placed.etag);
+
+    await navigate(page, 'Sync');
+    await page.getByRole('region', { name: 'Calendar' }).getByRole('button', { name: 'Sync calendar now' }).click();
+    await expect.poll(async () => (await serverActivities(env)).find((a) => a.subject === 'CalDAV kickoff')?.due_at, { timeout: 60_000 }).toBe(moved);
+    const reschedules = Object.entries(env.crm.stats().byRoute).filter(([r]) => /reschedule/.test(r)).reduce((n, [, c]) => n + c, 0);
+    expect(reschedules).toBe(1);
+
+    // The calendar shows it on Wednesday.
+    await navigate(page, 'Calendar');
+    await page.getByRole('button', { name: 'Week', exact: true }).click();
+    await page.getByRole('button', { name: 'Next week' }).click();
+    await page.locator(`td.fc-timegrid-col[data-date="${dateOnly(wednesday)}"]`).getByRole('button', { name: /CalDAV kickoff/ }).waitFor();
+    await screenshot(page, 'caldav-moved-in-calendar-1366-light');
     expect(app.errors).toEqual([]);
     await app.context.close();
   });

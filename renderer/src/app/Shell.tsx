@@ -11,6 +11,7 @@ import { NavIcon } from './NavIcon.tsx';
 import { useApp } from './context.tsx';
 import { SignInGate } from './SignInGate.tsx';
 import { PlatformBridge } from './PlatformBridge.tsx';
+import { CalendarSync } from '../caldav/CalendarSync.tsx';
 
 export function Shell() {
   const view = useUiStore((s) => s.view);
@@ -91,6 +92,7 @@ export function Shell() {
       {formOpen && <Suspense fallback={<PartLoading label="the form" hidden />}><formPart.Component /></Suspense>}
       {outcomeLid && <Suspense fallback={<PartLoading label="the outcome form" hidden />}><outcomePart.Component lid={outcomeLid} /></Suspense>}
       <PlatformBridge />
+      <CalendarSync />
     </div>
   );
 }
