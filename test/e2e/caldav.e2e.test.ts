@@ -159,6 +159,15 @@ describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
       .replace(/DTSTART[^:\r\n]*:[^\r\n]+/, `DTSTART:${icsUtc(moved)}`)
       .replace(/DTEND[^:\r\n]*:[^\r\n]+/, `DTEND:${icsUtc(new Date(Date.parse(moved) + 3_600_000).toISOString())}`);
     await dav.putEvent(placed.href, body, placed.etag);
+    // And the rep's own dentist appointment on Thursday 09:00–10:00: busy time, not an activity.
+    const thursday = daysFrom(wednesday, 1);
+    const personal = [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//other client//EN', 'BEGIN:VEVENT', 'UID:dentist-1@other.example',
+      `DTSTAMP:${icsUtc(new Date().toISOString())}`, `DTSTART:${icsUtc(instantAt(thursday, 9))}`, `DTEND:${icsUtc(instantAt(thursday, 10))}`,
+      'SUMMARY:Dentist', 'END:VEVENT', 'END:VCALENDAR', '',
+    ].join('\r\n');
+    const cal = (await radicaleEvents()).cal!;
+    await dav.putEvent(`${cal.href}dentist-1.ics`, personal);
 
     await navigate(page, 'Sync');
     await page.getByRole('region', { name: 'Calendar' }).getByRole('button', { name: 'Sync calendar now' }).click();
@@ -171,6 +180,11 @@ describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
     await page.getByRole('button', { name: 'Week', exact: true }).click();
     await page.getByRole('button', { name: 'Next week' }).click();
     await page.locator(`td.fc-timegrid-col[data-date="${dateOnly(wednesday)}"]`).getByRole('button', { name: /CalDAV kickoff/ }).waitFor();
+    // The dentist is a busy block on Thursday, named as such, and never shows its title.
+    const busy = page.locator(`td.fc-timegrid-col[data-date="${dateOnly(thursday)}"] .fc-bg-event.fb-busy`);
+    await busy.first().waitFor();
+    expect(await busy.first().getAttribute('title')).toBe('Busy in your calendar');
+    expect(await page.locator('.fb-cal-wrap').textContent()).not.toContain('Dentist');
     await screenshot(page, 'caldav-moved-in-calendar-1366-light');
     expect(app.errors).toEqual([]);
     await app.context.close();
