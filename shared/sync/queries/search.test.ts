@@ -255,8 +255,9 @@ describe('search over many matches', () => {
         const got = await listActivities(db, query, NOW, { lazyTotal: true });
         expect(got.items.map((r) => r.lid), `${search} ${JSON.stringify(sort)}`).toEqual(reference(query).lids);
         if (search === 'cal') {
-          // Nothing read but one key of each order range and word range and one row (what a live query watches).
-          expect(log.rowsByKey).toBe(0);
+          // Nothing read but the page's rows by key (read again: the memory may be stale in a live
+          // query's optimistic re-run) and one key of each order and word range and one row (what a live query watches).
+          expect(log.rowsByKey).toBeLessThanOrEqual(26);
           expect(log.queries.filter((x) => x.values)).toEqual([{ index: '', values: true }]);
           expect(got.meta.total_pending).toBe(true);
         }

@@ -172,6 +172,7 @@ async function pageOfKeys(
  */
 async function firstRowsInOrder(
   order: () => ActivityCollection, keep: (r: LocalActivity) => boolean, need: number, signal?: AbortSignal, budget = Infinity,
+  seen?: WalkSeen,
 ): Promise<{ hits: LocalActivity[]; read: number } | null> {
   let take = Math.min(Math.max(need * 2, 64), budget);
   for (;;) {
@@ -179,7 +180,10 @@ async function firstRowsInOrder(
     signal?.throwIfAborted();
     const hits = rows.filter(keep);
     if (rows.length < take || hits.length >= need) return { hits, read: rows.length };
-    if (take >= budget) return null;
+    if (take >= budget) {
+      if (seen) [seen.read, seen.hits] = [seen.read + rows.length, seen.hits + hits.length];
+      return null;
+    }
     const share = Math.max(hits.length, 1) / rows.length;
     take = Math.min(budget, Math.max(take * 4, Math.ceil((need / share) * 1.25)));
   }
@@ -207,6 +211,19 @@ async function observeAsWalked(db: FieldbookDB, c: Criteria, sortBy: SortField, 
   ]);
 }
 
+/** What a walk that ran out of budget saw: rows read (in its last, longest read of each order) and matches among them. */
+interface WalkSeen { read: number; hits: number }
+
+/**
+ * Above this share of matches among the rows a short walk read, every query word is taken to
+ * match more than SEARCH_KEYS_CAP rows of 100 000 (3%): probing for a rare word would read
+ * SEARCH_KEYS_CAP + 1 keys of each word for nothing, and a longer walk finds the page soon.
+ */
+const COMMON_SHARE = 0.03;
+
+/** Rows a longer walk is expected to read (at the short walk's share) for the rare-word probe to be skipped. */
+const NEAR_WALK_ROWS = 4 * QUICK_WALK_ROWS;
+
 /**
  * The first `need` matches in sort order when every query word is common: rows are read in the
  * sort index's order and filtered in memory, so a page costs about need ÷ (share of matches)
@@ -215,7 +232,7 @@ async function observeAsWalked(db: FieldbookDB, c: Criteria, sortBy: SortField, 
  */
 async function walkMatches(
   db: FieldbookDB, c: Criteria, sortBy: SortField, dir: SortDirection, need: number, signal?: AbortSignal, budget = Infinity,
-  upcomingFrom?: number,
+  upcomingFrom?: number, seen?: WalkSeen,
 ): Promise<LocalActivity[] | null> {
   const t = db.activities;
   const keep = (r: LocalActivity) => matches(r, c);
@@ -223,9 +240,13 @@ async function walkMatches(
   const out: LocalActivity[] = [];
   let left = budget;
   for (const read of reads) {
-    const found = await firstRowsInOrder(read, keep, need - out.length, signal, left);
-    if (!found) return null;
+    const found = await firstRowsInOrder(read, keep, need - out.length, signal, left, seen);
+    if (!found) {
+      if (seen) seen.hits += out.length;
+      return null;
+    }
     left -= found.read;
+    if (seen) seen.read += found.read;
     out.push(...found.hits.slice(0, need - out.length));
     if (out.length >= need) return out;
   }
@@ -280,17 +301,35 @@ export async function searchPage(
     };
     const walkedBefore = walkedFromMemory(db, c, order, need);
     if (walkedBefore) {
-      await observeAsWalked(db, c, sortBy, dir, walkedBefore.rows, up);
+      // The rows answered are read again by key: a live query re-runs on a write (optimistically,
+      // before the write's transaction is done and the memory hears of it), so the remembered
+      // copies may be stale. Any of them changed in what the search sorts or filters on: read the store.
+      const shown = walkedBefore.rows.slice(0, need);
+      const [now] = await Promise.all([
+        db.activities.bulkGet(shown.map((r) => r.lid)),
+        observeAsWalked(db, c, sortBy, dir, walkedBefore.rows, up),
+      ]);
       signal?.throwIfAborted();
-      return walked(walkedBefore.rows, walkedBefore.complete);
+      const same = now.every((r, i) => {
+        const was = shown[i];
+        return r !== undefined && was !== undefined && r.deleted === 0 && matches(r, c)
+          && r.due_ms === was.due_ms && r.created_at === was.created_at && r.priority === was.priority;
+      });
+      if (same) return walked(now.filter((r): r is LocalActivity => r !== undefined), walkedBefore.complete && shown.length === walkedBefore.rows.length);
     }
     const remembered = (hits: LocalActivity[]) => {
       rememberWalk(db, c, order, hits, hits.length < need, writes);
       return walked(hits);
     };
-    const quick = await walkMatches(db, c, sortBy, dir, need, signal, QUICK_WALK_ROWS, up);
+    const seen: WalkSeen = { read: 0, hits: 0 };
+    const quick = await walkMatches(db, c, sortBy, dir, need, signal, QUICK_WALK_ROWS, up, seen);
     if (quick) return remembered(quick);
-    const rare = await rareWordKeys(db, c.words ?? [], signal);
+    // The short walk saw many matches: no word is rare, and when the page is near (a few short
+    // walks' worth of rows at that share) the longer walk is the way. A deep page is not: there
+    // the words' keys cost less than walking to it.
+    const common = seen.read > 0 && seen.hits / seen.read >= COMMON_SHARE
+      && (need * seen.read) / seen.hits <= NEAR_WALK_ROWS;
+    const rare = common ? null : await rareWordKeys(db, c.words ?? [], signal);
     if (rare) {
       const rows = await db.activities.bulkGet(rare);
       signal?.throwIfAborted();
