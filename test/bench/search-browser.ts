@@ -168,6 +168,8 @@ interface InPageQueryTimes {
   searchQueryMs: number[];
   /** The same prefixes as the list asks them by default (the rep's own, upcoming first). */
   mineUpcomingMs: number[];
+  /** The weekly review's read (medians of 5): whole, its rows alone, the overdue count alone. */
+  review: { weeklyReviewOfMs: number; reviewRowsMs: number; overdueCountMs: number; rows: number };
 }
 
 /** The store's queries timed in the page, against bare Dexie reads of the same rows. */
@@ -230,8 +232,20 @@ async function inPageQueries(page: Page, dbName: string, userId: string, searche
         mineUpcomingMs.push(performance.now() - t1);
       }
     }
+    const time5 = async (f: () => Promise<unknown>) => {
+      const xs: number[] = [];
+      for (let i = 0; i < 5; i++) { const t0 = performance.now(); await f(); xs.push(performance.now() - t0); }
+      return med(xs);
+    };
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const review = {
+      weeklyReviewOfMs: await time5(() => q.weeklyReviewOf(db, now, zone, userId)),
+      reviewRowsMs: await time5(() => q.reviewRows(db, now, zone, userId, q.REVIEW_OVERDUE_SHOWN)),
+      overdueCountMs: await time5(() => q.overdueCount(db, now, userId)),
+      rows: (await q.reviewRows(db, now, zone, userId, q.REVIEW_OVERDUE_SHOWN)).length,
+    };
     db.close();
-    return { overdueMine, overdueAll, calendarWeek, searchQueryMs, mineUpcomingMs };
+    return { overdueMine, overdueAll, calendarWeek, searchQueryMs, mineUpcomingMs, review };
   }, {
     dbUrl: fsUrl('shared/sync/db.ts'), queriesUrl: fsUrl('shared/sync/queries.ts'),
     dbName, userId, searches,
@@ -370,6 +384,7 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
         calendarWeekMine: { ...queries.calendarWeek, ratio: ratio(queries.calendarWeek), target: '≤ 1.5' },
         searchQueryOnlyMs: stats(queries.searchQueryMs),
         searchQueryMineUpcomingMs: stats(queries.mineUpcomingMs),
+        review: queries.review,
         ...(process.env.BENCH_SEARCH_DETAIL ? { searchQueryPerPrefix: SEARCHES.flatMap((t) => [...t].map((_, i) => t.slice(0, i + 1))).map((v, i) => `${v}: ${Math.round(queries.searchQueryMs[i] ?? NaN)}`) } : {}),
       },
       pageErrors: errors,
