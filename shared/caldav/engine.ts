@@ -89,7 +89,7 @@ export function createCalendarSync(opts: CalendarSyncOptions): CalendarSync {
   }
 
   const applyRemote = async (changes: { changed: CalendarObject[]; removed: string[] }) => {
-    await applyRemoteChanges({ db, commands, now, newId: opts.newId ?? ulid, defaultDurationMinutes: DEFAULT_EVENT_MINUTES }, changes);
+    await applyRemoteChanges({ db, commands, now, newId: opts.newId ?? ulid, defaultDurationMinutes: DEFAULT_EVENT_MINUTES, series: opts.series }, changes);
   };
 
   async function planAndPush(ctx: OutboundContext, report: CalendarSyncReport): Promise<void> {

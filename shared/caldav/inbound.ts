@@ -13,7 +13,8 @@
  * For each removed member: a linked event is not silently cancelled: the link gets
  * `issue: 'deleted-in-calendar'` and waits for the rep (issues.ts: cancel the activity / put it
  * back); a busy event's row goes.
- * Series events (key `series:<id>`) are H's (shared/ical/series.ts) and are left alone here.
+ * A series event (key `series:<id>`) goes to the series source (series-source.ts), which turns its
+ * occurrences' moves into the same commands; without one it is left alone.
  */
 import { ulid } from 'ulid';
 import { instantMs, toIsoInstant } from '../domain/time.ts';
@@ -22,6 +23,7 @@ import type { Commands } from '../sync/commands.ts';
 import type { FieldbookDB } from '../sync/db.ts';
 import type { ConflictRecord, LocalActivity } from '../sync/types.ts';
 import type { CalendarObject } from './client.ts';
+import type { SeriesSource } from './outbound.ts';
 import { busyIntervals, CalendarParseError, fieldbookLid, parseCalendarObject, type ParsedEvent } from './parse.ts';
 import { SERIES_KEY_PREFIX, type CalendarBusyRow, type CalendarLink } from './types.ts';
 
@@ -45,6 +47,8 @@ export interface InboundContext {
   defaultDurationMinutes?: number;
   /** UID domain of our events. */
   uidDomain?: string;
+  /** Recurring series written as one event; their events read back through it. */
+  series?: SeriesSource;
 }
 
 export interface RemoteChanges {
@@ -92,7 +96,10 @@ export async function applyRemoteChanges(ctx: InboundContext, changes: RemoteCha
     }
     const link = await linkFor(ctx, obj.href, parsed?.uid);
     if (link) {
-      if (link.key.startsWith(SERIES_KEY_PREFIX)) continue;
+      if (link.key.startsWith(SERIES_KEY_PREFIX)) {
+        await ctx.series?.applyFromCalendar?.(ctx, link, obj);
+        continue;
+      }
       if (parsed) await applyToActivity(ctx, link, obj, parsed, report);
       continue;
     }

@@ -21,6 +21,8 @@ export { belongsInCalendar, readCalendarAccount, readCalendarState, writeCalenda
 export { createCalendarSync, type CalendarSyncOptions } from './engine.ts';
 export { contentHash, DEFAULT_EVENT_MINUTES, hrefFor, type SeriesSource } from './outbound.ts';
 export { calendarOutboxCounts } from './outbox.ts';
+// A recurring series as one event (RRULE, EXDATE, overrides), both ways.
+export { applySeriesFromCalendar, createSeriesSource, seriesChangesFromCalendar, type SeriesInboundReport, type SeriesSourceOptions } from './series-source.ts';
 
 // Calendar → Fieldbook: moves become the normal commands, deletes wait for the rep, other events are busy time.
 export { applyRemoteChanges, type InboundContext, type InboundReport } from './inbound.ts';

@@ -8,6 +8,7 @@
 import { toCalendarObject } from '../ical/event.ts';
 import { instantMs } from '../domain/time.ts';
 import type { FieldbookDB } from '../sync/db.ts';
+import type { Commands } from '../sync/commands.ts';
 import type { LocalActivity } from '../sync/types.ts';
 import { CalDavError, type CalDavClient, type CalendarObject } from './client.ts';
 import { belongsInCalendar } from './settings.ts';
@@ -31,6 +32,8 @@ export interface SeriesSource {
   seriesOf(row: LocalActivity): string | null;
   /** The series' one calendar object (RRULE, EXDATE, overrides), or null when it has nothing to show. */
   calendarObject(db: FieldbookDB, seriesId: string, now: string): Promise<{ ics: string; uid: string; start_ms: number; end_ms: number } | null>;
+  /** The series' event as the calendar has it now (pulled, or a 412): its occurrences' moves become commands. */
+  applyFromCalendar?(ctx: { db: FieldbookDB; commands: Commands; now: () => number }, link: CalendarLink, obj: CalendarObject): Promise<unknown>;
 }
 
 export interface OutboundContext {

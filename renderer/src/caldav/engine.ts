@@ -4,7 +4,7 @@
  * reschedule like any other, but not one the rep can undo here: no undo window) that tell the
  * CRM engine, so the change reaches the CRM once.
  */
-import { createCalendarSync, type DavTransport } from '#shared/caldav/index';
+import { createCalendarSync, createSeriesSource, type DavTransport } from '#shared/caldav/index';
 import { createCommands, type FieldbookDB } from '#shared/sync/index';
 import type { AppContextValue } from '../app/context.tsx';
 import type { CalendarSyncHandle } from './sync-store.ts';
@@ -20,7 +20,9 @@ export function makeCalendarSync(opts: { db: FieldbookDB; transport: DavTranspor
     reminderDefaults: () => app().settings.reminderLeads,
     onChange: () => app().engine?.notifyLocalChange(),
   });
-  const sync = createCalendarSync({ db, transport, commands, currentUserId: () => app().currentUser?.id ?? null });
+  const currentUserId = () => app().currentUser?.id ?? null;
+  // A recurring series is one event with RRULE, EXDATE and overrides, both ways.
+  const sync = createCalendarSync({ db, transport, commands, currentUserId, series: createSeriesSource({ currentUserId }) });
   return {
     sync: () => sync.sync(),
     getView: () => sync.getStatus(),
