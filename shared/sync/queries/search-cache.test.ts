@@ -73,4 +73,33 @@ describe('a search answered from memory', () => {
       await store.delete();
     }
   });
+
+  it('is not used by a live query re-run by the write itself: a new match shows (Dexie tells the newest listener first)', async () => {
+    watchStoreWrites();
+    const store = freshDb('queries-search-memory-order');
+    try {
+      await seedSynced(store, 'a1', { subject: 'Quarterly planning' });
+      const search = () => listActivities(store, { search: 'zebra' }, NOW, { lazyTotal: true }).then((p) => p.items.map((r) => r.lid));
+      const seen: string[][] = [];
+      let next: (() => void) | undefined;
+      const answer = () => new Promise<void>((resolve) => { next = resolve; });
+      // Subscribed after watchStoreWrites, as a view is: its listener runs before the memory's counter.
+      const first = answer();
+      const sub = liveQuery(search).subscribe((v) => { seen.push(v); next?.(); });
+      await first;
+      expect(seen.at(-1)).toEqual([]);
+      // A match arrives (a pull, another window): the live query must show it, not the remembered empty answer.
+      const shown = answer();
+      await seedSynced(store, 'a2', { subject: 'Zebra crossing survey' });
+      await shown;
+      expect(seen.at(-1)).toEqual(['a2']);
+      const again = answer();
+      await seedSynced(store, 'a3', { subject: 'Zebra follow-up' });
+      await again;
+      expect(seen.at(-1)?.sort()).toEqual(['a2', 'a3']);
+      sub.unsubscribe();
+    } finally {
+      await store.delete();
+    }
+  });
 });

@@ -30,9 +30,16 @@ export function watchStoreWrites(): void {
   Dexie.on('storagemutated', () => { writesSeen = (writesSeen ?? 0) + 1; });
 }
 
-/** The write count a search notes before it reads (undefined: writes are not watched, nothing is remembered). */
-export function writesNow(): number | undefined {
-  return writesSeen;
+/**
+ * The write count a search notes before it reads (undefined: writes are not watched, nothing is
+ * remembered), one turn after it was asked. A live query re-runs inside Dexie's change notice, and
+ * Dexie calls the newest listener first: every view's live query runs before the counter above
+ * hears of the write that woke it, and would take the remembered answer from before that write
+ * (a pulled match never shown). Awaited through Dexie's promise, so the live query's zone (what it
+ * watches) is kept.
+ */
+export function writesNow(): PromiseLike<number | undefined> {
+  return Dexie.Promise.resolve().then(() => writesSeen);
 }
 
 /**

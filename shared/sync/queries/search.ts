@@ -279,7 +279,8 @@ export async function searchPage(
   const start = (page - 1) * perPage;
   const need = start + perPage + 1;
   // Noted before any read: a write during the reads leaves what they found unremembered.
-  const writes = writesNow();
+  const writes = await writesNow();
+  signal?.throwIfAborted();
   const fromMemory = answeredFromMemory(db, c);
   if (fromMemory) {
     fromMemory.sort(compareActivities(sortBy, dir, up));
