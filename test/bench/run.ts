@@ -22,6 +22,7 @@ import { uiResponsivenessBench } from './ui-responsiveness.ts';
 import { upgradeBrowserBench } from './upgrade-browser.ts';
 import { launchBench } from './launch-browser.ts';
 import { bundleBench } from './bundle.ts';
+import { caldavBench } from './caldav.ts';
 
 interface Remote { url: string; token: string; close(): Promise<void> }
 
@@ -205,7 +206,7 @@ async function localBench() {
   };
 }
 
-// BENCH_ONLY=push|pull|local|queries|search|ui|upgrade|launch|cost|bundle runs one part (a comma list runs several; the default runs all).
+// BENCH_ONLY=push|pull|local|queries|search|ui|upgrade|launch|cost|bundle|caldav runs one part (a comma list runs several; the default runs all).
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (part: string) => !only || only.includes(part);
 const os = await import('node:os');
@@ -231,12 +232,14 @@ const launch = runs('launch') ? await launchBench() : null;
 const costToCrm = runs('cost') ? await costBench(startRemote) : null;
 // Issue 12: the JavaScript the start page loads before the Calendar shows, production web build (BENCH_ONLY=bundle).
 const bundle = runs('bundle') ? await bundleBench() : null;
+// Issue 14: 2 000 activities to an empty calendar on Radicale, then an idle poll, in requests and seconds (BENCH_ONLY=caldav).
+const caldav = runs('caldav') ? await caldavBench() : null;
 
 // Every figure with a goal, beside it; then what got more than 20% worse than last time.
 const goals: Goal[] = [
   ...(push ? [goal('push.ratioToFloor', push.ratio, { atMost: push.target }, 'time ÷ floor')] : []),
   ...(pull ? [goal('pull.ratioToFloor', pull.ratio, { atMost: pull.target }, 'time ÷ floor')] : []),
-  ...[searchBrowser, queries, local, uiResponsiveness, schemaUpgrade, launch, costToCrm, bundle].flatMap(goalsOf),
+  ...[searchBrowser, queries, local, uiResponsiveness, schemaUpgrade, launch, costToCrm, bundle, caldav].flatMap(goalsOf),
 ];
 const previous = await readLastRun();
 const flagged = regressions(previous.goals, goals);
@@ -250,7 +253,7 @@ const result = {
   goals,
   goalsMissed: goals.filter((g) => !g.ok).map((g) => g.name),
   regressions: flagged,
-  push, pull, local, queries, searchBrowser, uiResponsiveness, schemaUpgrade, launch, costToCrm, bundle,
+  push, pull, local, queries, searchBrowser, uiResponsiveness, schemaUpgrade, launch, costToCrm, bundle, caldav,
 };
 await writeLastRun({ ...result, goals: mergeRuns(previous.goals, goals, startedAt) });
 console.log(JSON.stringify(result, null, 2));
