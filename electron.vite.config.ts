@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
+import { rendererTreeshake } from './vite.web.config.ts';
 
 const root = import.meta.dirname;
 
@@ -30,6 +31,8 @@ export const config = defineConfig({
       // a third of the bytes (issue #12's budget; test/bench/bundle.ts reports it).
       minify: true,
       rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },
+      // What shared/ code the page does not use stays out of it (see vite.web.config.ts).
+      rolldownOptions: { treeshake: rendererTreeshake },
     },
   },
 });

@@ -17,6 +17,22 @@ import { VitePWA } from 'vite-plugin-pwa';
 const root = import.meta.dirname;
 export const DEMO_CRM_PATH = '/__fieldbook/demo-crm.json';
 
+/**
+ * shared/'s modules run nothing on import (their top level declares: functions, zod schemas,
+ * constants), so the bundler may drop what the page does not use (issue #12). Without this it keeps
+ * every module the front doors (shared/sync/index.ts) re-export, because a top-level call such as
+ * `z.object(...)` might have effects: the whole CRM engine, which runs in the sync worker, rode
+ * on the start page. The one module that does act on import (activity-keys.ts: a Dexie
+ * storagemutated listener) keeps its effects. The desktop renderer (electron.vite.config.ts) uses
+ * the same rule.
+ */
+const SHARED_DIR = `${resolve(root, 'shared')}/`;
+const SHARED_WITH_EFFECTS = new Set([resolve(root, 'shared/sync/activity-keys.ts')]);
+export const rendererTreeshake = {
+  moduleSideEffects: (id: string): boolean | undefined =>
+    id.startsWith(SHARED_DIR) && !SHARED_WITH_EFFECTS.has(id) ? false : undefined,
+};
+
 /** The demo CRM beside this server, read per request (set by scripts/web.mjs, or a test). */
 function demoCrmOffer(): Plugin {
   const answer = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
@@ -71,6 +87,6 @@ export const webConfig = defineConfig({
   ],
   server: { host: '127.0.0.1', strictPort: false },
   preview: { host: '127.0.0.1' },
-  build: { outDir: resolve(root, 'out/web'), emptyOutDir: true },
+  build: { outDir: resolve(root, 'out/web'), emptyOutDir: true, rolldownOptions: { treeshake: rendererTreeshake } },
 });
 export default webConfig;

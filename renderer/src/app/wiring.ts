@@ -1,7 +1,7 @@
 /** Builds the engine pieces from shared/sync for this renderer. */
 import type { ReminderLeads, UserRef } from '#shared/domain/index';
 import type { Platform } from '#shared/ipc/platform';
-import { createCommands, type FieldbookDB, createQueries, createSyncEngine } from '#shared/sync/index';
+import { createCommands, type FieldbookDB, createQueries } from '#shared/sync/index';
 import { createWorkerEngineProxy, type WorkerHandle } from '../sync-worker/proxy.ts';
 import { installUndo, recordCommitted, undoWindowMs } from '../data/undo.ts';
 import type { Commands, Queries, SyncEngine } from './ports.ts';
@@ -66,18 +66,19 @@ function markBackend(backend: 'worker' | 'in-thread', reason: string | null): vo
   if (reason) console.warn(`Sync runs on the UI thread: ${reason}`);
 }
 
+/** Asked for ?syncWorker=off: the proxy runs the in-thread engine at once. */
+class WorkerOff extends Error {}
+
 export function makeEngine(db: FieldbookDB, platform: Platform, currentUserId: () => string | null, useWorker = wantsSyncWorker()): SyncEngine {
-  const inThread = () => createSyncEngine({ db, transport: platform.transport, currentUserId });
-  if (!useWorker) {
-    markBackend('in-thread', null);
-    return inThread();
-  }
+  // Its own chunk, loaded only when needed (in-thread-engine.ts): calls made meanwhile wait in the proxy.
+  const inThread = () => import('./in-thread-engine.ts')
+    .then(({ createSyncEngine }) => createSyncEngine({ db, transport: platform.transport, currentUserId }));
   return createWorkerEngineProxy({
-    spawn: spawnSyncWorker,
+    spawn: useWorker ? spawnSyncWorker : () => { throw new WorkerOff('?syncWorker=off'); },
     dbName: db.name,
     transport: platform.transport,
     currentUserId,
     fallback: inThread,
-    onBackend: markBackend,
+    onBackend: useWorker ? markBackend : (backend) => markBackend(backend, null),
   });
 }

@@ -31,8 +31,8 @@ export interface WorkerEngineProxyOptions {
   dbName: string;
   transport: Transport;
   currentUserId: () => string | null;
-  /** The in-thread engine, built only when the worker cannot run. */
-  fallback: () => SyncEngine;
+  /** The in-thread engine, built (and its code loaded) only when the worker cannot run. */
+  fallback: () => SyncEngine | Promise<SyncEngine>;
   engineOptions?: WorkerEngineOptions;
   /** Where the engine ended up (and, for a fallback, why). */
   onBackend?: (backend: Exclude<EngineBackend, 'booting'>, reason: string | null) => void;
@@ -66,10 +66,10 @@ export function createWorkerEngineProxy(opts: WorkerEngineProxyOptions): WorkerE
     setStatus({ ...status, lastError: e.message });
   }
 
-  function inThread(reason: string): Backend {
+  async function inThread(reason: string): Promise<Backend> {
     which = 'in-thread';
     opts.onBackend?.('in-thread', reason);
-    const local = opts.fallback();
+    const local = await opts.fallback();
     setStatus(local.getStatus());
     const off = local.subscribe(setStatus);
     return {
