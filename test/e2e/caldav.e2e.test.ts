@@ -145,8 +145,26 @@ describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
     // The event in Radicale: its start and end as planned.
     await expect.poll(async () => (await radicaleEvents()).events.find((e) => e.data.includes('SUMMARY:CalDAV kickoff'))?.data ?? '', { timeout: 60_000 })
       .toMatch(new RegExp(`DTSTART:${icsUtc(start)}`));
-    const placed = (await radicaleEvents()).events.find((e) => e.data.includes('SUMMARY:CalDAV kickoff'))!;
-    expect(placed.data).toMatch(new RegExp(`DTEND:${icsUtc(new Date(Date.parse(start) + 3_600_000).toISOString())}`));
+    expect((await radicaleEvents()).events.find((e) => e.data.includes('SUMMARY:CalDAV kickoff'))!.data)
+      .toMatch(new RegExp(`DTEND:${icsUtc(new Date(Date.parse(start) + 3_600_000).toISOString())}`));
+
+    // Moved in Fieldbook (the calendar's keyboard drag, Alt+↓: 15 minutes later, then 10:30 typed) → the event moves in Radicale.
+    await navigate(page, 'Calendar');
+    await page.getByRole('button', { name: 'Week', exact: true }).click();
+    await page.getByRole('button', { name: 'Next week' }).click();
+    await page.locator(`td.fc-timegrid-col[data-date="${dateOnly(tuesday)}"]`).getByRole('button', { name: /CalDAV kickoff/ }).focus();
+    await page.keyboard.press('Alt+ArrowDown');
+    const reschedule = page.getByRole('dialog', { name: 'Reschedule activity' });
+    const later = instantAt(tuesday, 10, 30);
+    await reschedule.getByLabel('New date and time').fill(localInput(new Date(later)));
+    await reschedule.getByRole('button', { name: 'Reschedule' }).click();
+    await reschedule.waitFor({ state: 'detached' });
+    await expect.poll(async () => (await radicaleEvents()).events.find((e) => e.data.includes('SUMMARY:CalDAV kickoff'))?.data ?? '', { timeout: 60_000 })
+      .toMatch(new RegExp(`DTSTART:${icsUtc(later)}`));
+    const kickoffs = (await radicaleEvents()).events.filter((e) => e.data.includes('SUMMARY:CalDAV kickoff'));
+    expect(kickoffs).toHaveLength(1);
+    const placed = kickoffs[0]!;
+    expect(placed.data).toMatch(new RegExp(`DTEND:${icsUtc(new Date(Date.parse(later) + 3_600_000).toISOString())}`));
     // The CRM has it before the move, so the move is a reschedule there (not folded into the create).
     await expect.poll(async () => (await serverActivities(env)).some((a) => a.subject === 'CalDAV kickoff'), { timeout: 60_000 }).toBe(true);
     env.crm.resetStats();
@@ -175,10 +193,8 @@ describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
     const reschedules = Object.entries(env.crm.stats().byRoute).filter(([r]) => /reschedule/.test(r)).reduce((n, [, c]) => n + c, 0);
     expect(reschedules).toBe(1);
 
-    // The calendar shows it on Wednesday.
+    // The calendar (still on next week) shows it on Wednesday.
     await navigate(page, 'Calendar');
-    await page.getByRole('button', { name: 'Week', exact: true }).click();
-    await page.getByRole('button', { name: 'Next week' }).click();
     await page.locator(`td.fc-timegrid-col[data-date="${dateOnly(wednesday)}"]`).getByRole('button', { name: /CalDAV kickoff/ }).waitFor();
     // The dentist is a busy block on Thursday, named as such, and never shows its title.
     const busy = page.locator(`td.fc-timegrid-col[data-date="${dateOnly(thursday)}"] .fc-bg-event.fb-busy`);
@@ -186,6 +202,18 @@ describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
     expect(await busy.first().getAttribute('title')).toBe('Busy in your calendar');
     expect(await page.locator('.fb-cal-wrap').textContent()).not.toContain('Dentist');
     await screenshot(page, 'caldav-moved-in-calendar-1366-light');
+
+    // Busy time counts in the schedule warnings: a call planned over the dentist says so.
+    await page.getByRole('button', { name: 'New activity' }).first().click();
+    const form = activityForm(page);
+    await fillActivityForm(form, { type: 'call', subject: 'Over the dentist', due: localInput(new Date(instantAt(thursday, 9))), duration: '30' });
+    await form.getByRole('status').filter({ hasText: 'Check the schedule' }).getByText('Overlaps time that is busy in your calendar.').waitFor();
+    // Five minutes after it: too little time, said as such; at noon, neither (the day's booking still counts its hour).
+    await fillActivityForm(form, { due: localInput(new Date(instantAt(thursday, 10, 5))) });
+    await form.getByText(/^Leaves 5 min between this and time that is busy in your calendar/).waitFor();
+    await fillActivityForm(form, { due: localInput(new Date(instantAt(thursday, 12))) });
+    await form.getByText(/between this and time that is busy/).waitFor({ state: 'detached' });
+    expect(await form.getByText(/^Overlaps time that is busy/).count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.context.close();
   });

@@ -24,9 +24,8 @@ export function useBusyBlocks(fromMs: number | null, toMs: number | null): BusyB
   return useLiveQuery(() => (fromMs === null || toMs === null ? NONE : busyBlocks(db, fromMs, toMs)), [db, fromMs, toMs]) ?? NONE;
 }
 
-/** Background events, not editable; a stable array while the blocks are the same. */
-export function useBusyEvents(fromMs: number | null, toMs: number | null): EventInput[] {
-  const blocks = useBusyBlocks(fromMs, toMs);
+/** Background events for these blocks (useBusyBlocks), not editable; a stable array while the blocks are the same. */
+export function useBusyEvents(blocks: readonly BusyBlock[]): EventInput[] {
   return useMemo(() => (blocks.length === 0 ? NO_EVENTS : blocks.map((b, i): EventInput => ({
     id: `busy:${b.href}:${i}`,
     start: b.startMs,

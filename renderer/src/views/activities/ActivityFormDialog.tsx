@@ -29,6 +29,7 @@ import { nextFreeSlot, slotWarnings } from '../calendar/calendar-model.ts';
 import { useCalendarRange } from '../../lib/hooks.ts';
 import { WarningList } from '../calendar/MoveDialog.tsx';
 import { durationFor } from './durations.ts';
+import { useBusyBlocks } from '../../caldav/busy.ts';
 import { ApplyPlanDialog } from '../plans/ApplyPlanDialog.tsx';
 
 export function ActivityFormDialog() {
@@ -198,12 +199,13 @@ function ActivityForm({ existing, prefill }: { existing: LocalActivity | null; p
     };
   }, [dueMs, tz]);
   const dayRows = useCalendarRange(dayBounds?.start ?? null, dayBounds?.end ?? null);
+  const dayBusy = useBusyBlocks(dayBounds?.start ?? null, dayBounds?.end ?? null);
   const loadWarnings = useMemo(() => {
     if (!dayRows || Number.isNaN(dueMs) || notesOnly || loggedDone) return [];
     const n = Number(d.duration.trim());
     const minutes = d.duration.trim() && Number.isFinite(n) && n > 0 ? n : 30;
-    return slotWarnings({ start: new Date(dueMs), end: new Date(dueMs + minutes * 60_000) }, dayRows, tz, existing?.lid);
-  }, [dayRows, dueMs, d.duration, tz, existing?.lid, notesOnly, loggedDone]);
+    return slotWarnings({ start: new Date(dueMs), end: new Date(dueMs + minutes * 60_000) }, dayRows, tz, existing?.lid, dayBusy);
+  }, [dayRows, dayBusy, dueMs, d.duration, tz, existing?.lid, notesOnly, loggedDone]);
 
   const changeType = (type: ActivityType) =>
     setD((x) => ({ ...x, type, duration: x.durationTouched ? x.duration : String(durationFor(type, durations)) }));

@@ -27,7 +27,7 @@ import { useCalendarRange, useNow } from '../../lib/hooks.ts';
 import { MoveDialog, ReasonDialog, hoursWarnings, moveNow, type PendingMove } from './MoveDialog.tsx';
 import type { UndoEntry } from '#shared/sync/index';
 import './calendar.css';
-import { BUSY_LABEL, useBusyEvents } from '../../caldav/busy.ts';
+import { BUSY_LABEL, useBusyBlocks, useBusyEvents } from '../../caldav/busy.ts';
 import type { EventInput } from '@fullcalendar/core';
 
 type Mode = 'day' | 'week' | 'month';
@@ -90,7 +90,9 @@ export function CalendarView() {
   // back while the dialog asks for a reason): hold the events still from drag start to dialog close.
   const [dragging, setDragging] = useState(false);
   // The rep's other calendar events as busy blocks behind the activities (issue #14).
-  const busy = useBusyEvents(range?.start ?? null, range?.end ?? null);
+  // The rep's other calendar events: drawn as busy blocks, and counted by the move warnings.
+  const busyBlocks = useBusyBlocks(range?.start ?? null, range?.end ?? null);
+  const busy = useBusyEvents(busyBlocks);
   const withBusy = useMemo<EventInput[]>(() => (busy.length ? [...events, ...busy] : events), [events, busy]);
   const held = useRef<EventInput[]>(withBusy);
   if (!dragging && !move) held.current = withBusy;
@@ -162,7 +164,7 @@ export function CalendarView() {
     const shown = shownDuration(activity.duration_minutes);
     const warnings = [
       ...hoursWarnings(ev.start, newMinutes, settings.workingHours, zone),
-      ...slotWarnings({ start: ev.start, end: new Date(ev.start.getTime() + newMinutes * 60_000) }, rows ?? [], zone, lid),
+      ...slotWarnings({ start: ev.start, end: new Date(ev.start.getTime() + newMinutes * 60_000) }, rows ?? [], zone, lid, busyBlocks),
     ];
     const pending: PendingMove = {
       lid,
@@ -206,7 +208,7 @@ export function CalendarView() {
       newStart: next.start,
       oldMinutes: activity.duration_minutes,
       newMinutes: next.minutes === shown ? (activity.duration_minutes ?? shown) : next.minutes,
-      warnings: slotWarnings({ start: next.start, end: new Date(next.start.getTime() + next.minutes * 60_000) }, rows ?? [], zone, lid),
+      warnings: slotWarnings({ start: next.start, end: new Date(next.start.getTime() + next.minutes * 60_000) }, rows ?? [], zone, lid, busyBlocks),
       // Nothing moved on screen; cancelling puts the rep back on the activity.
       revert: () => el.focus(),
       byKeyboard: true,

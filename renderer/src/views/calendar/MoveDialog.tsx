@@ -19,6 +19,7 @@ import { useCalendarRange } from '../../lib/hooks.ts';
 import { toShownError, type ShownError } from '../../lib/errors.ts';
 import { formatWhen, fromLocalInput, toLocalInput } from '../../lib/format.ts';
 import { useInitialFocus } from '../../lib/focus.ts';
+import { useBusyBlocks } from '../../caldav/busy.ts';
 
 export interface PendingMove {
   lid: string;
@@ -160,10 +161,11 @@ export function MoveDialog({ move, onDone }: { move: PendingMove; onDone: () => 
   const dayStart = new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), zone).getTime();
   const dayEnd = new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + 1, zone).getTime();
   const dayRows = useCalendarRange(dayStart, dayEnd);
+  const dayBusy = useBusyBlocks(dayStart, dayEnd);
   const warnings: MoveWarning[] = dayRows
     ? [
         ...hoursWarnings(newStart, move.newMinutes, settings.workingHours, zone),
-        ...slotWarnings({ start: newStart, end: new Date(newStart.getTime() + move.newMinutes * 60_000) }, dayRows, zone, move.lid),
+        ...slotWarnings({ start: newStart, end: new Date(newStart.getTime() + move.newMinutes * 60_000) }, dayRows, zone, move.lid, dayBusy),
       ]
     : move.warnings;
   const moved = move.newStart.getTime() !== move.oldStart.getTime();
