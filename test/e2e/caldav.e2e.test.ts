@@ -7,6 +7,8 @@
  * Fieldbook reschedules it, the calendar shows it on its new day and the CRM gets one reschedule.
  */
 import { createServer } from 'node:http';
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createCalDavClient } from '#shared/caldav/client';
@@ -14,7 +16,7 @@ import { fetchDavTransport } from '../caldav/dav-transport.testing.ts';
 import { DIRECTORY } from '../crm-server/index.ts';
 import { radicaleAvailable, skipMessage, startRadicale, type RadicaleServer } from '../caldav/radicale.testing.ts';
 import { axeSerious, navigate, openApp, screenshot, startE2E, waitForDirectory, type E2EEnv } from './harness.ts';
-import { activityForm, createActivity, dateOnly, daysFrom, fillActivityForm, instantAt, localInput, nextWeekMonday, serverActivities } from './scenario-steps.ts';
+import { ZONE, activityForm, closeDetail, createActivity, dateOnly, daysFrom, fillActivityForm, instantAt, localInput, nextWeekMonday, serverActivities } from './scenario-steps.ts';
 
 const available = radicaleAvailable();
 if (!available) console.log(skipMessage());
@@ -165,8 +167,8 @@ describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
     expect(kickoffs).toHaveLength(1);
     const placed = kickoffs[0]!;
     expect(placed.data).toMatch(new RegExp(`DTEND:${icsUtc(new Date(Date.parse(later) + 3_600_000).toISOString())}`));
-    // The CRM has it before the move, so the move is a reschedule there (not folded into the create).
-    await expect.poll(async () => (await serverActivities(env)).some((a) => a.subject === 'CalDAV kickoff'), { timeout: 60_000 }).toBe(true);
+    // The CRM has it, with Fieldbook's move, before the calendar's move: that one is then a reschedule of its own, counted alone.
+    await expect.poll(async () => (await serverActivities(env)).find((a) => a.subject === 'CalDAV kickoff')?.due_at, { timeout: 60_000 }).toBe(later);
     env.crm.resetStats();
 
     // Another client moves it to Wednesday 14:00 (the same hour long).
@@ -214,6 +216,77 @@ describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
     await fillActivityForm(form, { due: localInput(new Date(instantAt(thursday, 12))) });
     await form.getByText(/between this and time that is busy/).waitFor({ state: 'detached' });
     expect(await form.getByText(/^Overlaps time that is busy/).count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+});
+
+describe.skipIf(!available)('a recurring series in Radicale', () => {
+  it('made in Fieldbook with one occurrence edited and one cancelled → one event: RRULE, the edit as an override, the cancelled one as EXDATE; a second run changes nothing', async () => {
+    const app = await openApp(env, { timezoneId: ZONE });
+    const { page } = app;
+    await waitForDirectory(page);
+    const subject = 'Calendar series - weekly rollout';
+    const tuesday = daysFrom(nextWeekMonday(), 1);
+    const days = [0, 2, 7, 9, 14, 16].map((n) => daysFrom(tuesday, n));
+    const wall = (iso: string) => format(new TZDate(Date.parse(iso), ZONE), "yyyyMMdd'T'HHmmss");
+
+    // Weekly on Tuesday and Thursday at 10:00, six times.
+    await navigate(page, 'Activities');
+    await page.getByRole('button', { name: 'New activity' }).first().click();
+    const form = activityForm(page);
+    await fillActivityForm(form, {
+      type: 'meeting', subject, entity: { type: 'customer', name: DIRECTORY.customers[0]?.name ?? '' }, due: localInput(new Date(instantAt(tuesday, 10))), duration: '45',
+    });
+    await form.getByLabel('Repeat', { exact: true }).check();
+    await form.getByLabel('Repeats').selectOption('weekly');
+    await form.getByLabel('Thursday').check();
+    await form.getByLabel('Times').fill('6');
+    await form.getByRole('button', { name: 'Create activity' }).click();
+    await form.waitFor({ state: 'detached' });
+
+    // The third moved to 11:30, this one only; the fifth cancelled.
+    await page.getByLabel('Search', { exact: true }).fill(subject);
+    const rows = page.locator('table.list tbody tr .subject-cell button');
+    await expect.poll(() => rows.count()).toBe(6);
+    await rows.nth(2).click();
+    const detail = page.getByRole('dialog', { name: subject });
+    await detail.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit activity' });
+    await edit.getByLabel('This one only').check();
+    await edit.getByLabel('Due', { exact: true }).fill(localInput(new Date(instantAt(days[2]!, 11, 30))));
+    await edit.getByRole('button', { name: 'Save changes' }).click();
+    await edit.waitFor({ state: 'detached' });
+    if (await page.locator('dialog[open]').count()) await closeDetail(page);
+    await rows.nth(4).click();
+    await detail.getByRole('toolbar', { name: 'Actions' }).getByRole('button', { name: 'Cancel', exact: true }).click();
+    const cancel = page.getByRole('dialog', { name: 'Cancel activity' });
+    await cancel.getByRole('button', { name: 'Cancel activity' }).click();
+    await cancel.waitFor({ state: 'detached' });
+    if (await page.locator('dialog[open]').count()) await closeDetail(page);
+
+    // Connected to the calendar: the series goes there as one event.
+    await navigate(page, 'Settings');
+    await fillConnect(page, radicale.url, radicale.user, radicale.password);
+    const choose = page.getByRole('group', { name: 'Choose the calendar' });
+    await choose.waitFor();
+    await choose.getByRole('button', { name: /^(Use this calendar|Create “Fieldbook” and sync)$/ }).click();
+    const ours = async () => (await radicaleEvents()).events.filter((e) => e.data.includes(`SUMMARY:${subject}`));
+    await expect.poll(async () => (await ours()).length, { timeout: 60_000 }).toBe(1);
+    const [event] = await ours();
+    const text = event!.data;
+    expect(text).toMatch(/RRULE:FREQ=WEEKLY;[^\r\n]*BYDAY=TU,TH;COUNT=6/);
+    expect(text).toContain(`DTSTART;TZID=${ZONE}:${wall(instantAt(days[0]!, 10))}`);
+    expect(text).toContain(`RECURRENCE-ID;TZID=${ZONE}:${wall(instantAt(days[2]!, 10))}`);
+    // The edited one's new start, 11:30 in Berlin (written in UTC or in the zone).
+    expect(text).toMatch(new RegExp(`RECURRENCE-ID[^\\r\\n]*\\r?\\n(?:[^\\r\\n]*\\r?\\n)*?DTSTART(?::${icsUtc(instantAt(days[2]!, 11, 30))}|;TZID=${ZONE}:${wall(instantAt(days[2]!, 11, 30))})`));
+    expect(text).toContain(`EXDATE;TZID=${ZONE}:${wall(instantAt(days[4]!, 10))}`);
+    // Read back by the next run, it is left as it is: no second event, the same ETag.
+    await navigate(page, 'Sync');
+    await card(page).getByRole('button', { name: 'Sync calendar now' }).click();
+    await card(page).getByRole('button', { name: 'Sync calendar now' }).waitFor();
+    const again = await ours();
+    expect(again.map((e) => e.etag)).toEqual([event!.etag]);
     expect(app.errors).toEqual([]);
     await app.context.close();
   });
