@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { z } from 'zod';
 import type { CalDavCredentialInfo } from '#shared/ipc/platform';
 import { jsonFile } from './json-file.ts';
-import type { SafeStorageLike } from './token-store.ts';
+import { realEncryption, type SafeStorageLike } from './token-store.ts';
 
 export interface CalDavCredential {
   serverUrl: string;
@@ -33,9 +33,7 @@ export class CalDavCredentialStore {
   }
 
   canPersist(): boolean {
-    if (!this.safeStorage.isEncryptionAvailable()) return false;
-    if (this.platform === 'linux' && this.safeStorage.getSelectedStorageBackend?.() === 'basic_text') return false;
-    return true;
+    return realEncryption(this.safeStorage, this.platform);
   }
 
   /** Reads the saved account at start-up; a password that no longer decrypts is dropped (connect again). */

@@ -13,8 +13,7 @@ import { MAX_RESPONSE_BYTES, RefusedAnswerError, readBodyCapped, redactSecret } 
 import type { DavRequest } from '#shared/caldav/client';
 import type { HttpResult } from '#shared/ipc/contract';
 import type { CalDavCredential } from './caldav-store.ts';
-
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+import { FORBIDDEN_REQUEST_HEADERS, type FetchLike } from './transport.ts';
 
 export interface CalDavTransportDeps {
   fetch: FetchLike;
@@ -29,9 +28,6 @@ export class NoCalendarAccountError extends Error {
     super('No calendar account: connect one in Settings → Calendar.');
   }
 }
-
-/** Headers the renderer may not set: the credential is main's business. */
-const FORBIDDEN_REQUEST_HEADERS = new Set(['authorization', 'cookie', 'host', 'proxy-authorization']);
 
 export function basicAuth(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;

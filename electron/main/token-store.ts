@@ -15,6 +15,17 @@ export interface SafeStorageLike {
   getSelectedStorageBackend?(): string;
 }
 
+/**
+ * Whether safeStorage really encrypts (a secret may be written to disk): not when encryption is
+ * unavailable, nor on Linux with the 'basic_text' backend (no keyring: a hard-coded key). The CRM
+ * token and the calendar password (caldav-store.ts) both go by it.
+ */
+export function realEncryption(safeStorage: SafeStorageLike, platform: NodeJS.Platform): boolean {
+  if (!safeStorage.isEncryptionAvailable()) return false;
+  if (platform === 'linux' && safeStorage.getSelectedStorageBackend?.() === 'basic_text') return false;
+  return true;
+}
+
 export interface Credentials {
   baseUrl: string;
   token: string;
@@ -38,9 +49,7 @@ export class TokenStore {
 
   /** True when the token can be written to disk encrypted by the OS. */
   canPersist(): boolean {
-    if (!this.safeStorage.isEncryptionAvailable()) return false;
-    if (this.platform === 'linux' && this.safeStorage.getSelectedStorageBackend?.() === 'basic_text') return false;
-    return true;
+    return realEncryption(this.safeStorage, this.platform);
   }
 
   /** Reads the saved session at start-up; a token that no longer decrypts is dropped (sign in again). */

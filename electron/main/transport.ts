@@ -33,8 +33,8 @@ export class NotSignedInError extends Error {
   }
 }
 
-/** Headers the renderer may not set: credentials are main's business. */
-const FORBIDDEN_REQUEST_HEADERS = new Set(['authorization', 'cookie', 'host', 'proxy-authorization']);
+/** Headers the renderer may not set: credentials are main's business (the calendar's transport too). */
+export const FORBIDDEN_REQUEST_HEADERS = new Set(['authorization', 'cookie', 'host', 'proxy-authorization']);
 
 export class MainTransport {
   private online: boolean | null = null;
