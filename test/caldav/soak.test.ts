@@ -17,6 +17,7 @@ import { TransportError } from '#shared/ipc/platform';
 import { ENTITIES, ME, startRig } from '../soak/harness.ts';
 import { fetchDavTransport } from './dav-transport.testing.ts';
 import { radicaleAvailable, skipMessage, startRadicale, type RadicaleServer } from './radicale.testing.ts';
+import { seededRng } from '../crm-server/prng.ts';
 
 const available = radicaleAvailable();
 if (!available) console.warn(skipMessage());
@@ -25,24 +26,13 @@ const SEED = Number(process.env.SOAK_SEED ?? 1414);
 const STEPS = Number(process.env.CALDAV_SOAK_STEPS ?? 40);
 const ACTIVITIES = 8;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe.skipIf(!available)('calendar soak: kills, lost answers, moves on both sides', () => {
   let server: RadicaleServer;
   beforeAll(async () => { server = await startRadicale(); });
   afterAll(async () => { await server?.stop(); });
 
   it(`ends with one event per activity at its time, and each reschedule at the CRM once (seed ${SEED})`, { timeout: 240_000 }, async () => {
-    const random = mulberry32(SEED);
+    const random = seededRng(SEED);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
     const other = createCalDavClient(fetchDavTransport(server.url, server.user, server.password));
     const calendarHref = (await other.makeCalendar(`/${server.user}/`, 'Fieldbook soak', `soak-${SEED}`)).href;
