@@ -8,7 +8,7 @@ import { addDays, startOfWeek } from 'date-fns';
 import type { Activity } from './activity.ts';
 import { isKnownPriority, type ActivityType } from './enums.ts';
 import { FOLLOW_UP_OF_FIELD, linkRef, PREP_FOR_FIELD, refersTo, sameActivity, type Identity } from './links.ts';
-import { dailyLoad, type DayLoad, type LoadThresholds } from './load.ts';
+import { dailyLoad, type BusyInterval, type DayLoad, type LoadThresholds } from './load.ts';
 import { isValidTimeZone } from './local-time.ts';
 import { isOpen, isOverdue } from './rules.ts';
 import type { CreateActivityInput } from './schemas.ts';
@@ -191,10 +191,14 @@ export interface WeeklyReview<T> {
 /** The whole review in one call. `items` should be the rep's activities (not deleted). */
 export function weeklyReview<T extends ReviewItem>(
   items: readonly T[],
-  opts: { now: string; timeZone: string; thresholds?: Partial<LoadThresholds>; prepTypes?: readonly ActivityType[] },
+  opts: {
+    now: string; timeZone: string; thresholds?: Partial<LoadThresholds>; prepTypes?: readonly ActivityType[];
+    /** The rep's other calendar events: they count in the load (booked time, back-to-back, overlap). */
+    busy?: readonly BusyInterval[];
+  },
 ): WeeklyReview<T> {
   const weeks = reviewWeeks(opts.now, opts.timeZone);
-  const load = dailyLoad(items, { from: opts.now, days: 14, timeZone: opts.timeZone, thresholds: opts.thresholds });
+  const load = dailyLoad(items, { from: opts.now, days: 14, timeZone: opts.timeZone, thresholds: opts.thresholds, busy: opts.busy });
   return {
     weeks,
     overdue: overdueForReview(items, instantMs(opts.now)),

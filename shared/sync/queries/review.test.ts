@@ -180,3 +180,19 @@ describe('a rep far behind', () => {
     expect(await weeklyReviewOf(db, NOW, ZONE, 'u-me')).toEqual({ ...review, overdueTotal: live.length });
   });
 });
+
+describe('weeklyReviewOf and busy calendar time', () => {
+  it('counts the rep\'s other calendar events in the load: booked time, and too little time next to an activity', async () => {
+    const db = freshDb('review-busy');
+    open.push(db);
+    // Friday 27 Nov: a 09:00 meeting of an hour, and 7 h busy in the rep's own calendar from 10:05.
+    await seedSynced(db, 'fri-meeting', { type: 'meeting', due_at: '2026-11-27T08:00:00Z', duration_minutes: 60 });
+    const friday = async () => (await weeklyReviewOf(db, NOW, ZONE)).load.find((d) => d.date === '2026-11-27')!;
+    expect(await friday()).toMatchObject({ busyMinutes: 0, flags: [] });
+    await db.calendar_busy.put({ href: '/cal/offsite.ics', etag: '"1"', start_ms: Date.parse('2026-11-27T09:05:00Z'), end_ms: Date.parse('2026-11-27T16:05:00Z') });
+    const day = await friday();
+    expect(day.busyMinutes).toBe(420);
+    expect(day.flags).toEqual(expect.arrayContaining(['too_long', 'back_to_back']));
+    expect(day.busyClashes.map((c) => [c.activity.lid, c.gapMinutes])).toEqual([['fri-meeting', 5]]);
+  });
+});

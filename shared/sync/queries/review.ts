@@ -9,6 +9,7 @@
 import {
   activityRefs, followUpsMissing, hasFollowUp, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview,
 } from '../../domain/index.ts';
+import { busyBlocks } from '../../caldav/busy.ts';
 import type { FieldbookDB } from '../db.ts';
 import { activitiesLinkedTo, firstOnRecordSince } from '../activity-keys.ts';
 import { prepTaskKey } from '../rows.ts';
@@ -86,6 +87,10 @@ export async function reviewRows(
 export async function weeklyReviewOf(
   db: FieldbookDB, nowMs: number, timeZone: string, userId?: string,
 ): Promise<WeeklyReview<LocalActivity> & { overdueTotal: number }> {
-  const [rows, overdueTotal] = await Promise.all([reviewRows(db, nowMs, timeZone, userId, REVIEW_OVERDUE_SHOWN), overdueCount(db, nowMs, userId)]);
-  return { ...weeklyReview(rows, { now: new Date(nowMs).toISOString(), timeZone }), overdueTotal };
+  const [rows, overdueTotal, busy] = await Promise.all([
+    reviewRows(db, nowMs, timeZone, userId, REVIEW_OVERDUE_SHOWN), overdueCount(db, nowMs, userId),
+    // The rep's other calendar events (issue #14) over the load chart's two weeks (a day either side for the zone).
+    busyBlocks(db, nowMs - DAY_MS, nowMs + 15 * DAY_MS),
+  ]);
+  return { ...weeklyReview(rows, { now: new Date(nowMs).toISOString(), timeZone, busy }), overdueTotal };
 }

@@ -22,8 +22,8 @@ const CANCEL_REASON = 'No longer relevant (weekly review)';
 const FLAG_LABELS: Record<LoadFlag, string> = {
   too_many: `more than ${DEFAULT_LOAD_THRESHOLDS.maxActivities} activities`,
   too_long: `more than ${DEFAULT_LOAD_THRESHOLDS.maxBookedMinutes / 60} h booked`,
-  back_to_back: `under ${DEFAULT_LOAD_THRESHOLDS.backToBackGapMinutes} min between activities`,
-  overlap: 'overlapping activities',
+  back_to_back: `under ${DEFAULT_LOAD_THRESHOLDS.backToBackGapMinutes} min between activities (or busy time)`,
+  overlap: 'overlapping activities (or busy time)',
 };
 
 export function ReviewView() {
@@ -241,7 +241,9 @@ function FollowUpStep({ items, now }: { items: LocalActivity[]; now: number }) {
 }
 
 function LoadStep({ days }: { days: DayLoad<LocalActivity>[] }) {
-  const maxMinutes = Math.max(DEFAULT_LOAD_THRESHOLDS.maxBookedMinutes, ...days.map((d) => d.bookedMinutes));
+  // Booked time counts the rep's other calendar events too (busy time, issue #14).
+  const booked = (d: DayLoad<LocalActivity>) => d.bookedMinutes + d.busyMinutes;
+  const maxMinutes = Math.max(DEFAULT_LOAD_THRESHOLDS.maxBookedMinutes, ...days.map(booked));
   const over = days.filter((d) => d.overScheduled).length;
   return (
     <Step n={4} id="review-load" title="Load: the next two weeks">
@@ -265,9 +267,12 @@ function LoadStep({ days }: { days: DayLoad<LocalActivity>[] }) {
             <tr key={d.date} className={d.overScheduled ? 'over' : undefined} data-date={d.date}>
               <th scope="row">{d.weekday} {formatDateOnly(d.date, 'dayMonth')}</th>
               <td className="num">{d.count}</td>
-              <td className="num">{d.bookedMinutes ? formatMinutes(d.bookedMinutes) : '—'}</td>
+              <td className="num">
+                {booked(d) ? formatMinutes(Math.round(booked(d))) : '—'}
+                {d.busyMinutes > 0 && <span className="small muted"> ({formatMinutes(Math.round(d.busyMinutes))} busy in your calendar)</span>}
+              </td>
               <td className="bar-col" aria-hidden="true">
-                <span className="load-bar"><span style={{ width: `${Math.round((d.bookedMinutes / maxMinutes) * 100)}%` }} /></span>
+                <span className="load-bar"><span style={{ width: `${Math.round((booked(d) / maxMinutes) * 100)}%` }} /></span>
               </td>
               <td className="wrap flags">
                 {d.overScheduled && <span className="badge overdue-badge">Over-scheduled</span>}{' '}
