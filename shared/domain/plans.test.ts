@@ -191,6 +191,15 @@ describe('working hours and load', () => {
     });
     expect(out[0]?.warnings).toEqual(['overlap']);
   });
+
+  it('counts the rep\'s busy calendar time: a step over it overlaps, one just after it is back-to-back, a full day is over-booked', () => {
+    const plan = planOf({ anchor: 'start', unit: 'days', offset: 0, time: '10:00', duration_minutes: 30 });
+    const at = (busy: { startMs: number; endMs: number }[]) => expandPlan(plan, { start: '2026-03-02T00:00:00Z', timeZone: UTC, record: OPP, busy })[0]?.warnings;
+    expect(at([])).toEqual([]);
+    expect(at([{ startMs: Date.parse('2026-03-02T09:30:00Z'), endMs: Date.parse('2026-03-02T10:15:00Z') }])).toEqual(['overlap']);
+    expect(at([{ startMs: Date.parse('2026-03-02T09:00:00Z'), endMs: Date.parse('2026-03-02T09:55:00Z') }])).toEqual(['back_to_back']);
+    expect(at([{ startMs: Date.parse('2026-03-02T11:00:00Z'), endMs: Date.parse('2026-03-02T18:00:00Z') }])).toEqual(['over_booked']);
+  });
 });
 
 describe('templates and validation', () => {

@@ -13,7 +13,7 @@
 import { TZDate } from '@date-fns/tz';
 import { z } from 'zod';
 import { ACTIVITY_TYPE_LABELS, type ActivityableType } from './enums.ts';
-import { dailyLoad, type LoadItem, type LoadThresholds } from './load.ts';
+import { dailyLoad, type BusyInterval, type LoadItem, type LoadThresholds } from './load.ts';
 import { customerLocalTime, isValidTimeZone, type LocalTimePair } from './local-time.ts';
 import { activityTypeSchema, createActivitySchema, hasVisibleText, prioritySchema, validate, type CreateActivityInput, type FieldErrors } from './schemas.ts';
 import { instantMs, toIsoInstant } from './time.ts';
@@ -222,6 +222,8 @@ export interface ExpandOptions {
   workingDays?: readonly number[];
   /** The rep's calendar around the plan (cancelled and undated rows are ignored by dailyLoad). */
   booked?: readonly LoadItem[];
+  /** The rep's other calendar events (issue #14): booked time, and no step over or right next to one. */
+  busy?: readonly BusyInterval[];
   thresholds?: Partial<LoadThresholds>;
 }
 
@@ -233,7 +235,7 @@ export const STEP_WARNING_TEXT: Record<StepWarning, string> = {
   non_working_day: 'On a non-working day',
   over_booked: 'Over-booked day',
   back_to_back: 'Back-to-back: no time to prepare',
-  overlap: 'Overlaps another activity',
+  overlap: 'Overlaps another activity or busy time',
 };
 
 export interface ExpandedStep {
@@ -351,14 +353,17 @@ export function expandPlan(plan: Plan, opts: ExpandOptions): ExpandedStep[] {
     const first = Math.min(...scheduled.map((e) => instantMs(e.at)));
     const last = Math.max(...scheduled.map((e) => instantMs(e.at)));
     const days = Math.ceil((last - first) / 86_400_000) + 2;
-    const load = dailyLoad(items, { from: toIsoInstant(first), days, timeZone: zone, ...(opts.thresholds ? { thresholds: opts.thresholds } : {}) });
+    const load = dailyLoad(items, { from: toIsoInstant(first), days, timeZone: zone, busy: opts.busy, ...(opts.thresholds ? { thresholds: opts.thresholds } : {}) });
     for (const day of load) {
       for (const item of day.items) {
         if (item.step === null) continue;
         const e = steps[item.step];
         if (!e) continue;
         if (day.overScheduled) e.warnings.push('over_booked');
-        const pairs = day.backToBack.filter((p) => p.first === item || p.second === item);
+        const pairs = [
+          ...day.backToBack.filter((p) => p.first === item || p.second === item),
+          ...day.busyClashes.filter((c) => c.activity === item),
+        ];
         if (pairs.some((p) => p.gapMinutes < 0)) e.warnings.push('overlap');
         else if (pairs.length > 0) e.warnings.push('back_to_back');
       }

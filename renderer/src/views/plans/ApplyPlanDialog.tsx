@@ -21,6 +21,7 @@ import { toShownError } from '../../lib/errors.ts';
 import { useUiStore } from '../../state/store.ts';
 import { usePlanCommands, usePlans } from './plan-store.ts';
 import './plans.css';
+import { useBusyBlocks } from '../../caldav/busy.ts';
 
 const DAY_MIN = 24 * 60;
 
@@ -81,7 +82,9 @@ function ApplyPlan({ record: given, start: givenStart, planId, onClose, onApplie
     return { from: Math.min(...ms) - DAY_MIN * 60_000, to: Math.max(...ms) + 2 * DAY_MIN * 60_000 };
   }, [plan, base]);
   const booked = useCalendarRange(span?.from ?? null, span?.to ?? null);
-  const preview = useMemo(() => (plan && base ? expandPlan(plan, { ...base, booked: booked ?? [] }) : null), [plan, base, booked]);
+  // And the rep's other calendar events (busy time, issue #14).
+  const busyTime = useBusyBlocks(span?.from ?? null, span?.to ?? null);
+  const preview = useMemo(() => (plan && base ? expandPlan(plan, { ...base, booked: booked ?? [], busy: busyTime }) : null), [plan, base, booked, busyTime]);
 
   const shiftStep = (i: number, minutes: number) => setShifts((s) => {
     const next = [...s];
