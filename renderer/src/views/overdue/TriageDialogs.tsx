@@ -4,7 +4,7 @@
  * commands.bulk (one bulk op group per distinct new time).
  */
 import { useMemo, useState } from 'react';
-import { PRIORITIES, PRIORITY_LABELS, type Priority } from '#shared/domain/index';
+import { DEFAULT_LOAD_THRESHOLDS, PRIORITIES, PRIORITY_LABELS, type Priority } from '#shared/domain/index';
 import type { ReschedulePreset } from './overdue-model.ts';
 import { PRESET_LABELS, presetDueTimes, spreadDays, spreadOverWeek } from './overdue-model.ts';
 import { useCalendarRange } from '../../lib/hooks.ts';
@@ -17,6 +17,7 @@ import { formatWhen } from '../../lib/format.ts';
 import { useInitialFocus } from '../../lib/focus.ts';
 import { dateAtLocalTime } from '../outcome/outcome-model.ts';
 import { asOneChange } from '../../data/undo.ts';
+import { useBusyBlocks } from '../../caldav/busy.ts';
 
 export interface Target {
   lid: string;
@@ -62,11 +63,15 @@ export function RescheduleDialog({ targets, onClose }: { targets: Target[]; onCl
     return { start: (days[0] ?? new Date(now)).getTime(), end: last.getTime() + 2 * 86_400_000 };
   }, [now, zone]);
   const bookedRows = useCalendarRange(week.start, week.end);
+  // And the rep's other calendar events (busy time, issue #14).
+  const busyTime = useBusyBlocks(week.start, week.end);
   const spread = useMemo(() => {
     if (choice !== 'spreadWeek' || !bookedRows) return null;
     const mine = new Set(targets.map((t) => t.lid));
-    return spreadOverWeek(targets.map((t) => t.minutes), now, zone, settings.workingHours, bookedRows.filter((a) => !mine.has(a.lid)));
-  }, [choice, bookedRows, targets, now, zone, settings.workingHours]);
+    return spreadOverWeek(
+      targets.map((t) => t.minutes), now, zone, settings.workingHours, bookedRows.filter((a) => !mine.has(a.lid)), DEFAULT_LOAD_THRESHOLDS, busyTime,
+    );
+  }, [choice, bookedRows, busyTime, targets, now, zone, settings.workingHours]);
 
   const times = useMemo(() => {
     if (choice === 'custom') {

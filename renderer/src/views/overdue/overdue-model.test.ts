@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LOAD_THRESHOLDS } from '#shared/domain/index';
 import {
   buildQueue, daysLate, filterItems, latenessGroup, presetDueTimes, queueInHand, spreadOverWeek, triageCommand, whyNotAllowed, type QueueActivity,
 } from './overdue-model.ts';
@@ -177,6 +178,17 @@ describe('spreadOverWeek', () => {
     const plan = spreadOverWeek([30], mon, zone2, hours, booked);
     expect(plan.overflow).toBe(1);
     expect(plan.times[0]?.getTime()).toBeGreaterThanOrEqual(Date.parse(at(16, 17, 15)));
+  });
+
+  it('goes around busy calendar time too, and counts it in the day\'s booking', () => {
+    // Tuesday 09:00-12:00 busy in the rep's own calendar (no activity); every other day fully booked.
+    const booked = [17, 18, 19, 22].map((d) => busy(d, 9, 480));
+    const ownCalendar = [{ startMs: Date.parse(at(16, 9)), endMs: Date.parse(at(16, 12)) }];
+    expect(spreadOverWeek([30], mon, zone2, hours, booked).times.map((t) => t.toISOString())).toEqual([at(16, 9)]);
+    expect(spreadOverWeek([30], mon, zone2, hours, booked, DEFAULT_LOAD_THRESHOLDS, ownCalendar).times.map((t) => t.toISOString())).toEqual([at(16, 12, 15)]);
+    // A whole Tuesday busy: nothing fits anywhere.
+    const fullDay = [{ startMs: Date.parse(at(16, 9)), endMs: Date.parse(at(16, 17)) }];
+    expect(spreadOverWeek([30], mon, zone2, hours, booked, DEFAULT_LOAD_THRESHOLDS, fullDay).overflow).toBe(1);
   });
 });
 

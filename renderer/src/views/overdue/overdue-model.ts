@@ -7,7 +7,7 @@ import { TZDate, tz, tzOffset } from '@date-fns/tz';
 import { addDays, differenceInCalendarDays, isWeekend, startOfDay } from 'date-fns';
 import {
   DEFAULT_LOAD_THRESHOLDS, dailyLoad, priorityRank,
-  type ActivityStatusValue, type ActivityTypeValue, type LoadItem, type LoadThresholds, type PriorityValue,
+  type ActivityStatusValue, type ActivityTypeValue, type BusyInterval, type LoadItem, type LoadThresholds, type PriorityValue,
 } from '#shared/domain/index';
 
 export interface QueueActivity {
@@ -352,6 +352,8 @@ const SLOT_STEP = 15;
 export function spreadOverWeek(
   minutes: readonly (number | null | undefined)[], nowMs: number, zone: string, hours: WorkingHours, booked: readonly LoadItem[],
   thresholds: LoadThresholds = DEFAULT_LOAD_THRESHOLDS,
+  /** The rep's other calendar events (issue #14): avoided like booked activities, their time counted. */
+  busy: readonly BusyInterval[] = [],
 ): SpreadPlan {
   const startMin = parseHm(hours.start);
   const endMin = parseHm(hours.end);
@@ -360,16 +362,19 @@ export function spreadOverWeek(
   const first = days[0] as Date;
   const last = days[days.length - 1] as Date;
   const span = differenceInCalendarDays(last, first, { in: tz(zone) }) + 1;
-  const loads = new Map(dailyLoad(booked, { from: first.toISOString(), days: span, timeZone: zone, thresholds }).map((l) => [l.date, l]));
+  const loads = new Map(dailyLoad(booked, { from: first.toISOString(), days: span, timeZone: zone, thresholds, busy }).map((l) => [l.date, l]));
   const len = (m: number | null | undefined) => (m && m > 0 ? m : thresholds.defaultDurationMinutes);
   const gap = thresholds.backToBackGapMinutes * 60_000;
   const plan = days.map((day) => {
     const load = loads.get(dateKey(day, zone));
-    const intervals = (load?.items ?? []).map((a) => {
-      const s = Date.parse(a.due_at ?? '');
-      return { s, e: s + len(a.duration_minutes) * 60_000 };
-    });
-    return { day, count: load?.count ?? 0, booked: load?.bookedMinutes ?? 0, intervals };
+    const intervals = [
+      ...(load?.items ?? []).map((a) => {
+        const s = Date.parse(a.due_at ?? '');
+        return { s, e: s + len(a.duration_minutes) * 60_000 };
+      }),
+      ...(load?.busy ?? []).map((b) => ({ s: b.startMs, e: b.endMs })),
+    ];
+    return { day, count: load?.count ?? 0, booked: (load?.bookedMinutes ?? 0) + (load?.busyMinutes ?? 0), intervals };
   });
   const freeStart = (p: (typeof plan)[number], m: number): number | null => {
     for (let t = startMin; t + m <= endMin; t += SLOT_STEP) {
