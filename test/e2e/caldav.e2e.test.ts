@@ -291,3 +291,43 @@ describe.skipIf(!available)('a recurring series in Radicale', () => {
     await app.context.close();
   });
 });
+
+describe.skipIf(!available)('offline, then back online', () => {
+  it('an activity made with no network reaches the calendar once the laptop is back online, as one event', async () => {
+    const app = await openApp(env);
+    const { page } = app;
+    await waitForDirectory(page);
+    await navigate(page, 'Settings');
+    await fillConnect(page, radicale.url, radicale.user, radicale.password);
+    const choose = page.getByRole('group', { name: 'Choose the calendar' });
+    await choose.waitFor();
+    await choose.getByRole('button', { name: /^(Use this calendar|Create “Fieldbook” and sync)$/ }).click();
+    await card(page).getByText(/activities go to “Fieldbook”/).waitFor();
+
+    await app.goOffline();
+    const subject = 'Offline visit for the calendar';
+    const friday = daysFrom(nextWeekMonday(), 4);
+    await page.getByRole('button', { name: 'New activity' }).first().click();
+    await fillActivityForm(activityForm(page), {
+      type: 'visit', subject, entity: { type: 'customer', name: DIRECTORY.customers[0]?.name ?? '' }, due: localInput(new Date(instantAt(friday, 15))), duration: '60',
+    });
+    await createActivity(page);
+    // Asked to sync with no network: the card says the calendar could not be reached, and keeps the change.
+    await navigate(page, 'Sync');
+    await card(page).getByRole('button', { name: 'Sync calendar now' }).click();
+    await card(page).getByText(/could not be reached|offline|no network/i).first().waitFor();
+    const ours = async () => (await radicaleEvents()).events.filter((e) => e.data.includes(`SUMMARY:${subject}`));
+    expect(await ours()).toHaveLength(0);
+
+    // Back online: the schedule's own run takes it there, once.
+    await app.goOnline();
+    await expect.poll(async () => (await ours()).length, { timeout: 60_000 }).toBe(1);
+    expect((await ours())[0]!.data).toContain(`DTSTART:${icsUtc(instantAt(friday, 15))}`);
+    await card(page).getByRole('button', { name: 'Sync calendar now' }).click();
+    await card(page).getByRole('button', { name: 'Sync calendar now' }).waitFor();
+    expect(await ours()).toHaveLength(1);
+    expect(app.errors).toEqual([]);
+    await app.context.close();
+  });
+});
+
