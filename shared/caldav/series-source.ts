@@ -4,6 +4,7 @@
  * store with the account's filter deciding which occurrences are shown (the rest are EXDATEs).
  */
 import { seriesLink } from '../domain/recurrence.ts';
+import { isOpen } from '../domain/rules.ts';
 import { seriesEventObject, seriesOfRow, seriesRemoteChanges, type SeriesCalendarObject, type SeriesRemoteChange, type SeriesRow } from '../ical/series.ts';
 import type { Commands } from '../sync/commands.ts';
 import type { FieldbookDB } from '../sync/db.ts';
@@ -45,9 +46,11 @@ export async function seriesCalendarObject(db: FieldbookDB, seriesId: string, no
 }
 
 /** What a series event from the calendar changed, per occurrence, against the store now (for the inbound side). */
-export async function seriesChangesFromCalendar(db: FieldbookDB, seriesId: string, remoteText: string, opts: SeriesSourceOptions): Promise<SeriesRemoteChange[]> {
+export async function seriesChangesFromCalendar(
+  db: FieldbookDB, seriesId: string, remoteText: string, opts: SeriesSourceOptions, now = new Date().toISOString(),
+): Promise<SeriesRemoteChange[]> {
   const [rows, account] = await Promise.all([seriesRows(db, seriesId), readCalendarAccount(db)]);
-  return seriesRemoteChanges(seriesId, rows, remoteText, { now: new Date().toISOString(), include: includeFor(account, opts.currentUserId()), defaultDurationMinutes: DEFAULT_EVENT_MINUTES });
+  return seriesRemoteChanges(seriesId, rows, remoteText, { now, include: includeFor(account, opts.currentUserId()), defaultDurationMinutes: DEFAULT_EVENT_MINUTES });
 }
 
 /** The SeriesSource for createCalendarSync's `series` option. */
@@ -66,6 +69,8 @@ export interface SeriesInboundReport {
   conflicts: number;
   /** Occurrences excluded or cancelled there: not cancelled here (never silently); the next write puts them back. */
   removed: string[];
+  /** Occurrences moved there that cannot move (done, cancelled, or the command refused): the next write puts them back. */
+  putBack: string[];
 }
 
 /**
@@ -83,10 +88,10 @@ export async function applySeriesFromCalendar(
   obj: CalendarObject,
   opts: SeriesSourceOptions,
 ): Promise<SeriesInboundReport> {
-  const report: SeriesInboundReport = { rescheduled: 0, resized: 0, conflicts: 0, removed: [] };
+  const report: SeriesInboundReport = { rescheduled: 0, resized: 0, conflicts: 0, removed: [], putBack: [] };
   const seriesId = seriesIdOfKey(link.key);
   if (seriesId === null || (link.etag !== null && obj.etag === link.etag)) return report;
-  const changes = await seriesChangesFromCalendar(ctx.db, seriesId, obj.data, opts);
+  const changes = await seriesChangesFromCalendar(ctx.db, seriesId, obj.data, opts, new Date(ctx.now()).toISOString());
   const accept = () => ctx.db.calendar_links.put({ ...link, href: obj.href, etag: obj.etag });
   if (changes.length === 0) { await accept(); return report; }
   const here = await seriesCalendarObject(ctx.db, seriesId, new Date(ctx.now()).toISOString(), opts);
@@ -97,15 +102,25 @@ export async function applySeriesFromCalendar(
   }
   for (const c of changes) {
     if (c.kind === 'removed') { report.removed.push(c.lid); continue; }
-    if (c.kind === 'moved') {
-      await ctx.commands.reschedule(c.lid, { new_due_at: c.due_at, reason: 'Moved in the calendar' });
-      report.rescheduled += 1;
-      if (c.duration_minutes !== null) await ctx.commands.update(c.lid, { duration_minutes: c.duration_minutes });
-    } else {
-      await ctx.commands.update(c.lid, { duration_minutes: c.duration_minutes });
-      report.resized += 1;
+    // As for a single event (inbound.ts): a closed occurrence is not moved from the calendar, and a
+    // move the commands refuse is not applied; either way the next write puts the series back.
+    const row = await ctx.db.activities.get(c.lid);
+    if (!row || row.deleted || !isOpen(row.status)) { report.putBack.push(c.lid); continue; }
+    try {
+      if (c.kind === 'moved') {
+        await ctx.commands.reschedule(c.lid, { new_due_at: c.due_at, reason: 'Moved in the calendar' });
+        report.rescheduled += 1;
+        if (c.duration_minutes !== null) await ctx.commands.update(c.lid, { duration_minutes: c.duration_minutes });
+      } else {
+        await ctx.commands.update(c.lid, { duration_minutes: c.duration_minutes });
+        report.resized += 1;
+      }
+    } catch {
+      report.putBack.push(c.lid);
     }
   }
-  await accept();
+  // Something the calendar shows is not Fieldbook's: forget the written hash so the planner writes the series again.
+  if (report.putBack.length || report.removed.length) await ctx.db.calendar_links.put({ ...link, href: obj.href, etag: obj.etag, hash: '' });
+  else await accept();
   return report;
 }

@@ -153,7 +153,7 @@ describe.skipIf(!available)('a recurring series as one event, against Radicale',
     // Applied: one reschedule of that activity through the normal commands (one op for the CRM), nothing else.
     const opsBefore = await db.outbox.count();
     const link = (await db.calendar_links.get('series:S1'))!;
-    expect(await applySeriesFromCalendar({ db, commands, now: () => Date.parse('2031-03-02T08:00:00Z') }, link, back!, source)).toEqual({ rescheduled: 1, resized: 0, conflicts: 0, removed: [] });
+    expect(await applySeriesFromCalendar({ db, commands, now: () => Date.parse('2031-03-02T08:00:00Z') }, link, back!, source)).toEqual({ rescheduled: 1, resized: 0, conflicts: 0, removed: [], putBack: [] });
     expect((await db.activities.get(second))?.due_at).toBe('2031-03-19T13:00:00Z');
     const newOps = (await db.outbox.orderBy('seq').toArray()).slice(opsBefore);
     expect(newOps.map((o) => [o.kind, o.lid])).toEqual([['reschedule', second]]);
@@ -202,4 +202,29 @@ describe.skipIf(!available)('a recurring series as one event, against Radicale',
     expect(sent.filter((r) => !r.startsWith('PROPFIND '))).toEqual([]);
     expect(await db.outbox.count()).toBe(opsBefore + 2);
   });
+
+  it('a done occurrence moved there is not moved here: the series is written back with it where it was', async () => {
+    const { db, commands, series, sync, cal, objects } = await setup();
+    const made = await series.createSeries(TEMPLATE, { ...RULE, weekdays: [...RULE.weekdays] });
+    const second = made.rows[1]!.lid;
+    await commands.complete(second, { outcome: 'Held early' });
+    expect(await sync.sync()).toMatchObject({ error: null, put: 1 });
+    const [obj] = await objects();
+    const override = [
+      'BEGIN:VEVENT', 'UID:series:S1@fieldbook.local', 'DTSTAMP:20310302T080000Z', 'RECURRENCE-ID;TZID=Europe/Berlin:20310319T090000',
+      'DTSTART;TZID=Europe/Berlin:20310319T160000', 'DTEND;TZID=Europe/Berlin:20310319T164500', 'SUMMARY:Pipeline review', 'END:VEVENT',
+    ].join('\r\n');
+    await other.putEvent(`${cal.href}series-S1.ics`, obj!.data.replace(/END:VCALENDAR\s*$/, `${override}\r\nEND:VCALENDAR\r\n`), obj!.etag);
+    const opsBefore = await db.outbox.count();
+
+    const report = await sync.sync();
+    expect(report).toMatchObject({ error: null, pulled: 1, put: 1 });
+    expect((await db.activities.get(second))?.due_at).toBe(PLANNED[1]);
+    expect(await db.outbox.count()).toBe(opsBefore);
+    // Written back: the second occurrence at 09:00 again, no 16:00 override.
+    const [after] = await other.multiget(cal.href, [`${cal.href}series-S1.ics`]);
+    expect(after!.data).not.toContain('DTSTART;TZID=Europe/Berlin:20310319T160000');
+    expect(occurrences(after!.data)[1]).toMatchObject({ start: iso(PLANNED[1]!) });
+  });
 });
+
