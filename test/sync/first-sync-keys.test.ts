@@ -69,6 +69,9 @@ describe('first sync and the activity_keys table', () => {
   it('a context that found the keys complete reads the older indexes again once another context (the sync worker) takes that back', async () => {
     rig = await startRig({}, 'first-sync-keys-2');
     const { db } = rig;
+    // The connection's own background backfill (started once it opened) is over first: it would
+    // otherwise mark the keys done again after the write below (a race the test lost under load).
+    await db.backfill();
     expect(await keysReady(db)).toBe(true);
     // The worker's write, seen here only as the change notice Dexie relays between contexts: the
     // state is written behind this context's Dexie (raw IndexedDB), then the notice arrives.
