@@ -92,7 +92,7 @@ export async function applySeriesFromCalendar(
   const seriesId = seriesIdOfKey(link.key);
   if (seriesId === null || (link.etag !== null && obj.etag === link.etag)) return report;
   const changes = await seriesChangesFromCalendar(ctx.db, seriesId, obj.data, opts, new Date(ctx.now()).toISOString());
-  const accept = () => ctx.db.calendar_links.put({ ...link, href: obj.href, etag: obj.etag });
+  const accept = (patch: Partial<CalendarLink> = {}) => ctx.db.calendar_links.put({ ...link, href: obj.href, etag: obj.etag, ...patch });
   if (changes.length === 0) { await accept(); return report; }
   const here = await seriesCalendarObject(ctx.db, seriesId, new Date(ctx.now()).toISOString(), opts);
   if (here && link.hash && contentHash(here.ics) !== link.hash) {
@@ -120,7 +120,6 @@ export async function applySeriesFromCalendar(
     }
   }
   // Something the calendar shows is not Fieldbook's: forget the written hash so the planner writes the series again.
-  if (report.putBack.length || report.removed.length) await ctx.db.calendar_links.put({ ...link, href: obj.href, etag: obj.etag, hash: '' });
-  else await accept();
+  await accept(report.putBack.length || report.removed.length ? { hash: '' } : {});
   return report;
 }
