@@ -48,6 +48,15 @@ function occurrences(ics: string): Occurrence[] {
   return out;
 }
 
+/** The series object as another client saves it with one occurrence moved: an override VEVENT (Berlin wall times) added. */
+function withOverride(ics: string, recurrenceId: string, start: string, end: string): string {
+  const override = [
+    'BEGIN:VEVENT', 'UID:series:S1@fieldbook.local', 'DTSTAMP:20310302T080000Z', `RECURRENCE-ID;TZID=Europe/Berlin:${recurrenceId}`,
+    `DTSTART;TZID=Europe/Berlin:${start}`, `DTEND;TZID=Europe/Berlin:${end}`, 'SUMMARY:Pipeline review', 'END:VEVENT',
+  ].join('\r\n');
+  return ics.replace(/END:VCALENDAR\s*$/, `${override}\r\nEND:VCALENDAR\r\n`);
+}
+
 const iso = (s: string) => new Date(s).toISOString();
 const plus = (s: string, minutes: number) => new Date(Date.parse(s) + minutes * 60_000).toISOString();
 
@@ -137,11 +146,7 @@ describe.skipIf(!available)('a recurring series as one event, against Radicale',
     expect(await sync.sync()).toMatchObject({ error: null, put: 1 });
     const [obj] = await objects();
     // Another CalDAV client moves the second occurrence to 14:00 Berlin: an override of its own, PUT with If-Match.
-    const override = [
-      'BEGIN:VEVENT', 'UID:series:S1@fieldbook.local', 'DTSTAMP:20310302T080000Z', 'RECURRENCE-ID;TZID=Europe/Berlin:20310319T090000',
-      'DTSTART;TZID=Europe/Berlin:20310319T140000', 'DTEND;TZID=Europe/Berlin:20310319T144500', 'SUMMARY:Pipeline review', 'END:VEVENT',
-    ].join('\r\n');
-    const moved = obj!.data.replace(/END:VCALENDAR\s*$/, `${override}\r\nEND:VCALENDAR\r\n`);
+    const moved = withOverride(obj!.data, '20310319T090000', '20310319T140000', '20310319T144500');
     expect(moved).toContain('DTSTART;TZID=Europe/Berlin:20310319T140000');
     await other.putEvent(`${cal.href}series-S1.ics`, moved, obj!.etag);
     const [back] = await other.multiget(cal.href, [`${cal.href}series-S1.ics`]);
@@ -174,11 +179,8 @@ describe.skipIf(!available)('a recurring series as one event, against Radicale',
     expect(await sync.sync()).toMatchObject({ error: null, put: 1 });
     const [obj] = await objects();
     // Another client moves the fourth occurrence (26 March, 09:00 Berlin) to 16:00 and makes it an hour long.
-    const override = [
-      'BEGIN:VEVENT', 'UID:series:S1@fieldbook.local', 'DTSTAMP:20310302T080000Z', 'RECURRENCE-ID;TZID=Europe/Berlin:20310326T090000',
-      'DTSTART;TZID=Europe/Berlin:20310326T160000', 'DTEND;TZID=Europe/Berlin:20310326T170000', 'SUMMARY:Pipeline review', 'END:VEVENT',
-    ].join('\r\n');
-    await other.putEvent(`${cal.href}series-S1.ics`, obj!.data.replace(/END:VCALENDAR\s*$/, `${override}\r\nEND:VCALENDAR\r\n`), obj!.etag);
+    const overridden = withOverride(obj!.data, '20310326T090000', '20310326T160000', '20310326T170000');
+    await other.putEvent(`${cal.href}series-S1.ics`, overridden, obj!.etag);
     const fourth = made.rows[3]!.lid;
     const opsBefore = await db.outbox.count();
 
@@ -210,11 +212,8 @@ describe.skipIf(!available)('a recurring series as one event, against Radicale',
     await commands.complete(second, { outcome: 'Held early' });
     expect(await sync.sync()).toMatchObject({ error: null, put: 1 });
     const [obj] = await objects();
-    const override = [
-      'BEGIN:VEVENT', 'UID:series:S1@fieldbook.local', 'DTSTAMP:20310302T080000Z', 'RECURRENCE-ID;TZID=Europe/Berlin:20310319T090000',
-      'DTSTART;TZID=Europe/Berlin:20310319T160000', 'DTEND;TZID=Europe/Berlin:20310319T164500', 'SUMMARY:Pipeline review', 'END:VEVENT',
-    ].join('\r\n');
-    await other.putEvent(`${cal.href}series-S1.ics`, obj!.data.replace(/END:VCALENDAR\s*$/, `${override}\r\nEND:VCALENDAR\r\n`), obj!.etag);
+    const overridden = withOverride(obj!.data, '20310319T090000', '20310319T160000', '20310319T164500');
+    await other.putEvent(`${cal.href}series-S1.ics`, overridden, obj!.etag);
     const opsBefore = await db.outbox.count();
 
     const report = await sync.sync();

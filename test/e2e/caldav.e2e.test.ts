@@ -45,6 +45,16 @@ async function fillConnect(page: Page, server: string, user: string, password: s
   await form.getByRole('button', { name: 'Connect calendar' }).click();
 }
 
+/** Settings → Calendar: connects the right account and uses "Fieldbook" (made by the first test, or made now; chosen by default). */
+async function connectFieldbook(page: Page): Promise<void> {
+  await navigate(page, 'Settings');
+  await fillConnect(page, radicale.url, radicale.user, radicale.password);
+  const choose = page.getByRole('group', { name: 'Choose the calendar' });
+  await choose.waitFor();
+  await choose.getByRole('button', { name: /^(Use this calendar|Create “Fieldbook” and sync)$/ }).click();
+  await card(page).getByText(/activities go to “Fieldbook”/).waitFor();
+}
+
 /** A port where nothing listens (bound once, then released). */
 async function closedPortUrl(): Promise<string> {
   const s = createServer();
@@ -128,13 +138,7 @@ describe.skipIf(!available)('Fieldbook ⇄ Radicale', () => {
     const app = await openApp(env);
     const { page } = app;
     await waitForDirectory(page);
-    await navigate(page, 'Settings');
-    await fillConnect(page, radicale.url, radicale.user, radicale.password);
-    const choose = page.getByRole('group', { name: 'Choose the calendar' });
-    await choose.waitFor();
-    // "Fieldbook" (made by the first test, or made now) is chosen by default.
-    await choose.getByRole('button', { name: /^(Use this calendar|Create “Fieldbook” and sync)$/ }).click();
-    await card(page).getByText(/activities go to “Fieldbook”/).waitFor();
+    await connectFieldbook(page);
 
     const tuesday = daysFrom(nextWeekMonday(), 1);
     const start = instantAt(tuesday, 10);
@@ -266,11 +270,7 @@ describe.skipIf(!available)('a recurring series in Radicale', () => {
     if (await page.locator('dialog[open]').count()) await closeDetail(page);
 
     // Connected to the calendar: the series goes there as one event.
-    await navigate(page, 'Settings');
-    await fillConnect(page, radicale.url, radicale.user, radicale.password);
-    const choose = page.getByRole('group', { name: 'Choose the calendar' });
-    await choose.waitFor();
-    await choose.getByRole('button', { name: /^(Use this calendar|Create “Fieldbook” and sync)$/ }).click();
+    await connectFieldbook(page);
     const ours = async () => (await radicaleEvents()).events.filter((e) => e.data.includes(`SUMMARY:${subject}`));
     await expect.poll(async () => (await ours()).length, { timeout: 60_000 }).toBe(1);
     const [event] = await ours();
@@ -297,12 +297,7 @@ describe.skipIf(!available)('offline, then back online', () => {
     const app = await openApp(env);
     const { page } = app;
     await waitForDirectory(page);
-    await navigate(page, 'Settings');
-    await fillConnect(page, radicale.url, radicale.user, radicale.password);
-    const choose = page.getByRole('group', { name: 'Choose the calendar' });
-    await choose.waitFor();
-    await choose.getByRole('button', { name: /^(Use this calendar|Create “Fieldbook” and sync)$/ }).click();
-    await card(page).getByText(/activities go to “Fieldbook”/).waitFor();
+    await connectFieldbook(page);
     // The calendar engine (a chunk of its own) is running and its first run is over, as on a laptop that synced before losing signal.
     await navigate(page, 'Sync');
     const syncNow = card(page).getByRole('button', { name: 'Sync calendar now' });
