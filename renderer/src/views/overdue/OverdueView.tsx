@@ -34,15 +34,18 @@ export const FIRST_SCREEN_ROWS = 60;
 
 /**
  * Open activities due before now, live from the [open+due_ms] index; plus directory names and values.
- * Two reads start together: the oldest FIRST_SCREEN_ROWS (one bounded index read, on screen at
- * once) and the whole queue (thousands of rows at 100 000 activities: hundreds of ms on disk),
- * which replaces them when it comes. `partial` says only the first screen is in hand.
+ * Two reads, one after the other: the oldest FIRST_SCREEN_ROWS (one bounded index read, on screen
+ * at once), then the whole queue (thousands of rows at 100 000 activities: hundreds of ms on
+ * disk), which replaces them when it comes. `partial` says only the first screen is in hand.
  */
 function useOverdue(now: number, userId: string | null) {
   const { db } = useApp();
   const mine = userId ? { assigned_user_id: userId } : {};
   const first = useLiveQuery(() => overdueQueue(db, now, { ...mine, limit: FIRST_SCREEN_ROWS }), [db, now, userId]);
-  const all = useLiveQuery(() => overdueQueue(db, now, mine), [db, now, userId]);
+  // Started once the first screen is in: read together, the long read held the short one back
+  // (IndexedDB served them side by side, and the first screen came with the whole queue).
+  const firstIn = first !== undefined;
+  const all = useLiveQuery(() => (firstIn ? overdueQueue(db, now, mine) : undefined), [db, now, userId, firstIn]);
   const { rows, partial } = queueInHand(first, all, FIRST_SCREEN_ROWS);
   // Only the records the queue's rows name, by key (not the whole directory on every change).
   const directory = useLiveQuery(async () => {
