@@ -53,7 +53,7 @@ export { createPlanCommands, type AppliedPlan, type PlanCommandDeps, type PlanCo
 export {
   activitiesForEntity, activityByServerId, activityDetail, billableCompletions, calendarRange, createQueries, entitiesByRef, entityKey, getEntity,
   listActivities, overdueCount, overdueQueue, remindersDue, REVIEW_OVERDUE_SHOWN, searchActivities, searchEntities, seriesOf,
-  totalActivities, trayCounts, watchStoreWrites, weeklyReviewOf,
+  totalActivities, trayCounts, watchStoreWrites, weeklyReviewOf, rememberedReview,
   conflictsOfActivity, directoryUsers, entityFollowingMoves, entityIssues, entityWithEdits, opsOfActivity, syncIssues,
   type EntityIssue, type EntityWithEdits, type SyncIssues,
   type ListOptions, type OverdueOptions, type Page, type PageMeta, type Paging, type Queries, type RangeOptions, type ReminderSource,

@@ -27,7 +27,7 @@ export {
   activitiesForEntity, activityByServerId, activityDetail, billableCompletions, calendarRange, overdueCount, overdueQueue, remindersDue,
   seriesOf, trayCounts, type OverdueOptions, type RangeOptions, type ReminderSource, type TrayCounts, type WithDirectory,
 } from './queries/views.ts';
-export { REVIEW_OVERDUE_SHOWN, reviewRows, weeklyReviewOf } from './queries/review.ts';
+export { rememberedReview, REVIEW_OVERDUE_SHOWN, reviewRows, weeklyReviewOf } from './queries/review.ts';
 export {
   directoryUsers, entitiesByRef, entityFollowingMoves, entityKey, getEntity, searchEntities, upsertEntities, type EntityInput,
 } from './queries/directory.ts';

@@ -5,7 +5,8 @@ import type { FieldbookDB } from '../db.ts';
 import { toLocalRow } from '../rows.ts';
 import { freshDb, recordReads, seedSynced, serverActivity, type ReadLog } from '../store.testing.ts';
 import type { LocalActivity } from '../types.ts';
-import { REVIEW_OVERDUE_SHOWN as OVERDUE_SHOWN, reviewRows, weeklyReviewOf } from './review.ts';
+import { rememberedReview, REVIEW_OVERDUE_SHOWN as OVERDUE_SHOWN, reviewRows, weeklyReviewOf } from './review.ts';
+import { watchStoreWrites } from './search-cache.ts';
 import { overdueCount } from './views.ts';
 
 const ZONE = 'Europe/Berlin';
@@ -151,6 +152,33 @@ describe('reviewRows gives the review of the whole store', () => {
   });
 });
 
+describe('prep tasks as evidence', () => {
+  it("reads one of a record's hundreds of prep tasks to know next week's demo is prepared", async () => {
+    const db = freshDb('review-prep-bounded');
+    open.push(db);
+    const seen = recordReads(db);
+    const demo = serverActivity({ id: 'demo', type: 'demo', due_at: '2026-12-02T13:00:00Z', reminder_at: null, assigned_user_id: 'u-me', activityable_id: 'cus-7' });
+    const rows: LocalActivity[] = [toLocalRow(demo, { lid: 'DEMO', base: demo, sync: 'synced' })];
+    // Years of preparation on the account (done long ago, due before the demo): each one prepares it.
+    for (let i = 0; i < 600; i++) {
+      const prep = serverActivity({ id: `p${i}`, type: 'task', subject: 'Prepare the deck', status: 'completed', completed_at: '2025-06-01T10:00:00Z', due_at: '2025-06-01T09:00:00Z', reminder_at: null, assigned_user_id: 'u-me', activityable_id: 'cus-7' });
+      rows.push(toLocalRow(prep, { lid: `P${String(i).padStart(3, '0')}`, base: prep, sync: 'synced' }));
+    }
+    await db.activities.bulkPut(rows);
+    resetReads(seen);
+    seen.rowsByKey = 0;
+    const review = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me'), { now: new Date(NOW).toISOString(), timeZone: ZONE });
+    expect(review.needsPreparation).toEqual([]);
+    // The demo, and the first chunk of its record's prep tasks (read by key): not the 600.
+    expect(rowsRead(seen) + seen.rowsByKey).toBeLessThan(40);
+
+    // None of them counts once they are all cancelled: every one is read, and the demo needs prep.
+    await db.activities.bulkPut(rows.slice(1).map((r) => ({ ...r, status: 'cancelled' })));
+    const after = weeklyReview(await reviewRows(db, NOW, ZONE, 'u-me'), { now: new Date(NOW).toISOString(), timeZone: ZONE });
+    expect(after.needsPreparation.map((a) => a.lid)).toEqual(['DEMO']);
+  });
+});
+
 describe('a rep far behind', () => {
   it('reads the oldest overdue ones the review draws, and counts the rest without reading them', async () => {
     const db = freshDb('review-behind');
@@ -176,8 +204,8 @@ describe('a rep far behind', () => {
     expect(rowsRead(seen)).toBeLessThan(OVERDUE_SHOWN + 100);
     expect(await overdueCount(db, NOW, 'u-me')).toBe(live.length);
     expect(await overdueCount(db, NOW)).toBe(live.length + 400);
-    // The view's one read: that review, and the count of all the rep's overdue.
-    expect(await weeklyReviewOf(db, NOW, ZONE, 'u-me')).toEqual({ ...review, overdueTotal: live.length });
+    // The view's read: that review (the count of all the rep's overdue is overdueCount's, read after it).
+    expect(await weeklyReviewOf(db, NOW, ZONE, 'u-me')).toEqual(review);
   });
 });
 
@@ -194,5 +222,31 @@ describe('weeklyReviewOf and busy calendar time', () => {
     expect(day.busyMinutes).toBe(420);
     expect(day.flags).toEqual(expect.arrayContaining(['too_long', 'back_to_back']));
     expect(day.busyClashes.map((c) => [c.activity.lid, c.gapMinutes])).toEqual([['fri-meeting', 5]]);
+  });
+});
+
+describe('rememberedReview', () => {
+  it('is the last answer for the same question while nothing was written, and nothing once something was', async () => {
+    const db = freshDb('review-memory');
+    open.push(db);
+    await seedSynced(db, 'overdue', { due_at: '2026-11-20T09:00:00Z', assigned_user_id: 'u-me' });
+    // Before writes are watched nothing is remembered: a stale answer could not be told apart.
+    await weeklyReviewOf(db, NOW, ZONE, 'u-me');
+    expect(rememberedReview(db, NOW, ZONE, 'u-me')).toBeUndefined();
+
+    watchStoreWrites();
+    const review = await weeklyReviewOf(db, NOW, ZONE, 'u-me');
+    expect(review.overdue.map((a) => a.lid)).toEqual(['overdue']);
+    expect(rememberedReview(db, NOW, ZONE, 'u-me')).toBe(review);
+    // Another minute, zone or rep is another question.
+    expect(rememberedReview(db, NOW + 60_000, ZONE, 'u-me')).toBeUndefined();
+    expect(rememberedReview(db, NOW, 'UTC', 'u-me')).toBeUndefined();
+    expect(rememberedReview(db, NOW, ZONE, 'u-colleague')).toBeUndefined();
+
+    // A write anywhere in the store (here: the overdue one done) and the memory is not used.
+    const row = await db.activities.get('overdue');
+    await db.activities.put({ ...row!, status: 'completed', open: 0 });
+    expect(rememberedReview(db, NOW, ZONE, 'u-me')).toBeUndefined();
+    expect((await weeklyReviewOf(db, NOW, ZONE, 'u-me')).overdue).toEqual([]);
   });
 });

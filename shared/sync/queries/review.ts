@@ -3,18 +3,19 @@
  * overdue ones, everything due from a week before this week to two weeks ahead (next week's
  * prep, the load chart, prep tasks), this week's completions, and the evidence that decides the
  * rest: for each completion still lacking a follow-up and each next-week demo lacking prep, the
- * activities that link to it, the prep tasks on its record, and the first activity created on
- * its record since the completion. What is read does not grow with the store or the week's edits.
+ * activities that link to it, the first prep task on its record that prepares it, and the first
+ * activity created on its record since the completion. What is read does not grow with the store or the week's edits.
  */
 import {
-  activityRefs, followUpsMissing, hasFollowUp, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview,
+  activityRefs, followUpsMissing, hasFollowUp, isPrepFor, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview,
 } from '../../domain/index.ts';
 import { busyBlocks } from '../../caldav/busy.ts';
 import type { FieldbookDB } from '../db.ts';
-import { activitiesLinkedTo, firstOnRecordSince } from '../activity-keys.ts';
+import { activitiesLinkedTo, firstLinkedTo, firstOnRecordSince } from '../activity-keys.ts';
 import { prepTaskKey } from '../rows.ts';
 import type { LocalActivity } from '../types.ts';
-import { overdueCount, overdueQueue } from './views.ts';
+import { writesNow, writesSoFar } from './search-cache.ts';
+import { overdueQueue } from './views.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -64,9 +65,11 @@ export async function reviewRows(
   const unprepared = needsPreparation(rows, weeks.nextWeek);
   const keys = new Set<string>();
   for (const a of [...noFollowUp, ...unprepared]) for (const ref of activityRefs(a)) keys.add(ref);
-  for (const a of unprepared) keys.add(prepTaskKey(a.activityable_type, a.activityable_id));
-  const [linked, later] = await Promise.all([
+  const [linked, prepared, later] = await Promise.all([
     activitiesLinkedTo(db, [...keys]),
+    // A prep task on the record: the first that prepares the activity is enough (a record may hold
+    // hundreds over the years, and reading them all was most of the review's time).
+    Promise.all(unprepared.map((a) => firstLinkedTo(db, prepTaskKey(a.activityable_type, a.activityable_id), (x) => mine(x) && isPrepFor(x, a)))),
     // A follow-up is also any activity on the record created since the completion: the first one
     // is enough, found by creation time on that record (a second earlier for differently
     // written instants), not by reading the record.
@@ -76,21 +79,43 @@ export async function reviewRows(
     })),
   ]);
   keep(linked);
+  keep(prepared);
   keep(later);
   return [...byLid.values()];
 }
 
+/** The last review weeklyReviewOf answered, per store: its arguments and the write count before its reads. */
+const lastReview = new WeakMap<FieldbookDB, { key: string; writes: number; review: WeeklyReview<LocalActivity> }>();
+const reviewKey = (nowMs: number, timeZone: string, userId?: string) => `${nowMs}|${timeZone}|${userId ?? ''}`;
+
 /**
  * The weekly review of `userId`'s week (everyone's without one), its overdue list cut to the
- * REVIEW_OVERDUE_SHOWN oldest (and recent ones), and how many are overdue in all.
+ * REVIEW_OVERDUE_SHOWN oldest (and recent ones). How many are overdue in all is overdueCount's,
+ * read apart: a count walks every overdue entry, and the view draws the review without waiting.
  */
 export async function weeklyReviewOf(
   db: FieldbookDB, nowMs: number, timeZone: string, userId?: string,
-): Promise<WeeklyReview<LocalActivity> & { overdueTotal: number }> {
-  const [rows, overdueTotal, busy] = await Promise.all([
-    reviewRows(db, nowMs, timeZone, userId, REVIEW_OVERDUE_SHOWN), overdueCount(db, nowMs, userId),
+): Promise<WeeklyReview<LocalActivity>> {
+  // Noted before any read: a write during the reads leaves this answer unremembered.
+  const writes = await writesNow();
+  const [rows, busy] = await Promise.all([
+    reviewRows(db, nowMs, timeZone, userId, REVIEW_OVERDUE_SHOWN),
     // The rep's other calendar events (issue #14) over the load chart's two weeks (a day either side for the zone).
     busyBlocks(db, nowMs - DAY_MS, nowMs + 15 * DAY_MS),
   ]);
-  return { ...weeklyReview(rows, { now: new Date(nowMs).toISOString(), timeZone, busy }), overdueTotal };
+  const review = weeklyReview(rows, { now: new Date(nowMs).toISOString(), timeZone, busy });
+  if (writes !== undefined) lastReview.set(db, { key: reviewKey(nowMs, timeZone, userId), writes, review });
+  return review;
+}
+
+/**
+ * The review weeklyReviewOf last answered for the same arguments, when nothing was written to
+ * any store since its reads began (watchStoreWrites counts them): exactly what it would answer
+ * again. A view opened again draws it at once while its live query reads the store; undefined
+ * otherwise (and always while writes are not watched).
+ */
+export function rememberedReview(db: FieldbookDB, nowMs: number, timeZone: string, userId?: string): WeeklyReview<LocalActivity> | undefined {
+  const last = lastReview.get(db);
+  const writes = writesSoFar();
+  return last && writes !== undefined && last.writes === writes && last.key === reviewKey(nowMs, timeZone, userId) ? last.review : undefined;
 }

@@ -42,6 +42,11 @@ export function writesNow(): PromiseLike<number | undefined> {
   return Dexie.Promise.resolve().then(() => writesSeen);
 }
 
+/** The write count now (undefined: writes are not watched), for a memory checked synchronously as a view opens. */
+export function writesSoFar(): number | undefined {
+  return writesSeen;
+}
+
 /**
  * The first matches of the last search answered by a walk in sort order (search.ts walkMatches),
  * per store: every match of `c` in that order up to the last of `rows` (all of them when

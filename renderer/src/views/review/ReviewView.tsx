@@ -3,7 +3,7 @@
  * (reschedule with a preset or cancel, in bulk), prepare next week's demos/presentations/proposals,
  * schedule the follow-ups this week's work asked for, and check the next two weeks' load.
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useDeferredValue, useMemo, useState, type ReactNode } from 'react';
 import {
   followUpInput, typeLabel, prepTaskInput, reschedulePresets, DEFAULT_LOAD_THRESHOLDS,
   type DayLoad, type LoadFlag,
@@ -18,6 +18,13 @@ import { OVERDUE_SHOWN, useMinuteClock, useWeeklyReview } from './review-data.ts
 import './review.css';
 
 const CANCEL_REASON = 'No longer relevant (weekly review)';
+
+/**
+ * Overdue rows drawn with the page; the rest of the list (up to OVERDUE_SHOWN) follows in a
+ * background render right after. The list scrolls inside a box a dozen rows high, and laying out
+ * 200 rows at once was most of the time the review took to open.
+ */
+const FIRST_ROWS = 30;
 
 const FLAG_LABELS: Record<LoadFlag, string> = {
   too_many: `more than ${DEFAULT_LOAD_THRESHOLDS.maxActivities} activities`,
@@ -57,7 +64,8 @@ export function ReviewView() {
   );
 }
 
-function Step({ n, title, count, children, id }: { n: number; title: string; count?: number; children: ReactNode; id: string }) {
+/** `count`: how many the step holds (0: all clear); a string while only a lower bound is known ("200+"). */
+function Step({ n, title, count, children, id }: { n: number; title: string; count?: number | string; children: ReactNode; id: string }) {
   return (
     <section className="card review-step" aria-labelledby={id}>
       <h2 id={id}>
@@ -77,13 +85,17 @@ function Subject({ a }: { a: LocalActivity }) {
   );
 }
 
-/** `items`: the oldest overdue ones (and recent ones); `total`: how many are overdue in all. */
-function OverdueStep({ items: read, total: counted, now }: { items: LocalActivity[]; total: number; now: number }) {
+/**
+ * `items`: the oldest overdue ones (and recent ones); `total`: how many are overdue in all, or
+ * undefined while it is being counted (known already when fewer than OVERDUE_SHOWN came).
+ */
+function OverdueStep({ items: read, total: counted, now }: { items: LocalActivity[]; total: number | undefined; now: number }) {
   const { commands, settings } = useApp();
   const toast = useUiStore((s) => s.toast);
   const setView = useUiStore((s) => s.setView);
   const items = read.slice(0, OVERDUE_SHOWN);
-  const total = Math.max(counted, read.length);
+  const drawn = useDeferredValue(items.length, Math.min(items.length, FIRST_ROWS));
+  const total = counted === undefined ? (read.length < OVERDUE_SHOWN ? read.length : undefined) : Math.max(counted, read.length);
   const zone = settings.timeZone;
   const [picked, setPicked] = useState<ReadonlySet<string>>(new Set());
   const [busy, setBusy] = useState(false);
@@ -107,12 +119,12 @@ function OverdueStep({ items: read, total: counted, now }: { items: LocalActivit
   }
 
   return (
-    <Step n={1} id="review-overdue" title="Overdue: reschedule or cancel" count={total}>
+    <Step n={1} id="review-overdue" title="Overdue: reschedule or cancel" count={total ?? `${items.length}+`}>
       {items.length === 0 ? <p className="muted">Nothing overdue.</p> : (
         <>
-          {total > items.length && (
+          {(total === undefined || total > items.length) && (
             <p className="muted small">
-              The {items.length} oldest of {total} are shown here.{' '}
+              The {items.length} oldest of {total ?? 'many (counting…)'} are shown here.{' '}
               <button type="button" className="button link" onClick={() => setView('overdue')}>Work them all in Overdue</button>
             </p>
           )}
@@ -135,7 +147,7 @@ function OverdueStep({ items: read, total: counted, now }: { items: LocalActivit
             <thead>
               <tr>
                 <th scope="col" className="check-col">
-                  <input type="checkbox" aria-label={total > items.length ? 'Select all shown' : 'Select all overdue'} checked={all}
+                  <input type="checkbox" aria-label={total === undefined || total > items.length ? 'Select all shown' : 'Select all overdue'} checked={all}
                     onChange={(e) => setPicked(e.target.checked ? new Set(items.map((a) => a.lid)) : new Set())} />
                 </th>
                 <th scope="col">Activity</th>
@@ -144,7 +156,7 @@ function OverdueStep({ items: read, total: counted, now }: { items: LocalActivit
               </tr>
             </thead>
             <tbody>
-              {items.map((a) => (
+              {items.slice(0, drawn).map((a) => (
                 <tr key={a.lid}>
                   <td className="check-col">
                     <input type="checkbox" aria-label={`Select ${a.subject}`} checked={picked.has(a.lid)}
