@@ -9,14 +9,13 @@ import {
   ACTIVITY_STATUSES, ACTIVITY_TYPES, PRIORITIES, listQuerySchema, type ListQueryInput,
 } from '../../domain/index.ts';
 import type { FieldbookDB } from '../db.ts';
-import { compareActivities } from './criteria.ts';
+import { compareActivities, searchWords } from './criteria.ts';
 import { listActivities, totalActivities } from './list.ts';
 import { forgetKnownMatches, watchStoreWrites } from './search-cache.ts';
 import { overdueQueue } from './views.ts';
 import { toLocalRow } from '../rows.ts';
 import { freshDb, recordReads, serverActivity, type ReadLog } from '../store.testing.ts';
 import type { LocalActivity } from '../types.ts';
-import { queryWords } from '../words.ts';
 
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const N = 6000;
@@ -60,7 +59,7 @@ afterAll(async () => {
 /** The answer by brute force: filter every row in memory, sort with the guide's comparator. */
 function reference(input: ListQueryInput, upcomingFrom?: number): { lids: string[]; total: number } {
   const q = listQuerySchema.parse(input);
-  const words = queryWords(q.search ?? '');
+  const words = searchWords(q.search ?? '');
   const from = q.due_date_from ? Date.parse(`${q.due_date_from}T00:00:00Z`) : -Infinity;
   const to = q.due_date_to ? Date.parse(`${q.due_date_to}T00:00:00Z`) + 86_400_000 : Infinity;
   const hits = rows.filter((r) => r.deleted === 0
@@ -218,6 +217,20 @@ describe('search over many matches', () => {
     expect(log.rowsByKey).toBe(zebraRows);
   });
 
+  it('as the rep types, the word the short walk found fewest of is probed first, whatever its length', async () => {
+    const zebraRows = rows.filter((r) => r.words.some((w) => w.startsWith('zebra'))).length;
+    const calendarRows = rows.filter((r) => r.words.some((w) => w.startsWith('calendar'))).length;
+    // "calendar" is the longer word, and under the key cap too: tried first by length, its rows would be read.
+    expect(calendarRows).toBeGreaterThan(10 * zebraRows);
+    forgetKnownMatches(db);
+    log.queries.length = 0;
+    log.rowsByKey = 0;
+    const got = await listActivities(db, { search: 'calendar zebra', per_page: 25 }, NOW, { lazyTotal: true });
+    expect(got.items.map((r) => r.lid)).toEqual(reference({ search: 'calendar zebra', per_page: 25 }).lids);
+    expect(log.queries.filter((x) => x.index === 'words')).toEqual([{ index: 'words', values: false }]);
+    expect(log.rowsByKey).toBe(zebraRows);
+  });
+
   it('the next key of a rare search is answered from memory: every sort and page, nothing read but two watch rows', async () => {
     forgetKnownMatches(db);
     await listActivities(db, { search: 'zebra', per_page: 25 }, NOW, { lazyTotal: true });
@@ -231,7 +244,7 @@ describe('search over many matches', () => {
       const want = reference(query);
       expect({ lids: got.items.map((r) => r.lid), total: got.meta.total }, JSON.stringify(query)).toEqual(want);
       // One key of each word's range and one row: what a live query needs to watch.
-      expect(log.queries.filter((x) => x.index === 'words' && !x.values).length).toBe(queryWords(query.search ?? '').length);
+      expect(log.queries.filter((x) => x.index === 'words' && !x.values).length).toBe(searchWords(query.search ?? '').length);
       expect(log.queries.filter((x) => x.values)).toEqual([{ index: '', values: true }]);
       expect(log.rowsByKey).toBe(0);
     }
@@ -382,5 +395,24 @@ describe('overdue queue for one rep', () => {
     expect(log.queries).toEqual([{ index: '[assigned_user_id+open+due_ms]', values: true }]);
     expect(log.rowsByKey).toBe(0);
     expect((await overdueQueue(db, NOW, { assigned_user_id: 'u-2', limit: 5 })).map((r) => r.lid)).toEqual(want.slice(0, 5));
+  });
+});
+
+describe('searchWords', () => {
+  it('counts a word from its second letter beside longer ones, as the whole search counts from its second character', () => {
+    expect(searchWords('renewal h')).toEqual(['renewal']);
+    expect(searchWords('renewal ha')).toEqual(['renewal', 'ha']);
+    expect(searchWords('h renewal')).toEqual(['renewal']);
+    // Only one-letter words: they are all there is to look for.
+    expect(searchWords('a b')).toEqual(['a', 'b']);
+    // A prefix of another query word adds nothing (queryWords).
+    expect(searchWords('demo demonstration')).toEqual(['demonstration']);
+  });
+
+  it('finds "renewal h" as "renewal" until the next letter narrows it', async () => {
+    const h = await listActivities(db, { search: 'zebra c', per_page: 100 }, NOW);
+    const zebra = await listActivities(db, { search: 'zebra', per_page: 100 }, NOW);
+    expect(h.items.map((r) => r.lid)).toEqual(zebra.items.map((r) => r.lid));
+    expect(h.meta.total).toBe(zebra.meta.total);
   });
 });

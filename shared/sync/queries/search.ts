@@ -7,6 +7,7 @@
 import type { SortDirection, SortField } from '../../domain/index.ts';
 import type { FieldbookDB } from '../db.ts';
 import type { LocalActivity } from '../types.ts';
+import { matchesAllPrefixes } from '../words.ts';
 import {
   candidateCollections, compareActivities, deletedRows, fresh, matches, pageMeta, priorityGroups, priorityRead, wordRange,
   type ActivityCollection, type Criteria, type ListOptions, type Page,
@@ -67,10 +68,14 @@ async function searchKeys(db: FieldbookDB, c: Criteria, signal?: AbortSignal): P
 
 /**
  * The keys of the first query word found rare (at most SEARCH_KEYS_CAP index entries), trying the
- * longest words first (a longer prefix tends to match fewer rows); null when every word is common.
+ * word fewest of `sample` (rows a walk just read) match first, and among equals the longest (a
+ * longer prefix tends to match fewer rows); null when every word is common. Probing a common word
+ * first read SEARCH_KEYS_CAP + 1 of its keys for nothing ("demo sap": demo before sap).
  */
-async function rareWordKeys(db: FieldbookDB, words: readonly string[], signal?: AbortSignal): Promise<string[] | null> {
-  for (const w of [...words].sort((a, b) => b.length - a.length)) {
+async function rareWordKeys(db: FieldbookDB, words: readonly string[], signal?: AbortSignal, sample: readonly LocalActivity[] = []): Promise<string[] | null> {
+  const inSample = (w: string) => sample.reduce((n, r) => n + (matchesAllPrefixes(r.words, [w]) ? 1 : 0), 0);
+  const ranked = words.map((w) => ({ w, n: inSample(w) })).sort((a, b) => a.n - b.n || b.w.length - a.w.length);
+  for (const { w } of ranked) {
     const keys = await wordRange(db, w).limit(SEARCH_KEYS_CAP + 1).primaryKeys();
     signal?.throwIfAborted();
     // A row with two words under the prefix is listed twice.
@@ -181,7 +186,7 @@ async function firstRowsInOrder(
     const hits = rows.filter(keep);
     if (rows.length < take || hits.length >= need) return { hits, read: rows.length };
     if (take >= budget) {
-      if (seen) [seen.read, seen.hits] = [seen.read + rows.length, seen.hits + hits.length];
+      if (seen) [seen.read, seen.hits, seen.sample] = [seen.read + rows.length, seen.hits + hits.length, [...seen.sample, ...rows]];
       return null;
     }
     const share = Math.max(hits.length, 1) / rows.length;
@@ -212,7 +217,7 @@ async function observeAsWalked(db: FieldbookDB, c: Criteria, sortBy: SortField, 
 }
 
 /** What a walk that ran out of budget saw: rows read (in its last, longest read of each order) and matches among them. */
-interface WalkSeen { read: number; hits: number }
+interface WalkSeen { read: number; hits: number; sample: LocalActivity[] }
 
 /**
  * Above this share of matches among the rows a short walk read, every query word is taken to
@@ -322,7 +327,7 @@ export async function searchPage(
       rememberWalk(db, c, order, hits, hits.length < need, writes);
       return walked(hits);
     };
-    const seen: WalkSeen = { read: 0, hits: 0 };
+    const seen: WalkSeen = { read: 0, hits: 0, sample: [] };
     const quick = await walkMatches(db, c, sortBy, dir, need, signal, QUICK_WALK_ROWS, up, seen);
     if (quick) return remembered(quick);
     // The short walk saw many matches: no word is rare, and when the page is near (a few short
@@ -330,7 +335,7 @@ export async function searchPage(
     // the words' keys cost less than walking to it.
     const common = seen.read > 0 && seen.hits / seen.read >= COMMON_SHARE
       && (need * seen.read) / seen.hits <= NEAR_WALK_ROWS;
-    const rare = common ? null : await rareWordKeys(db, c.words ?? [], signal);
+    const rare = common ? null : await rareWordKeys(db, c.words ?? [], signal, seen.sample);
     if (rare) {
       const rows = await db.activities.bulkGet(rare);
       signal?.throwIfAborted();
