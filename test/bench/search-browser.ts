@@ -411,7 +411,11 @@ export async function searchBrowserBench(opts: SearchBrowserOptions = {}) {
     // BENCH_SEARCH_PROFILE=file.cpuprofile: a CPU profile of the typing (open it in Chrome's DevTools).
     const typingProfile = process.env.BENCH_SEARCH_PROFILE ? await startProfile(app.context, page) : undefined;
     for (let r = 0; r < searchRounds; r++) {
-      for (const text of SEARCHES) keys.push(...(await typeSearch(page, text)));
+      for (const text of SEARCHES) {
+        // Each search from a settled list (the rep reads the last one's results before typing the next).
+        await settle(page);
+        keys.push(...(await typeSearch(page, text)));
+      }
     }
     if (typingProfile) await typingProfile(process.env.BENCH_SEARCH_PROFILE ?? '');
     const keystrokes = keys.map((k) => k.ms);
