@@ -4,7 +4,8 @@
  * prep, the load chart, prep tasks), this week's completions, and the evidence that decides the
  * rest: for each completion still lacking a follow-up and each next-week demo lacking prep, the
  * activities that link to it, the first prep task on its record that prepares it, and the first
- * activity created on its record since the completion. What is read does not grow with the store or the week's edits.
+ * activity created on its record since the completion. What is read does not grow with the store
+ * or the week's edits.
  */
 import {
   activityRefs, followUpsMissing, hasFollowUp, isPrepFor, needsPreparation, reviewWeeks, weeklyReview, type WeeklyReview,

@@ -124,7 +124,7 @@ function OverdueStep({ items: read, total: counted, now }: { items: LocalActivit
         <>
           {(total === undefined || total > items.length) && (
             <p className="muted small">
-              The {items.length} oldest of {total ?? 'many (counting…)'} are shown here.{' '}
+              {total === undefined ? `The ${items.length} oldest are shown here (counting the rest…).` : `The ${items.length} oldest of ${total} are shown here.`}{' '}
               <button type="button" className="button link" onClick={() => setView('overdue')}>Work them all in Overdue</button>
             </p>
           )}
