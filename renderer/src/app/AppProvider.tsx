@@ -1,6 +1,5 @@
 /** Startup: opens the local store, picks the platform, wires the engine, restores the session. */
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { UserRef } from '#shared/domain/index';
 import type { Platform } from '#shared/ipc/platform';
 import { openDatabase, watchStoreWrites, type FieldbookDB } from '#shared/sync/index';
@@ -155,7 +154,6 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [error, setError] = useState<string | null>(null);
   const [engine, setEngine] = useState<SyncEngine | null>(null);
   const live = useRef<Live>({ user: null, settings: defaultSettings(), engine: null });
-  const queryClient = useMemo(() => new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 60_000 } } }), []);
 
   // Opening takes long only when the store is being updated to a new schema (once, after an
   // update; about half a minute at 100 000 activities): say so rather than look stuck.
@@ -318,8 +316,6 @@ export function AppProvider({ children }: { children: ReactNode }) {
     );
   }
   return (
-    <QueryClientProvider client={queryClient}>
-      <AppContext.Provider value={value}>{children}</AppContext.Provider>
-    </QueryClientProvider>
+    <AppContext.Provider value={value}>{children}</AppContext.Provider>
   );
 }

@@ -7,7 +7,7 @@ import {
 import { useApp } from '../../app/context.tsx';
 import { isHhMm, type HoursRange, type Theme } from '../../app/settings.ts';
 import { useUsers } from '../../data/entities.ts';
-import { crmQueries } from '../../data/remote.ts';
+import { crmQueries, remoteQueryClient } from '../../data/remote.ts';
 import { useSyncStatus } from '../../data/useSyncStatus.ts';
 import { SignInForm } from '../../components/SignInForm.tsx';
 import { NotificationPermissionNotice } from '../../components/ReminderCentre.tsx';
@@ -43,7 +43,7 @@ export function SettingsView() {
 
 function ServerInfo() {
   const { platform, session } = useApp();
-  const info = useQuery({ ...crmQueries.info(platform, session.baseUrl), enabled: session.signedIn });
+  const info = useQuery({ ...crmQueries.info(platform, session.baseUrl), enabled: session.signedIn }, remoteQueryClient());
   if (!session.signedIn) return null;
   if (info.isPending) return <p className="muted small">Asking the CRM what it supports…</p>;
   if (info.isError) return <p className="muted small">The CRM could not be reached just now; your work is kept here and syncs later.</p>;
